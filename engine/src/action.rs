@@ -1,0 +1,54 @@
+//! Faults and user actions: things done *to* the cluster rather than by it.
+//!
+//! A scenario file's timed script and a click in the page both become an [`Action`] event in the
+//! engine's queue, so a fault injected live follows exactly the path a scripted one does.
+//! Broker crash/restart, consumer kill/pause and slow followers join this enum with the replication
+//! and consumer-group models.
+
+use crate::ids::NodeId;
+use crate::message::MessageKind;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// Everything sent from `from` to `to` (and back, unless `one_way`) is lost until healed.
+    CutLink {
+        from: NodeId,
+        to: NodeId,
+        #[serde(default)]
+        one_way: bool,
+    },
+    /// Undoes `cut_link` (both directions unless `one_way`).
+    HealLink {
+        from: NodeId,
+        to: NodeId,
+        #[serde(default)]
+        one_way: bool,
+    },
+    /// The next message of `kind` from `from` to `to` is lost.
+    DropNext {
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+    },
+    /// The next message of `kind` from `from` to `to` takes `by_ms` longer.
+    DelayNext {
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        by_ms: u64,
+    },
+}
+
+impl Action {
+    /// The nodes an action names, for validation against the scenario's cluster.
+    pub fn nodes(&self) -> [NodeId; 2] {
+        match self {
+            Action::CutLink { from, to, .. }
+            | Action::HealLink { from, to, .. }
+            | Action::DropNext { from, to, .. }
+            | Action::DelayNext { from, to, .. } => [*from, *to],
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! What an actor may ask of the world.
+//!
+//! Actors (brokers, producers, consumers, and later the controller, coordinators, the database
+//! and a connector) never touch the event queue, the network or the trace directly. Each handler
+//! receives the current time and an [`Out`] to which it adds effects *as data* — send a message,
+//! set a timer, note something in the trace — and the engine alone applies them (the shape of
+//! stateright's `Out<Command>`). That keeps actors pure, testable in isolation, and cloneable for
+//! checkpoints.
+//!
+//! Timers are not cancelled: a handler that no longer cares about a timer ignores it when it fires
+//! (for example a request timeout whose request has already been answered).
+
+use crate::ids::NodeId;
+use crate::message::Message;
+use crate::time::SimDuration;
+use crate::trace::TraceKind;
+
+/// A timer an actor sets on itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// Producer: the application creates its next record.
+    CreateRecord,
+    /// Producer: `retry.backoff.ms` passed; re-send what waited for it.
+    RetryBackoffElapsed,
+    /// Any client: `request.timeout.ms` elapsed for this request.
+    RequestTimeout { correlation: u64 },
+    /// Broker: a parked fetch reached `fetch.max.wait.ms`.
+    FetchWaitExpired { client: NodeId, correlation: u64 },
+    /// Consumer: the application finished processing the record it was working on.
+    RecordProcessed,
+    /// Consumer: start the group membership (at the scenario's start time).
+    StartConsumer,
+}
+
+#[derive(Clone, Debug)]
+pub enum Effect {
+    Send { to: NodeId, message: Message },
+    SetTimer { after: SimDuration, timer: Timer },
+    Trace(TraceKind),
+}
+
+/// The effects one handler invocation produced, applied by the engine in order.
+#[derive(Debug, Default)]
+pub struct Out {
+    effects: Vec<Effect>,
+}
+
+impl Out {
+    pub fn send(&mut self, to: NodeId, message: Message) {
+        self.effects.push(Effect::Send { to, message });
+    }
+    pub fn set_timer(&mut self, after: SimDuration, timer: Timer) {
+        self.effects.push(Effect::SetTimer { after, timer });
+    }
+    pub fn trace(&mut self, what: TraceKind) {
+        self.effects.push(Effect::Trace(what));
+    }
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Effect> {
+        self.effects.drain(..)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.effects.is_empty()
+    }
+}

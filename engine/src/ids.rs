@@ -1,0 +1,90 @@
+//! Names of the things in a simulated cluster: nodes, topic-partitions and records.
+//!
+//! A [`NodeId`] names an actor that sends and receives protocol messages. Its `Display` form
+//! (`producer-1`, `broker-2`, `consumer-1`) is what scenario files use and what the page puts in
+//! `data-node` attributes. A [`RecordId`] identifies a record as the *application* created it,
+//! independent of where (or how many times) it lands in a log: the outcome checker uses it to find
+//! lost and duplicated records, the way Jepsen's Kafka checker tracks unique values.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum NodeId {
+    Producer(u32),
+    Broker(u32),
+    Consumer(u32),
+}
+
+impl NodeId {
+    pub fn kind(self) -> &'static str {
+        match self {
+            NodeId::Producer(_) => "producer",
+            NodeId::Broker(_) => "broker",
+            NodeId::Consumer(_) => "consumer",
+        }
+    }
+    pub fn number(self) -> u32 {
+        match self {
+            NodeId::Producer(n) | NodeId::Broker(n) | NodeId::Consumer(n) => n,
+        }
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.kind(), self.number())
+    }
+}
+
+impl FromStr for NodeId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad =
+            || format!("`{s}` is not a node name (expected producer-N, broker-N or consumer-N)");
+        let (kind, number) = s.rsplit_once('-').ok_or_else(bad)?;
+        let n: u32 = number.parse().map_err(|_| bad())?;
+        match kind {
+            "producer" => Ok(NodeId::Producer(n)),
+            "broker" => Ok(NodeId::Broker(n)),
+            "consumer" => Ok(NodeId::Consumer(n)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl From<NodeId> for String {
+    fn from(n: NodeId) -> String {
+        n.to_string()
+    }
+}
+
+impl TryFrom<String> for NodeId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+/// A partition of the scenario's topic. Topics are named in the scenario; inside the engine a
+/// partition is its topic index and partition number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TopicPartition {
+    pub topic: u16,
+    pub partition: u16,
+}
+
+/// A record as the application created it: which producer, and its creation order there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RecordId {
+    pub producer: u32,
+    pub seq: u32,
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "p{}#{}", self.producer, self.seq)
+    }
+}

@@ -1,0 +1,45 @@
+//! # kafkascope-engine
+//!
+//! A deterministic, discrete-event simulation of Apache Kafka's delivery guarantees: brokers and
+//! partition logs, producers with `acks` and retries, consumers in groups with offset commits, and
+//! the network between them — the rules of `shared/kafka-model.md`, executed, so that every outcome
+//! the visualizer shows follows from Kafka's rules rather than from a script.
+//!
+//! The shape (see the README's architecture section):
+//!
+//! ```text
+//! Scenario ──► Simulation (event queue, one seeded RNG, network, actors) ──► trace + outcome report
+//!                     ▲                                                       │
+//!                     └──── Timeline: checkpoints + re-simulation for seeking ┘
+//! ```
+//!
+//! The crate has no browser, wall-clock or thread dependency and builds identically for wasm32.
+
+pub mod action;
+pub mod broker;
+pub mod consumer;
+pub mod effect;
+pub mod ids;
+pub mod log;
+pub mod message;
+pub mod network;
+pub mod placement;
+pub mod producer;
+pub mod queue;
+pub mod report;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod sim;
+pub mod time;
+pub mod timeline;
+pub mod trace;
+
+pub use action::Action;
+pub use ids::{NodeId, RecordId, TopicPartition};
+pub use report::OutcomeReport;
+pub use scenario::{Scenario, ScenarioError};
+pub use sim::{EndReason, Simulation};
+pub use time::{SimDuration, SimTime};
+pub use timeline::Timeline;
+pub use trace::{trace_hash, TraceEvent, TraceHasher, TraceKind};

@@ -1,0 +1,116 @@
+//! The network between nodes: latency, per-connection ordering, and faults.
+//!
+//! Kafka clients and brokers talk over TCP, so messages on one connection arrive in the order they
+//! were sent; Kafka's ordering guarantees rely on it. The model keeps that: each directed link
+//! delivers FIFO, with a latency drawn from the world's seeded RNG (`latency_ms` ± `jitter_ms`).
+//!
+//! Faults are named for what they do (turmoil's verbs): a link can be **cut** (one way or both;
+//! everything sent over it is lost until it is **healed**), and the **next** message of a given
+//! kind can be **dropped** or **delayed**. They arrive as [`crate::action::Action`] events in the
+//! same queue as protocol messages, whether a scenario file scripted them or a user clicked.
+
+use crate::ids::NodeId;
+use crate::message::MessageKind;
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
+use std::collections::BTreeMap;
+
+/// What happens to one message put on the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// It arrives at this time.
+    Arrives(SimTime),
+    /// It is lost; the renderer lets it fade out at this time.
+    Lost(SimTime),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct LinkFaults {
+    cut: bool,
+    drop_next: Vec<MessageKind>,
+    delay_next: Vec<(MessageKind, SimDuration)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Network {
+    latency: SimDuration,
+    jitter: SimDuration,
+    /// Last arrival time per directed link, to keep each connection FIFO.
+    last_arrival: BTreeMap<(NodeId, NodeId), SimTime>,
+    faults: BTreeMap<(NodeId, NodeId), LinkFaults>,
+}
+
+impl Network {
+    pub fn new(latency: SimDuration, jitter: SimDuration) -> Self {
+        Network {
+            latency,
+            jitter,
+            last_arrival: BTreeMap::new(),
+            faults: BTreeMap::new(),
+        }
+    }
+
+    /// Decides when (or whether) a message sent now from `from` to `to` arrives.
+    pub fn route(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        rng: &mut SimRng,
+    ) -> Delivery {
+        let lo = self
+            .latency
+            .as_micros()
+            .saturating_sub(self.jitter.as_micros());
+        let hi = self.latency.as_micros() + self.jitter.as_micros();
+        let mut latency = SimDuration::from_micros(rng.in_range(lo.max(1), hi.max(1)));
+        if let Some(f) = self.faults.get_mut(&(from, to)) {
+            if f.cut {
+                return Delivery::Lost(now + SimDuration(latency.0 / 2));
+            }
+            if let Some(i) = f.drop_next.iter().position(|k| *k == kind) {
+                f.drop_next.remove(i);
+                return Delivery::Lost(now + SimDuration(latency.0 / 2));
+            }
+            if let Some(i) = f.delay_next.iter().position(|(k, _)| *k == kind) {
+                let (_, extra) = f.delay_next.remove(i);
+                latency = SimDuration(latency.0 + extra.0);
+            }
+        }
+        let link = self.last_arrival.entry((from, to)).or_insert(SimTime::ZERO);
+        let arrives = (now + latency).max(*link);
+        *link = arrives;
+        Delivery::Arrives(arrives)
+    }
+
+    pub fn cut(&mut self, from: NodeId, to: NodeId) {
+        self.faults.entry((from, to)).or_default().cut = true;
+    }
+
+    pub fn heal(&mut self, from: NodeId, to: NodeId) {
+        if let Some(f) = self.faults.get_mut(&(from, to)) {
+            f.cut = false;
+        }
+    }
+
+    pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.faults.get(&(from, to)).is_some_and(|f| f.cut)
+    }
+
+    pub fn drop_next(&mut self, from: NodeId, to: NodeId, kind: MessageKind) {
+        self.faults
+            .entry((from, to))
+            .or_default()
+            .drop_next
+            .push(kind);
+    }
+
+    pub fn delay_next(&mut self, from: NodeId, to: NodeId, kind: MessageKind, by: SimDuration) {
+        self.faults
+            .entry((from, to))
+            .or_default()
+            .delay_next
+            .push((kind, by));
+    }
+}

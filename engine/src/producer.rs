@@ -1,0 +1,333 @@
+//! A Kafka producer: the application's `send()` calls, the record accumulator, and the sender.
+//!
+//! Records are appended to a per-partition queue of batches (Kafka's `RecordAccumulator`); the
+//! sender ships a partition's oldest ready batch to that partition's leader whenever fewer than
+//! `max.in.flight.requests.per.connection` requests are outstanding to that broker. With
+//! `linger.ms=0` a batch leaves as soon as it can, so batches only grow while the in-flight limit
+//! holds them back — as in Kafka.
+//!
+//! Retries follow Kafka's rules: a retriable error or a `request.timeout.ms` expiry puts the batch
+//! back at the *front* of its queue after `retry.backoff.ms`, until `retries` or
+//! `delivery.timeout.ms` runs out. A timed-out request may still have been appended, so without
+//! idempotence a retry can write a **duplicate**, and with several requests in flight a retried
+//! batch can land **after** a later one (reordering). `acks=0` requests get no response: the
+//! producer counts them as sent, offset unknown.
+
+use crate::effect::{Out, Timer};
+use crate::ids::{NodeId, RecordId, TopicPartition};
+use crate::message::{Acks, KafkaError, Message, ProducerRecord};
+use crate::placement::{key_bytes, partition_for_key, preferred_leader};
+use crate::scenario::ProducerConfig;
+use crate::time::{SimDuration, SimTime};
+use crate::trace::TraceKind;
+use std::collections::{BTreeMap, VecDeque};
+
+/// `retry.backoff.ms` default.
+pub const RETRY_BACKOFF_MS: u64 = 100;
+
+/// Where one record stands, from the producer's point of view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordState {
+    /// In the accumulator, not sent (or waiting to be re-sent).
+    Queued,
+    /// Sent; no answer yet.
+    InFlight,
+    /// Acknowledged; the base offset is known except for acks=0.
+    Acknowledged { offset: Option<u64> },
+    /// Given up on (retries or delivery.timeout.ms exhausted, or a fatal error).
+    Failed,
+}
+
+#[derive(Clone, Debug)]
+struct Batch {
+    records: Vec<ProducerRecord>,
+    created_at: SimTime,
+    /// Not before this time (retry.backoff.ms after a failure).
+    ready_at: SimTime,
+    attempts: u32,
+}
+
+#[derive(Clone, Debug)]
+struct InFlight {
+    partition: TopicPartition,
+    broker: u32,
+    batch: Batch,
+}
+
+#[derive(Clone, Debug)]
+pub struct Producer {
+    id: NodeId,
+    config: ProducerConfig,
+    partitions: u32,
+    brokers: u32,
+    next_keyless_partition: u32,
+    accumulator: BTreeMap<TopicPartition, VecDeque<Batch>>,
+    in_flight: BTreeMap<u64, InFlight>,
+    in_flight_per_broker: BTreeMap<u32, u32>,
+    next_correlation: u64,
+    records: Vec<(RecordState, TopicPartition)>,
+    acknowledged: u32,
+    failed: u32,
+}
+
+impl Producer {
+    pub fn new(id: NodeId, config: ProducerConfig, partitions: u32, brokers: u32) -> Self {
+        Producer {
+            id,
+            config,
+            partitions,
+            brokers,
+            next_keyless_partition: 0,
+            accumulator: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            in_flight_per_broker: BTreeMap::new(),
+            next_correlation: 0,
+            records: Vec::new(),
+            acknowledged: 0,
+            failed: 0,
+        }
+    }
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn config(&self) -> &ProducerConfig {
+        &self.config
+    }
+    /// Records the application has handed to `send()` so far.
+    pub fn created(&self) -> u32 {
+        self.records.len() as u32
+    }
+    pub fn acknowledged(&self) -> u32 {
+        self.acknowledged
+    }
+    pub fn failed(&self) -> u32 {
+        self.failed
+    }
+    /// Each created record's state and partition, indexed by its sequence number.
+    pub fn record_states(&self) -> &[(RecordState, TopicPartition)] {
+        &self.records
+    }
+    /// Every record created, and every one settled (acknowledged or failed).
+    pub fn is_finished(&self) -> bool {
+        self.created() == self.config.records
+            && self.in_flight.is_empty()
+            && self.accumulator.is_empty()
+    }
+
+    pub fn on_start(&mut self, out: &mut Out) {
+        if self.config.records > 0 {
+            out.set_timer(
+                SimDuration::from_ms(self.config.start_ms),
+                Timer::CreateRecord,
+            );
+        }
+    }
+
+    pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
+        match timer {
+            Timer::CreateRecord => {
+                self.create_record(now, out);
+                if self.created() < self.config.records {
+                    out.set_timer(
+                        SimDuration::from_ms(self.config.interval_ms),
+                        Timer::CreateRecord,
+                    );
+                }
+                self.drain(now, out);
+            }
+            Timer::RequestTimeout { correlation } => {
+                if self.in_flight.contains_key(&correlation) {
+                    self.fail_request(now, correlation, KafkaError::RequestTimedOut, out);
+                    self.drain(now, out);
+                }
+            }
+            Timer::RetryBackoffElapsed => self.drain(now, out),
+            _ => {}
+        }
+    }
+
+    pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
+        let Message::ProduceResponse {
+            correlation,
+            partition,
+            result,
+        } = message
+        else {
+            return;
+        };
+        // A response to a request we already gave up on (timed out) is ignored, as in Kafka.
+        if !self.in_flight.contains_key(&correlation) {
+            return;
+        }
+        match result {
+            Ok(base_offset) => {
+                let done = self.finish_request(correlation);
+                self.acknowledge(partition, &done.batch, Some(base_offset), out);
+            }
+            Err(error) => self.fail_request(now, correlation, error, out),
+        }
+        self.drain(now, out);
+    }
+
+    fn create_record(&mut self, now: SimTime, out: &mut Out) {
+        let seq = self.created();
+        let key = (self.config.keys > 0).then(|| seq % self.config.keys);
+        let partition = match key {
+            Some(k) => partition_for_key(&key_bytes(k), self.partitions),
+            None => self.next_keyless_partition,
+        };
+        let tp = TopicPartition {
+            topic: 0,
+            partition: partition as u16,
+        };
+        let id = RecordId {
+            producer: self.id.number(),
+            seq,
+        };
+        self.records.push((RecordState::Queued, tp));
+        out.trace(TraceKind::RecordCreated {
+            producer: self.id,
+            record: id,
+            partition: tp,
+        });
+        let queue = self.accumulator.entry(tp).or_default();
+        let record = ProducerRecord { id, key };
+        match queue.back_mut() {
+            Some(b) if b.attempts == 0 && (b.records.len() as u32) < self.config.batch_records => {
+                b.records.push(record)
+            }
+            _ => queue.push_back(Batch {
+                records: vec![record],
+                created_at: now,
+                ready_at: now,
+                attempts: 0,
+            }),
+        }
+    }
+
+    /// The sender: ship every ready batch the in-flight limit allows, oldest first per partition.
+    fn drain(&mut self, now: SimTime, out: &mut Out) {
+        let partitions: Vec<TopicPartition> = self.accumulator.keys().copied().collect();
+        for tp in partitions {
+            let broker = preferred_leader(tp, self.brokers);
+            loop {
+                let in_flight = self.in_flight_per_broker.get(&broker).copied().unwrap_or(0);
+                if in_flight >= self.config.max_in_flight {
+                    break;
+                }
+                let Some(queue) = self.accumulator.get_mut(&tp) else {
+                    break;
+                };
+                if queue.front().is_none_or(|b| b.ready_at > now) {
+                    break;
+                }
+                let mut batch = queue.pop_front().expect("front checked above");
+                if queue.is_empty() {
+                    self.accumulator.remove(&tp);
+                }
+                batch.attempts += 1;
+                self.send_batch(tp, broker, batch, out);
+            }
+        }
+    }
+
+    fn send_batch(&mut self, tp: TopicPartition, broker: u32, batch: Batch, out: &mut Out) {
+        // Sticky partitioning for keyless records: move on once the sticky partition's batch leaves.
+        if self.config.keys == 0 && u32::from(tp.partition) == self.next_keyless_partition {
+            self.next_keyless_partition = (self.next_keyless_partition + 1) % self.partitions;
+        }
+        let correlation = self.next_correlation;
+        self.next_correlation += 1;
+        out.send(
+            NodeId::Broker(broker),
+            Message::ProduceRequest {
+                correlation,
+                partition: tp,
+                acks: self.config.acks,
+                records: batch.records.clone(),
+            },
+        );
+        if self.config.acks == Acks::None {
+            // No response will come: the send completes as soon as the request is written.
+            self.acknowledge(tp, &batch, None, out);
+            return;
+        }
+        for r in &batch.records {
+            self.records[r.id.seq as usize].0 = RecordState::InFlight;
+        }
+        *self.in_flight_per_broker.entry(broker).or_default() += 1;
+        self.in_flight.insert(
+            correlation,
+            InFlight {
+                partition: tp,
+                broker,
+                batch,
+            },
+        );
+        out.set_timer(
+            SimDuration::from_ms(self.config.request_timeout_ms),
+            Timer::RequestTimeout { correlation },
+        );
+    }
+
+    fn finish_request(&mut self, correlation: u64) -> InFlight {
+        let done = self
+            .in_flight
+            .remove(&correlation)
+            .expect("caller checked the request is in flight");
+        if let Some(n) = self.in_flight_per_broker.get_mut(&done.broker) {
+            *n -= 1;
+        }
+        done
+    }
+
+    fn acknowledge(&mut self, tp: TopicPartition, batch: &Batch, base: Option<u64>, out: &mut Out) {
+        for r in &batch.records {
+            self.records[r.id.seq as usize].0 = RecordState::Acknowledged { offset: base };
+        }
+        self.acknowledged += batch.records.len() as u32;
+        out.trace(TraceKind::Acknowledged {
+            producer: self.id,
+            partition: tp,
+            base_offset: base,
+            records: batch.records.iter().map(|r| r.id).collect(),
+        });
+    }
+
+    fn fail_request(&mut self, now: SimTime, correlation: u64, error: KafkaError, out: &mut Out) {
+        let InFlight {
+            partition,
+            mut batch,
+            ..
+        } = self.finish_request(correlation);
+        let retries_left = batch.attempts <= self.config.retries;
+        let within_delivery_timeout =
+            now.since(batch.created_at) < SimDuration::from_ms(self.config.delivery_timeout_ms);
+        let retrying = error.is_retriable() && retries_left && within_delivery_timeout;
+        out.trace(TraceKind::ProduceFailed {
+            producer: self.id,
+            partition,
+            error,
+            records: batch.records.iter().map(|r| r.id).collect(),
+            retrying,
+        });
+        if retrying {
+            for r in &batch.records {
+                self.records[r.id.seq as usize].0 = RecordState::Queued;
+            }
+            let backoff = SimDuration::from_ms(RETRY_BACKOFF_MS);
+            batch.ready_at = now + backoff;
+            self.accumulator
+                .entry(partition)
+                .or_default()
+                .push_front(batch);
+            out.set_timer(backoff, Timer::RetryBackoffElapsed);
+        } else {
+            for r in &batch.records {
+                self.records[r.id.seq as usize].0 = RecordState::Failed;
+            }
+            self.failed += batch.records.len() as u32;
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! Scenario files: the cluster, the clients, and a timed script of faults.
+//!
+//! A scenario is TOML (or JSON with the same shape). Kafka's own settings are written with their
+//! real names, quoted because they contain dots (`"acks" = "all"`, `"enable.auto.commit" = false`),
+//! so what a reader learns here carries over to a real cluster; the defaults are Kafka's (3.x/4.x)
+//! defaults. Settings that describe the *application* rather than Kafka (`records`, `interval_ms`,
+//! `processing_ms`) use plain snake_case.
+//!
+//! Parsing rejects unknown fields and values of the wrong type with the field's name and position;
+//! [`Scenario::validate`] then rejects impossible combinations with the field's path. Neither ever
+//! panics. See `docs/scenario-format.md` for a commented example.
+
+use crate::action::Action;
+use crate::ids::NodeId;
+use crate::message::Acks;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// The most of anything a scenario may ask for (the view and the engine are sized for these).
+pub const MAX_BROKERS: u32 = 7;
+pub const MAX_PARTITIONS: u32 = 12;
+pub const MAX_RECORDS_PER_PRODUCER: u32 = 10_000_000;
+pub const MAX_CLIENTS: usize = 16;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Shown as the scenario's title.
+    #[serde(default)]
+    pub name: String,
+    /// Seeds the world's one RNG.
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub cluster: ClusterConfig,
+    #[serde(default)]
+    pub topic: TopicConfig,
+    #[serde(default)]
+    pub network: NetworkConfig,
+    #[serde(default)]
+    pub producers: Vec<ProducerConfig>,
+    #[serde(default)]
+    pub consumers: Vec<ConsumerConfig>,
+    #[serde(default)]
+    pub script: Vec<ScriptedAction>,
+    #[serde(default)]
+    pub simulation: SimulationConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    pub brokers: u32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig { brokers: 1 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicConfig {
+    pub name: String,
+    pub partitions: u32,
+    #[serde(rename = "replication.factor")]
+    pub replication_factor: u32,
+}
+
+impl Default for TopicConfig {
+    fn default() -> Self {
+        TopicConfig {
+            name: "events".into(),
+            partitions: 1,
+            replication_factor: 1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// One-way latency of every link, in microseconds.
+    pub latency_us: u64,
+    /// Each message's latency is drawn uniformly from `latency_us ± jitter_us`.
+    pub jitter_us: u64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            latency_us: 1000,
+            jitter_us: 200,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerConfig {
+    /// How many records the application sends.
+    pub records: u32,
+    /// Time between two `send()` calls of the application.
+    #[serde(default = "default_interval_ms")]
+    pub interval_ms: u64,
+    #[serde(default)]
+    pub start_ms: u64,
+    /// Records get keys `k0 .. k{keys-1}` in turn, and the key's murmur2 hash picks the partition
+    /// (Kafka's default partitioner); 0 means keyless records.
+    #[serde(default)]
+    pub keys: u32,
+    #[serde(rename = "acks", default = "default_acks")]
+    pub acks: Acks,
+    #[serde(rename = "retries", default = "default_retries")]
+    pub retries: u32,
+    #[serde(rename = "request.timeout.ms", default = "default_request_timeout_ms")]
+    pub request_timeout_ms: u64,
+    #[serde(
+        rename = "delivery.timeout.ms",
+        default = "default_delivery_timeout_ms"
+    )]
+    pub delivery_timeout_ms: u64,
+    #[serde(
+        rename = "max.in.flight.requests.per.connection",
+        default = "default_max_in_flight"
+    )]
+    pub max_in_flight: u32,
+    /// Records per batch at most (Kafka's `batch.size` is in bytes; records are unit-sized here).
+    #[serde(default = "default_batch_records")]
+    pub batch_records: u32,
+}
+
+fn default_interval_ms() -> u64 {
+    10
+}
+fn default_acks() -> Acks {
+    Acks::All
+}
+fn default_retries() -> u32 {
+    i32::MAX as u32
+}
+fn default_request_timeout_ms() -> u64 {
+    30_000
+}
+fn default_delivery_timeout_ms() -> u64 {
+    120_000
+}
+fn default_max_in_flight() -> u32 {
+    5
+}
+fn default_batch_records() -> u32 {
+    16
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerConfig {
+    #[serde(rename = "group.id")]
+    pub group_id: String,
+    #[serde(default)]
+    pub start_ms: u64,
+    /// Time the application spends on each record.
+    #[serde(default = "default_processing_ms")]
+    pub processing_ms: u64,
+    #[serde(rename = "auto.offset.reset", default = "default_offset_reset")]
+    pub auto_offset_reset: OffsetReset,
+    #[serde(rename = "enable.auto.commit", default = "default_true")]
+    pub enable_auto_commit: bool,
+    #[serde(
+        rename = "auto.commit.interval.ms",
+        default = "default_auto_commit_interval_ms"
+    )]
+    pub auto_commit_interval_ms: u64,
+    #[serde(rename = "max.poll.records", default = "default_max_poll_records")]
+    pub max_poll_records: u32,
+    #[serde(rename = "fetch.max.wait.ms", default = "default_fetch_max_wait_ms")]
+    pub fetch_max_wait_ms: u64,
+    #[serde(rename = "request.timeout.ms", default = "default_request_timeout_ms")]
+    pub request_timeout_ms: u64,
+}
+
+fn default_processing_ms() -> u64 {
+    1
+}
+fn default_offset_reset() -> OffsetReset {
+    OffsetReset::Latest
+}
+fn default_true() -> bool {
+    true
+}
+fn default_auto_commit_interval_ms() -> u64 {
+    5_000
+}
+fn default_max_poll_records() -> u32 {
+    500
+}
+fn default_fetch_max_wait_ms() -> u64 {
+    500
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptedAction {
+    pub at_ms: u64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationConfig {
+    /// The run stops here even if clients are still busy.
+    pub max_time_ms: u64,
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            max_time_ms: 600_000,
+        }
+    }
+}
+
+/// Why a scenario was rejected: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// The text is not a valid scenario (syntax, unknown field, wrong type); the message names the
+    /// field and its line.
+    Parse(String),
+    /// The scenario parses but asks for something impossible.
+    Invalid { field: String, problem: String },
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::Parse(msg) => write!(f, "the scenario file could not be read: {msg}"),
+            ScenarioError::Invalid { field, problem } => {
+                write!(f, "the scenario's `{field}` is invalid: {problem}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ScenarioError {
+    ScenarioError::Invalid {
+        field: field.into(),
+        problem: problem.into(),
+    }
+}
+
+impl Scenario {
+    /// Parses TOML and validates it.
+    pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario =
+            toml::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string().trim().into()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Parses JSON and validates it.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario =
+            serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Parses by file name: `.json` is JSON, anything else TOML.
+    pub fn from_file_text(file_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        if file_name.ends_with(".json") {
+            Scenario::from_json(text)
+        } else {
+            Scenario::from_toml(text)
+        }
+    }
+
+    /// Checks what the types cannot: ranges, cross-field rules, and script targets.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        let brokers = self.cluster.brokers;
+        if !(1..=MAX_BROKERS).contains(&brokers) {
+            return Err(invalid(
+                "cluster.brokers",
+                format!("{brokers} brokers; a cluster here has 1 to {MAX_BROKERS}"),
+            ));
+        }
+        let t = &self.topic;
+        if t.name.is_empty() {
+            return Err(invalid("topic.name", "a topic needs a name"));
+        }
+        if !(1..=MAX_PARTITIONS).contains(&t.partitions) {
+            return Err(invalid(
+                "topic.partitions",
+                format!(
+                    "{} partitions; a topic here has 1 to {MAX_PARTITIONS}",
+                    t.partitions
+                ),
+            ));
+        }
+        if t.replication_factor == 0 || t.replication_factor > brokers {
+            return Err(invalid(
+                "topic.replication.factor",
+                format!(
+                    "{} replicas on {brokers} broker(s): Kafka needs 1 ≤ replication.factor ≤ brokers",
+                    t.replication_factor
+                ),
+            ));
+        }
+        if t.replication_factor > 1 {
+            return Err(invalid(
+                "topic.replication.factor",
+                "follower replication is not simulated yet; use replication.factor = 1",
+            ));
+        }
+        if self.producers.len() > MAX_CLIENTS || self.consumers.len() > MAX_CLIENTS {
+            return Err(invalid(
+                "producers/consumers",
+                format!("at most {MAX_CLIENTS} producers and {MAX_CLIENTS} consumers"),
+            ));
+        }
+        if self.network.jitter_us > self.network.latency_us {
+            return Err(invalid(
+                "network.jitter_us",
+                "jitter larger than the latency would make latencies negative",
+            ));
+        }
+        for (i, p) in self.producers.iter().enumerate() {
+            let at = |f: &str| format!("producers[{i}].{f}");
+            if p.records > MAX_RECORDS_PER_PRODUCER {
+                return Err(invalid(
+                    at("records"),
+                    format!("{} records; at most {MAX_RECORDS_PER_PRODUCER}", p.records),
+                ));
+            }
+            if p.max_in_flight == 0 {
+                return Err(invalid(
+                    at("max.in.flight.requests.per.connection"),
+                    "must be at least 1",
+                ));
+            }
+            if p.batch_records == 0 {
+                return Err(invalid(at("batch_records"), "must be at least 1"));
+            }
+            if p.request_timeout_ms == 0 {
+                return Err(invalid(at("request.timeout.ms"), "must be at least 1"));
+            }
+            // Kafka's ProducerConfig rejects delivery.timeout.ms < linger.ms + request.timeout.ms.
+            if p.delivery_timeout_ms < p.request_timeout_ms {
+                return Err(invalid(
+                    at("delivery.timeout.ms"),
+                    "must be at least request.timeout.ms (Kafka rejects it otherwise)",
+                ));
+            }
+        }
+        let mut groups = BTreeSet::new();
+        for (i, c) in self.consumers.iter().enumerate() {
+            let at = |f: &str| format!("consumers[{i}].{f}");
+            if c.group_id.trim().is_empty() {
+                return Err(invalid(
+                    at("group.id"),
+                    "every consumer belongs to a consumer group; give it a group.id",
+                ));
+            }
+            if !groups.insert(c.group_id.as_str()) {
+                return Err(invalid(
+                    at("group.id"),
+                    format!(
+                        "group `{}` already has a member; groups of several members need the group \
+                         coordinator's rebalance protocol, which is not simulated yet",
+                        c.group_id
+                    ),
+                ));
+            }
+            if c.max_poll_records == 0 {
+                return Err(invalid(at("max.poll.records"), "must be at least 1"));
+            }
+            if c.enable_auto_commit && c.auto_commit_interval_ms == 0 {
+                return Err(invalid(at("auto.commit.interval.ms"), "must be at least 1"));
+            }
+            if c.request_timeout_ms == 0 {
+                return Err(invalid(at("request.timeout.ms"), "must be at least 1"));
+            }
+        }
+        for (i, s) in self.script.iter().enumerate() {
+            for node in s.action.nodes() {
+                if !self.has_node(node) {
+                    return Err(invalid(
+                        format!("script[{i}]"),
+                        format!("names {node}, which is not in this scenario"),
+                    ));
+                }
+            }
+            let [from, to] = s.action.nodes();
+            if from == to {
+                return Err(invalid(
+                    format!("script[{i}]"),
+                    "a link joins two different nodes",
+                ));
+            }
+        }
+        if self.simulation.max_time_ms == 0 {
+            return Err(invalid("simulation.max_time_ms", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    pub fn has_node(&self, node: NodeId) -> bool {
+        let n = node.number() as usize;
+        n >= 1
+            && match node {
+                NodeId::Producer(_) => n <= self.producers.len(),
+                NodeId::Broker(_) => n <= self.cluster.brokers as usize,
+                NodeId::Consumer(_) => n <= self.consumers.len(),
+            }
+    }
+}

@@ -1,0 +1,394 @@
+//! The world: event loop, network, actors, and the rules that end a run.
+//!
+//! [`Simulation`] owns the event queue, the one seeded RNG, the network and every actor. Each
+//! [`Simulation::step`] pops the earliest event, hands it to the actor it concerns, and applies the
+//! effects the actor returned: messages are routed through the network (and appear in the trace as
+//! flights), timers are scheduled, trace entries are stamped with the current time. Faults and user
+//! actions are events in the same queue.
+//!
+//! The whole world is `Clone`, which is what checkpoints are (see [`crate::timeline`]); the trace
+//! buffer is drained by the caller and is never part of a checkpoint.
+//!
+//! A run ends when the scenario has *settled* — every producer has created all its records and
+//! settled each one, every consumer has read up to the high watermark of every partition and
+//! committed what it processed, and no scripted action is still to come — or at
+//! `simulation.max_time_ms`.
+
+use crate::action::Action;
+use crate::broker::Broker;
+use crate::consumer::Consumer;
+use crate::effect::{Effect, Out, Timer};
+use crate::ids::{NodeId, TopicPartition};
+use crate::message::Message;
+use crate::network::{Delivery, Network};
+use crate::placement::preferred_leader;
+use crate::producer::Producer;
+use crate::queue::{EventQueue, Priority};
+use crate::rng::SimRng;
+use crate::scenario::Scenario;
+use crate::time::{SimDuration, SimTime};
+use crate::trace::{TraceEvent, TraceKind};
+
+#[derive(Clone, Debug)]
+enum Event {
+    Start(NodeId),
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        message: Message,
+    },
+    Timer {
+        node: NodeId,
+        timer: Timer,
+    },
+    Action(Action),
+}
+
+/// Why a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// Every client finished its work and nothing else is scheduled to happen.
+    Settled,
+    /// `simulation.max_time_ms` was reached first.
+    TimeLimit,
+    /// The event queue ran dry.
+    NothingLeft,
+}
+
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    now: SimTime,
+    queue: EventQueue<Event>,
+    rng: SimRng,
+    network: Network,
+    brokers: Vec<Broker>,
+    producers: Vec<Producer>,
+    consumers: Vec<Consumer>,
+    partitions: Vec<TopicPartition>,
+    topic_name: String,
+    events_processed: u64,
+    next_flight: u64,
+    pending_actions: u32,
+    max_time: SimTime,
+    ended: Option<(SimTime, EndReason)>,
+    trace: Vec<TraceEvent>,
+}
+
+impl Simulation {
+    /// Builds the world a (validated) scenario describes, with its start events and script queued.
+    pub fn new(scenario: &Scenario) -> Self {
+        let brokers_n = scenario.cluster.brokers;
+        let partitions: Vec<TopicPartition> = (0..scenario.topic.partitions)
+            .map(|p| TopicPartition {
+                topic: 0,
+                partition: p as u16,
+            })
+            .collect();
+        let brokers = (1..=brokers_n)
+            .map(|b| {
+                let leads = partitions
+                    .iter()
+                    .filter(|tp| preferred_leader(**tp, brokers_n) == b)
+                    .copied();
+                Broker::new(NodeId::Broker(b), leads)
+            })
+            .collect();
+        let producers = scenario
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Producer::new(
+                    NodeId::Producer(i as u32 + 1),
+                    c.clone(),
+                    scenario.topic.partitions,
+                    brokers_n,
+                )
+            })
+            .collect::<Vec<_>>();
+        let consumers = scenario
+            .consumers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Consumer::new(
+                    NodeId::Consumer(i as u32 + 1),
+                    c.clone(),
+                    scenario.topic.partitions,
+                    brokers_n,
+                )
+            })
+            .collect::<Vec<_>>();
+        let mut sim = Simulation {
+            now: SimTime::ZERO,
+            queue: EventQueue::default(),
+            rng: SimRng::from_seed(scenario.seed),
+            network: Network::new(
+                SimDuration::from_micros(scenario.network.latency_us),
+                SimDuration::from_micros(scenario.network.jitter_us),
+            ),
+            brokers,
+            producers,
+            consumers,
+            partitions,
+            topic_name: scenario.topic.name.clone(),
+            events_processed: 0,
+            next_flight: 0,
+            pending_actions: 0,
+            max_time: SimTime::from_ms(scenario.simulation.max_time_ms),
+            ended: None,
+            trace: Vec::new(),
+        };
+        for p in &sim.producers {
+            sim.queue.push(SimTime::ZERO, Event::Start(p.id()));
+        }
+        for c in &sim.consumers {
+            sim.queue.push(SimTime::ZERO, Event::Start(c.id()));
+        }
+        for s in &scenario.script {
+            sim.schedule_action(SimTime::from_ms(s.at_ms), s.action.clone());
+        }
+        sim
+    }
+
+    /// Queues a fault or user action at `at` (not before the current time).
+    pub fn schedule_action(&mut self, at: SimTime, action: Action) {
+        self.pending_actions += 1;
+        self.queue
+            .push_with_priority(at.max(self.now), Priority::First, Event::Action(action));
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+    pub fn brokers(&self) -> &[Broker] {
+        &self.brokers
+    }
+    pub fn producers(&self) -> &[Producer] {
+        &self.producers
+    }
+    pub fn consumers(&self) -> &[Consumer] {
+        &self.consumers
+    }
+    pub fn partitions(&self) -> &[TopicPartition] {
+        &self.partitions
+    }
+    pub fn topic_name(&self) -> &str {
+        &self.topic_name
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+    /// When and why the run ended, once it has.
+    pub fn ended(&self) -> Option<(SimTime, EndReason)> {
+        self.ended
+    }
+    /// The time of the next event that will run, if the run has not ended.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        if self.ended.is_some() {
+            return None;
+        }
+        self.queue.peek_time().filter(|t| *t <= self.max_time)
+    }
+
+    /// The leader of a partition's log (its preferred leader; leadership moves come with elections).
+    pub fn leader_of(&self, tp: TopicPartition) -> &Broker {
+        &self.brokers[(preferred_leader(tp, self.brokers.len() as u32) - 1) as usize]
+    }
+
+    /// Takes the trace entries recorded since the last call.
+    pub fn take_trace(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.trace)
+    }
+
+    /// Drops the trace entries recorded since the last call (re-simulation for a seek).
+    pub fn discard_trace(&mut self) {
+        self.trace.clear();
+    }
+
+    /// Runs the next event. Returns false when the run has ended.
+    pub fn step(&mut self) -> bool {
+        let Some(at) = self.next_event_time() else {
+            self.end_now();
+            return false;
+        };
+        let (_, event) = self.queue.pop().expect("peeked above");
+        self.now = at;
+        self.events_processed += 1;
+        let mut out = Out::default();
+        let actor = match event {
+            Event::Start(node) => {
+                match node {
+                    NodeId::Producer(n) => self.producers[n as usize - 1].on_start(&mut out),
+                    NodeId::Consumer(n) => self.consumers[n as usize - 1].on_start(&mut out),
+                    NodeId::Broker(_) => {}
+                }
+                Some(node)
+            }
+            Event::Deliver { from, to, message } => {
+                match to {
+                    NodeId::Broker(n) => {
+                        self.brokers[n as usize - 1].on_message(at, from, message, &mut out)
+                    }
+                    NodeId::Producer(n) => {
+                        self.producers[n as usize - 1].on_message(at, message, &mut out)
+                    }
+                    NodeId::Consumer(n) => {
+                        self.consumers[n as usize - 1].on_message(at, message, &mut out)
+                    }
+                }
+                Some(to)
+            }
+            Event::Timer { node, timer } => {
+                match node {
+                    NodeId::Broker(n) => self.brokers[n as usize - 1].on_timer(at, timer, &mut out),
+                    NodeId::Producer(n) => {
+                        self.producers[n as usize - 1].on_timer(at, timer, &mut out)
+                    }
+                    NodeId::Consumer(n) => {
+                        self.consumers[n as usize - 1].on_timer(at, timer, &mut out)
+                    }
+                }
+                Some(node)
+            }
+            Event::Action(action) => {
+                self.pending_actions -= 1;
+                self.apply_action(&action);
+                self.record(TraceKind::Action { action });
+                None
+            }
+        };
+        if let Some(node) = actor {
+            self.apply_effects(node, &mut out);
+        }
+        if self.is_settled() {
+            self.ended = Some((self.now, EndReason::Settled));
+        }
+        true
+    }
+
+    /// Runs every event up to and including `t`, then stands at `t` (or where the run ended).
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.next_event_time().is_some_and(|next| next <= t) {
+            self.step();
+        }
+        if self.ended.is_none() && t >= self.max_time {
+            self.end_now();
+        }
+        let stop = self.ended.map_or(t, |(end, _)| end.min(t).max(self.now));
+        self.now = self.now.max(stop);
+    }
+
+    /// Runs until the scenario settles, the queue runs dry, or the time limit.
+    pub fn run_to_end(&mut self) -> (SimTime, EndReason) {
+        while self.step() {}
+        self.ended
+            .expect("step returns false only once the run has ended")
+    }
+
+    fn end_now(&mut self) {
+        if self.ended.is_some() {
+            return;
+        }
+        self.ended = Some(match self.queue.peek_time() {
+            Some(_) => {
+                self.now = self.now.max(self.max_time);
+                (self.now, EndReason::TimeLimit)
+            }
+            None => (self.now, EndReason::NothingLeft),
+        });
+    }
+
+    fn record(&mut self, what: TraceKind) {
+        self.trace.push(TraceEvent { at: self.now, what });
+    }
+
+    fn apply_effects(&mut self, node: NodeId, out: &mut Out) {
+        for effect in out.drain() {
+            match effect {
+                Effect::Send { to, message } => {
+                    let kind = message.kind();
+                    let records = message.record_count();
+                    let id = self.next_flight;
+                    self.next_flight += 1;
+                    let delivery = self.network.route(self.now, node, to, kind, &mut self.rng);
+                    let (arrives, lost) = match delivery {
+                        Delivery::Arrives(t) => (t, false),
+                        Delivery::Lost(t) => (t, true),
+                    };
+                    self.trace.push(TraceEvent {
+                        at: self.now,
+                        what: TraceKind::Flight {
+                            id,
+                            from: node,
+                            to,
+                            kind,
+                            records,
+                            arrives,
+                            lost,
+                        },
+                    });
+                    if !lost {
+                        self.queue.push(
+                            arrives,
+                            Event::Deliver {
+                                from: node,
+                                to,
+                                message,
+                            },
+                        );
+                    }
+                }
+                Effect::SetTimer { after, timer } => {
+                    self.queue
+                        .push(self.now + after, Event::Timer { node, timer });
+                }
+                Effect::Trace(what) => self.record(what),
+            }
+        }
+    }
+
+    fn apply_action(&mut self, action: &Action) {
+        match *action {
+            Action::CutLink { from, to, one_way } => {
+                self.network.cut(from, to);
+                if !one_way {
+                    self.network.cut(to, from);
+                }
+            }
+            Action::HealLink { from, to, one_way } => {
+                self.network.heal(from, to);
+                if !one_way {
+                    self.network.heal(to, from);
+                }
+            }
+            Action::DropNext { from, to, kind } => self.network.drop_next(from, to, kind),
+            Action::DelayNext {
+                from,
+                to,
+                kind,
+                by_ms,
+            } => self
+                .network
+                .delay_next(from, to, kind, SimDuration::from_ms(by_ms)),
+        }
+    }
+
+    fn is_settled(&self) -> bool {
+        self.pending_actions == 0
+            && self.producers.iter().all(Producer::is_finished)
+            && self.consumers.iter().all(|c| {
+                c.is_idle()
+                    && c.positions().iter().all(|(tp, pos)| {
+                        *pos >= self
+                            .leader_of(*tp)
+                            .replica(*tp)
+                            .map_or(0, |r| r.log.high_watermark())
+                    })
+            })
+    }
+}

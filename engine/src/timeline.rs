@@ -1,0 +1,187 @@
+//! A recorded run that can be played back, sought and changed.
+//!
+//! [`Timeline::record`] runs a scenario to its end once, keeping the whole trace and a checkpoint
+//! (a clone of the world) every [`CHECKPOINT_EVERY`] events. Seeking to any time then restores the
+//! nearest checkpoint at or before it and re-simulates at most that many events — deterministic
+//! re-simulation, so playback never replays from time zero and never copies the world per frame
+//! (RaftScope's checkpoints, made exact by the seeded engine).
+//!
+//! [`Timeline::inject`] is how a live click changes history: the action is queued into the
+//! checkpoint before its time, and the run is re-recorded from there; the trace before that
+//! checkpoint is kept as it was.
+
+use crate::action::Action;
+use crate::report::OutcomeReport;
+use crate::scenario::Scenario;
+use crate::sim::{EndReason, Simulation};
+use crate::time::SimTime;
+use crate::trace::{TraceEvent, TraceKind};
+
+/// Events between two checkpoints.
+pub const CHECKPOINT_EVERY: u64 = 512;
+
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    world: Simulation,
+    /// Trace entries recorded before this checkpoint.
+    trace_len: usize,
+}
+
+/// A message's time in the air, indexed for "what is flying at time t".
+#[derive(Clone, Copy, Debug)]
+struct FlightSpan {
+    sent: SimTime,
+    arrives: SimTime,
+    trace_index: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    scenario: Scenario,
+    trace: Vec<TraceEvent>,
+    checkpoints: Vec<Checkpoint>,
+    flights: Vec<FlightSpan>,
+    longest_flight: u64,
+    end: SimTime,
+    end_reason: EndReason,
+    report: OutcomeReport,
+}
+
+impl Timeline {
+    /// Runs `scenario` to its end, keeping the trace and checkpoints.
+    pub fn record(scenario: &Scenario) -> Timeline {
+        let world = Simulation::new(scenario);
+        let mut timeline = Timeline {
+            scenario: scenario.clone(),
+            trace: Vec::new(),
+            checkpoints: Vec::new(),
+            flights: Vec::new(),
+            longest_flight: 0,
+            end: SimTime::ZERO,
+            end_reason: EndReason::NothingLeft,
+            report: OutcomeReport::from_simulation(&world, &scenario.name, scenario.seed),
+        };
+        timeline.record_from(world);
+        timeline
+    }
+
+    fn record_from(&mut self, mut world: Simulation) {
+        loop {
+            if world.events_processed() % CHECKPOINT_EVERY == 0 {
+                let mut snapshot = world.clone();
+                snapshot.discard_trace();
+                self.trace.extend(world.take_trace());
+                self.checkpoints.push(Checkpoint {
+                    world: snapshot,
+                    trace_len: self.trace.len(),
+                });
+            }
+            if !world.step() {
+                break;
+            }
+        }
+        self.trace.extend(world.take_trace());
+        let (end, reason) = world.ended().expect("the loop ends only when the run has");
+        self.end = end;
+        self.end_reason = reason;
+        self.report =
+            OutcomeReport::from_simulation(&world, &self.scenario.name, self.scenario.seed);
+        self.index_flights();
+    }
+
+    fn index_flights(&mut self) {
+        self.flights.clear();
+        self.longest_flight = 0;
+        for (i, e) in self.trace.iter().enumerate() {
+            if let TraceKind::Flight { arrives, .. } = e.what {
+                self.longest_flight = self.longest_flight.max(arrives.since(e.at).as_micros());
+                self.flights.push(FlightSpan {
+                    sent: e.at,
+                    arrives,
+                    trace_index: i,
+                });
+            }
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+    pub fn end_reason(&self) -> EndReason {
+        self.end_reason
+    }
+    pub fn report(&self) -> &OutcomeReport {
+        &self.report
+    }
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    fn checkpoint_before(&self, t: SimTime) -> &Checkpoint {
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.world.now() <= t)
+            .saturating_sub(1);
+        &self.checkpoints[i]
+    }
+
+    /// The world as it is at `t`: every event at or before `t` has run.
+    pub fn world_at(&self, t: SimTime) -> Simulation {
+        let mut world = self.checkpoint_before(t).world.clone();
+        world.run_until(t);
+        world.discard_trace();
+        world
+    }
+
+    /// Moves `world` (a world of this timeline) to `t`: forward by simulating on, backward by
+    /// restoring a checkpoint. Costs at most [`CHECKPOINT_EVERY`] events plus the distance forward.
+    pub fn seek(&self, world: &mut Simulation, t: SimTime) {
+        let checkpoint = self.checkpoint_before(t);
+        if t < world.now() || checkpoint.world.now() > world.now() {
+            *world = checkpoint.world.clone();
+        }
+        world.run_until(t);
+        world.discard_trace();
+    }
+
+    /// The time of the first trace entry after `t`, for "step to the next event".
+    pub fn next_event_after(&self, t: SimTime) -> Option<SimTime> {
+        let i = self.trace.partition_point(|e| e.at <= t);
+        self.trace.get(i).map(|e| e.at)
+    }
+
+    /// Messages in the air at `t` (sent at or before `t`, arriving or vanishing after it).
+    pub fn flights_at(&self, t: SimTime) -> impl Iterator<Item = &TraceEvent> + '_ {
+        let upper = self.flights.partition_point(|f| f.sent <= t);
+        let horizon = t.0.saturating_sub(self.longest_flight);
+        self.flights[..upper]
+            .iter()
+            .rev()
+            .take_while(move |f| f.sent.0 >= horizon)
+            .filter(move |f| f.arrives > t)
+            .map(move |f| &self.trace[f.trace_index])
+    }
+
+    /// Changes history: `action` happens at `at`, and everything after is simulated anew.
+    pub fn inject(&mut self, at: SimTime, action: Action) {
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.world.now() <= at)
+            .saturating_sub(1);
+        self.checkpoints.truncate(i + 1);
+        let checkpoint = self
+            .checkpoints
+            .pop()
+            .expect("there is always a first checkpoint");
+        self.trace.truncate(checkpoint.trace_len);
+        let mut world = checkpoint.world;
+        world.schedule_action(at, action);
+        self.record_from(world);
+    }
+}

@@ -1,0 +1,137 @@
+//! The trace: the engine's timed account of what happened, and its contract with the renderer.
+//!
+//! Every message put on the network is a [`TraceKind::Flight`] with its send and arrival times
+//! (RaftScope's idea: the renderer places the dot at `(now - sent) / (arrives - sent)` along the
+//! edge), and every state change that matters for delivery guarantees — an append, a high-watermark
+//! move, an acknowledgement, a record processed, an offset committed, a fault — is an entry too.
+//! The outcome report is computed from this history, not guessed by the viewer.
+
+use crate::action::Action;
+use crate::ids::{NodeId, RecordId, TopicPartition};
+use crate::message::{KafkaError, MessageKind};
+use crate::time::SimTime;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceEvent {
+    pub at: SimTime,
+    #[serde(flatten)]
+    pub what: TraceKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TraceKind {
+    /// A message left `from` at the event's time.
+    Flight {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        records: u32,
+        /// When it arrives, or (if `lost`) when it vanishes.
+        arrives: SimTime,
+        lost: bool,
+    },
+    /// The producer application created a record (`producer.send()` was called).
+    RecordCreated {
+        producer: NodeId,
+        record: RecordId,
+        partition: TopicPartition,
+    },
+    /// A broker appended a batch to a partition replica's log.
+    Appended {
+        broker: NodeId,
+        partition: TopicPartition,
+        base_offset: u64,
+        records: Vec<RecordId>,
+    },
+    /// A partition leader's high watermark moved forward.
+    HighWatermark {
+        broker: NodeId,
+        partition: TopicPartition,
+        high_watermark: u64,
+    },
+    /// The producer got its acknowledgement (for acks=0: it considers the send done, offset unknown).
+    Acknowledged {
+        producer: NodeId,
+        partition: TopicPartition,
+        base_offset: Option<u64>,
+        records: Vec<RecordId>,
+    },
+    /// A produce attempt failed; `retrying` says whether the producer sends the batch again.
+    ProduceFailed {
+        producer: NodeId,
+        partition: TopicPartition,
+        error: KafkaError,
+        records: Vec<RecordId>,
+        retrying: bool,
+    },
+    /// A consumer finished processing a record.
+    Processed {
+        consumer: NodeId,
+        group: String,
+        partition: TopicPartition,
+        offset: u64,
+        record: RecordId,
+    },
+    /// The group coordinator stored a committed offset (the next offset to read).
+    OffsetCommitted {
+        coordinator: NodeId,
+        group: String,
+        partition: TopicPartition,
+        offset: u64,
+    },
+    /// A fault or user action took effect.
+    Action { action: Action },
+}
+
+impl TraceKind {
+    pub fn is_flight(&self) -> bool {
+        matches!(self, TraceKind::Flight { .. })
+    }
+}
+
+/// A stable 64-bit digest of a trace (FNV-1a over its JSON form), for determinism checks: the
+/// same scenario and seed must give the same hash natively and in wasm32.
+pub fn trace_hash(trace: &[TraceEvent]) -> u64 {
+    let mut hasher = TraceHasher::default();
+    hasher.update(trace);
+    hasher.finish()
+}
+
+/// [`trace_hash`] computed piece by piece, for runs too long to keep their whole trace.
+#[derive(Default)]
+pub struct TraceHasher(Fnv1a);
+
+impl TraceHasher {
+    pub fn update(&mut self, events: &[TraceEvent]) {
+        for event in events {
+            serde_json::to_writer(&mut self.0, event).expect("trace events always serialize");
+        }
+    }
+    pub fn finish(&self) -> u64 {
+        self.0 .0
+    }
+}
+
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::io::Write for Fnv1a {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
