@@ -1,1 +1,12 @@
-pub fn x() {}
+//! # Kafkascope (the Yew app)
+//!
+//! Plays back a run of [`kafkascope_engine`] as an animated SVG: message dots moving between
+//! producers, brokers and consumers, partition logs with their offsets, high watermark and
+//! committed offsets, and the outcome counters. The app never decides what Kafka does; it asks the
+//! engine for the world at the playback time.
+
+pub mod components;
+pub mod i18n;
+pub mod playback;
+pub mod scenarios;
+pub mod scene_model;

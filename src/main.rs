@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    yew::Renderer::<kafkascope::components::app::App>::new().render();
+}

@@ -1,0 +1,83 @@
+//! Play / pause, step, speed, the time slider and the clock.
+
+use crate::i18n::{t, Lang, Text};
+use crate::playback::{Playback, PlaybackAction, SPEEDS};
+use kafkascope_engine::SimTime;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub playback: Playback,
+    pub dispatcher: UseReducerDispatcher<Playback>,
+}
+
+/// Simulated time as the clock shows it: milliseconds with microsecond precision.
+pub fn format_clock(t: SimTime) -> String {
+    let us = t.as_micros();
+    format!("{}.{:03} ms", us / 1000, us % 1000)
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let p = &props.playback;
+    let d = props.dispatcher.clone();
+    let on = |action: PlaybackAction| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(action.clone()))
+    };
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<usize>() {
+                d.dispatch(PlaybackAction::SetSpeed(i));
+            }
+        })
+    };
+    let on_seek = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(us) = input.value().parse::<u64>() {
+                d.dispatch(PlaybackAction::Seek(SimTime(us)));
+            }
+        })
+    };
+    let end = p.timeline.end();
+    html! {
+        <div class="controls" role="toolbar">
+            if p.playing {
+                <button data-testid="pause" class="primary" onclick={on(PlaybackAction::Pause)}>
+                    { "⏸ " }{ t(lang, Text::Pause) }</button>
+            } else {
+                <button data-testid="play" class="primary" onclick={on(PlaybackAction::Play)}>
+                    { "▶ " }{ t(lang, Text::Play) }</button>
+            }
+            <button data-testid="step" title={t(lang, Text::StepTitle)} onclick={on(PlaybackAction::Step)}>
+                { "⏭ " }{ t(lang, Text::Step) }</button>
+            <label class="speed">
+                { t(lang, Text::Speed) }
+                <select data-testid="speed" onchange={on_speed}>
+                    { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
+                        <option value={i.to_string()} selected={i == p.speed}>{ format!("{s}×") }</option>
+                    }) }
+                </select>
+            </label>
+            <input type="range" class="timeline" data-testid="timeline"
+                aria-label={t(lang, Text::Timeline)}
+                min="0" max={end.as_micros().to_string()} step="1"
+                value={p.time.as_micros().to_string()} oninput={on_seek} />
+            <span class="clock" data-testid="clock" aria-label={t(lang, Text::Clock)}>
+                { format_clock(p.time) }
+                if p.fast_forwarding {
+                    <span class="ff" title={t(lang, Text::FastForward)}>{ " ⏩" }</span>
+                }
+                if p.at_end() {
+                    <span class="ended">{ " · " }{ t(lang, Text::Ended) }</span>
+                }
+            </span>
+        </div>
+    }
+}

@@ -1,0 +1,22 @@
+//! Shown instead of the scene when a scenario cannot be run: what is wrong, by field name.
+
+use crate::i18n::{t, Lang, Text};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorPanelProps {
+    /// The engine's description of the problem (it names the field).
+    pub message: AttrValue,
+}
+
+#[function_component(ErrorPanel)]
+pub fn error_panel(props: &ErrorPanelProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    html! {
+        <section class="error-panel" role="alert" data-testid="scenario-error">
+            <h2>{ t(lang, Text::ScenarioErrorTitle) }</h2>
+            <p>{ t(lang, Text::ScenarioErrorHint) }</p>
+            <pre>{ props.message.clone() }</pre>
+        </section>
+    }
+}

@@ -1,0 +1,9 @@
+//! The Yew components. They draw and drive; none of them decides what Kafka does.
+
+pub mod app;
+pub mod controls;
+pub mod error_panel;
+pub mod legend;
+pub mod outcome;
+pub mod player;
+pub mod scene;

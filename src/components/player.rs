@@ -1,0 +1,123 @@
+//! The player: owns the playback reducer, the animation-frame loop, and the engine cursor.
+//!
+//! The animation loop runs only while playing: each render in the playing state requests exactly
+//! one animation frame, whose handle is dropped (cancelling it) when the state changes or the
+//! component goes away. Paused, no frame is requested and the page does no work.
+//! The engine cursor (a world seeked to the playback time) lives in a `use_mut_ref`: moving
+//! forward simulates on from where it stands; moving back restores a checkpoint.
+
+use crate::components::controls::Controls;
+use crate::components::legend::Legend;
+use crate::components::outcome::Outcome;
+use crate::components::scene::Scene;
+use crate::playback::{Playback, PlaybackAction};
+use crate::scene_model::SceneModel;
+use gloo::events::EventListener;
+use gloo::render::request_animation_frame;
+use kafkascope_engine::{SimTime, Timeline};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct PlayerProps {
+    pub timeline: Rc<Timeline>,
+}
+
+impl PartialEq for PlayerProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline)
+    }
+}
+
+#[function_component(Player)]
+pub fn player(props: &PlayerProps) -> Html {
+    let playback = use_reducer({
+        let timeline = props.timeline.clone();
+        move || Playback::new(timeline)
+    });
+    let world = use_mut_ref({
+        let timeline = props.timeline.clone();
+        move || timeline.world_at(SimTime::ZERO)
+    });
+
+    // One animation frame per playing render; dropping the handle cancels it.
+    {
+        let dispatcher = playback.dispatcher();
+        use_effect_with((playback.playing, playback.time), move |(playing, _)| {
+            let frame = playing.then(|| {
+                request_animation_frame(move |timestamp| {
+                    dispatcher.dispatch(PlaybackAction::Frame(timestamp))
+                })
+            });
+            move || drop(frame)
+        });
+    }
+
+    // Keyboard: space plays or pauses, → steps to the next event.
+    {
+        let dispatcher = playback.dispatcher();
+        let playing = playback.playing;
+        use_effect_with(playing, move |playing| {
+            let playing = *playing;
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let typing = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    });
+                if typing {
+                    return;
+                }
+                match event.key().as_str() {
+                    " " => {
+                        event.prevent_default();
+                        dispatcher.dispatch(if playing {
+                            PlaybackAction::Pause
+                        } else {
+                            PlaybackAction::Play
+                        });
+                    }
+                    "ArrowRight" => dispatcher.dispatch(PlaybackAction::Step),
+                    _ => {}
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Time from navigation to the first rendered frame, for the bench command.
+    use_effect_with((), |_| {
+        let now = gloo::utils::window()
+            .performance()
+            .map(|p| p.now())
+            .unwrap_or(0.0);
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("data-first-frame-ms", &format!("{now:.1}"));
+        }
+    });
+
+    let model = {
+        let mut world = world.borrow_mut();
+        props.timeline.seek(&mut world, playback.time);
+        SceneModel::build(&world, &props.timeline, playback.time)
+    };
+
+    html! {
+        <main class="player">
+            <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
+            <div class="stage">
+                <Scene model={Rc::new(model.clone())} />
+                <aside class="side">
+                    <Outcome produced={model.produced} acknowledged={model.acknowledged}
+                        consumed={model.consumed} />
+                    <Legend />
+                </aside>
+            </div>
+        </main>
+    }
+}

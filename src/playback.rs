@@ -1,0 +1,152 @@
+//! The playback clock: how simulated time moves while the reader watches.
+//!
+//! The engine has already recorded the run ([`Timeline`]); playback only decides which simulated
+//! instant to show. While playing, each animation frame advances time by the wall-clock time since
+//! the last frame times the playback rate. When nothing is in flight, time fast-forwards to the
+//! next event (a Kafka run is mostly waiting: `fetch.max.wait.ms`, `auto.commit.interval.ms`), so
+//! the reader never stares at an empty screen; the clock shows the jump. Paused, nothing runs.
+//!
+//! This state lives in a Yew reducer; it holds the timeline by `Rc`, never a copy of the world.
+
+use kafkascope_engine::{SimTime, Timeline};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Simulated microseconds per wall-clock millisecond at 1× speed: a 1.5 ms network hop takes
+/// 0.6 s on screen.
+pub const BASE_RATE_US_PER_MS: f64 = 2.5;
+/// Simulated microseconds per wall-clock millisecond while fast-forwarding an idle stretch
+/// (a 5 s auto-commit wait passes in a quarter of a second).
+pub const IDLE_RATE_US_PER_MS: f64 = 20_000.0;
+/// The speed multipliers offered, and the default's index.
+pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+pub const DEFAULT_SPEED: usize = 2;
+/// Frames further apart than this (a background tab) count as this long.
+const MAX_FRAME_MS: f64 = 100.0;
+
+#[derive(Clone, Debug)]
+pub struct Playback {
+    pub timeline: Rc<Timeline>,
+    pub time: SimTime,
+    pub playing: bool,
+    pub speed: usize,
+    /// Whether the last frame fast-forwarded through an idle stretch.
+    pub fast_forwarding: bool,
+    last_frame_ms: Option<f64>,
+}
+
+impl PartialEq for Playback {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline)
+            && self.time == other.time
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.fast_forwarding == other.fast_forwarding
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum PlaybackAction {
+    Play,
+    Pause,
+    /// Pause and jump to the next event after the current time.
+    Step,
+    SetSpeed(usize),
+    /// Jump to a simulated time (pauses nothing).
+    Seek(SimTime),
+    /// An animation frame at this `requestAnimationFrame` timestamp (ms).
+    Frame(f64),
+    /// A different recorded run (a new scenario).
+    Load(Rc<Timeline>),
+}
+
+impl Playback {
+    pub fn new(timeline: Rc<Timeline>) -> Self {
+        Playback {
+            timeline,
+            time: SimTime::ZERO,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            fast_forwarding: false,
+            last_frame_ms: None,
+        }
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.time >= self.timeline.end()
+    }
+
+    /// Applies an action, returning the next state.
+    pub fn apply(mut self, action: PlaybackAction) -> Self {
+        let end = self.timeline.end();
+        match action {
+            PlaybackAction::Play => {
+                if self.at_end() {
+                    self.time = SimTime::ZERO;
+                }
+                self.playing = true;
+                self.last_frame_ms = None;
+            }
+            PlaybackAction::Pause => {
+                self.playing = false;
+                self.fast_forwarding = false;
+            }
+            PlaybackAction::Step => {
+                self.playing = false;
+                self.fast_forwarding = false;
+                self.time = self
+                    .timeline
+                    .next_event_after(self.time)
+                    .unwrap_or(end)
+                    .min(end);
+            }
+            PlaybackAction::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
+            PlaybackAction::Seek(t) => {
+                self.time = t.min(end);
+                self.last_frame_ms = None;
+            }
+            PlaybackAction::Frame(now_ms) => {
+                if !self.playing {
+                    return self;
+                }
+                let dt = self
+                    .last_frame_ms
+                    .map_or(0.0, |last| (now_ms - last).clamp(0.0, MAX_FRAME_MS));
+                self.last_frame_ms = Some(now_ms);
+                self.advance(dt);
+            }
+            PlaybackAction::Load(timeline) => return Playback::new(timeline),
+        }
+        self
+    }
+
+    fn advance(&mut self, wall_ms: f64) {
+        let end = self.timeline.end();
+        let idle = self.timeline.flights_at(self.time).next().is_none();
+        let rate = if idle {
+            IDLE_RATE_US_PER_MS.max(BASE_RATE_US_PER_MS * SPEEDS[self.speed])
+        } else {
+            BASE_RATE_US_PER_MS * SPEEDS[self.speed]
+        };
+        let mut next = SimTime(self.time.0 + (wall_ms * rate).round() as u64);
+        if idle {
+            // Stop at the next event so its message is seen leaving.
+            if let Some(event) = self.timeline.next_event_after(self.time) {
+                next = next.min(event);
+            }
+        }
+        self.fast_forwarding = idle && next > self.time;
+        self.time = next.min(end);
+        if self.time >= end {
+            self.playing = false;
+            self.fast_forwarding = false;
+        }
+    }
+}
+
+impl Reducible for Playback {
+    type Action = PlaybackAction;
+    fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
+        Rc::new((*self).clone().apply(action))
+    }
+}
