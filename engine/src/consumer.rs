@@ -55,8 +55,11 @@ enum Pending {
     OffsetFetch,
     ListOffsets,
     Fetch { broker: u32 },
-    Commit { sync: bool },
+    Commit { sync: bool, started: SimTime },
 }
+
+/// `default.api.timeout.ms`: how long `commitSync` keeps retrying before it throws.
+pub const DEFAULT_API_TIMEOUT_MS: u64 = 60_000;
 
 #[derive(Clone, Debug)]
 pub struct Consumer {
@@ -241,7 +244,7 @@ impl Consumer {
                     self.poll(now, out);
                 }
             }
-            (Pending::Commit { sync }, Message::OffsetCommitResponse { offsets, .. }) => {
+            (Pending::Commit { sync, .. }, Message::OffsetCommitResponse { offsets, .. }) => {
                 for (tp, offset) in offsets {
                     let c = self.committed.entry(tp).or_default();
                     *c = (*c).max(offset);
@@ -302,7 +305,7 @@ impl Consumer {
                 >= SimDuration::from_ms(self.config.auto_commit_interval_ms)
         {
             self.last_auto_commit = now;
-            self.commit(now, false, out);
+            self.commit(now, now, false, out);
         }
         if self.fetched.is_empty() {
             self.phase = ConsumerPhase::Fetching;
@@ -377,13 +380,14 @@ impl Consumer {
             self.start_next_record(out);
         } else if !self.config.enable_auto_commit {
             self.phase = ConsumerPhase::Committing;
-            self.commit(now, true, out);
+            self.commit(now, now, true, out);
         } else {
             self.poll(now, out);
         }
     }
 
-    fn commit(&mut self, now: SimTime, sync: bool, out: &mut Out) {
+    /// Sends the positions not yet committed; `started` is when a `commitSync` began (for retries).
+    fn commit(&mut self, now: SimTime, started: SimTime, sync: bool, out: &mut Out) {
         let offsets: Vec<(TopicPartition, u64)> = self
             .positions
             .iter()
@@ -396,7 +400,7 @@ impl Consumer {
             }
             return;
         }
-        let correlation = self.request(Pending::Commit { sync }, out);
+        let correlation = self.request(Pending::Commit { sync, started }, out);
         out.send(
             self.coordinator,
             Message::OffsetCommitRequest {
@@ -428,11 +432,16 @@ impl Consumer {
                     self.send_fetches(out);
                 }
             }
-            // A commit that got no answer is not known to have happened; the next commit carries
-            // the positions again. commitSync reports the failure and the loop goes on.
-            Pending::Commit { sync } => {
+            // A commit that got no answer is not known to have happened. commitSync retries it
+            // until default.api.timeout.ms, then throws and the loop goes on; an async (auto)
+            // commit is simply carried again by the next one.
+            Pending::Commit { sync, started } => {
                 if sync && self.phase == ConsumerPhase::Committing {
-                    self.poll(now, out);
+                    if now.since(started) < SimDuration::from_ms(DEFAULT_API_TIMEOUT_MS) {
+                        self.commit(now, started, true, out);
+                    } else {
+                        self.poll(now, out);
+                    }
                 }
             }
         }

@@ -136,11 +136,9 @@ impl Producer {
                 }
                 self.drain(now, out);
             }
-            Timer::RequestTimeout { correlation } => {
-                if self.in_flight.contains_key(&correlation) {
-                    self.fail_request(now, correlation, KafkaError::RequestTimedOut, out);
-                    self.drain(now, out);
-                }
+            Timer::RequestTimeout { correlation } if self.in_flight.contains_key(&correlation) => {
+                self.fail_request(now, correlation, KafkaError::RequestTimedOut, out);
+                self.drain(now, out);
             }
             Timer::RetryBackoffElapsed => self.drain(now, out),
             _ => {}

@@ -49,7 +49,7 @@ pub struct Scenario {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ClusterConfig {
     pub brokers: u32,
 }
@@ -61,7 +61,7 @@ impl Default for ClusterConfig {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct TopicConfig {
     pub name: String,
     pub partitions: u32,
@@ -80,7 +80,7 @@ impl Default for TopicConfig {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     /// One-way latency of every link, in microseconds.
     pub latency_us: u64,
@@ -207,8 +207,9 @@ fn default_fetch_max_wait_ms() -> u64 {
     500
 }
 
+/// One timed entry of the script. (Unknown fields are rejected by [`Action`] itself: serde's
+/// `deny_unknown_fields` cannot be combined with `flatten` on the outer struct.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ScriptedAction {
     pub at_ms: u64,
     #[serde(flatten)]
@@ -216,7 +217,7 @@ pub struct ScriptedAction {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimulationConfig {
     /// The run stops here even if clients are still busy.
     pub max_time_ms: u64,

@@ -1,0 +1,34 @@
+//! Helpers shared by the engine's integration tests.
+#![allow(dead_code)]
+
+use kafkascope_engine::{OutcomeReport, Scenario};
+
+/// A one-broker, one-partition scenario with one producer of `records` records and one consumer
+/// in group `billing` reading from the earliest offset with manual commits; `extra` is appended.
+pub fn basic(records: u32, extra: &str) -> String {
+    format!(
+        r#"
+name = "test"
+seed = 1
+[topic]
+name = "orders"
+partitions = 1
+[[producers]]
+records = {records}
+interval_ms = 2
+[[consumers]]
+"group.id" = "billing"
+"auto.offset.reset" = "earliest"
+"enable.auto.commit" = false
+{extra}
+"#
+    )
+}
+
+pub fn scenario(toml: &str) -> Scenario {
+    Scenario::from_toml(toml).unwrap_or_else(|e| panic!("test scenario invalid: {e}"))
+}
+
+pub fn run(toml: &str) -> OutcomeReport {
+    kafkascope_engine::run::run_scenario(&scenario(toml), true)
+}

@@ -1,0 +1,292 @@
+//! Delivery outcomes of the producer → broker → consumer flow, asserted exactly.
+
+mod common;
+
+use common::{basic, run, scenario};
+use kafkascope_engine::consumer::ConsumerPhase;
+use kafkascope_engine::producer::RecordState;
+use kafkascope_engine::sim::EndReason;
+use kafkascope_engine::{Simulation, TopicPartition, TraceKind};
+
+const P0: TopicPartition = TopicPartition {
+    topic: 0,
+    partition: 0,
+};
+
+#[test]
+fn every_record_is_acknowledged_committed_and_consumed_once_without_faults() {
+    let report = run(&basic(12, ""));
+    assert_eq!(report.produced, 12);
+    assert_eq!(report.acknowledged, 12);
+    assert_eq!(report.failed, 0);
+    assert_eq!(report.committed_in_log, 12);
+    assert_eq!(report.duplicates_in_log, 0);
+    assert_eq!(report.lost_acknowledged, 0);
+    assert_eq!(report.groups.len(), 1);
+    let g = &report.groups[0];
+    assert_eq!(
+        (
+            g.consumed,
+            g.processed_more_than_once,
+            g.not_processed,
+            g.lag
+        ),
+        (12, 0, 0, 0)
+    );
+    assert_eq!(report.end_reason, EndReason::Settled);
+}
+
+#[test]
+fn log_offsets_are_contiguous_and_follow_send_order_with_one_request_in_flight() {
+    let mut sim = Simulation::new(&scenario(
+        &basic(20, "[producers.x]\n")
+            .replace("[producers.x]\n", "")
+            .replace(
+                "interval_ms = 2",
+                "interval_ms = 2\n\"max.in.flight.requests.per.connection\" = 1",
+            ),
+    ));
+    sim.run_to_end();
+    let log = &sim.brokers()[0].replica(P0).unwrap().log;
+    assert_eq!(log.log_end_offset(), 20);
+    assert_eq!(log.high_watermark(), 20);
+    for (i, r) in log.records().iter().enumerate() {
+        assert_eq!(r.offset, i as u64);
+        assert_eq!(r.id.seq, i as u32, "records land in send order");
+    }
+    let consumer = &sim.consumers()[0];
+    assert_eq!(
+        consumer.committed().get(&P0),
+        Some(&20),
+        "committed offset is the next to read"
+    );
+    assert_eq!(consumer.phase(), ConsumerPhase::Fetching);
+}
+
+#[test]
+fn consumer_reads_only_below_the_high_watermark_and_processes_in_offset_order() {
+    let mut sim = Simulation::new(&scenario(&basic(30, "")));
+    let mut checked = 0;
+    while sim.step() {
+        for c in sim.consumers() {
+            for p in c.processed() {
+                let hw = sim.brokers()[0].replica(P0).unwrap().log.high_watermark();
+                assert!(
+                    p.offset < hw,
+                    "processed offset {} at or above HW {hw}",
+                    p.offset
+                );
+            }
+            let offsets: Vec<u64> = c.processed().iter().map(|p| p.offset).collect();
+            assert!(
+                offsets.windows(2).all(|w| w[1] == w[0] + 1),
+                "in order: {offsets:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 30);
+}
+
+#[test]
+fn acks_zero_loses_a_record_whose_request_is_dropped_but_counts_it_as_sent() {
+    let toml = basic(5, "").replace("interval_ms = 2", "interval_ms = 2\n\"acks\" = \"0\"")
+        + r#"
+[[script]]
+at_ms = 3
+action = "drop_next"
+from = "producer-1"
+to = "broker-1"
+kind = "produce_request"
+"#;
+    let report = run(&toml);
+    assert_eq!(report.produced, 5);
+    assert_eq!(
+        report.acknowledged, 5,
+        "acks=0 never hears back, so every send counts as done"
+    );
+    assert_eq!(report.committed_in_log, 4);
+    assert_eq!(report.lost_acknowledged, 1);
+}
+
+#[test]
+fn acks_all_retry_after_a_lost_response_writes_a_duplicate_without_idempotence() {
+    let toml = basic(3, "").replace(
+        "interval_ms = 2",
+        "interval_ms = 2\n\"request.timeout.ms\" = 1000",
+    ) + r#"
+[[script]]
+at_ms = 0
+action = "drop_next"
+from = "broker-1"
+to = "producer-1"
+kind = "produce_response"
+"#;
+    let mut sim = Simulation::new(&scenario(&toml));
+    sim.run_to_end();
+    let trace = sim.take_trace();
+    let timed_out = trace.iter().any(|e| {
+        matches!(
+            &e.what,
+            TraceKind::ProduceFailed { error, retrying: true, .. }
+                if *error == kafkascope_engine::message::KafkaError::RequestTimedOut
+        )
+    });
+    assert!(timed_out, "the producer saw REQUEST_TIMED_OUT and retried");
+    let report = kafkascope_engine::OutcomeReport::from_simulation(&sim, "t", 1);
+    assert_eq!(report.acknowledged, 3);
+    assert_eq!(report.lost_acknowledged, 0);
+    assert_eq!(
+        report.duplicates_in_log, 1,
+        "the first batch is in the log twice"
+    );
+    assert_eq!(report.committed_in_log, 3);
+    assert_eq!(
+        report.groups[0].processed_more_than_once, 1,
+        "and the consumer processes it twice"
+    );
+}
+
+#[test]
+fn a_cut_link_delays_delivery_until_healed_and_retries_then_succeed() {
+    let toml = basic(4, "").replace(
+        "interval_ms = 2",
+        "interval_ms = 2\n\"request.timeout.ms\" = 500",
+    ) + r#"
+[[script]]
+at_ms = 0
+action = "cut_link"
+from = "producer-1"
+to = "broker-1"
+[[script]]
+at_ms = 2000
+action = "heal_link"
+from = "producer-1"
+to = "broker-1"
+"#;
+    let mut sim = Simulation::new(&scenario(&toml));
+    sim.run_until(kafkascope_engine::SimTime::from_ms(1900));
+    assert_eq!(
+        sim.brokers()[0].replica(P0).unwrap().log.log_end_offset(),
+        0
+    );
+    assert!(sim.producers()[0]
+        .record_states()
+        .iter()
+        .all(|(s, _)| !matches!(s, RecordState::Acknowledged { .. })));
+    sim.run_to_end();
+    let report = kafkascope_engine::OutcomeReport::from_simulation(&sim, "t", 1);
+    assert_eq!(report.acknowledged, 4);
+    assert_eq!(report.committed_in_log, 4);
+    assert_eq!(
+        report.duplicates_in_log, 0,
+        "nothing reached the broker before the heal"
+    );
+}
+
+#[test]
+fn delivery_timeout_fails_records_that_never_get_through() {
+    let toml = basic(2, "").replace(
+        "interval_ms = 2",
+        "interval_ms = 2\n\"request.timeout.ms\" = 1000\n\"delivery.timeout.ms\" = 3000",
+    ) + r#"
+[[script]]
+at_ms = 0
+action = "cut_link"
+from = "producer-1"
+to = "broker-1"
+"#;
+    let report = run(&toml);
+    assert_eq!(report.produced, 2);
+    assert_eq!(report.acknowledged, 0);
+    assert_eq!(report.failed, 2);
+    assert_eq!(report.committed_in_log, 0);
+}
+
+#[test]
+fn auto_commit_commits_processed_positions_after_the_interval() {
+    let toml = basic(6, "").replace(
+        "\"enable.auto.commit\" = false",
+        "\"enable.auto.commit\" = true",
+    );
+    let mut sim = Simulation::new(&scenario(&toml));
+    sim.run_until(kafkascope_engine::SimTime::from_ms(4_000));
+    let c = &sim.consumers()[0];
+    assert_eq!(
+        c.processed().len(),
+        6,
+        "processed within the first poll loops"
+    );
+    assert_eq!(
+        c.committed().get(&P0),
+        None,
+        "nothing committed before auto.commit.interval.ms"
+    );
+    let (end, reason) = sim.run_to_end();
+    assert_eq!(reason, EndReason::Settled);
+    assert_eq!(sim.consumers()[0].committed().get(&P0), Some(&6));
+    assert!(
+        end >= kafkascope_engine::SimTime::from_ms(5_000),
+        "first auto-commit after 5 s, ended {end}"
+    );
+}
+
+#[test]
+fn a_late_consumer_with_auto_offset_reset_latest_skips_what_came_before() {
+    let toml = basic(5, "").replace(
+        "\"auto.offset.reset\" = \"earliest\"",
+        "\"auto.offset.reset\" = \"latest\"\nstart_ms = 1000",
+    );
+    let report = run(&toml);
+    assert_eq!(report.committed_in_log, 5);
+    assert_eq!(report.groups[0].consumed, 0);
+    assert_eq!(report.groups[0].not_processed, 5);
+}
+
+#[test]
+fn two_groups_each_read_every_record_independently() {
+    let toml = basic(8, "")
+        + r#"
+[[consumers]]
+"group.id" = "analytics"
+"auto.offset.reset" = "earliest"
+processing_ms = 7
+"#;
+    let report = run(&toml);
+    assert_eq!(report.groups.len(), 2);
+    for g in &report.groups {
+        assert_eq!(g.consumed, 8, "group {}", g.group);
+        assert_eq!(g.not_processed, 0);
+    }
+}
+
+#[test]
+fn records_with_the_same_key_share_a_partition_and_keep_their_order() {
+    let toml = basic(40, "")
+        .replace("partitions = 1", "partitions = 4")
+        .replace("interval_ms = 2", "interval_ms = 2\nkeys = 5")
+        .replace("[topic]", "[cluster]\nbrokers = 2\n[topic]");
+    let mut sim = Simulation::new(&scenario(&toml));
+    sim.run_to_end();
+    let mut partition_of_key = std::collections::BTreeMap::new();
+    for b in sim.brokers() {
+        for (tp, replica) in b.replicas() {
+            let mut last_seq_per_key = std::collections::BTreeMap::new();
+            for r in replica.log.records() {
+                let key = r.key.expect("keyed");
+                assert_eq!(
+                    *partition_of_key.entry(key).or_insert(*tp),
+                    *tp,
+                    "key {key} in one partition"
+                );
+                if let Some(prev) = last_seq_per_key.insert(key, r.id.seq) {
+                    assert!(prev < r.id.seq, "key {key} out of order");
+                }
+            }
+        }
+    }
+    assert_eq!(partition_of_key.len(), 5);
+    let report = kafkascope_engine::OutcomeReport::from_simulation(&sim, "t", 1);
+    assert_eq!(report.committed_in_log, 40);
+    assert_eq!(report.groups[0].consumed, 40);
+}

@@ -1,0 +1,162 @@
+//! Bad scenario files are rejected with a message that names the problem, never a panic.
+
+mod common;
+
+use common::basic;
+use kafkascope_engine::{Scenario, ScenarioError};
+use std::process::Command;
+
+fn error_of(toml: &str) -> String {
+    match Scenario::from_toml(toml) {
+        Ok(_) => panic!("expected the scenario to be rejected:\n{toml}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn malformed_toml_names_the_line() {
+    let msg = error_of("[cluster\nbrokers = 1");
+    assert!(msg.contains("line 1"), "{msg}");
+}
+
+#[test]
+fn unknown_field_is_named_with_the_expected_ones() {
+    let msg = error_of(&basic(1, "").replace(
+        "\"group.id\" = \"billing\"",
+        "\"group.id\" = \"billing\"\n\"enable.autocommit\" = true",
+    ));
+    assert!(msg.contains("unknown field `enable.autocommit`"), "{msg}");
+    assert!(
+        msg.contains("enable.auto.commit"),
+        "lists the real name: {msg}"
+    );
+}
+
+#[test]
+fn unknown_field_in_a_script_entry_is_named() {
+    let msg = error_of(&(basic(1, "") + "[[script]]\nat_ms = 1\naction = \"cut_link\"\nfrom = \"producer-1\"\nto = \"broker-1\"\nsevered = true\n"));
+    assert!(msg.contains("severed"), "{msg}");
+}
+
+#[test]
+fn negative_count_is_rejected_with_the_field() {
+    let msg = error_of(&basic(1, "").replace("records = 1", "records = -5"));
+    assert!(msg.contains("records"), "{msg}");
+    assert!(msg.contains("-5"), "{msg}");
+}
+
+#[test]
+fn wrong_type_is_rejected_with_the_field() {
+    let msg = error_of(&basic(1, "").replace("interval_ms = 2", "interval_ms = \"fast\""));
+    assert!(msg.contains("interval_ms"), "{msg}");
+}
+
+#[test]
+fn replication_factor_above_broker_count_is_impossible() {
+    let err = Scenario::from_toml(&basic(1, "").replace(
+        "partitions = 1",
+        "partitions = 1\n\"replication.factor\" = 3",
+    ))
+    .unwrap_err();
+    match err {
+        ScenarioError::Invalid { field, problem } => {
+            assert_eq!(field, "topic.replication.factor");
+            assert!(problem.contains("brokers"), "{problem}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn consumer_without_group_id_is_rejected() {
+    let msg = error_of(&basic(1, "").replace("\"group.id\" = \"billing\"\n", ""));
+    assert!(msg.contains("group.id"), "{msg}");
+}
+
+#[test]
+fn empty_group_id_is_rejected_with_its_path() {
+    let msg =
+        error_of(&basic(1, "").replace("\"group.id\" = \"billing\"", "\"group.id\" = \"  \""));
+    assert!(msg.contains("consumers[0].group.id"), "{msg}");
+}
+
+#[test]
+fn zero_partitions_and_too_many_brokers_are_rejected() {
+    assert!(
+        error_of(&basic(1, "").replace("partitions = 1", "partitions = 0"))
+            .contains("topic.partitions")
+    );
+    assert!(error_of(&(basic(1, "") + "[cluster]\nbrokers = 9\n")).contains("cluster.brokers"));
+}
+
+#[test]
+fn script_naming_a_missing_node_is_rejected() {
+    let msg = error_of(&(basic(1, "") + "[[script]]\nat_ms = 1\naction = \"cut_link\"\nfrom = \"producer-1\"\nto = \"broker-4\"\n"));
+    assert!(
+        msg.contains("script[0]") && msg.contains("broker-4"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bad_node_name_is_explained() {
+    let msg = error_of(&(basic(1, "") + "[[script]]\nat_ms = 1\naction = \"cut_link\"\nfrom = \"kafka\"\nto = \"broker-1\"\n"));
+    assert!(msg.contains("not a node name"), "{msg}");
+}
+
+#[test]
+fn json_scenarios_are_validated_the_same_way() {
+    let err = Scenario::from_json(
+        r#"{"topic": {"name": "t", "partitions": 2, "replication.factor": 1}, "bogus": 1}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("bogus"), "{err}");
+}
+
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kafkascope-sim"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn cli_prints_the_outcome_report_as_json() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/hello-kafka.toml");
+    let (code, stdout, stderr) = cli(&["run", path, "--trace-hash"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(report["produced"], 12);
+    assert_eq!(report["acknowledged"], 12);
+    assert_eq!(report["committed_in_log"], 12);
+    assert_eq!(report["groups"][0]["consumed"], 12);
+    assert!(report["events"].as_u64().unwrap() > 0);
+    assert!(report["end_time_us"].as_u64().unwrap() > 0);
+    assert_eq!(report["trace_hash"].as_str().unwrap().len(), 16);
+}
+
+#[test]
+fn cli_rejects_a_bad_file_with_exit_code_2_and_the_field() {
+    let dir = std::env::temp_dir().join(format!("kafkascope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, basic(1, "").replace("records = 1", "records = -1")).unwrap();
+    let (code, stdout, stderr) = cli(&["run", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("records"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = cli(&["run", "/nonexistent/x.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    let (code, _, stderr) = cli(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("usage"), "{stderr}");
+}
