@@ -1,0 +1,31 @@
+//! The engine in wasm32, in headless Chromium: same scenario and seed, same trace as natively.
+#![cfg(target_arch = "wasm32")]
+
+use kafkascope_engine::run::run_scenario;
+use kafkascope_engine::{trace_hash, Scenario, Timeline};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HELLO: &str = include_str!("../scenarios/hello-kafka.toml");
+/// The native test `the_hello_scenario_has_a_pinned_trace_hash` asserts this same file.
+const NATIVE_HASH: &str = include_str!("../scenarios/hello-kafka.trace-hash");
+
+#[wasm_bindgen_test]
+fn trace_hash_in_wasm_equals_the_native_one() {
+    let report = run_scenario(&Scenario::from_toml(HELLO).unwrap(), true);
+    assert_eq!(report.trace_hash.as_deref(), Some(NATIVE_HASH));
+    assert_eq!(report.groups[0].consumed, 12);
+}
+
+#[wasm_bindgen_test]
+fn recorded_timeline_matches_the_straight_run_in_wasm() {
+    let timeline = Timeline::record(&Scenario::from_toml(HELLO).unwrap());
+    assert_eq!(format!("{:016x}", trace_hash(timeline.trace())), NATIVE_HASH);
+}
+
+#[wasm_bindgen_test]
+fn bad_scenarios_are_errors_not_panics_in_wasm() {
+    let err = Scenario::from_toml("[[producers]]\nrecords = -3\n").unwrap_err();
+    assert!(err.to_string().contains("records"), "{err}");
+}
