@@ -80,7 +80,8 @@ setup_web_tools() {
 }
 
 setup_browser() {
-  apt_install chromium chromium-driver
+  # fonts-nanum: Korean glyphs for the screenshots the tests take.
+  apt_install chromium chromium-driver fonts-nanum
 }
 
 main() {

@@ -32,6 +32,8 @@ pub struct Playback {
     pub speed: usize,
     /// Whether the last frame fast-forwarded through an idle stretch.
     pub fast_forwarding: bool,
+    /// Counts animation frames handled, so the player requests the next one after each.
+    pub frame: u64,
     last_frame_ms: Option<f64>,
 }
 
@@ -42,6 +44,7 @@ impl PartialEq for Playback {
             && self.playing == other.playing
             && self.speed == other.speed
             && self.fast_forwarding == other.fast_forwarding
+            && self.frame == other.frame
     }
 }
 
@@ -68,6 +71,7 @@ impl Playback {
             playing: false,
             speed: DEFAULT_SPEED,
             fast_forwarding: false,
+            frame: 0,
             last_frame_ms: None,
         }
     }
@@ -113,6 +117,7 @@ impl Playback {
                     .last_frame_ms
                     .map_or(0.0, |last| (now_ms - last).clamp(0.0, MAX_FRAME_MS));
                 self.last_frame_ms = Some(now_ms);
+                self.frame += 1;
                 self.advance(dt);
             }
             PlaybackAction::Load(timeline) => return Playback::new(timeline),

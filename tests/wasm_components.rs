@@ -44,7 +44,9 @@ async fn app_draws_every_node_and_the_controls() {
     for node in ["producer-1", "broker-1", "consumer-1"] {
         find(&root, &format!("[data-node='{node}']"));
     }
-    for id in ["play", "step", "speed", "timeline", "lang", "produced", "acked", "consumed"] {
+    for id in [
+        "play", "step", "speed", "timeline", "lang", "produced", "acked", "consumed",
+    ] {
         find(&root, &format!("[data-testid='{id}']"));
     }
     assert_eq!(text(&root, "[data-testid='consumed']"), "0");
@@ -59,14 +61,21 @@ async fn stepping_advances_the_clock_and_the_world() {
     let clock0 = text(&root, "[data-testid='clock']");
     let mut steps = 0;
     // Step until the broker has appended something: the partition log grows a cell.
-    while root.query_selector("[data-node='broker-1'] .cell").unwrap().is_none() {
+    while root
+        .query_selector("[data-node='broker-1'] .cell")
+        .unwrap()
+        .is_none()
+    {
         click(&root, "[data-testid='step']");
         settle().await;
         steps += 1;
         assert!(steps < 50, "the broker never appended a record");
     }
     assert_ne!(text(&root, "[data-testid='clock']"), clock0);
-    assert!(steps >= 2, "a produce request needs at least one step to arrive");
+    assert!(
+        steps >= 2,
+        "a produce request needs at least one step to arrive"
+    );
     root.remove();
 }
 

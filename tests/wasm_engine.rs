@@ -21,7 +21,10 @@ fn trace_hash_in_wasm_equals_the_native_one() {
 #[wasm_bindgen_test]
 fn recorded_timeline_matches_the_straight_run_in_wasm() {
     let timeline = Timeline::record(&Scenario::from_toml(HELLO).unwrap());
-    assert_eq!(format!("{:016x}", trace_hash(timeline.trace())), NATIVE_HASH);
+    assert_eq!(
+        format!("{:016x}", trace_hash(timeline.trace())),
+        NATIVE_HASH
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
 //! Play / pause, step, speed, the time slider and the clock.
 
+use crate::components::icons;
 use crate::i18n::{t, Lang, Text};
 use crate::playback::{Playback, PlaybackAction, SPEEDS};
 use kafkascope_engine::SimTime;
@@ -50,13 +51,13 @@ pub fn controls(props: &ControlsProps) -> Html {
         <div class="controls" role="toolbar">
             if p.playing {
                 <button data-testid="pause" class="primary" onclick={on(PlaybackAction::Pause)}>
-                    { "⏸ " }{ t(lang, Text::Pause) }</button>
+                    { icons::pause() }{ t(lang, Text::Pause) }</button>
             } else {
                 <button data-testid="play" class="primary" onclick={on(PlaybackAction::Play)}>
-                    { "▶ " }{ t(lang, Text::Play) }</button>
+                    { icons::play() }{ t(lang, Text::Play) }</button>
             }
             <button data-testid="step" title={t(lang, Text::StepTitle)} onclick={on(PlaybackAction::Step)}>
-                { "⏭ " }{ t(lang, Text::Step) }</button>
+                { icons::step() }{ t(lang, Text::Step) }</button>
             <label class="speed">
                 { t(lang, Text::Speed) }
                 <select data-testid="speed" onchange={on_speed}>
@@ -72,7 +73,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <span class="clock" data-testid="clock" aria-label={t(lang, Text::Clock)}>
                 { format_clock(p.time) }
                 if p.fast_forwarding {
-                    <span class="ff" title={t(lang, Text::FastForward)}>{ " ⏩" }</span>
+                    <span class="ff">{ " · " }{ t(lang, Text::FastForward) }</span>
                 }
                 if p.at_end() {
                     <span class="ended">{ " · " }{ t(lang, Text::Ended) }</span>

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod controls;
 pub mod error_panel;
+pub mod icons;
 pub mod legend;
 pub mod outcome;
 pub mod player;

@@ -44,7 +44,7 @@ pub fn player(props: &PlayerProps) -> Html {
     // One animation frame per playing render; dropping the handle cancels it.
     {
         let dispatcher = playback.dispatcher();
-        use_effect_with((playback.playing, playback.time), move |(playing, _)| {
+        use_effect_with((playback.playing, playback.frame), move |(playing, _)| {
             let frame = playing.then(|| {
                 request_animation_frame(move |timestamp| {
                     dispatcher.dispatch(PlaybackAction::Frame(timestamp))

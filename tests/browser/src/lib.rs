@@ -1,1 +1,296 @@
-//! placeholder
+//! The harness for driving the real page in headless Chromium: a static file server for the
+//! release build (`dist/`), a ChromeDriver process, and a fantoccini WebDriver client configured
+//! for this machine (no sandbox as root, no background networking: the page must make no request
+//! outside its own origin, and Chromium must not try to either).
+
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::process::{Child, Command};
+
+/// The workspace's `target/` folder, where screenshots go.
+pub fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
+}
+
+/// The release build to test: `$KAFKASCOPE_DIST`, else the workspace's `dist/`.
+pub fn dist_dir() -> Result<PathBuf, String> {
+    let dir = std::env::var_os("KAFKASCOPE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+    if dir.join("index.html").is_file() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "no release build at {} (run `trunk build --release`, which scripts/test.sh does)",
+            dir.display()
+        ))
+    }
+}
+
+/// Serves a folder over HTTP on 127.0.0.1 and remembers every path requested.
+pub struct StaticServer {
+    pub addr: SocketAddr,
+    pub requests: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl StaticServer {
+    pub async fn start(root: PathBuf) -> std::io::Result<StaticServer> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let root = root.clone();
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let _ = serve_one(stream, &root, &seen).await;
+                });
+            }
+        });
+        Ok(StaticServer {
+            addr,
+            requests,
+            task,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve_one(
+    mut stream: TcpStream,
+    root: &Path,
+    seen: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 2048];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 || head.len() > 64 * 1024 {
+            return Ok(());
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+    seen.lock().unwrap().push(target.clone());
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let relative = path.trim_start_matches('/');
+    let relative = if relative.is_empty() {
+        "index.html"
+    } else {
+        relative
+    };
+    let file = root.join(relative);
+    let (status, body, content_type) = if relative.split('/').any(|part| part == "..") {
+        ("403 Forbidden", b"forbidden".to_vec(), "text/plain")
+    } else {
+        match tokio::fs::read(&file).await {
+            Ok(body) => ("200 OK", body, content_type_of(&file)),
+            Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+        }
+    };
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(header.as_bytes()).await?;
+    stream.write_all(&body).await?;
+    stream.shutdown().await
+}
+
+fn content_type_of(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("toml") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A ChromeDriver process on a free local port, killed on drop.
+pub struct ChromeDriver {
+    pub port: u16,
+    _child: Child,
+}
+
+impl ChromeDriver {
+    pub async fn start() -> Result<ChromeDriver, String> {
+        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free port: {e}"))?
+            .port();
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| {
+                format!("cannot start `{binary}` ({e}); scripts/setup.sh installs chromium-driver")
+            })?;
+        for _ in 0..100 {
+            if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Ok(ChromeDriver {
+                    port,
+                    _child: child,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!(
+            "`{binary}` did not listen on port {port} within 10 s"
+        ))
+    }
+
+    /// A new headless Chromium session, with the browser console log kept.
+    pub async fn session(&self) -> Result<Client, String> {
+        let mut caps = Capabilities::new();
+        let mut args = vec![
+            "--headless=new",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1300,860",
+        ];
+        if is_root() {
+            args.push("--no-sandbox");
+        }
+        caps.insert("goog:chromeOptions".into(), json!({ "args": args }));
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .map_err(|e| format!("WebDriver session failed: {e}"))
+    }
+}
+
+fn is_root() -> bool {
+    std::env::var("USER").map(|u| u == "root").unwrap_or(false)
+        || std::fs::metadata("/proc/self")
+            .map(|m| {
+                use std::os::unix::fs::MetadataExt;
+                m.uid() == 0
+            })
+            .unwrap_or(false)
+}
+
+/// ChromeDriver's log endpoint (`POST /session/{id}/se/log`).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
+/// ChromeDriver's DevTools passthrough (`POST /session/{id}/goog/cdp/execute`).
+#[derive(Debug)]
+struct DevTools(Value);
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Console entries since the last call, as (level, message).
+pub async fn browser_log(client: &Client) -> Result<Vec<(String, String)>, String> {
+    let entries = client
+        .issue_cmd(BrowserLog)
+        .await
+        .map_err(|e| format!("reading the browser log: {e}"))?;
+    Ok(entries
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["level"].as_str().unwrap_or_default().to_string(),
+                        e["message"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Runs a Chrome DevTools Protocol command.
+pub async fn devtools(client: &Client, cmd: &str, params: Value) -> Result<Value, String> {
+    client
+        .issue_cmd(DevTools(json!({ "cmd": cmd, "params": params })))
+        .await
+        .map_err(|e| format!("DevTools {cmd}: {e}"))
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, or fails after `timeout` naming `what`.
+pub async fn wait_until<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return Ok(v);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("timed out after {timeout:?} waiting for {what}"));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The text of the first element matching a CSS selector, if any.
+pub async fn text_of(client: &Client, selector: &str) -> Option<String> {
+    let el = client.find(fantoccini::Locator::Css(selector)).await.ok()?;
+    el.text().await.ok()
+}

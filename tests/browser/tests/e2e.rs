@@ -1,0 +1,232 @@
+//! End-to-end: the release build served locally, driven in headless Chromium like a reader would.
+
+use fantoccini::{Client, Locator};
+use kafkascope_browser_tests::{
+    browser_log, devtools, dist_dir, target_dir, text_of, wait_until, ChromeDriver, StaticServer,
+};
+use kafkascope_engine::run::run_scenario;
+use kafkascope_engine::Scenario;
+use serde_json::json;
+use std::time::Duration;
+
+const HELLO: &str = include_str!("../../../scenarios/hello-kafka.toml");
+
+struct Page {
+    client: Client,
+    server: StaticServer,
+    _driver: ChromeDriver,
+}
+
+async fn open_page() -> Page {
+    let dist = dist_dir().unwrap_or_else(|e| panic!("{e}"));
+    let server = StaticServer::start(dist).await.expect("static server");
+    let driver = ChromeDriver::start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let client = driver.session().await.unwrap_or_else(|e| panic!("{e}"));
+    client.goto(&server.url()).await.expect("navigate");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid='play']"))
+        .await
+        .expect("the app rendered its controls");
+    Page {
+        client,
+        server,
+        _driver: driver,
+    }
+}
+
+async fn click(client: &Client, testid: &str) {
+    client
+        .find(Locator::Css(&format!("[data-testid='{testid}']")))
+        .await
+        .unwrap_or_else(|e| panic!("no [data-testid={testid}]: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+}
+
+async fn counter(client: &Client, testid: &str) -> Option<u64> {
+    text_of(client, &format!("[data-testid='{testid}']"))
+        .await?
+        .trim()
+        .parse()
+        .ok()
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+async fn assert_no_console_errors(client: &Client) {
+    let errors: Vec<_> = browser_log(client)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(level, _)| level == "SEVERE")
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn playing_the_hello_scenario_consumes_every_record_the_engine_says() {
+    let expected = run_scenario(&Scenario::from_toml(HELLO).unwrap(), false);
+    let page = open_page().await;
+    let c = &page.client;
+
+    click(c, "play").await;
+    // Dots in flight: screenshot the flow mid-air.
+    wait_until(Duration::from_secs(20), "a message in flight", || async {
+        c.find(Locator::Css(".flight .dot.produce-request"))
+            .await
+            .ok()
+    })
+    .await
+    .unwrap();
+    wait_until(
+        Duration::from_secs(20),
+        "a fetch response in flight",
+        || async {
+            c.find(Locator::Css(".flight .dot.fetch-response"))
+                .await
+                .ok()
+        },
+    )
+    .await
+    .unwrap();
+    screenshot(c, "flow-in-flight.png").await;
+
+    let consumed = wait_until(Duration::from_secs(90), "every record consumed", || async {
+        counter(c, "consumed")
+            .await
+            .filter(|n| *n == expected.groups[0].consumed)
+    })
+    .await
+    .unwrap();
+    assert_eq!(consumed, 12);
+    assert_eq!(counter(c, "produced").await, Some(expected.produced));
+    assert_eq!(counter(c, "acked").await, Some(expected.acknowledged));
+    // Playback stops by itself at the end of the run.
+    wait_until(
+        Duration::from_secs(30),
+        "playback to reach the end",
+        || async { c.find(Locator::Css("[data-testid='play']")).await.ok() },
+    )
+    .await
+    .unwrap();
+    assert_no_console_errors(c).await;
+
+    // Every request the page made went to its own origin.
+    let resources = c
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let origin = page.server.url();
+    for r in resources.as_array().unwrap() {
+        let url = r.as_str().unwrap();
+        assert!(
+            url.starts_with(&origin),
+            "request outside the origin: {url}"
+        );
+    }
+    assert!(!page.server.requests.lock().unwrap().is_empty());
+
+    // Paused, the page does no work: no script runs over a second.
+    devtools(c, "Performance.enable", json!({})).await.unwrap();
+    let script_time = |m: serde_json::Value| {
+        m["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == "ScriptDuration")
+            .and_then(|x| x["value"].as_f64())
+            .unwrap()
+    };
+    let before = script_time(
+        devtools(c, "Performance.getMetrics", json!({}))
+            .await
+            .unwrap(),
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let after = script_time(
+        devtools(c, "Performance.getMetrics", json!({}))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        after - before < 0.005,
+        "paused page ran {:.1} ms of script in 1.5 s",
+        (after - before) * 1000.0
+    );
+
+    // Korean, every label through the table, remembered across a reload.
+    click(c, "lang").await;
+    let play = text_of(c, "[data-testid='play']").await.unwrap();
+    assert!(play.contains("재생"), "{play}");
+    let html_lang = c
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .unwrap();
+    assert_eq!(html_lang, json!("ko"));
+    screenshot(c, "korean.png").await;
+    c.refresh().await.unwrap();
+    let play = wait_until(Duration::from_secs(20), "the reloaded page", || async {
+        text_of(c, "[data-testid='play']").await
+    })
+    .await
+    .unwrap();
+    assert!(play.contains("재생"), "language not remembered: {play}");
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_slider_seeks_backward_and_forward() {
+    let page = open_page().await;
+    let c = &page.client;
+    let seek = |fraction: f64| {
+        format!(
+            "const s = document.querySelector(\"[data-testid='timeline']\");
+             s.value = Math.round(Number(s.max) * {fraction});
+             s.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        )
+    };
+    c.execute(&seek(1.0), vec![]).await.unwrap();
+    wait_until(Duration::from_secs(5), "the end state", || async {
+        counter(c, "consumed").await.filter(|n| *n == 12)
+    })
+    .await
+    .unwrap();
+    c.execute(&seek(0.0), vec![]).await.unwrap();
+    wait_until(Duration::from_secs(5), "the start state", || async {
+        counter(c, "consumed").await.filter(|n| *n == 0)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        text_of(c, "[data-testid='clock']").await.unwrap().trim(),
+        "0.000 ms"
+    );
+    c.execute(&seek(0.5), vec![]).await.unwrap();
+    let mid = wait_until(Duration::from_secs(5), "a middle state", || async {
+        counter(c, "acked").await.filter(|n| *n > 0)
+    })
+    .await
+    .unwrap();
+    assert!(mid <= 12);
+    // Step moves to the next event after the current time.
+    let before = text_of(c, "[data-testid='clock']").await.unwrap();
+    click(c, "step").await;
+    let after = text_of(c, "[data-testid='clock']").await.unwrap();
+    assert_ne!(before, after);
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
