@@ -1,1 +1,34 @@
-fn main() {}
+//! Engine throughput: simulated events per second on the 100k-record scenario
+//! (`scenarios/bench-100k.toml`). Criterion reports it as "thrpt … elem/s", one element being one
+//! engine event. Run with `cargo bench -p kafkascope-engine --bench throughput` (or scripts/bench.sh).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kafkascope_engine::{Scenario, Simulation};
+use std::hint::black_box;
+
+const SCENARIO: &str = include_str!("../../scenarios/bench-100k.toml");
+
+fn run(scenario: &Scenario) -> u64 {
+    let mut sim = Simulation::new(scenario);
+    while sim.step() {
+        if sim.events_processed() % 4096 == 0 {
+            sim.discard_trace();
+        }
+    }
+    sim.events_processed()
+}
+
+fn throughput(c: &mut Criterion) {
+    let scenario = Scenario::from_toml(SCENARIO).expect("bench scenario is valid");
+    let events = run(&scenario);
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(events));
+    group.bench_function(format!("bench-100k ({events} events)"), |b| {
+        b.iter(|| black_box(run(black_box(&scenario))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, throughput);
+criterion_main!(benches);

@@ -35,36 +35,54 @@ pub fn dist_dir() -> Result<PathBuf, String> {
     }
 }
 
-/// Serves a folder over HTTP on 127.0.0.1 and remembers every path requested.
+/// Serves a folder over HTTP on 127.0.0.1 under a path prefix, and remembers every path requested.
 pub struct StaticServer {
     pub addr: SocketAddr,
+    pub prefix: String,
     pub requests: Arc<Mutex<Vec<String>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl StaticServer {
+    /// Serves `root` at the site's root.
     pub async fn start(root: PathBuf) -> std::io::Result<StaticServer> {
+        Self::start_at(root, "/").await
+    }
+
+    /// Serves `root` under `prefix` (e.g. `/blog/kafkascope/`), as a project page would be;
+    /// anything outside the prefix is a 404.
+    pub async fn start_at(root: PathBuf, prefix: &str) -> std::io::Result<StaticServer> {
+        let prefix = format!("/{}/", prefix.trim_matches('/')).replace("//", "/");
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
+        let served_prefix = prefix.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let root = root.clone();
                 let seen = seen.clone();
+                let prefix = served_prefix.clone();
                 tokio::spawn(async move {
-                    let _ = serve_one(stream, &root, &seen).await;
+                    let _ = serve_one(stream, &root, &prefix, &seen).await;
                 });
             }
         });
         Ok(StaticServer {
             addr,
+            prefix,
             requests,
             task,
         })
     }
 
+    /// The page's URL (the prefix itself).
     pub fn url(&self) -> String {
+        format!("http://{}{}", self.addr, self.prefix)
+    }
+
+    /// The origin every request of the page must go to.
+    pub fn origin(&self) -> String {
         format!("http://{}/", self.addr)
     }
 }
@@ -78,6 +96,7 @@ impl Drop for StaticServer {
 async fn serve_one(
     mut stream: TcpStream,
     root: &Path,
+    prefix: &str,
     seen: &Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
     let mut head = Vec::new();
@@ -93,14 +112,19 @@ async fn serve_one(
     let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     seen.lock().unwrap().push(target.clone());
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let relative = path.trim_start_matches('/');
-    let relative = if relative.is_empty() {
-        "index.html"
-    } else {
-        relative
+    // Only paths under the prefix exist; the prefix itself (with or without its slash) is the page.
+    let inside = path
+        .strip_prefix(prefix)
+        .or_else(|| (path == prefix.trim_end_matches('/')).then_some(""));
+    let relative = match inside {
+        Some("") => "index.html",
+        Some(r) => r,
+        None => "",
     };
     let file = root.join(relative);
-    let (status, body, content_type) = if relative.split('/').any(|part| part == "..") {
+    let (status, body, content_type) = if inside.is_none() {
+        ("404 Not Found", b"not found".to_vec(), "text/plain")
+    } else if relative.split('/').any(|part| part == "..") {
         ("403 Forbidden", b"forbidden".to_vec(), "text/plain")
     } else {
         match tokio::fs::read(&file).await {

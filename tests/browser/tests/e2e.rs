@@ -17,9 +17,12 @@ struct Page {
     _driver: ChromeDriver,
 }
 
-async fn open_page() -> Page {
+/// Opens the release build served under `prefix` (a sub-path checks the build's relative URLs).
+async fn open_page(prefix: &str) -> Page {
     let dist = dist_dir().unwrap_or_else(|e| panic!("{e}"));
-    let server = StaticServer::start(dist).await.expect("static server");
+    let server = StaticServer::start_at(dist, prefix)
+        .await
+        .expect("static server");
     let driver = ChromeDriver::start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -30,7 +33,10 @@ async fn open_page() -> Page {
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css("[data-testid='play']"))
         .await
-        .expect("the app rendered its controls");
+        .unwrap_or_else(|e| {
+            let requests = server.requests.lock().unwrap().clone();
+            panic!("the app did not render its controls ({e}); requests: {requests:?}")
+        });
     Page {
         client,
         server,
@@ -76,7 +82,7 @@ async fn assert_no_console_errors(client: &Client) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn playing_the_hello_scenario_consumes_every_record_the_engine_says() {
     let expected = run_scenario(&Scenario::from_toml(HELLO).unwrap(), false);
-    let page = open_page().await;
+    let page = open_page("/").await;
     let c = &page.client;
 
     click(c, "play").await;
@@ -129,7 +135,7 @@ async fn playing_the_hello_scenario_consumes_every_record_the_engine_says() {
         )
         .await
         .unwrap();
-    let origin = page.server.url();
+    let origin = page.server.origin();
     for r in resources.as_array().unwrap() {
         let url = r.as_str().unwrap();
         assert!(
@@ -189,8 +195,8 @@ async fn playing_the_hello_scenario_consumes_every_record_the_engine_says() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_time_slider_seeks_backward_and_forward() {
-    let page = open_page().await;
+async fn the_time_slider_seeks_backward_and_forward_on_a_sub_path() {
+    let page = open_page("/blog/posts/kafkascope/").await;
     let c = &page.client;
     let seek = |fraction: f64| {
         format!(
@@ -228,5 +234,12 @@ async fn the_time_slider_seeks_backward_and_forward() {
     let after = text_of(c, "[data-testid='clock']").await.unwrap();
     assert_ne!(before, after);
     assert_no_console_errors(c).await;
+    let requests = page.server.requests.lock().unwrap().clone();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.starts_with("/blog/posts/kafkascope/")),
+        "a request escaped the sub-path: {requests:?}"
+    );
     page.client.close().await.unwrap();
 }

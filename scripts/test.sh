@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every check and test of Kafkascope, installing what is missing first:
+#   formatting and clippy; native engine and app-logic tests; wasm-bindgen tests in headless
+#   Chromium; a release build; end-to-end tests that drive that build in headless Chromium.
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+main
+cd "$KS_ROOT"
+
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
+
+RESULTS="$KS_LOGS/test-results.log"
+: >"$RESULTS"
+
+# check NAME HINT CMD...: run a stage with its output shown (and kept for the summary);
+# on failure say which stage and what to do.
+check() {
+  local name="$1" hint="$2"
+  shift 2
+  say "$name"
+  if ! "$@" 2>&1 | tee -a "$RESULTS"; then
+    die "$name" "$hint"
+  fi
+}
+
+check "fetch crates" "check that crates.io is reachable" cargo fetch --quiet
+check "rustfmt" "run: cargo fmt --all" cargo fmt --all -- --check
+check "clippy (native: engine, browser tests)" "fix the lints above" \
+  cargo clippy --quiet -p kafkascope-engine -p kafkascope-browser-tests --all-targets -- -D warnings
+check "clippy (wasm32: app, wasm tests)" "fix the lints above" \
+  cargo clippy --quiet -p kafkascope --all-targets --target wasm32-unknown-unknown -- -D warnings
+check "native tests: engine and CLI" "a failing engine test names the behaviour that broke" \
+  cargo test -p kafkascope-engine
+check "native tests: app logic" "a failing app test names the behaviour that broke" \
+  cargo test -p kafkascope --lib
+check "wasm tests in headless Chromium" "see the failing wasm test above; CHROMEDRIVER=$CHROMEDRIVER" \
+  cargo test -p kafkascope --target wasm32-unknown-unknown
+check "release build (trunk build --release)" "see the build error above" \
+  trunk build --offline --release
+check "end-to-end tests in headless Chromium" "screenshots are in target/e2e/" \
+  cargo test -p kafkascope-browser-tests --test e2e
+say "All checks passed. Screenshots: target/e2e/"
+# One closing line over every test runner above.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "all tests: %d passed, %d failed\n", p, f }' "$RESULTS"

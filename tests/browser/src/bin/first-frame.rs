@@ -1,0 +1,53 @@
+//! Measures time from navigation to Kafkascope's first rendered frame in headless Chromium.
+//!
+//! Serves the release build, loads it `RUNS` times in fresh sessions, and reads the
+//! `data-first-frame-ms` attribute the app sets (a `performance.now()` taken in the first
+//! post-render effect, so it is measured from navigation start). Prints each run and the median.
+
+use fantoccini::Locator;
+use kafkascope_browser_tests::{dist_dir, ChromeDriver, StaticServer};
+use std::time::Duration;
+
+const RUNS: usize = 5;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), String> {
+    let server = StaticServer::start(dist_dir()?)
+        .await
+        .map_err(|e| format!("static server: {e}"))?;
+    let driver = ChromeDriver::start().await?;
+    let mut samples = Vec::new();
+    for run in 1..=RUNS {
+        let client = driver.session().await?;
+        client
+            .goto(&server.url())
+            .await
+            .map_err(|e| e.to_string())?;
+        client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("html[data-first-frame-ms]"))
+            .await
+            .map_err(|e| format!("the app never rendered: {e}"))?;
+        let ms = client
+            .execute(
+                "return Number(document.documentElement.dataset.firstFrameMs)",
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?
+            .as_f64()
+            .ok_or("no first-frame figure")?;
+        println!("run {run}: first frame at {ms:.1} ms after navigation");
+        samples.push(ms);
+        client.close().await.map_err(|e| e.to_string())?;
+    }
+    samples.sort_by(f64::total_cmp);
+    println!(
+        "first frame: median {:.1} ms (min {:.1}, max {:.1}) over {RUNS} cold loads",
+        samples[RUNS / 2],
+        samples[0],
+        samples[RUNS - 1]
+    );
+    Ok(())
+}
