@@ -26,9 +26,15 @@ pub const MAX_CLIENTS: usize = 16;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// Shown as the scenario's title.
+    /// The scenario's identifier (file-name-like; used in URLs and reports).
     #[serde(default)]
     pub name: String,
+    /// The title shown to readers, in each language.
+    #[serde(default)]
+    pub title: LocalizedText,
+    /// What the scenario shows, in each language.
+    #[serde(default)]
+    pub description: LocalizedText,
     /// Seeds the world's one RNG.
     #[serde(default)]
     pub seed: u64,
@@ -46,6 +52,15 @@ pub struct Scenario {
     pub script: Vec<ScriptedAction>,
     #[serde(default)]
     pub simulation: SimulationConfig,
+}
+
+/// Text a scenario shows to readers, in English and Korean (scenario files are content, so their
+/// prose lives with them rather than in the app's string table).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocalizedText {
+    pub en: String,
+    pub ko: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -289,6 +304,18 @@ impl Scenario {
 
     /// Checks what the types cannot: ranges, cross-field rules, and script targets.
     pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.title.en.is_empty() != self.title.ko.is_empty() {
+            return Err(invalid(
+                "title",
+                "give the title in both `en` and `ko`, or neither",
+            ));
+        }
+        if self.description.en.is_empty() != self.description.ko.is_empty() {
+            return Err(invalid(
+                "description",
+                "give the description in both `en` and `ko`, or neither",
+            ));
+        }
         let brokers = self.cluster.brokers;
         if !(1..=MAX_BROKERS).contains(&brokers) {
             return Err(invalid(

@@ -1,10 +1,15 @@
-//! The root: language choice (remembered in `localStorage`), the scenario, and the player.
+//! The root: language (remembered in `localStorage`), which scenario plays (kept in the URL for
+//! built-in ones), and the player — or, for a scenario that cannot run, the error panel.
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::player::Player;
+use crate::components::scenario_info::{localized, ScenarioInfo};
+use crate::components::scenario_picker::ScenarioPicker;
 use crate::i18n::{t, Lang, Text};
-use crate::scenarios::load_builtin;
+use crate::scenarios::{load, ScenarioSource, DEFAULT_SCENARIO};
+use crate::url_state;
 use gloo::storage::{LocalStorage, Storage};
+use std::rc::Rc;
 use yew::prelude::*;
 
 const LANG_KEY: &str = "kafkascope.lang";
@@ -23,6 +28,10 @@ fn initial_lang() -> Lang {
         .unwrap_or(Lang::En)
 }
 
+fn initial_source() -> ScenarioSource {
+    ScenarioSource::Builtin(url_state::scenario_param().unwrap_or_else(|| DEFAULT_SCENARIO.into()))
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let lang = use_state(initial_lang);
@@ -33,18 +42,39 @@ pub fn app() -> Html {
             if let Some(root) = gloo::utils::document().document_element() {
                 let _ = root.set_attribute("lang", lang.tag());
             }
-            gloo::utils::document().set_title(&format!(
-                "{} — {}",
-                t(*lang, Text::AppTitle),
-                t(*lang, Text::Scenario)
-            ));
+        });
+    }
+    let source = use_state(initial_source);
+    let loaded = use_memo((*source).clone(), load);
+    {
+        // The tab title follows the scenario and the language.
+        let title = loaded
+            .as_ref()
+            .as_ref()
+            .ok()
+            .map(|timeline| localized(timeline.scenario(), *lang).0);
+        use_effect_with((title, *lang), |(title, lang)| {
+            let app = t(*lang, Text::AppTitle);
+            gloo::utils::document().set_title(&match title {
+                Some(title) => format!("{title} — {app}"),
+                None => app.to_string(),
+            });
         });
     }
     let switch_lang = {
         let lang = lang.clone();
         Callback::from(move |_| lang.set(lang.other()))
     };
-    let loaded = use_memo((), |_| load_builtin(crate::scenarios::DEFAULT_SCENARIO));
+    let on_pick = {
+        let source = source.clone();
+        Callback::from(move |picked: ScenarioSource| {
+            url_state::set_scenario_param(match &picked {
+                ScenarioSource::Builtin(name) => Some(name.as_str()),
+                ScenarioSource::File { .. } => None,
+            });
+            source.set(picked);
+        })
+    };
     let l = *lang;
     html! {
         <ContextProvider<Lang> context={l}>
@@ -55,10 +85,23 @@ pub fn app() -> Html {
                     <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
                         onclick={switch_lang}>{ t(l, Text::LanguageSwitch) }</button>
                 </header>
+                <ScenarioPicker current={(*source).clone()} {on_pick} />
                 {
                     match &*loaded {
-                        Ok(timeline) => html! { <Player timeline={timeline.clone()} /> },
-                        Err(error) => html! { <ErrorPanel message={error.to_string()} /> },
+                        Ok(timeline) => {
+                            let (title, description) = localized(timeline.scenario(), l);
+                            html! {
+                                <>
+                                    <ScenarioInfo title={title} description={description} />
+                                    // A new timeline remounts the player (fresh playback state).
+                                    <Player key={format!("{:p}", Rc::as_ptr(timeline))}
+                                        timeline={timeline.clone()} />
+                                </>
+                            }
+                        }
+                        Err(error) => html! {
+                            <ErrorPanel source={source.label().to_string()} message={error.to_string()} />
+                        },
                     }
                 }
             </div>

@@ -1,11 +1,14 @@
-//! Shown instead of the scene when a scenario cannot be run: what is wrong, by field name.
+//! Shown instead of the scene when a scenario cannot be run: which scenario, and what is wrong
+//! (the engine's message names the field).
 
 use crate::i18n::{t, Lang, Text};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorPanelProps {
-    /// The engine's description of the problem (it names the field).
+    /// The scenario's name or file name.
+    pub source: AttrValue,
+    /// The engine's description of the problem.
     pub message: AttrValue,
 }
 
@@ -16,6 +19,7 @@ pub fn error_panel(props: &ErrorPanelProps) -> Html {
         <section class="error-panel" role="alert" data-testid="scenario-error">
             <h2>{ t(lang, Text::ScenarioErrorTitle) }</h2>
             <p>{ t(lang, Text::ScenarioErrorHint) }</p>
+            <p><strong>{ t(lang, Text::ErrorSource) }</strong>{ " " }<code>{ props.source.clone() }</code></p>
             <pre>{ props.message.clone() }</pre>
         </section>
     }

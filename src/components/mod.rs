@@ -7,4 +7,6 @@ pub mod icons;
 pub mod legend;
 pub mod outcome;
 pub mod player;
+pub mod scenario_info;
+pub mod scenario_picker;
 pub mod scene;

@@ -7,6 +7,7 @@
 //! on stderr that names the problem).
 
 use kafkascope_engine::run::run_file_text;
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: kafkascope-sim run FILE [--seed N] [--trace-hash]";
@@ -14,7 +15,8 @@ const USAGE: &str = "usage: kafkascope-sim run FILE [--seed N] [--trace-hash]";
 fn main() -> ExitCode {
     match real_main(std::env::args().skip(1).collect()) {
         Ok(json) => {
-            println!("{json}");
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{json}");
             ExitCode::SUCCESS
         }
         Err(message) => {

@@ -243,3 +243,94 @@ async fn the_time_slider_seeks_backward_and_forward_on_a_sub_path() {
     );
     page.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_message_naming_the_problem_never_a_blank_page() {
+    let dist = dist_dir().unwrap_or_else(|e| panic!("{e}"));
+    let server = StaticServer::start(dist).await.expect("static server");
+    let driver = ChromeDriver::start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let c = driver.session().await.unwrap_or_else(|e| panic!("{e}"));
+
+    // A broken link: an unknown scenario name.
+    c.goto(&format!("{}?scenario=no-such-scene", server.url()))
+        .await
+        .unwrap();
+    let message = wait_until(Duration::from_secs(20), "the error panel", || async {
+        text_of(&c, "[data-testid='scenario-error']").await
+    })
+    .await
+    .unwrap();
+    assert!(message.contains("no-such-scene"), "{message}");
+    assert!(
+        message.contains("hello-kafka"),
+        "lists the choices: {message}"
+    );
+
+    // Choosing a built-in scenario recovers, and the URL names it.
+    c.find(Locator::Css("[data-testid='scenario']"))
+        .await
+        .unwrap()
+        .select_by_value("two-groups")
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(10), "the two-groups scene", || async {
+        c.find(Locator::Css("[data-node='consumer-2']")).await.ok()
+    })
+    .await
+    .unwrap();
+    let search = c.execute("return location.search", vec![]).await.unwrap();
+    assert_eq!(search, json!("?scenario=two-groups"));
+
+    // A malformed scenario file from disk: the message names the field.
+    let dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad-scenario.toml");
+    std::fs::write(&bad, "[topic]\npartitions = -2\n").unwrap();
+    let input = c
+        .find(Locator::Css("[data-testid='open-file']"))
+        .await
+        .unwrap();
+    input
+        .send_keys(bad.canonicalize().unwrap().to_str().unwrap())
+        .await
+        .unwrap();
+    let message = wait_until(Duration::from_secs(10), "the file's error", || async {
+        text_of(&c, "[data-testid='scenario-error']").await
+    })
+    .await
+    .unwrap();
+    assert!(
+        message.contains("bad-scenario.toml") && message.contains("partitions"),
+        "{message}"
+    );
+    screenshot(&c, "bad-scenario-file.png").await;
+
+    // A good file plays.
+    let good = dir.join("good-scenario.toml");
+    std::fs::write(&good, HELLO.replace("records = 12", "records = 3")).unwrap();
+    let input = c
+        .find(Locator::Css("[data-testid='open-file']"))
+        .await
+        .unwrap();
+    input
+        .send_keys(good.canonicalize().unwrap().to_str().unwrap())
+        .await
+        .unwrap();
+    wait_until(
+        Duration::from_secs(10),
+        "the opened file's scene",
+        || async { c.find(Locator::Css("[data-node='producer-1']")).await.ok() },
+    )
+    .await
+    .unwrap();
+    click(&c, "play").await;
+    wait_until(Duration::from_secs(60), "3 records consumed", || async {
+        counter(&c, "consumed").await.filter(|n| *n == 3)
+    })
+    .await
+    .unwrap();
+    assert_no_console_errors(&c).await;
+    c.close().await.unwrap();
+}

@@ -1,0 +1,101 @@
+//! Choosing what to play: a built-in scenario, or a scenario file from the reader's disk.
+
+use crate::i18n::{t, Lang, Text};
+use crate::scenarios::{ScenarioSource, BUILTIN};
+use kafkascope_engine::Scenario;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioPickerProps {
+    pub current: ScenarioSource,
+    pub on_pick: Callback<ScenarioSource>,
+}
+
+/// A built-in scenario's title in `lang` (its name when the file has no title or does not parse).
+fn builtin_title(lang: Lang, name: &str, text: &str) -> String {
+    Scenario::from_toml(text)
+        .ok()
+        .map(|s| match lang {
+            Lang::En => s.title.en,
+            Lang::Ko => s.title.ko,
+        })
+        .filter(|title| !title.is_empty())
+        .unwrap_or_else(|| name.to_string())
+}
+
+#[function_component(ScenarioPicker)]
+pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let titles = use_memo(lang, |lang| {
+        BUILTIN
+            .iter()
+            .map(|(name, text)| (*name, builtin_title(*lang, name, text)))
+            .collect::<Vec<_>>()
+    });
+    let on_select = {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            on_pick.emit(ScenarioSource::Builtin(select.value()));
+        })
+    };
+    let on_file = {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            let on_pick = on_pick.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                // A file that cannot be read as text is loaded as empty text, which the
+                // scenario parser then reports.
+                let text = JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                on_pick.emit(ScenarioSource::File {
+                    name,
+                    text: text.into(),
+                });
+            });
+            input.set_value("");
+        })
+    };
+    let current_builtin = match &props.current {
+        ScenarioSource::Builtin(name) => BUILTIN.iter().map(|(n, _)| *n).find(|n| n == name),
+        ScenarioSource::File { .. } => None,
+    };
+    // What plays is not one of the list (a file, or an unknown name from a link): show it as a
+    // disabled entry, so that picking any built-in one is a change.
+    let other = match (&props.current, current_builtin) {
+        (_, Some(_)) => None,
+        (ScenarioSource::File { name, .. }, None) => {
+            Some(format!("{} ({})", name, t(lang, Text::FromFile)))
+        }
+        (ScenarioSource::Builtin(name), None) => Some(name.clone()),
+    };
+    html! {
+        <div class="scenario-picker">
+            <label>
+                { t(lang, Text::ScenarioPickerLabel) }
+                <select data-testid="scenario" onchange={on_select}>
+                    { for titles.iter().map(|(name, title)| html! {
+                        <option value={*name} selected={current_builtin == Some(*name)}>{ title.clone() }</option>
+                    }) }
+                    if let Some(other) = other {
+                        <option value="" selected=true disabled=true>{ other }</option>
+                    }
+                </select>
+            </label>
+            <label class="open-file" title={t(lang, Text::OpenFileTitle)}>
+                { t(lang, Text::OpenFile) }
+                <input type="file" data-testid="open-file" accept=".toml,.json" onchange={on_file} />
+            </label>
+        </div>
+    }
+}
