@@ -49,8 +49,9 @@ sysroot_has_wasm_std() {
 
 # use_toolchain: put the toolchain that can build wasm32 first on PATH.
 # Returns non-zero when neither is ready (setup.sh then installs one).
+# KS_FORCE_DEBIAN_RUST=1 skips rustup (to exercise the Debian route on a machine that has both).
 use_toolchain() {
-  if command -v rustup >/dev/null 2>&1 &&
+  if [ "${KS_FORCE_DEBIAN_RUST:-0}" != 1 ] && command -v rustup >/dev/null 2>&1 &&
     rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     KS_TOOLCHAIN=rustup
     return 0

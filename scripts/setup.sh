@@ -43,7 +43,7 @@ build_wasm_std() {
 
 setup_toolchain() {
   use_toolchain && return 0
-  if command -v rustup >/dev/null 2>&1; then
+  if [ "${KS_FORCE_DEBIAN_RUST:-0}" != 1 ] && command -v rustup >/dev/null 2>&1; then
     say "Trying: rustup target add wasm32-unknown-unknown (60 s limit)"
     if timeout 60 rustup target add wasm32-unknown-unknown >"$KS_LOGS/rustup-target.log" 2>&1; then
       use_toolchain && return 0
