@@ -56,7 +56,9 @@ use_toolchain() {
     KS_TOOLCHAIN=rustup
     return 0
   fi
-  if [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] && sysroot_has_wasm_std /usr/bin/rustc; then
+  # rust-lld (package rust-web-llvm) links wasm32; the std must have been built for wasm32.
+  if [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] && [ -x /usr/bin/rust-lld ] &&
+    sysroot_has_wasm_std /usr/bin/rustc; then
     export PATH="/usr/bin:$PATH"
     export RUSTC=/usr/bin/rustc
     KS_TOOLCHAIN=debian

@@ -50,7 +50,7 @@ setup_toolchain() {
     fi
     note "rustup could not fetch the target (no route to its server); using Debian's rustc-web instead"
   fi
-  apt_install rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web
+  apt_install rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web rust-web-llvm
   sysroot_has_wasm_std /usr/bin/rustc || build_wasm_std
   use_toolchain || die "Rust toolchain" "neither rustup's wasm32 target nor Debian's rustc-web is usable; see target/logs"
 }
