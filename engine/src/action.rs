@@ -2,8 +2,7 @@
 //!
 //! A scenario file's timed script and a click in the page both become an [`Action`] event in the
 //! engine's queue, so a fault injected live follows exactly the path a scripted one does.
-//! Broker crash/restart, consumer kill/pause and slow followers join this enum with the replication
-//! and consumer-group models.
+//! Consumer kill/pause joins this enum with the consumer-group model.
 
 use crate::ids::NodeId;
 use crate::message::MessageKind;
@@ -39,16 +38,36 @@ pub enum Action {
         kind: MessageKind,
         by_ms: u64,
     },
+    /// The broker stops: it sends nothing and what reaches it is lost. Its log survives.
+    CrashBroker { broker: NodeId },
+    /// A crashed broker starts again and re-registers with the controller.
+    RestartBroker { broker: NodeId },
+    /// The broker waits `by_ms` before each of its follower fetches (0 undoes it).
+    SlowFollower { broker: NodeId, by_ms: u64 },
 }
 
 impl Action {
     /// The nodes an action names, for validation against the scenario's cluster.
-    pub fn nodes(&self) -> [NodeId; 2] {
+    pub fn nodes(&self) -> Vec<NodeId> {
         match self {
             Action::CutLink { from, to, .. }
             | Action::HealLink { from, to, .. }
             | Action::DropNext { from, to, .. }
-            | Action::DelayNext { from, to, .. } => [*from, *to],
+            | Action::DelayNext { from, to, .. } => vec![*from, *to],
+            Action::CrashBroker { broker }
+            | Action::RestartBroker { broker }
+            | Action::SlowFollower { broker, .. } => vec![*broker],
+        }
+    }
+
+    /// The link an action is about, if it is a link action.
+    pub fn link(&self) -> Option<(NodeId, NodeId)> {
+        match self {
+            Action::CutLink { from, to, .. }
+            | Action::HealLink { from, to, .. }
+            | Action::DropNext { from, to, .. }
+            | Action::DelayNext { from, to, .. } => Some((*from, *to)),
+            _ => None,
         }
     }
 }

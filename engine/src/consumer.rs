@@ -17,11 +17,13 @@
 //! This version is the single-member group: the member owns every partition of the topic.
 //! Membership (JoinGroup/SyncGroup, generations, rebalances) belongs to the group coordinator model.
 
+use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::log::LogRecord;
+use crate::message::FetchPosition;
 use crate::message::{Message, OffsetSpec};
-use crate::placement::{group_coordinator, preferred_leader};
+use crate::placement::group_coordinator;
 use crate::scenario::{ConsumerConfig, OffsetReset};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
@@ -56,6 +58,7 @@ enum Pending {
     ListOffsets,
     Fetch { broker: u32 },
     Commit { sync: bool, started: SimTime },
+    Metadata,
 }
 
 /// `default.api.timeout.ms`: how long `commitSync` keeps retrying before it throws.
@@ -66,7 +69,7 @@ pub struct Consumer {
     id: NodeId,
     config: ConsumerConfig,
     coordinator: NodeId,
-    brokers: u32,
+    metadata: ClientMetadata,
     assignment: Vec<TopicPartition>,
     phase: ConsumerPhase,
     positions: BTreeMap<TopicPartition, u64>,
@@ -97,7 +100,7 @@ impl Consumer {
             id,
             config,
             coordinator,
-            brokers,
+            metadata: ClientMetadata::new(partitions, brokers),
             assignment,
             phase: ConsumerPhase::NotStarted,
             positions: BTreeMap::new(),
@@ -183,6 +186,7 @@ impl Consumer {
             }
             Timer::RecordProcessed => self.finish_record(now, out),
             Timer::RequestTimeout { correlation } => {
+                self.metadata.refresh_timed_out(correlation);
                 if let Some(p) = self.pending.remove(&correlation) {
                     self.on_request_timeout(now, p, out);
                 }
@@ -194,6 +198,7 @@ impl Consumer {
     pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
         let correlation = match &message {
             Message::FetchResponse { correlation, .. }
+            | Message::MetadataResponse { correlation, .. }
             | Message::ListOffsetsResponse { correlation, .. }
             | Message::OffsetCommitResponse { correlation, .. }
             | Message::OffsetFetchResponse { correlation, .. } => *correlation,
@@ -229,8 +234,16 @@ impl Consumer {
                 }
                 self.poll(now, out);
             }
+            (Pending::Metadata, Message::MetadataResponse { partitions, .. }) => {
+                self.metadata.on_response(correlation, &partitions);
+                self.resume_after_metadata(out);
+            }
             (Pending::Fetch { .. }, Message::FetchResponse { partitions, .. }) => {
                 for p in partitions {
+                    if p.error.is_some_and(|e| e.needs_metadata_refresh()) {
+                        self.metadata.forget_leader(p.partition);
+                        continue;
+                    }
                     let hw = self.known_high_watermark.entry(p.partition).or_default();
                     *hw = (*hw).max(p.high_watermark);
                     let position = self.positions.get(&p.partition).copied().unwrap_or(0);
@@ -268,20 +281,59 @@ impl Consumer {
         correlation
     }
 
+    fn refresh_metadata(&mut self, out: &mut Out) {
+        if self.metadata.is_refreshing() {
+            return;
+        }
+        let correlation = self.request(Pending::Metadata, out);
+        if let Some((to, request)) = self.metadata.refresh(correlation) {
+            out.send(to, request);
+        }
+    }
+
+    /// Picks up where the loop waited for a leader: starting positions, or fetching.
+    fn resume_after_metadata(&mut self, out: &mut Out) {
+        match self.phase {
+            ConsumerPhase::Initializing => {
+                let missing: Vec<TopicPartition> = self
+                    .assignment
+                    .iter()
+                    .filter(|tp| !self.positions.contains_key(tp))
+                    .copied()
+                    .collect();
+                if !missing.is_empty()
+                    && !self
+                        .pending
+                        .values()
+                        .any(|p| matches!(p, Pending::ListOffsets))
+                {
+                    self.list_offsets(missing, out);
+                }
+            }
+            ConsumerPhase::Fetching => self.send_fetches(out),
+            _ => {}
+        }
+    }
+
     fn list_offsets(&mut self, partitions: Vec<TopicPartition>, out: &mut Out) {
         let spec = match self.config.auto_offset_reset {
             OffsetReset::Earliest => OffsetSpec::Earliest,
             OffsetReset::Latest => OffsetSpec::Latest,
         };
         // Partitions of one topic are spread over leaders; ask each leader for its own.
-        let mut by_leader: BTreeMap<u32, Vec<TopicPartition>> = BTreeMap::new();
+        let mut by_leader: BTreeMap<Option<u32>, Vec<TopicPartition>> = BTreeMap::new();
         for tp in partitions {
             by_leader
-                .entry(preferred_leader(tp, self.brokers))
+                .entry(self.metadata.leader(tp))
                 .or_default()
                 .push(tp);
         }
         for (broker, partitions) in by_leader {
+            let Some(broker) = broker else {
+                // No known leader: find one, then ask again (on the metadata answer).
+                self.refresh_metadata(out);
+                continue;
+            };
             let correlation = self.request(Pending::ListOffsets, out);
             out.send(
                 NodeId::Broker(broker),
@@ -318,12 +370,20 @@ impl Consumer {
     }
 
     fn send_fetches(&mut self, out: &mut Out) {
-        let mut by_leader: BTreeMap<u32, Vec<(TopicPartition, u64)>> = BTreeMap::new();
+        let mut by_leader: BTreeMap<u32, Vec<FetchPosition>> = BTreeMap::new();
+        let mut leaderless = false;
         for (tp, pos) in &self.positions {
-            by_leader
-                .entry(preferred_leader(*tp, self.brokers))
-                .or_default()
-                .push((*tp, *pos));
+            match self.metadata.leader(*tp) {
+                Some(leader) => by_leader.entry(leader).or_default().push(FetchPosition {
+                    partition: *tp,
+                    offset: *pos,
+                    current_leader_epoch: None,
+                }),
+                None => leaderless = true,
+            }
+        }
+        if leaderless {
+            self.refresh_metadata(out);
         }
         for (broker, partitions) in by_leader {
             // One fetch in flight per broker, as the Kafka consumer's fetcher does.
@@ -339,6 +399,7 @@ impl Consumer {
                 NodeId::Broker(broker),
                 Message::FetchRequest {
                     correlation,
+                    replica: None,
                     partitions,
                     max_wait_ms: self.config.fetch_max_wait_ms,
                     max_records: self.config.max_poll_records,
@@ -427,10 +488,20 @@ impl Consumer {
                     .collect();
                 self.list_offsets(missing, out);
             }
-            Pending::Fetch { .. } => {
+            Pending::Fetch { broker } => {
+                // The leader may be gone: look again before fetching.
+                for tp in self.assignment.clone() {
+                    if self.metadata.leader(tp) == Some(broker) {
+                        self.metadata.forget_leader(tp);
+                    }
+                }
                 if self.phase == ConsumerPhase::Fetching {
                     self.send_fetches(out);
                 }
+            }
+            Pending::Metadata => {
+                // Unanswered: ask the next broker (through the loop that needs a leader).
+                self.resume_after_metadata(out);
             }
             // A commit that got no answer is not known to have happened. commitSync retries it
             // until default.api.timeout.ms, then throws and the loop goes on; an async (auto)

@@ -30,6 +30,16 @@ pub enum Timer {
     RecordProcessed,
     /// Consumer: start the group membership (at the scenario's start time).
     StartConsumer,
+    /// Broker: time for the next heartbeat to the controller.
+    Heartbeat,
+    /// Controller: look for brokers whose session expired.
+    SessionCheck,
+    /// Partition leader: look for followers lagging past `replica.lag.time.max.ms`.
+    IsrCheck,
+    /// Follower: send the next fetch to this leader (after a slow-follower delay).
+    FollowerFetch { leader: u32 },
+    /// Client: ask for fresh metadata (after `retry.backoff.ms`).
+    MetadataRefresh,
 }
 
 #[derive(Clone, Debug)]
@@ -40,7 +50,7 @@ pub enum Effect {
 }
 
 /// The effects one handler invocation produced, applied by the engine in order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Out {
     effects: Vec<Effect>,
 }

@@ -16,6 +16,8 @@ pub enum NodeId {
     Producer(u32),
     Broker(u32),
     Consumer(u32),
+    /// The active KRaft controller.
+    Controller(u32),
 }
 
 impl NodeId {
@@ -24,11 +26,15 @@ impl NodeId {
             NodeId::Producer(_) => "producer",
             NodeId::Broker(_) => "broker",
             NodeId::Consumer(_) => "consumer",
+            NodeId::Controller(_) => "controller",
         }
     }
     pub fn number(self) -> u32 {
         match self {
-            NodeId::Producer(n) | NodeId::Broker(n) | NodeId::Consumer(n) => n,
+            NodeId::Producer(n)
+            | NodeId::Broker(n)
+            | NodeId::Consumer(n)
+            | NodeId::Controller(n) => n,
         }
     }
 }
@@ -50,6 +56,7 @@ impl FromStr for NodeId {
             "producer" => Ok(NodeId::Producer(n)),
             "broker" => Ok(NodeId::Broker(n)),
             "consumer" => Ok(NodeId::Consumer(n)),
+            "controller" => Ok(NodeId::Controller(n)),
             _ => Err(bad()),
         }
     }

@@ -17,11 +17,15 @@
 
 pub mod action;
 pub mod broker;
+pub mod client_metadata;
 pub mod consumer;
+pub mod controller;
 pub mod effect;
+pub mod history;
 pub mod ids;
 pub mod log;
 pub mod message;
+pub mod metadata;
 pub mod network;
 pub mod placement;
 pub mod producer;

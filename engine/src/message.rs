@@ -1,7 +1,9 @@
 //! The Kafka protocol messages that travel between nodes.
 //!
 //! Each variant is one of Kafka's request/response APIs, reduced to the fields that decide
-//! delivery guarantees: Produce, Fetch, ListOffsets, OffsetCommit and OffsetFetch. Requests carry a
+//! delivery guarantees: Produce, Fetch (from consumers and from follower replicas), ListOffsets,
+//! OffsetCommit, OffsetFetch, Metadata, OffsetsForLeaderEpoch, and the controller's
+//! BrokerHeartbeat, AlterPartition and UpdateMetadata (KRaft's metadata log, delivered as a message). Requests carry a
 //! `correlation` id exactly as Kafka's request headers do, so a response can be matched to the
 //! request it answers (and a late response to a request the client already gave up on can be
 //! recognised as such).
@@ -12,7 +14,9 @@
 
 use crate::ids::{RecordId, TopicPartition};
 use crate::log::LogRecord;
+use crate::metadata::PartitionMeta;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// `acks`: how many replicas must have a batch before the leader answers the producer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +38,10 @@ pub enum Acks {
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum KafkaError {
     NotLeaderOrFollower,
+    /// The request carried an older leader epoch than the replica's (KIP-320).
+    FencedLeaderEpoch,
+    /// An AlterPartition based on a stale partition epoch.
+    InvalidUpdateVersion,
     NotEnoughReplicas,
     NotEnoughReplicasAfterAppend,
     RequestTimedOut,
@@ -44,7 +52,21 @@ pub enum KafkaError {
 impl KafkaError {
     /// Whether a client retries on this error (Kafka's `RetriableException` subclasses).
     pub fn is_retriable(self) -> bool {
-        !matches!(self, KafkaError::OffsetOutOfRange)
+        !matches!(
+            self,
+            KafkaError::OffsetOutOfRange | KafkaError::InvalidUpdateVersion
+        )
+    }
+
+    /// Whether the client should refresh its metadata before retrying (the leader moved).
+    pub fn needs_metadata_refresh(self) -> bool {
+        matches!(
+            self,
+            KafkaError::NotLeaderOrFollower
+                | KafkaError::FencedLeaderEpoch
+                | KafkaError::UnknownTopicOrPartition
+                | KafkaError::RequestTimedOut
+        )
     }
 }
 
@@ -79,8 +101,10 @@ pub enum Message {
     },
     FetchRequest {
         correlation: u64,
-        /// Next offset wanted, per partition.
-        partitions: Vec<(TopicPartition, u64)>,
+        /// `Some(broker)` for a follower replica's fetch, `None` for a consumer's.
+        replica: Option<u32>,
+        /// Next offset wanted, per partition, with the fetcher's current leader epoch.
+        partitions: Vec<FetchPosition>,
         /// `fetch.max.wait.ms`: how long the broker may hold the request when nothing is readable.
         max_wait_ms: u64,
         /// `max.partition.fetch.bytes`, counted in records here.
@@ -88,6 +112,8 @@ pub enum Message {
     },
     FetchResponse {
         correlation: u64,
+        /// Echoes the request's `replica`.
+        replica: Option<u32>,
         partitions: Vec<FetchedPartition>,
     },
     ListOffsetsRequest {
@@ -118,6 +144,56 @@ pub enum Message {
         /// `None`: the group has no committed offset for that partition.
         offsets: Vec<(TopicPartition, Option<u64>)>,
     },
+    MetadataRequest {
+        correlation: u64,
+    },
+    MetadataResponse {
+        correlation: u64,
+        partitions: Vec<PartitionMeta>,
+    },
+    /// A follower asks where its last leader epoch ends on the leader (KIP-101/279).
+    OffsetsForLeaderEpochRequest {
+        correlation: u64,
+        partition: TopicPartition,
+        leader_epoch: u32,
+    },
+    OffsetsForLeaderEpochResponse {
+        correlation: u64,
+        partition: TopicPartition,
+        /// (the largest epoch ≤ the asked one that the leader knows, where it ends)
+        result: Result<(u32, u64), KafkaError>,
+    },
+    /// Broker → controller, every `broker.heartbeat.interval.ms`; `registering` on the first one
+    /// after a (re)start.
+    BrokerHeartbeat {
+        registering: bool,
+    },
+    /// Controller → brokers: the current leadership and ISR of every partition.
+    UpdateMetadata {
+        partitions: Vec<PartitionMeta>,
+    },
+    /// Partition leader → controller: a proposed new ISR.
+    AlterPartitionRequest {
+        correlation: u64,
+        partition: TopicPartition,
+        leader_epoch: u32,
+        partition_epoch: u32,
+        isr: BTreeSet<u32>,
+    },
+    AlterPartitionResponse {
+        correlation: u64,
+        partition: TopicPartition,
+        result: Result<PartitionMeta, KafkaError>,
+    },
+}
+
+/// One partition of a fetch request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchPosition {
+    pub partition: TopicPartition,
+    pub offset: u64,
+    /// The leader epoch the fetcher believes current (KIP-320); `None` skips the check.
+    pub current_leader_epoch: Option<u32>,
 }
 
 /// One partition's part of a fetch response.
@@ -143,6 +219,27 @@ pub enum MessageKind {
     OffsetCommitResponse,
     OffsetFetchRequest,
     OffsetFetchResponse,
+    MetadataRequest,
+    MetadataResponse,
+    OffsetsForLeaderEpochRequest,
+    OffsetsForLeaderEpochResponse,
+    BrokerHeartbeat,
+    UpdateMetadata,
+    AlterPartitionRequest,
+    AlterPartitionResponse,
+    /// A follower replica's fetch (drawn differently from a consumer's).
+    ReplicaFetchRequest,
+    ReplicaFetchResponse,
+}
+
+impl MessageKind {
+    /// Housekeeping traffic (heartbeats, metadata) that playback does not slow down for.
+    pub fn is_background(self) -> bool {
+        matches!(
+            self,
+            MessageKind::BrokerHeartbeat | MessageKind::UpdateMetadata
+        )
+    }
 }
 
 impl Message {
@@ -150,14 +247,28 @@ impl Message {
         match self {
             Message::ProduceRequest { .. } => MessageKind::ProduceRequest,
             Message::ProduceResponse { .. } => MessageKind::ProduceResponse,
-            Message::FetchRequest { .. } => MessageKind::FetchRequest,
-            Message::FetchResponse { .. } => MessageKind::FetchResponse,
+            Message::FetchRequest { replica: None, .. } => MessageKind::FetchRequest,
+            Message::FetchRequest { .. } => MessageKind::ReplicaFetchRequest,
+            Message::FetchResponse { replica: None, .. } => MessageKind::FetchResponse,
+            Message::FetchResponse { .. } => MessageKind::ReplicaFetchResponse,
             Message::ListOffsetsRequest { .. } => MessageKind::ListOffsetsRequest,
             Message::ListOffsetsResponse { .. } => MessageKind::ListOffsetsResponse,
             Message::OffsetCommitRequest { .. } => MessageKind::OffsetCommitRequest,
             Message::OffsetCommitResponse { .. } => MessageKind::OffsetCommitResponse,
             Message::OffsetFetchRequest { .. } => MessageKind::OffsetFetchRequest,
             Message::OffsetFetchResponse { .. } => MessageKind::OffsetFetchResponse,
+            Message::MetadataRequest { .. } => MessageKind::MetadataRequest,
+            Message::MetadataResponse { .. } => MessageKind::MetadataResponse,
+            Message::OffsetsForLeaderEpochRequest { .. } => {
+                MessageKind::OffsetsForLeaderEpochRequest
+            }
+            Message::OffsetsForLeaderEpochResponse { .. } => {
+                MessageKind::OffsetsForLeaderEpochResponse
+            }
+            Message::BrokerHeartbeat { .. } => MessageKind::BrokerHeartbeat,
+            Message::UpdateMetadata { .. } => MessageKind::UpdateMetadata,
+            Message::AlterPartitionRequest { .. } => MessageKind::AlterPartitionRequest,
+            Message::AlterPartitionResponse { .. } => MessageKind::AlterPartitionResponse,
         }
     }
 

@@ -12,11 +12,16 @@
 //! idempotence a retry can write a **duplicate**, and with several requests in flight a retried
 //! batch can land **after** a later one (reordering). `acks=0` requests get no response: the
 //! producer counts them as sent, offset unknown.
+//!
+//! The producer sends each batch to the partition's leader as its metadata cache names it; after
+//! `NOT_LEADER_OR_FOLLOWER` or a timeout it refreshes the metadata and retries at the new leader
+//! (see [`crate::client_metadata`]).
 
+use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::{Acks, KafkaError, Message, ProducerRecord};
-use crate::placement::{key_bytes, partition_for_key, preferred_leader};
+use crate::placement::{key_bytes, partition_for_key};
 use crate::scenario::ProducerConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
@@ -59,7 +64,8 @@ pub struct Producer {
     id: NodeId,
     config: ProducerConfig,
     partitions: u32,
-    brokers: u32,
+    metadata: ClientMetadata,
+    refresh_scheduled: bool,
     next_keyless_partition: u32,
     accumulator: BTreeMap<TopicPartition, VecDeque<Batch>>,
     in_flight: BTreeMap<u64, InFlight>,
@@ -76,7 +82,8 @@ impl Producer {
             id,
             config,
             partitions,
-            brokers,
+            metadata: ClientMetadata::new(partitions, brokers),
+            refresh_scheduled: false,
             next_keyless_partition: 0,
             accumulator: BTreeMap::new(),
             in_flight: BTreeMap::new(),
@@ -140,12 +147,30 @@ impl Producer {
                 self.fail_request(now, correlation, KafkaError::RequestTimedOut, out);
                 self.drain(now, out);
             }
+            Timer::RequestTimeout { correlation } => {
+                self.metadata.refresh_timed_out(correlation);
+                self.drain(now, out);
+            }
             Timer::RetryBackoffElapsed => self.drain(now, out),
+            Timer::MetadataRefresh => {
+                self.refresh_scheduled = false;
+                self.refresh_metadata(out);
+            }
             _ => {}
         }
     }
 
     pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
+        if let Message::MetadataResponse {
+            correlation,
+            partitions,
+        } = &message
+        {
+            if self.metadata.on_response(*correlation, partitions) {
+                self.drain(now, out);
+            }
+            return;
+        }
         let Message::ProduceResponse {
             correlation,
             partition,
@@ -204,11 +229,34 @@ impl Producer {
         }
     }
 
+    fn next_correlation(&mut self) -> u64 {
+        let c = self.next_correlation;
+        self.next_correlation += 1;
+        c
+    }
+
+    fn refresh_metadata(&mut self, out: &mut Out) {
+        let correlation = self.next_correlation();
+        if let Some((to, request)) = self.metadata.refresh(correlation) {
+            out.send(to, request);
+            out.set_timer(
+                SimDuration::from_ms(self.config.request_timeout_ms),
+                Timer::RequestTimeout { correlation },
+            );
+        }
+    }
+
     /// The sender: ship every ready batch the in-flight limit allows, oldest first per partition.
+    /// Batches for a partition without a known leader wait for a metadata refresh.
     fn drain(&mut self, now: SimTime, out: &mut Out) {
+        self.expire_batches(now, out);
         let partitions: Vec<TopicPartition> = self.accumulator.keys().copied().collect();
+        let mut leaderless = false;
         for tp in partitions {
-            let broker = preferred_leader(tp, self.brokers);
+            let Some(broker) = self.metadata.leader(tp) else {
+                leaderless = true;
+                continue;
+            };
             loop {
                 let in_flight = self.in_flight_per_broker.get(&broker).copied().unwrap_or(0);
                 if in_flight >= self.config.max_in_flight {
@@ -228,6 +276,42 @@ impl Producer {
                 self.send_batch(tp, broker, batch, out);
             }
         }
+        if leaderless && !self.refresh_scheduled && !self.metadata.is_refreshing() {
+            self.refresh_scheduled = true;
+            out.set_timer(
+                SimDuration::from_ms(RETRY_BACKOFF_MS),
+                Timer::MetadataRefresh,
+            );
+        }
+    }
+
+    /// Batches that waited in the accumulator past `delivery.timeout.ms` fail (Kafka expires
+    /// them there too, e.g. while their partition has no leader).
+    fn expire_batches(&mut self, now: SimTime, out: &mut Out) {
+        let limit = SimDuration::from_ms(self.config.delivery_timeout_ms);
+        let mut expired = Vec::new();
+        for (tp, queue) in self.accumulator.iter_mut() {
+            while queue
+                .front()
+                .is_some_and(|b| now.since(b.created_at) >= limit)
+            {
+                expired.push((*tp, queue.pop_front().expect("front checked")));
+            }
+        }
+        self.accumulator.retain(|_, q| !q.is_empty());
+        for (tp, batch) in expired {
+            out.trace(TraceKind::ProduceFailed {
+                producer: self.id,
+                partition: tp,
+                error: KafkaError::RequestTimedOut,
+                records: batch.records.iter().map(|r| r.id).collect(),
+                retrying: false,
+            });
+            for r in &batch.records {
+                self.records[r.id.seq as usize].0 = RecordState::Failed;
+            }
+            self.failed += batch.records.len() as u32;
+        }
     }
 
     fn send_batch(&mut self, tp: TopicPartition, broker: u32, batch: Batch, out: &mut Out) {
@@ -235,8 +319,7 @@ impl Producer {
         if self.config.keys == 0 && u32::from(tp.partition) == self.next_keyless_partition {
             self.next_keyless_partition = (self.next_keyless_partition + 1) % self.partitions;
         }
-        let correlation = self.next_correlation;
-        self.next_correlation += 1;
+        let correlation = self.next_correlation();
         out.send(
             NodeId::Broker(broker),
             Message::ProduceRequest {
@@ -303,6 +386,9 @@ impl Producer {
         let within_delivery_timeout =
             now.since(batch.created_at) < SimDuration::from_ms(self.config.delivery_timeout_ms);
         let retrying = error.is_retriable() && retries_left && within_delivery_timeout;
+        if error.needs_metadata_refresh() {
+            self.metadata.forget_leader(partition);
+        }
         out.trace(TraceKind::ProduceFailed {
             producer: self.id,
             partition,

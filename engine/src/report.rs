@@ -1,12 +1,22 @@
 //! The outcome report: what happened to every record, and the anomalies, named.
 //!
-//! Like Jepsen's Kafka checker, the report is computed from what the clients observed and what the
-//! logs hold at the end, never inferred by the viewer: each record carries a unique
-//! [`crate::ids::RecordId`], so a record acknowledged to the producer but absent from the committed
-//! log is a **lost write**, a record present twice is a **duplicate**, and a committed record that
-//! a group never processed, or processed twice, shows up in that group's counts.
+//! Like Jepsen's Kafka checker, the report is computed from what the clients observed, what the
+//! logs hold at the end, and the run's history — never inferred by the viewer. Each record
+//! carries a unique [`crate::ids::RecordId`], so:
+//!
+//! - **lost write**: acknowledged to the producer, absent from the committed log at the end;
+//! - **duplicate**: present more than once in the committed log;
+//! - **reordering**: within a partition, a record of a producer lands after a later one of the
+//!   same producer (a retried batch overtaken by the next, with several requests in flight);
+//! - **committed then truncated**: once below a leader's HW, gone at the end (unclean election);
+//! - **unavailable time**: partition-time with no leader;
+//! - per consumer group: records never processed, processed more than once, and the lag.
+//!
+//! "The committed log" of a partition is its leader's log below the HW; for a partition offline at
+//! the end, that of the first ISR member (the replica a clean election would bring back).
 
-use crate::ids::RecordId;
+use crate::ids::{RecordId, TopicPartition};
+use crate::log::PartitionLog;
 use crate::producer::RecordState;
 use crate::sim::{EndReason, Simulation};
 use serde::Serialize;
@@ -22,12 +32,18 @@ pub struct OutcomeReport {
     pub acknowledged: u64,
     /// Records the producer gave up on.
     pub failed: u64,
-    /// Distinct records below the high watermark of their partition's log at the end.
+    /// Distinct records in the committed logs at the end.
     pub committed_in_log: u64,
     /// Extra copies of records in the committed logs (a record written twice counts once here).
     pub duplicates_in_log: u64,
     /// Acknowledged records that are not in the committed log at the end.
     pub lost_acknowledged: u64,
+    /// Records that landed after a later record of the same producer in the same partition.
+    pub reordered: u64,
+    /// Records that were committed at some point and are not in the committed log at the end.
+    pub committed_then_truncated: u64,
+    /// Partition-time without a leader, in microseconds (summed over partitions).
+    pub unavailable_us: u64,
     pub groups: Vec<GroupOutcome>,
     /// Simulated time at which the run ended, in microseconds.
     pub end_time_us: u64,
@@ -37,6 +53,9 @@ pub struct OutcomeReport {
     /// FNV-1a digest of the whole trace, when the runner computed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_hash: Option<String>,
+    /// Per-record outcomes, when asked for (`kafkascope-sim run --records`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<RecordOutcome>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -50,6 +69,34 @@ pub struct GroupOutcome {
     pub not_processed: u64,
     /// Records behind the group's committed offsets, summed over partitions (the lag at the end).
     pub lag: u64,
+}
+
+/// One record's fate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordOutcome {
+    pub record: String,
+    pub partition: u16,
+    pub acknowledged: bool,
+    /// Copies in the committed log.
+    pub copies_in_log: u64,
+    /// Whether every in-sync replica holds it below its own high watermark at the end.
+    pub on_every_isr_replica: bool,
+}
+
+/// The log that counts for a partition at the end (see the module docs).
+pub fn authoritative_log(sim: &Simulation, tp: TopicPartition) -> Option<&PartitionLog> {
+    if let Some(r) = sim.leader_replica(tp) {
+        return Some(&r.log);
+    }
+    let meta = sim.partition_meta(tp);
+    let first = *meta.isr.iter().next()?;
+    sim.brokers()[first as usize - 1]
+        .replica(tp)
+        .map(|r| &r.log)
+}
+
+fn committed(log: &PartitionLog) -> &[crate::log::LogRecord] {
+    log.read_committed_from(log.log_start_offset(), usize::MAX)
 }
 
 impl OutcomeReport {
@@ -71,13 +118,25 @@ impl OutcomeReport {
         }
 
         let mut copies: BTreeMap<RecordId, u64> = BTreeMap::new();
+        let mut reordered = 0u64;
+        let mut committed_then_truncated = 0u64;
         for tp in sim.partitions() {
-            if let Some(replica) = sim.leader_of(*tp).replica(*tp) {
-                let log = &replica.log;
-                for r in log.read_committed_from(log.log_start_offset(), usize::MAX) {
+            let mut in_this: BTreeSet<RecordId> = BTreeSet::new();
+            if let Some(log) = authoritative_log(sim, *tp) {
+                let mut highest: BTreeMap<u32, u32> = BTreeMap::new();
+                for r in committed(log) {
                     *copies.entry(r.id).or_default() += 1;
+                    let first_copy = in_this.insert(r.id);
+                    let top = highest.entry(r.id.producer).or_insert(r.id.seq);
+                    if first_copy && r.id.seq < *top {
+                        reordered += 1;
+                    }
+                    *top = (*top).max(r.id.seq);
                 }
             }
+            let ever: BTreeSet<RecordId> =
+                sim.history().committed_ever(*tp).iter().copied().collect();
+            committed_then_truncated += ever.difference(&in_this).count() as u64;
         }
         let committed_in_log = copies.len() as u64;
         let duplicates_in_log = copies.values().map(|n| n - 1).sum();
@@ -98,10 +157,7 @@ impl OutcomeReport {
                     .partitions()
                     .iter()
                     .map(|tp| {
-                        let hw = sim
-                            .leader_of(*tp)
-                            .replica(*tp)
-                            .map_or(0, |r| r.log.high_watermark());
+                        let hw = authoritative_log(sim, *tp).map_or(0, |l| l.high_watermark());
                         hw.saturating_sub(c.committed().get(tp).copied().unwrap_or(0))
                     })
                     .sum();
@@ -126,11 +182,46 @@ impl OutcomeReport {
             committed_in_log,
             duplicates_in_log,
             lost_acknowledged,
+            reordered,
+            committed_then_truncated,
+            unavailable_us: sim.history().unavailable_us(end),
             groups,
             end_time_us: end.as_micros(),
             end_reason,
             events: sim.events_processed(),
             trace_hash: None,
+            records: None,
         }
+    }
+
+    /// Adds the per-record listing.
+    pub fn with_records(mut self, sim: &Simulation) -> Self {
+        let mut outcomes = Vec::new();
+        for p in sim.producers() {
+            for (seq, (state, tp)) in p.record_states().iter().enumerate() {
+                let id = RecordId {
+                    producer: p.id().number(),
+                    seq: seq as u32,
+                };
+                let copies_in_log = authoritative_log(sim, *tp).map_or(0, |l| {
+                    committed(l).iter().filter(|r| r.id == id).count() as u64
+                });
+                let meta = sim.partition_meta(*tp);
+                let on_every_isr_replica = meta.isr.iter().all(|b| {
+                    sim.brokers()[*b as usize - 1]
+                        .replica(*tp)
+                        .is_some_and(|r| committed(&r.log).iter().any(|x| x.id == id))
+                });
+                outcomes.push(RecordOutcome {
+                    record: id.to_string(),
+                    partition: tp.partition,
+                    acknowledged: matches!(state, RecordState::Acknowledged { .. }),
+                    copies_in_log,
+                    on_every_isr_replica,
+                });
+            }
+        }
+        self.records = Some(outcomes);
+        self
     }
 }

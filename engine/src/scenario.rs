@@ -67,11 +67,28 @@ pub struct LocalizedText {
 #[serde(default, deny_unknown_fields)]
 pub struct ClusterConfig {
     pub brokers: u32,
+    /// Size of the KRaft controller quorum (drawn; must be odd, as a Raft majority needs).
+    pub controllers: u32,
+    #[serde(rename = "replica.lag.time.max.ms")]
+    pub replica_lag_time_max_ms: u64,
+    #[serde(rename = "broker.session.timeout.ms")]
+    pub broker_session_timeout_ms: u64,
+    #[serde(rename = "broker.heartbeat.interval.ms")]
+    pub broker_heartbeat_interval_ms: u64,
+    #[serde(rename = "replica.fetch.wait.max.ms")]
+    pub replica_fetch_wait_max_ms: u64,
 }
 
 impl Default for ClusterConfig {
     fn default() -> Self {
-        ClusterConfig { brokers: 1 }
+        ClusterConfig {
+            brokers: 1,
+            controllers: 3,
+            replica_lag_time_max_ms: 30_000,
+            broker_session_timeout_ms: 9_000,
+            broker_heartbeat_interval_ms: 2_000,
+            replica_fetch_wait_max_ms: 500,
+        }
     }
 }
 
@@ -82,6 +99,10 @@ pub struct TopicConfig {
     pub partitions: u32,
     #[serde(rename = "replication.factor")]
     pub replication_factor: u32,
+    #[serde(rename = "min.insync.replicas")]
+    pub min_insync_replicas: u32,
+    #[serde(rename = "unclean.leader.election.enable")]
+    pub unclean_leader_election_enable: bool,
 }
 
 impl Default for TopicConfig {
@@ -90,6 +111,8 @@ impl Default for TopicConfig {
             name: "events".into(),
             partitions: 1,
             replication_factor: 1,
+            min_insync_replicas: 1,
+            unclean_leader_election_enable: false,
         }
     }
 }
@@ -345,10 +368,38 @@ impl Scenario {
                 ),
             ));
         }
-        if t.replication_factor > 1 {
+        if t.min_insync_replicas == 0 {
+            return Err(invalid("topic.min.insync.replicas", "must be at least 1"));
+        }
+        let c = &self.cluster;
+        if ![1, 3, 5].contains(&c.controllers) {
             return Err(invalid(
-                "topic.replication.factor",
-                "follower replication is not simulated yet; use replication.factor = 1",
+                "cluster.controllers",
+                format!(
+                    "{} controllers; a KRaft quorum has 1, 3 or 5 (an odd number, because Raft needs a majority)",
+                    c.controllers
+                ),
+            ));
+        }
+        for (field, value) in [
+            ("cluster.replica.lag.time.max.ms", c.replica_lag_time_max_ms),
+            (
+                "cluster.broker.session.timeout.ms",
+                c.broker_session_timeout_ms,
+            ),
+            (
+                "cluster.broker.heartbeat.interval.ms",
+                c.broker_heartbeat_interval_ms,
+            ),
+        ] {
+            if value == 0 {
+                return Err(invalid(field, "must be at least 1"));
+            }
+        }
+        if c.broker_heartbeat_interval_ms >= c.broker_session_timeout_ms {
+            return Err(invalid(
+                "cluster.broker.heartbeat.interval.ms",
+                "must be shorter than broker.session.timeout.ms, or every broker would be fenced",
             ));
         }
         if self.producers.len() > MAX_CLIENTS || self.consumers.len() > MAX_CLIENTS {
@@ -429,11 +480,22 @@ impl Scenario {
                     ));
                 }
             }
-            let [from, to] = s.action.nodes();
-            if from == to {
+            if let Some((from, to)) = s.action.link() {
+                if from == to {
+                    return Err(invalid(
+                        format!("script[{i}]"),
+                        "a link joins two different nodes",
+                    ));
+                }
+            } else if s
+                .action
+                .nodes()
+                .iter()
+                .any(|n| !matches!(n, NodeId::Broker(_)))
+            {
                 return Err(invalid(
                     format!("script[{i}]"),
-                    "a link joins two different nodes",
+                    "crash_broker, restart_broker and slow_follower name a broker (broker-N)",
                 ));
             }
         }
@@ -450,6 +512,7 @@ impl Scenario {
                 NodeId::Producer(_) => n <= self.producers.len(),
                 NodeId::Broker(_) => n <= self.cluster.brokers as usize,
                 NodeId::Consumer(_) => n <= self.consumers.len(),
+                NodeId::Controller(_) => n == 1,
             }
     }
 }

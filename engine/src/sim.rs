@@ -15,13 +15,15 @@
 //! `simulation.max_time_ms`.
 
 use crate::action::Action;
-use crate::broker::Broker;
+use crate::broker::{Broker, BrokerConfig};
 use crate::consumer::Consumer;
+use crate::controller::Controller;
 use crate::effect::{Effect, Out, Timer};
+use crate::history::History;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::Message;
+use crate::metadata::{assign_replicas, PartitionMeta};
 use crate::network::{Delivery, Network};
-use crate::placement::preferred_leader;
 use crate::producer::Producer;
 use crate::queue::{EventQueue, Priority};
 use crate::rng::SimRng;
@@ -33,12 +35,15 @@ use crate::trace::{TraceEvent, TraceKind};
 enum Event {
     Start(NodeId),
     Deliver {
+        flight: u64,
         from: NodeId,
         to: NodeId,
         message: Message,
     },
     Timer {
         node: NodeId,
+        /// Timers set before a crash do not fire after the restart.
+        incarnation: u32,
         timer: Timer,
     },
     Action(Action),
@@ -62,7 +67,11 @@ pub struct Simulation {
     queue: EventQueue<Event>,
     rng: SimRng,
     network: Network,
+    controller: Controller,
     brokers: Vec<Broker>,
+    /// Per broker: whether it is running, and how many times it has started.
+    broker_up: Vec<bool>,
+    incarnations: Vec<u32>,
     producers: Vec<Producer>,
     consumers: Vec<Consumer>,
     partitions: Vec<TopicPartition>,
@@ -73,27 +82,51 @@ pub struct Simulation {
     max_time: SimTime,
     ended: Option<(SimTime, EndReason)>,
     trace: Vec<TraceEvent>,
+    /// Reused for every handler call, so a step does not allocate for its effects.
+    scratch: Out,
+    history: History,
 }
 
 impl Simulation {
     /// Builds the world a (validated) scenario describes, with its start events and script queued.
     pub fn new(scenario: &Scenario) -> Self {
         let brokers_n = scenario.cluster.brokers;
-        let partitions: Vec<TopicPartition> = (0..scenario.topic.partitions)
-            .map(|p| TopicPartition {
-                topic: 0,
-                partition: p as u16,
+        let rf = scenario.topic.replication_factor;
+        let metas: Vec<PartitionMeta> = (0..scenario.topic.partitions)
+            .map(|p| {
+                let replicas = assign_replicas(p, brokers_n, rf);
+                PartitionMeta {
+                    partition: TopicPartition {
+                        topic: 0,
+                        partition: p as u16,
+                    },
+                    leader: Some(replicas[0]),
+                    leader_epoch: 0,
+                    partition_epoch: 0,
+                    isr: replicas.iter().copied().collect(),
+                    replicas,
+                }
             })
             .collect();
+        let partitions: Vec<TopicPartition> = metas.iter().map(|m| m.partition).collect();
+        let cluster = &scenario.cluster;
+        let broker_config = BrokerConfig {
+            replica_lag_time_max: SimDuration::from_ms(cluster.replica_lag_time_max_ms),
+            min_insync_replicas: scenario.topic.min_insync_replicas,
+            replication_factor: rf,
+            heartbeat_interval: SimDuration::from_ms(cluster.broker_heartbeat_interval_ms),
+            replica_fetch_wait_max_ms: cluster.replica_fetch_wait_max_ms,
+            replica_fetch_max_records: 500,
+        };
         let brokers = (1..=brokers_n)
-            .map(|b| {
-                let leads = partitions
-                    .iter()
-                    .filter(|tp| preferred_leader(**tp, brokers_n) == b)
-                    .copied();
-                Broker::new(NodeId::Broker(b), leads)
-            })
+            .map(|b| Broker::new(NodeId::Broker(b), broker_config.clone(), &metas))
             .collect();
+        let controller = Controller::new(
+            brokers_n,
+            metas,
+            SimDuration::from_ms(cluster.broker_session_timeout_ms),
+            scenario.topic.unclean_leader_election_enable,
+        );
         let producers = scenario
             .producers
             .iter()
@@ -128,7 +161,10 @@ impl Simulation {
                 SimDuration::from_micros(scenario.network.latency_us),
                 SimDuration::from_micros(scenario.network.jitter_us),
             ),
+            controller,
             brokers,
+            broker_up: vec![true; brokers_n as usize],
+            incarnations: vec![0; brokers_n as usize],
             producers,
             consumers,
             partitions,
@@ -139,7 +175,14 @@ impl Simulation {
             max_time: SimTime::from_ms(scenario.simulation.max_time_ms),
             ended: None,
             trace: Vec::new(),
+            scratch: Out::default(),
+            history: History::default(),
         };
+        sim.queue
+            .push(SimTime::ZERO, Event::Start(NodeId::Controller(1)));
+        for b in &sim.brokers {
+            sim.queue.push(SimTime::ZERO, Event::Start(b.id()));
+        }
         for p in &sim.producers {
             sim.queue.push(SimTime::ZERO, Event::Start(p.id()));
         }
@@ -164,6 +207,13 @@ impl Simulation {
     }
     pub fn brokers(&self) -> &[Broker] {
         &self.brokers
+    }
+    pub fn controller(&self) -> &Controller {
+        &self.controller
+    }
+    /// Whether broker `n` (1-based) is running.
+    pub fn broker_is_up(&self, n: u32) -> bool {
+        self.broker_up.get(n as usize - 1).copied().unwrap_or(false)
     }
     pub fn producers(&self) -> &[Producer] {
         &self.producers
@@ -195,9 +245,21 @@ impl Simulation {
         self.queue.peek_time().filter(|t| *t <= self.max_time)
     }
 
-    /// The leader of a partition's log (its preferred leader; leadership moves come with elections).
-    pub fn leader_of(&self, tp: TopicPartition) -> &Broker {
-        &self.brokers[(preferred_leader(tp, self.brokers.len() as u32) - 1) as usize]
+    /// The controller's view of a partition.
+    pub fn partition_meta(&self, tp: TopicPartition) -> &PartitionMeta {
+        &self.controller.partitions()[&tp]
+    }
+
+    /// The replica of `tp` that the controller currently names leader, if the partition is online.
+    pub fn leader_replica(&self, tp: TopicPartition) -> Option<&crate::broker::Replica> {
+        let leader = self.partition_meta(tp).leader?;
+        self.brokers[leader as usize - 1].replica(tp)
+    }
+
+    /// The partition's high watermark as its current leader has it (0 while offline).
+    pub fn high_watermark(&self, tp: TopicPartition) -> u64 {
+        self.leader_replica(tp)
+            .map_or(0, |r| r.log.high_watermark())
     }
 
     /// Takes the trace entries recorded since the last call.
@@ -219,20 +281,34 @@ impl Simulation {
         let (_, event) = self.queue.pop().expect("peeked above");
         self.now = at;
         self.events_processed += 1;
-        let mut out = Out::default();
+        let mut out = std::mem::take(&mut self.scratch);
         let actor = match event {
             Event::Start(node) => {
                 match node {
                     NodeId::Producer(n) => self.producers[n as usize - 1].on_start(&mut out),
                     NodeId::Consumer(n) => self.consumers[n as usize - 1].on_start(&mut out),
-                    NodeId::Broker(_) => {}
+                    NodeId::Broker(n) => self.brokers[n as usize - 1].on_start(&mut out),
+                    NodeId::Controller(_) => self.controller.on_start(&mut out),
                 }
                 Some(node)
             }
-            Event::Deliver { from, to, message } => {
+            Event::Deliver {
+                flight,
+                from,
+                to,
+                message,
+            } => {
+                if !self.is_up(to) {
+                    self.record(TraceKind::Undelivered { flight, to });
+                    self.scratch = out;
+                    return true;
+                }
                 match to {
                     NodeId::Broker(n) => {
                         self.brokers[n as usize - 1].on_message(at, from, message, &mut out)
+                    }
+                    NodeId::Controller(_) => {
+                        self.controller.on_message(at, from, message, &mut out)
                     }
                     NodeId::Producer(n) => {
                         self.producers[n as usize - 1].on_message(at, message, &mut out)
@@ -243,8 +319,17 @@ impl Simulation {
                 }
                 Some(to)
             }
-            Event::Timer { node, timer } => {
+            Event::Timer {
+                node,
+                incarnation,
+                timer,
+            } => {
+                if !self.is_up(node) || incarnation != self.incarnation(node) {
+                    self.scratch = out;
+                    return true;
+                }
                 match node {
+                    NodeId::Controller(_) => self.controller.on_timer(at, timer, &mut out),
                     NodeId::Broker(n) => self.brokers[n as usize - 1].on_timer(at, timer, &mut out),
                     NodeId::Producer(n) => {
                         self.producers[n as usize - 1].on_timer(at, timer, &mut out)
@@ -265,6 +350,7 @@ impl Simulation {
         if let Some(node) = actor {
             self.apply_effects(node, &mut out);
         }
+        self.scratch = out;
         if self.is_settled() {
             self.ended = Some((self.now, EndReason::Settled));
         }
@@ -303,8 +389,47 @@ impl Simulation {
         });
     }
 
+    /// The checker's history, for what the final state cannot tell.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
     fn record(&mut self, what: TraceKind) {
+        self.observe(&what);
         self.trace.push(TraceEvent { at: self.now, what });
+    }
+
+    fn observe(&mut self, what: &TraceKind) {
+        match what {
+            TraceKind::HighWatermark {
+                broker,
+                partition,
+                high_watermark,
+            } => {
+                let b = broker.number();
+                let Some(replica) = self.brokers[b as usize - 1].replica(*partition) else {
+                    return;
+                };
+                if !replica.is_leader() {
+                    return;
+                }
+                let log = &replica.log;
+                self.history
+                    .leader_hw_advanced(*partition, b, *high_watermark, |from, to| {
+                        log.read_committed_from(from, (to - from) as usize)
+                            .iter()
+                            .map(|r| r.id)
+                            .collect()
+                    });
+            }
+            TraceKind::LeaderElected {
+                partition, leader, ..
+            } => match leader {
+                Some(_) => self.history.partition_online(*partition, self.now),
+                None => self.history.partition_offline(*partition, self.now),
+            },
+            _ => {}
+        }
     }
 
     fn apply_effects(&mut self, node: NodeId, out: &mut Out) {
@@ -336,6 +461,7 @@ impl Simulation {
                         self.queue.push(
                             arrives,
                             Event::Deliver {
+                                flight: id,
                                 from: node,
                                 to,
                                 message,
@@ -344,16 +470,56 @@ impl Simulation {
                     }
                 }
                 Effect::SetTimer { after, timer } => {
-                    self.queue
-                        .push(self.now + after, Event::Timer { node, timer });
+                    let incarnation = self.incarnation(node);
+                    self.queue.push(
+                        self.now + after,
+                        Event::Timer {
+                            node,
+                            incarnation,
+                            timer,
+                        },
+                    );
                 }
                 Effect::Trace(what) => self.record(what),
             }
         }
     }
 
+    fn is_up(&self, node: NodeId) -> bool {
+        match node {
+            NodeId::Broker(n) => self.broker_up[n as usize - 1],
+            _ => true,
+        }
+    }
+
+    fn incarnation(&self, node: NodeId) -> u32 {
+        match node {
+            NodeId::Broker(n) => self.incarnations[n as usize - 1],
+            _ => 0,
+        }
+    }
+
     fn apply_action(&mut self, action: &Action) {
         match *action {
+            Action::CrashBroker { broker } => {
+                let i = broker.number() as usize - 1;
+                self.broker_up[i] = false;
+            }
+            Action::RestartBroker { broker } => {
+                let i = broker.number() as usize - 1;
+                if !self.broker_up[i] {
+                    self.broker_up[i] = true;
+                    self.incarnations[i] += 1;
+                    let mut out = std::mem::take(&mut self.scratch);
+                    self.brokers[i].restart(&mut out);
+                    self.apply_effects(broker, &mut out);
+                    self.scratch = out;
+                }
+            }
+            Action::SlowFollower { broker, by_ms } => {
+                self.brokers[broker.number() as usize - 1]
+                    .set_fetch_delay(SimDuration::from_ms(by_ms));
+            }
             Action::CutLink { from, to, one_way } => {
                 self.network.cut(from, to);
                 if !one_way {
@@ -378,17 +544,39 @@ impl Simulation {
         }
     }
 
+    /// Clients done, every online partition's replicas caught up, nothing scripted to come.
     fn is_settled(&self) -> bool {
         self.pending_actions == 0
             && self.producers.iter().all(Producer::is_finished)
             && self.consumers.iter().all(|c| {
                 c.is_idle()
-                    && c.positions().iter().all(|(tp, pos)| {
-                        *pos >= self
-                            .leader_of(*tp)
-                            .replica(*tp)
-                            .map_or(0, |r| r.log.high_watermark())
-                    })
+                    && c.positions()
+                        .iter()
+                        .all(|(tp, pos)| *pos >= self.high_watermark(*tp))
             })
+            && self
+                .partitions
+                .iter()
+                .all(|tp| self.replication_settled(*tp))
+    }
+
+    /// Every live replica of an online partition holds the leader's log up to its HW, and the
+    /// ISR holds every live replica (so the picture will not change any more by itself).
+    fn replication_settled(&self, tp: TopicPartition) -> bool {
+        let meta = self.partition_meta(tp);
+        let Some(leader) = self.leader_replica(tp) else {
+            return true;
+        };
+        let hw = leader.log.high_watermark();
+        if hw < leader.log.log_end_offset() {
+            return false;
+        }
+        meta.replicas.iter().all(|b| {
+            !self.broker_up[*b as usize - 1]
+                || (meta.isr.contains(b)
+                    && self.brokers[*b as usize - 1].replica(tp).is_some_and(|r| {
+                        r.log.high_watermark() == hw && r.log.log_end_offset() == hw
+                    }))
+        })
     }
 }

@@ -84,6 +84,32 @@ pub enum TraceKind {
     },
     /// A fault or user action took effect.
     Action { action: Action },
+    /// The controller fenced a broker whose heartbeats stopped.
+    BrokerFenced { broker: NodeId },
+    /// A fenced broker heartbeated again and was unfenced.
+    BrokerUnfenced { broker: NodeId },
+    /// The controller chose a leader (or none: the partition is offline).
+    LeaderElected {
+        partition: TopicPartition,
+        leader: Option<NodeId>,
+        leader_epoch: u32,
+        isr: Vec<u32>,
+        unclean: bool,
+    },
+    /// The controller accepted a new ISR.
+    IsrChanged {
+        partition: TopicPartition,
+        isr: Vec<u32>,
+    },
+    /// A replica cut its log back to the leader's epoch boundary: these records are gone from it.
+    Truncated {
+        broker: NodeId,
+        partition: TopicPartition,
+        from_offset: u64,
+        records: Vec<RecordId>,
+    },
+    /// A message reached a node that was down and was lost there.
+    Undelivered { flight: u64, to: NodeId },
 }
 
 impl TraceKind {

@@ -1,0 +1,91 @@
+//! A client's metadata cache: which broker leads each partition.
+//!
+//! Producers and consumers send to partition leaders. When a request fails with
+//! `NOT_LEADER_OR_FOLLOWER` (or times out), the client refreshes its metadata by asking a broker
+//! (Kafka's "least loaded node"; here the brokers in turn) and retries at the new leader. While a
+//! partition has no leader (offline), its requests wait and the client asks again after
+//! `retry.backoff.ms`. Clients start with the cluster's initial metadata, as if their bootstrap
+//! request had completed before the scenario began.
+
+use crate::ids::{NodeId, TopicPartition};
+use crate::message::Message;
+use crate::metadata::PartitionMeta;
+use crate::placement::preferred_leader;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+pub struct ClientMetadata {
+    leaders: BTreeMap<TopicPartition, Option<u32>>,
+    brokers: u32,
+    next_node: u32,
+    in_flight: Option<u64>,
+}
+
+impl ClientMetadata {
+    pub fn new(partitions: u32, brokers: u32) -> Self {
+        ClientMetadata {
+            leaders: (0..partitions)
+                .map(|p| {
+                    let tp = TopicPartition {
+                        topic: 0,
+                        partition: p as u16,
+                    };
+                    (tp, Some(preferred_leader(tp, brokers)))
+                })
+                .collect(),
+            brokers,
+            next_node: 0,
+            in_flight: None,
+        }
+    }
+
+    /// The broker believed to lead `tp` (`None`: offline, or unknown).
+    pub fn leader(&self, tp: TopicPartition) -> Option<u32> {
+        self.leaders.get(&tp).copied().flatten()
+    }
+
+    pub fn is_refreshing(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    /// Asks the next broker for metadata, unless a request is already out. Returns the request
+    /// to send and its target; the caller owns the correlation id and the timeout.
+    pub fn refresh(&mut self, correlation: u64) -> Option<(NodeId, Message)> {
+        if self.in_flight.is_some() {
+            return None;
+        }
+        self.in_flight = Some(correlation);
+        let broker = self.next_node % self.brokers + 1;
+        self.next_node += 1;
+        Some((
+            NodeId::Broker(broker),
+            Message::MetadataRequest { correlation },
+        ))
+    }
+
+    /// The refresh request went unanswered: allow another (to the next broker).
+    pub fn refresh_timed_out(&mut self, correlation: u64) {
+        if self.in_flight == Some(correlation) {
+            self.in_flight = None;
+        }
+    }
+
+    /// Applies a metadata response; returns false if it answers no outstanding request.
+    pub fn on_response(&mut self, correlation: u64, partitions: &[PartitionMeta]) -> bool {
+        if self.in_flight != Some(correlation) {
+            return false;
+        }
+        self.in_flight = None;
+        for meta in partitions {
+            self.leaders.insert(meta.partition, meta.leader);
+        }
+        true
+    }
+
+    /// Forgets the leader of `tp` (after NOT_LEADER_OR_FOLLOWER), so nothing more goes there.
+    pub fn forget_leader(&mut self, tp: TopicPartition) {
+        if let Some(l) = self.leaders.get_mut(&tp) {
+            *l = None;
+        }
+    }
+}
