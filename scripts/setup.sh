@@ -51,6 +51,10 @@ setup_toolchain() {
     note "rustup could not fetch the target (no route to its server); using Debian's rustc-web instead"
   fi
   apt_install rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web rust-web-llvm
+  # rust-web-llvm's /usr/bin/rust-lld is a link to the matching lld-N, a separate package.
+  if [ -L /usr/bin/rust-lld ] && [ ! -e /usr/bin/rust-lld ]; then
+    apt_install "$(basename "$(readlink /usr/bin/rust-lld)")"
+  fi
   sysroot_has_wasm_std /usr/bin/rustc || build_wasm_std
   use_toolchain || die "Rust toolchain" "neither rustup's wasm32 target nor Debian's rustc-web is usable; see target/logs"
 }
