@@ -127,7 +127,11 @@ impl Playback {
 
     fn advance(&mut self, wall_ms: f64) {
         let end = self.timeline.end();
-        let idle = self.timeline.flights_at(self.time).next().is_none();
+        // Heartbeats and metadata updates are housekeeping: they do not hold playback back.
+        let idle = self
+            .timeline
+            .flights_at(self.time)
+            .all(|e| matches!(e.what, kafkascope_engine::TraceKind::Flight { kind, .. } if kind.is_background()));
         let rate = if idle {
             IDLE_RATE_US_PER_MS.max(BASE_RATE_US_PER_MS * SPEEDS[self.speed])
         } else {

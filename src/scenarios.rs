@@ -15,6 +15,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../scenarios/retry-duplicate.toml"),
     ),
     ("two-groups", include_str!("../scenarios/two-groups.toml")),
+    (
+        "acks-1-failover-loss",
+        include_str!("../scenarios/acks-1-failover-loss.toml"),
+    ),
 ];
 
 /// Where the scenario being played comes from.

@@ -1,29 +1,45 @@
-//! What the scene shows at one instant, as plain data: node boxes, log cells, offset markers and
-//! message dots with their positions.
+//! What the scene shows at one instant, as plain data: node boxes, partition replicas with their
+//! log cells and markers, message paths and the dots travelling along them.
 //!
 //! [`SceneModel::build`] reads the engine's world at the playback time and the timeline's flights;
 //! it knows nothing of Yew, so it is tested natively and its cost per frame can be measured.
-//! Layout is a fixed grid: producers on the left, brokers (with their partition logs) in the
-//! middle, consumers on the right; each message is placed at `(now - sent) / (arrives - sent)`
-//! along the line between its two nodes.
+//!
+//! Layout: producers on the left; the controller quorum above the brokers in the middle; each
+//! broker a box holding one row per partition replica it hosts; consumers on the right. Client
+//! messages travel in straight lines; replication between brokers along curves bulging left of
+//! the broker column (followers *fetch* from the leader), heartbeats and metadata along curves
+//! bulging right to the controller. A dot sits at `(now - sent) / (arrives - sent)` along its path.
 
+use kafkascope_engine::broker::Role;
 use kafkascope_engine::consumer::ConsumerPhase;
-use kafkascope_engine::message::MessageKind;
+use kafkascope_engine::message::{Acks, MessageKind};
+use kafkascope_engine::producer::RecordState;
 use kafkascope_engine::{NodeId, SimTime, Simulation, Timeline, TopicPartition, TraceKind};
+use std::collections::BTreeSet;
 
 pub const WIDTH: f64 = 1000.0;
 pub const CELL_W: f64 = 26.0;
-pub const CELL_H: f64 = 24.0;
-/// Log cells shown per partition; older ones scroll off to the left.
-pub const CELLS_SHOWN: u64 = 12;
-const PRODUCER_X: f64 = 30.0;
-const PRODUCER_W: f64 = 190.0;
-const BROKER_X: f64 = 310.0;
+pub const CELL_H: f64 = 22.0;
+/// Log cells shown per replica; older ones scroll off to the left.
+pub const CELLS_SHOWN: u64 = 10;
+/// Records listed on a producer, newest last.
+pub const PRODUCER_RECORDS_SHOWN: usize = 12;
+const PRODUCER_X: f64 = 20.0;
+const PRODUCER_W: f64 = 200.0;
+const BROKER_X: f64 = 320.0;
 const BROKER_W: f64 = 390.0;
-const CONSUMER_X: f64 = 780.0;
+const CONSUMER_X: f64 = 790.0;
 const CONSUMER_W: f64 = 190.0;
-const TOP: f64 = 30.0;
-const GAP: f64 = 24.0;
+const TOP: f64 = 20.0;
+const GAP: f64 = 22.0;
+const ROW_H: f64 = 50.0;
+const CONTROLLER_H: f64 = 44.0;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rect {
@@ -34,12 +50,68 @@ pub struct Rect {
 }
 
 impl Rect {
-    fn left_mid(&self) -> (f64, f64) {
-        (self.x, self.y + self.h / 2.0)
+    fn left_mid(&self) -> Point {
+        Point {
+            x: self.x,
+            y: self.y + self.h / 2.0,
+        }
     }
-    fn right_mid(&self) -> (f64, f64) {
-        (self.x + self.w, self.y + self.h / 2.0)
+    fn right_mid(&self) -> Point {
+        Point {
+            x: self.x + self.w,
+            y: self.y + self.h / 2.0,
+        }
     }
+}
+
+/// A quadratic Bézier from `from` to `to` through control point `via` (straight when `via` is
+/// the midpoint).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Path {
+    pub from: Point,
+    pub via: Point,
+    pub to: Point,
+}
+
+impl Path {
+    fn straight(from: Point, to: Point) -> Path {
+        Path {
+            from,
+            via: Point {
+                x: (from.x + to.x) / 2.0,
+                y: (from.y + to.y) / 2.0,
+            },
+            to,
+        }
+    }
+
+    /// The point at `t` in 0..=1.
+    pub fn at(&self, t: f64) -> Point {
+        let u = 1.0 - t;
+        Point {
+            x: u * u * self.from.x + 2.0 * u * t * self.via.x + t * t * self.to.x,
+            y: u * u * self.from.y + 2.0 * u * t * self.via.y + t * t * self.to.y,
+        }
+    }
+
+    /// SVG path data.
+    pub fn d(&self) -> String {
+        format!(
+            "M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}",
+            self.from.x, self.from.y, self.via.x, self.via.y, self.to.x, self.to.y
+        )
+    }
+}
+
+/// How a producer sees one of its records, for the record strip on the producer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordMark {
+    Queued,
+    InFlight,
+    Acknowledged,
+    /// Acknowledged, but the current leader's log no longer has it: a lost write.
+    AcknowledgedButLost,
+    Failed,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +122,8 @@ pub struct ProducerBox {
     pub acknowledged: u32,
     pub total: u32,
     pub acks: &'static str,
+    /// The newest records: (label, mark).
+    pub records: Vec<(String, RecordMark)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +131,7 @@ pub struct LogCell {
     pub offset: u64,
     pub label: String,
     pub committed: bool,
+    pub leader_epoch: u32,
     pub x: f64,
 }
 
@@ -68,9 +143,21 @@ pub struct GroupMarker {
     pub x: f64,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplicaRole {
+    Leader,
+    Follower,
+    Offline,
+    Unknown,
+}
+
 #[derive(Clone, Debug, PartialEq)]
-pub struct PartitionRow {
+pub struct ReplicaRow {
     pub partition: TopicPartition,
+    pub role: ReplicaRole,
+    pub leader_epoch: u32,
+    /// For a leader: its view of the ISR.
+    pub isr: Vec<u32>,
     pub y: f64,
     pub cells: Vec<LogCell>,
     pub high_watermark: u64,
@@ -85,7 +172,16 @@ pub struct PartitionRow {
 pub struct BrokerBox {
     pub node: NodeId,
     pub rect: Rect,
-    pub rows: Vec<PartitionRow>,
+    pub up: bool,
+    pub fenced: bool,
+    pub rows: Vec<ReplicaRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ControllerBox {
+    pub node: NodeId,
+    pub rect: Rect,
+    pub quorum: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,13 +209,17 @@ pub struct Dot {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
-    pub from: (f64, f64),
-    pub to: (f64, f64),
+    pub path: Path,
+    /// Replication or controller traffic (drawn fainter).
+    pub internal: bool,
+    /// The link is cut in at least one direction (a network partition).
+    pub cut: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneModel {
     pub height: f64,
+    pub controller: ControllerBox,
     pub producers: Vec<ProducerBox>,
     pub brokers: Vec<BrokerBox>,
     pub consumers: Vec<ConsumerBox>,
@@ -130,54 +230,120 @@ pub struct SceneModel {
     pub produced: u64,
     pub acknowledged: u64,
     pub consumed: u64,
+    pub lost_acknowledged: u64,
 }
 
-fn node_stack(count: usize, heights: impl Fn(usize) -> f64) -> Vec<f64> {
-    let mut y = TOP;
-    (0..count)
-        .map(|i| {
-            let top = y;
-            y += heights(i) + GAP;
-            top
+fn stack(top: f64, heights: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut y = top;
+    heights
+        .map(|h| {
+            let at = y;
+            y += h + GAP;
+            at
         })
         .collect()
 }
 
+fn role_of(role: &Role) -> (ReplicaRole, u32, Vec<u32>) {
+    match role {
+        Role::Leader(s) => (
+            ReplicaRole::Leader,
+            s.leader_epoch,
+            s.isr.iter().copied().collect(),
+        ),
+        Role::Follower { leader_epoch, .. } => (ReplicaRole::Follower, *leader_epoch, Vec::new()),
+        Role::Offline => (ReplicaRole::Offline, 0, Vec::new()),
+        Role::Unknown => (ReplicaRole::Unknown, 0, Vec::new()),
+    }
+}
+
 impl SceneModel {
     pub fn build(world: &Simulation, timeline: &Timeline, now: SimTime) -> SceneModel {
-        let producers: Vec<ProducerBox> = {
-            let ys = node_stack(world.producers().len(), |_| 74.0);
-            world
-                .producers()
-                .iter()
-                .zip(ys)
-                .map(|(p, y)| ProducerBox {
+        let scenario = timeline.scenario();
+        let controller = ControllerBox {
+            node: NodeId::Controller(1),
+            rect: Rect {
+                x: BROKER_X + 60.0,
+                y: TOP,
+                w: BROKER_W - 120.0,
+                h: CONTROLLER_H,
+            },
+            quorum: scenario.cluster.controllers,
+        };
+
+        // Which records the current leaders hold (for the producers' lost marks).
+        let held: BTreeSet<kafkascope_engine::RecordId> = world
+            .partitions()
+            .iter()
+            .filter_map(|tp| world.leader_replica(*tp))
+            .flat_map(|r| r.log.records().iter().map(|x| x.id))
+            .collect();
+        let online: BTreeSet<TopicPartition> = world
+            .partitions()
+            .iter()
+            .filter(|tp| world.leader_replica(**tp).is_some())
+            .copied()
+            .collect();
+
+        let mut lost_acknowledged = 0u64;
+        let ys = stack(TOP, world.producers().iter().map(|_| 96.0));
+        let producers: Vec<ProducerBox> = world
+            .producers()
+            .iter()
+            .zip(ys)
+            .map(|(p, y)| {
+                let states = p.record_states();
+                let mut records = Vec::new();
+                for (seq, (state, tp)) in states.iter().enumerate() {
+                    let id = kafkascope_engine::RecordId {
+                        producer: p.id().number(),
+                        seq: seq as u32,
+                    };
+                    let mark = match state {
+                        RecordState::Queued => RecordMark::Queued,
+                        RecordState::InFlight => RecordMark::InFlight,
+                        RecordState::Failed => RecordMark::Failed,
+                        RecordState::Acknowledged { .. }
+                            if online.contains(tp) && !held.contains(&id) =>
+                        {
+                            lost_acknowledged += 1;
+                            RecordMark::AcknowledgedButLost
+                        }
+                        RecordState::Acknowledged { .. } => RecordMark::Acknowledged,
+                    };
+                    if seq + PRODUCER_RECORDS_SHOWN >= states.len() {
+                        records.push((format!("#{seq}"), mark));
+                    }
+                }
+                ProducerBox {
                     node: p.id(),
                     rect: Rect {
                         x: PRODUCER_X,
                         y,
                         w: PRODUCER_W,
-                        h: 74.0,
+                        h: 96.0,
                     },
                     created: p.created(),
                     acknowledged: p.acknowledged(),
                     total: p.config().records,
                     acks: match p.config().acks {
-                        kafkascope_engine::message::Acks::None => "0",
-                        kafkascope_engine::message::Acks::Leader => "1",
-                        kafkascope_engine::message::Acks::All => "all",
+                        Acks::None => "0",
+                        Acks::Leader => "1",
+                        Acks::All => "all",
                     },
-                })
-                .collect()
-        };
+                    records,
+                }
+            })
+            .collect();
 
         let consumers_list = world.consumers();
-        let broker_height = |b: &kafkascope_engine::broker::Broker| {
-            44.0 + b.replicas().len().max(1) as f64 * (CELL_H + 30.0)
-        };
-        let ys = node_stack(world.brokers().len(), |i| {
-            broker_height(&world.brokers()[i])
-        });
+        let broker_height =
+            |b: &kafkascope_engine::broker::Broker| 34.0 + b.replicas().len().max(1) as f64 * ROW_H;
+        let ys = stack(
+            TOP + CONTROLLER_H + GAP + 10.0,
+            world.brokers().iter().map(broker_height),
+        );
+        let fenced = world.controller().fenced();
         let brokers: Vec<BrokerBox> = world
             .brokers()
             .iter()
@@ -198,10 +364,11 @@ impl SceneModel {
                         let leo = log.log_end_offset();
                         let first_shown =
                             leo.saturating_sub(CELLS_SHOWN).max(log.log_start_offset());
-                        let cells_x0 = rect.x + 52.0;
+                        let cells_x0 = rect.x + 112.0;
                         let x_of = |offset: u64| {
                             cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W
                         };
+                        let (role, leader_epoch, isr) = role_of(&replica.role);
                         let cells = log
                             .records()
                             .iter()
@@ -210,24 +377,32 @@ impl SceneModel {
                                 offset: r.offset,
                                 label: r.id.to_string(),
                                 committed: r.offset < log.high_watermark(),
+                                leader_epoch: r.leader_epoch,
                                 x: x_of(r.offset),
                             })
                             .collect();
-                        let committed_markers = consumers_list
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(gi, c)| {
-                                let offset = *c.committed().get(tp)?;
-                                Some(GroupMarker {
-                                    group_index: gi,
-                                    offset,
-                                    x: x_of(offset.max(first_shown)),
+                        let committed_markers = if role == ReplicaRole::Leader {
+                            consumers_list
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(gi, c)| {
+                                    let offset = *c.committed().get(tp)?;
+                                    Some(GroupMarker {
+                                        group_index: gi,
+                                        offset,
+                                        x: x_of(offset.max(first_shown)),
+                                    })
                                 })
-                            })
-                            .collect();
-                        PartitionRow {
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        ReplicaRow {
                             partition: *tp,
-                            y: rect.y + 40.0 + i as f64 * (CELL_H + 30.0),
+                            role,
+                            leader_epoch,
+                            isr,
+                            y: rect.y + 32.0 + i as f64 * ROW_H,
                             cells,
                             high_watermark: log.high_watermark(),
                             hw_x: x_of(log.high_watermark().max(first_shown)),
@@ -241,12 +416,14 @@ impl SceneModel {
                 BrokerBox {
                     node: b.id(),
                     rect,
+                    up: world.broker_is_up(b.id().number()),
+                    fenced: fenced.contains(&b.id().number()),
                     rows,
                 }
             })
             .collect();
 
-        let ys = node_stack(consumers_list.len(), |_| 96.0);
+        let ys = stack(TOP, consumers_list.iter().map(|_| 96.0));
         let consumers: Vec<ConsumerBox> = consumers_list
             .iter()
             .zip(ys)
@@ -273,37 +450,37 @@ impl SceneModel {
             })
             .collect();
 
-        let rect_of = |node: NodeId| -> Option<&Rect> {
-            match node {
-                NodeId::Producer(n) => producers.get(n as usize - 1).map(|p| &p.rect),
-                NodeId::Broker(n) => brokers.get(n as usize - 1).map(|b| &b.rect),
-                NodeId::Consumer(n) => consumers.get(n as usize - 1).map(|c| &c.rect),
-            }
-        };
-        // The point on `a` facing `b`.
-        let anchor = |a: &Rect, b: &Rect| {
-            if b.x > a.x {
-                a.right_mid()
-            } else {
-                a.left_mid()
-            }
+        let layout = Layout {
+            controller: &controller,
+            producers: &producers,
+            brokers: &brokers,
+            consumers: &consumers,
         };
 
+        let network = world.network();
+        let edge = |a: NodeId, b: NodeId, internal: bool| Edge {
+            path: layout.path(a, b).expect("both nodes are drawn"),
+            internal,
+            cut: network.is_cut(a, b) || network.is_cut(b, a),
+        };
         let mut edges = Vec::new();
         for p in &producers {
             for b in &brokers {
-                edges.push(Edge {
-                    from: anchor(&p.rect, &b.rect),
-                    to: anchor(&b.rect, &p.rect),
-                });
+                edges.push(edge(p.node, b.node, false));
             }
         }
         for c in &consumers {
             for b in &brokers {
-                edges.push(Edge {
-                    from: anchor(&b.rect, &c.rect),
-                    to: anchor(&c.rect, &b.rect),
-                });
+                edges.push(edge(b.node, c.node, false));
+            }
+        }
+        let replicated = scenario.topic.replication_factor > 1;
+        for (i, a) in brokers.iter().enumerate() {
+            edges.push(edge(a.node, controller.node, true));
+            if replicated {
+                for b in &brokers[i + 1..] {
+                    edges.push(edge(a.node, b.node, true));
+                }
             }
         }
 
@@ -322,18 +499,21 @@ impl SceneModel {
                 else {
                     return None;
                 };
-                let (a, b) = (rect_of(from)?, rect_of(to)?);
-                let (x0, y0) = anchor(a, b);
-                let (x1, y1) = anchor(b, a);
+                let path = layout.path(from, to)?;
                 let span = arrives.since(e.at).as_micros().max(1) as f64;
                 let progress = (now.since(e.at).as_micros() as f64 / span).clamp(0.0, 1.0);
+                let p = path.at(progress);
                 // Requests ride slightly above the line, responses below, so both directions show.
-                let lane = if x1 > x0 { -5.0 } else { 5.0 };
+                let lane = if path.to.x > path.from.x || path.to.y > path.from.y {
+                    -4.0
+                } else {
+                    4.0
+                };
                 Some(Dot {
                     id,
                     kind,
-                    x: x0 + (x1 - x0) * progress,
-                    y: y0 + (y1 - y0) * progress + lane,
+                    x: p.x,
+                    y: p.y + lane,
                     records,
                     lost,
                     progress,
@@ -349,7 +529,7 @@ impl SceneModel {
         ]
         .into_iter()
         .flatten()
-        .fold(200.0_f64, f64::max)
+        .fold(120.0_f64, f64::max)
             + TOP;
 
         SceneModel {
@@ -357,6 +537,8 @@ impl SceneModel {
             produced: producers.iter().map(|p| u64::from(p.created)).sum(),
             acknowledged: producers.iter().map(|p| u64::from(p.acknowledged)).sum(),
             consumed: consumers.iter().map(|c| c.processed as u64).sum(),
+            lost_acknowledged,
+            controller,
             producers,
             brokers,
             consumers,
@@ -364,5 +546,119 @@ impl SceneModel {
             dots,
             topic: world.topic_name().to_string(),
         }
+    }
+}
+
+/// Node positions, for routing message paths.
+struct Layout<'a> {
+    controller: &'a ControllerBox,
+    producers: &'a [ProducerBox],
+    brokers: &'a [BrokerBox],
+    consumers: &'a [ConsumerBox],
+}
+
+impl Layout<'_> {
+    fn rect(&self, node: NodeId) -> Option<&Rect> {
+        let i = (node.number() as usize).checked_sub(1)?;
+        match node {
+            NodeId::Producer(_) => self.producers.get(i).map(|p| &p.rect),
+            NodeId::Broker(_) => self.brokers.get(i).map(|b| &b.rect),
+            NodeId::Consumer(_) => self.consumers.get(i).map(|c| &c.rect),
+            NodeId::Controller(_) => Some(&self.controller.rect),
+        }
+    }
+
+    /// The path a message from `a` to `b` follows.
+    fn path(&self, a: NodeId, b: NodeId) -> Option<Path> {
+        let (ra, rb) = (self.rect(a)?, self.rect(b)?);
+        Some(match (a, b) {
+            (NodeId::Broker(i), NodeId::Broker(j)) => {
+                // Replication: a curve bulging left of the broker column.
+                let (p, q) = (ra.left_mid(), rb.left_mid());
+                let bulge = 26.0 + 10.0 * f64::from(i.abs_diff(j));
+                Path {
+                    from: p,
+                    via: Point {
+                        x: BROKER_X - bulge,
+                        y: (p.y + q.y) / 2.0,
+                    },
+                    to: q,
+                }
+            }
+            (NodeId::Broker(_), NodeId::Controller(_))
+            | (NodeId::Controller(_), NodeId::Broker(_)) => {
+                let (broker, controller) = if matches!(a, NodeId::Broker(_)) {
+                    (ra, rb)
+                } else {
+                    (rb, ra)
+                };
+                let from = Point {
+                    x: broker.x + broker.w,
+                    y: broker.y + 14.0,
+                };
+                let to = controller.right_mid();
+                let via = Point {
+                    x: BROKER_X + BROKER_W + 30.0,
+                    y: (from.y + to.y) / 2.0,
+                };
+                if matches!(a, NodeId::Broker(_)) {
+                    Path { from, via, to }
+                } else {
+                    Path {
+                        from: to,
+                        via,
+                        to: from,
+                    }
+                }
+            }
+            _ => {
+                let (p, q) = if rb.x > ra.x {
+                    (ra.right_mid(), rb.left_mid())
+                } else {
+                    (ra.left_mid(), rb.right_mid())
+                };
+                Path::straight(p, q)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_straight_path_is_linear_and_a_curve_ends_at_its_points() {
+        let p = Path::straight(Point { x: 0.0, y: 0.0 }, Point { x: 10.0, y: 20.0 });
+        assert_eq!(p.at(0.5), Point { x: 5.0, y: 10.0 });
+        let q = Path {
+            from: Point { x: 0.0, y: 0.0 },
+            via: Point { x: -10.0, y: 5.0 },
+            to: Point { x: 0.0, y: 10.0 },
+        };
+        assert_eq!(q.at(0.0), q.from);
+        assert_eq!(q.at(1.0), q.to);
+        assert!(q.at(0.5).x < 0.0, "bulges toward the control point");
+    }
+
+    #[test]
+    fn the_acks_1_failover_marks_the_lost_records_on_the_producer() {
+        let text = include_str!("../scenarios/acks-1-failover-loss.toml");
+        let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+        let timeline = Timeline::record(&scenario);
+        let end = timeline.end();
+        let world = timeline.world_at(end);
+        let model = SceneModel::build(&world, &timeline, end);
+        assert_eq!(model.lost_acknowledged, timeline.report().lost_acknowledged);
+        assert!(model.lost_acknowledged > 0);
+        let marks: Vec<RecordMark> = model.producers[0].records.iter().map(|r| r.1).collect();
+        assert!(
+            marks.contains(&RecordMark::AcknowledgedButLost),
+            "{marks:?}"
+        );
+        // Before the crash nothing is lost yet.
+        let early = SimTime::from_ms(100);
+        let model = SceneModel::build(&timeline.world_at(early), &timeline, early);
+        assert_eq!(model.lost_acknowledged, 0);
     }
 }

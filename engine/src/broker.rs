@@ -165,8 +165,14 @@ pub struct Broker {
     pending: BTreeMap<u64, Pending>,
     next_correlation: u64,
     registered: bool,
+    incarnation: u32,
+    metadata_version: u64,
     /// Extra wait before each follower fetch (the "slow follower" fault).
     fetch_delay: SimDuration,
+    /// Follower partitions whose last fetch failed wait until then (`replica.fetch.backoff.ms`).
+    fetch_backoff_until: BTreeMap<TopicPartition, SimTime>,
+    /// The time of the event being handled.
+    now: SimTime,
     /// Committed offsets per (group, partition), for groups this broker coordinates.
     group_offsets: BTreeMap<(String, TopicPartition), u64>,
 }
@@ -218,7 +224,11 @@ impl Broker {
             pending: BTreeMap::new(),
             next_correlation: 0,
             registered: true,
+            incarnation: 0,
+            metadata_version: 0,
             fetch_delay: SimDuration::ZERO,
+            fetch_backoff_until: BTreeMap::new(),
+            now: SimTime::ZERO,
             group_offsets: BTreeMap::new(),
         }
     }
@@ -271,18 +281,24 @@ impl Broker {
         self.parked_fetches.clear();
         self.fetching_from.clear();
         self.pending.clear();
+        self.fetch_backoff_until.clear();
         self.registered = false;
+        self.incarnation += 1;
+        self.metadata_version = 0;
         self.heartbeat(out);
     }
 
+    /// Heartbeats register the broker until the controller answers with metadata (as KRaft's
+    /// BrokerRegistration is retried until it succeeds).
     fn heartbeat(&mut self, out: &mut Out) {
         out.send(
             NodeId::Controller(1),
             Message::BrokerHeartbeat {
                 registering: !self.registered,
+                incarnation: self.incarnation,
+                metadata_version: self.metadata_version,
             },
         );
-        self.registered = true;
         out.set_timer(self.config.heartbeat_interval, Timer::Heartbeat);
     }
 
@@ -333,7 +349,23 @@ impl Broker {
     }
 
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
+        self.now = now;
         match timer {
+            Timer::Truncate { partition } => {
+                if let Some(Replica {
+                    role:
+                        Role::Follower {
+                            leader,
+                            truncated: false,
+                            ..
+                        },
+                    ..
+                }) = self.replicas.get(&partition)
+                {
+                    let leader = *leader;
+                    self.start_truncation(partition, leader, out);
+                }
+            }
             Timer::Heartbeat => self.heartbeat(out),
             Timer::IsrCheck => self.check_isr(now, out),
             Timer::FollowerFetch { leader } => self.send_follower_fetch(leader, out),
@@ -356,6 +388,7 @@ impl Broker {
     }
 
     pub fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Out) {
+        self.now = now;
         match message {
             Message::ProduceRequest {
                 correlation,
@@ -492,7 +525,13 @@ impl Broker {
                     self.on_truncation_point(partition, result, out);
                 }
             }
-            Message::UpdateMetadata { partitions } => self.on_metadata(now, partitions, out),
+            Message::UpdateMetadata {
+                version,
+                partitions,
+            } if version > self.metadata_version || !self.registered => {
+                self.metadata_version = version;
+                self.on_metadata(now, partitions, out);
+            }
             Message::AlterPartitionResponse {
                 correlation,
                 partition,
@@ -509,6 +548,7 @@ impl Broker {
     // ---- metadata and roles ----
 
     fn on_metadata(&mut self, now: SimTime, partitions: Vec<PartitionMeta>, out: &mut Out) {
+        self.registered = true;
         let me = self.number();
         for meta in partitions {
             let tp = meta.partition;
@@ -629,7 +669,12 @@ impl Broker {
             return;
         }
         let Ok((leader_epoch, leader_end)) = result else {
-            // The leader moved meanwhile; new metadata will start over.
+            // The leader does not know it leads yet (its metadata is behind ours), or moved:
+            // ask again after replica.fetch.backoff.ms.
+            out.set_timer(
+                SimDuration::from_ms(REPLICA_FETCH_BACKOFF_MS),
+                Timer::Truncate { partition: tp },
+            );
             return;
         };
         let own_epoch = replica.log.latest_epoch().unwrap_or(0);
@@ -688,9 +733,22 @@ impl Broker {
     }
 
     fn send_follower_fetch(&mut self, leader: u32, out: &mut Out) {
+        let now = self.now;
+        self.fetch_backoff_until.retain(|_, until| *until > now);
+        let backoff = &self.fetch_backoff_until;
+        let waiting: Option<SimTime> = self
+            .replicas
+            .iter()
+            .filter(|(tp, r)| {
+                matches!(r.role, Role::Follower { leader: l, truncated: true, .. } if l == leader)
+                    && backoff.contains_key(tp)
+            })
+            .map(|(tp, _)| backoff[tp])
+            .min();
         let partitions: Vec<FetchPosition> = self
             .replicas
             .iter()
+            .filter(|(tp, _)| !backoff.contains_key(tp))
             .filter_map(|(tp, r)| match r.role {
                 Role::Follower {
                     leader: l,
@@ -705,7 +763,15 @@ impl Broker {
             })
             .collect();
         if partitions.is_empty() {
-            self.fetching_from.remove(&leader);
+            match waiting {
+                // Every partition from this leader is backing off: fetch again when one is done.
+                Some(until) => {
+                    out.set_timer(until.since(now), Timer::FollowerFetch { leader });
+                }
+                None => {
+                    self.fetching_from.remove(&leader);
+                }
+            }
             return;
         }
         let correlation = self.correlation(Pending::Fetch(leader), out);
@@ -730,9 +796,15 @@ impl Broker {
         let NodeId::Broker(leader) = from else {
             return;
         };
-        let mut errors = false;
         for p in partitions {
-            errors |= p.error.is_some();
+            if p.error.is_some() {
+                // Only this partition waits; the others keep fetching (Kafka's fetcher delays
+                // a failed partition, not the whole session).
+                self.fetch_backoff_until.insert(
+                    p.partition,
+                    self.now + SimDuration::from_ms(REPLICA_FETCH_BACKOFF_MS),
+                );
+            }
             let Some(replica) = self.replicas.get_mut(&p.partition) else {
                 continue;
             };
@@ -769,21 +841,13 @@ impl Broker {
                 });
             }
         }
-        // The fetch loop goes on for as long as this broker follows that leader; after an error
-        // (the leader's metadata and ours disagree for now) it backs off first.
+        // The fetch loop goes on for as long as this broker follows that leader.
         self.fetching_from.remove(&leader);
         if self.replicas.values().any(
             |r| matches!(r.role, Role::Follower { leader: l, truncated: true, .. } if l == leader),
         ) {
             self.fetching_from.insert(leader);
-            if errors {
-                out.set_timer(
-                    SimDuration::from_ms(REPLICA_FETCH_BACKOFF_MS),
-                    Timer::FollowerFetch { leader },
-                );
-            } else {
-                self.schedule_follower_fetch(leader, out);
-            }
+            self.schedule_follower_fetch(leader, out);
         }
     }
 

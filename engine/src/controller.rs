@@ -34,7 +34,11 @@ pub struct Controller {
     brokers: u32,
     partitions: BTreeMap<TopicPartition, PartitionMeta>,
     last_heartbeat: BTreeMap<u32, SimTime>,
+    /// The latest registered incarnation of each broker.
+    incarnations: BTreeMap<u32, u32>,
     fenced: BTreeSet<u32>,
+    /// Bumped on every metadata change; brokers report theirs in heartbeats.
+    metadata_version: u64,
     session_timeout: SimDuration,
     unclean_election: bool,
 }
@@ -50,7 +54,9 @@ impl Controller {
             brokers,
             partitions: partitions.into_iter().map(|m| (m.partition, m)).collect(),
             last_heartbeat: (1..=brokers).map(|b| (b, SimTime::ZERO)).collect(),
+            incarnations: (1..=brokers).map(|b| (b, 0)).collect(),
             fenced: BTreeSet::new(),
+            metadata_version: 0,
             session_timeout,
             unclean_election,
         }
@@ -97,14 +103,23 @@ impl Controller {
             return;
         };
         match message {
-            Message::BrokerHeartbeat { registering } => {
+            Message::BrokerHeartbeat {
+                registering,
+                incarnation,
+                metadata_version,
+            } => {
                 self.last_heartbeat.insert(broker, now);
                 // A restarted broker registers anew: its previous incarnation's leaderships and
                 // ISR memberships end first (KRaft fences the old registration).
-                if registering && !self.fenced.contains(&broker) {
-                    self.fence(broker, out);
+                let known = self.incarnations.get(&broker).copied().unwrap_or(0);
+                if registering && incarnation > known {
+                    self.incarnations.insert(broker, incarnation);
+                    if !self.fenced.contains(&broker) {
+                        self.fence(broker, out);
+                    }
                 }
-                if self.fenced.remove(&broker) {
+                let unfenced = self.fenced.remove(&broker);
+                if unfenced {
                     out.trace(TraceKind::BrokerUnfenced {
                         broker: NodeId::Broker(broker),
                     });
@@ -117,7 +132,12 @@ impl Controller {
                     for tp in offline {
                         self.elect(tp, out);
                     }
+                }
+                if unfenced {
                     self.publish(out);
+                } else if registering || metadata_version < self.metadata_version {
+                    // A broker behind on metadata (a lost update, a registration) catches up.
+                    self.send_metadata(broker, out);
                 }
             }
             Message::AlterPartitionRequest {
@@ -256,15 +276,21 @@ impl Controller {
         });
     }
 
-    fn publish(&self, out: &mut Out) {
-        let partitions: Vec<PartitionMeta> = self.partitions.values().cloned().collect();
+    /// A new metadata version, sent to every broker.
+    fn publish(&mut self, out: &mut Out) {
+        self.metadata_version += 1;
         for b in 1..=self.brokers {
-            out.send(
-                NodeId::Broker(b),
-                Message::UpdateMetadata {
-                    partitions: partitions.clone(),
-                },
-            );
+            self.send_metadata(b, out);
         }
+    }
+
+    fn send_metadata(&self, broker: u32, out: &mut Out) {
+        out.send(
+            NodeId::Broker(broker),
+            Message::UpdateMetadata {
+                version: self.metadata_version,
+                partitions: self.partitions.values().cloned().collect(),
+            },
+        );
     }
 }

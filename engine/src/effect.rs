@@ -38,6 +38,10 @@ pub enum Timer {
     IsrCheck,
     /// Follower: send the next fetch to this leader (after a slow-follower delay).
     FollowerFetch { leader: u32 },
+    /// Follower: ask the leader for the truncation point again.
+    Truncate {
+        partition: crate::ids::TopicPartition,
+    },
     /// Client: ask for fresh metadata (after `retry.backoff.ms`).
     MetadataRefresh,
 }

@@ -167,9 +167,15 @@ pub enum Message {
     /// after a (re)start.
     BrokerHeartbeat {
         registering: bool,
+        /// How many times the broker has started; a new value is a new registration.
+        incarnation: u32,
+        /// The newest metadata version the broker has; the controller sends what it lacks
+        /// (KRaft brokers fetch the metadata log and report their offset in heartbeats).
+        metadata_version: u64,
     },
     /// Controller → brokers: the current leadership and ISR of every partition.
     UpdateMetadata {
+        version: u64,
         partitions: Vec<PartitionMeta>,
     },
     /// Partition leader → controller: a proposed new ISR.

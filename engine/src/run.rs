@@ -8,6 +8,11 @@ use crate::trace::TraceHasher;
 
 /// Runs `scenario` to its end. With `hash_trace`, the report carries the trace's digest.
 pub fn run_scenario(scenario: &Scenario, hash_trace: bool) -> OutcomeReport {
+    run_scenario_with(scenario, hash_trace, false)
+}
+
+/// [`run_scenario`], optionally with the per-record listing.
+pub fn run_scenario_with(scenario: &Scenario, hash_trace: bool, records: bool) -> OutcomeReport {
     let mut world = Simulation::new(scenario);
     let mut hasher = TraceHasher::default();
     while world.step() {
@@ -17,6 +22,9 @@ pub fn run_scenario(scenario: &Scenario, hash_trace: bool) -> OutcomeReport {
     }
     flush(&mut world, &mut hasher, hash_trace);
     let mut report = OutcomeReport::from_simulation(&world, &scenario.name, scenario.seed);
+    if records {
+        report = report.with_records(&world);
+    }
     if hash_trace {
         report.trace_hash = Some(format!("{:016x}", hasher.finish()));
     }
@@ -37,10 +45,11 @@ pub fn run_file_text(
     text: &str,
     seed: Option<u64>,
     hash_trace: bool,
+    records: bool,
 ) -> Result<OutcomeReport, ScenarioError> {
     let mut scenario = Scenario::from_file_text(file_name, text)?;
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
-    Ok(run_scenario(&scenario, hash_trace))
+    Ok(run_scenario_with(&scenario, hash_trace, records))
 }

@@ -565,7 +565,8 @@ impl Simulation {
     fn replication_settled(&self, tp: TopicPartition) -> bool {
         let meta = self.partition_meta(tp);
         let Some(leader) = self.leader_replica(tp) else {
-            return true;
+            // Offline: settled only if no in-sync replica is running (none can be elected).
+            return meta.isr.iter().all(|b| !self.broker_up[*b as usize - 1]);
         };
         let hw = leader.log.high_watermark();
         if hw < leader.log.log_end_offset() {

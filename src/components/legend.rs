@@ -20,7 +20,9 @@ pub fn legend() -> Html {
                 { item("produce-response", Text::ProduceResponse) }
                 { item("fetch-request", Text::FetchRequest) }
                 { item("fetch-response", Text::FetchResponse) }
+                { item("replica-fetch", Text::ReplicaFetch) }
                 { item("offset-commit", Text::OffsetCommit) }
+                { item("control", Text::ControlTraffic) }
                 { item("other", Text::OtherMessage) }
                 { item("lost", Text::LostMessage) }
             </ul>

@@ -8,6 +8,7 @@ pub struct OutcomeProps {
     pub produced: u64,
     pub acknowledged: u64,
     pub consumed: u64,
+    pub lost_acknowledged: u64,
 }
 
 #[function_component(Outcome)]
@@ -28,6 +29,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 { row(Text::Produced, "produced", props.produced) }
                 { row(Text::Acknowledged, "acked", props.acknowledged) }
                 { row(Text::Consumed, "consumed", props.consumed) }
+                { row(Text::LostAcknowledged, "lost", props.lost_acknowledged) }
             </dl>
         </section>
     }

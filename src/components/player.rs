@@ -114,7 +114,7 @@ pub fn player(props: &PlayerProps) -> Html {
                 <Scene model={Rc::new(model.clone())} />
                 <aside class="side">
                     <Outcome produced={model.produced} acknowledged={model.acknowledged}
-                        consumed={model.consumed} />
+                        consumed={model.consumed} lost_acknowledged={model.lost_acknowledged} />
                     <Legend />
                 </aside>
             </div>

@@ -1,8 +1,10 @@
-//! The SVG scene: producers, brokers with their partition logs, consumers, and messages in flight.
+//! The SVG scene: the controller quorum, producers, brokers with their partition replicas,
+//! consumers, and messages in flight.
 
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{
-    BrokerBox, ConsumerBox, Dot, ProducerBox, SceneModel, CELL_H, CELL_W, WIDTH,
+    BrokerBox, ConsumerBox, ControllerBox, Dot, ProducerBox, RecordMark, ReplicaRole, ReplicaRow,
+    SceneModel, CELL_H, CELL_W, WIDTH,
 };
 use kafkascope_engine::consumer::ConsumerPhase;
 use kafkascope_engine::message::MessageKind;
@@ -21,7 +23,12 @@ pub fn dot_class(kind: MessageKind) -> &'static str {
         MessageKind::ProduceResponse => "produce-response",
         MessageKind::FetchRequest => "fetch-request",
         MessageKind::FetchResponse => "fetch-response",
+        MessageKind::ReplicaFetchRequest | MessageKind::ReplicaFetchResponse => "replica-fetch",
         MessageKind::OffsetCommitRequest | MessageKind::OffsetCommitResponse => "offset-commit",
+        MessageKind::BrokerHeartbeat
+        | MessageKind::UpdateMetadata
+        | MessageKind::AlterPartitionRequest
+        | MessageKind::AlterPartitionResponse => "control",
         _ => "other",
     }
 }
@@ -36,19 +43,24 @@ fn phase_text(phase: ConsumerPhase) -> Text {
     }
 }
 
+fn n(v: f64) -> String {
+    format!("{v:.1}")
+}
+
 #[function_component(Scene)]
 pub fn scene(props: &SceneProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let m = &props.model;
     html! {
-        <svg class="scene" data-testid="scene" viewBox={format!("0 0 {WIDTH} {}", m.height)}
+        <svg class="scene" data-testid="scene" viewBox={format!("0 0 {WIDTH} {}", n(m.height))}
             role="img" aria-label={m.topic.clone()}>
             <g class="edges">
                 { for m.edges.iter().map(|e| html! {
-                    <line x1={e.from.0.to_string()} y1={e.from.1.to_string()}
-                        x2={e.to.0.to_string()} y2={e.to.1.to_string()} />
+                    <path class={classes!(e.internal.then_some("internal"), e.cut.then_some("cut"))}
+                        d={e.path.d()} data-cut={e.cut.to_string()} />
                 }) }
             </g>
+            { controller(lang, &m.controller) }
             { for m.producers.iter().map(|p| producer(lang, p)) }
             { for m.brokers.iter().map(|b| broker(lang, b)) }
             { for m.consumers.iter().map(|c| consumer(lang, c)) }
@@ -57,66 +69,136 @@ pub fn scene(props: &SceneProps) -> Html {
     }
 }
 
+fn controller(lang: Lang, c: &ControllerBox) -> Html {
+    let r = &c.rect;
+    let step = 16.0;
+    let x0 = r.x + r.w - 14.0 - step * f64::from(c.quorum.saturating_sub(1));
+    html! {
+        <g class="node controller" data-node={c.node.to_string()}>
+            <title>{ t(lang, Text::ControllerQuorum) }</title>
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
+            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Controller) }</text>
+            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 36.0)}>{ format!("KRaft ×{}", c.quorum) }</text>
+            { for (0..c.quorum).map(|i| html! {
+                <circle class={classes!("voter", (i == 0).then_some("active"))}
+                    cx={n(x0 + step * f64::from(i))} cy={n(r.y + r.h / 2.0)} r="6" />
+            }) }
+        </g>
+    }
+}
+
+fn mark_class(mark: RecordMark) -> (&'static str, Text) {
+    match mark {
+        RecordMark::Queued => ("queued", Text::RecordInFlight),
+        RecordMark::InFlight => ("in-flight", Text::RecordInFlight),
+        RecordMark::Acknowledged => ("acked", Text::RecordAcked),
+        RecordMark::AcknowledgedButLost => ("lost", Text::RecordLost),
+        RecordMark::Failed => ("failed", Text::RecordFailed),
+    }
+}
+
 fn producer(lang: Lang, p: &ProducerBox) -> Html {
     let r = &p.rect;
     html! {
         <g class="node producer" data-node={p.node.to_string()}>
-            <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="8" />
-            <text class="title" x={(r.x + 12.0).to_string()} y={(r.y + 22.0).to_string()}>
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
+            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
-            <text class="detail" x={(r.x + 12.0).to_string()} y={(r.y + 42.0).to_string()}>
-                { format!("acks={}", p.acks) }</text>
-            <text class="detail" x={(r.x + 12.0).to_string()} y={(r.y + 60.0).to_string()}>
+            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>{ format!("acks={}", p.acks) }</text>
+            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 55.0)}>
                 { format!("{} {}/{} · ack {}", t(lang, Text::RecordsSent), p.created, p.total, p.acknowledged) }</text>
+            { for p.records.iter().enumerate().map(|(i, (label, mark))| {
+                let (class, text) = mark_class(*mark);
+                let x = r.x + 10.0 + i as f64 * 15.0;
+                html! {
+                    <g class={classes!("record", class)} data-record={label.clone()}>
+                        <rect x={n(x)} y={n(r.y + 66.0)} width="12" height="16" rx="2" />
+                        if *mark == RecordMark::AcknowledgedButLost {
+                            <path class="cross" d={format!("M{} {} l8 10 m0 -10 l-8 10", n(x + 2.0), n(r.y + 69.0))} />
+                        }
+                        <title>{ format!("{label}: {}", t(lang, text)) }</title>
+                    </g>
+                }
+            }) }
         </g>
+    }
+}
+
+fn role_text(lang: Lang, row: &ReplicaRow) -> String {
+    match row.role {
+        ReplicaRole::Leader => format!(
+            "{} · {} {}",
+            t(lang, Text::Leader),
+            t(lang, Text::Epoch),
+            row.leader_epoch
+        ),
+        ReplicaRole::Follower => t(lang, Text::Follower).to_string(),
+        ReplicaRole::Offline => t(lang, Text::Offline).to_string(),
+        ReplicaRole::Unknown => "…".to_string(),
     }
 }
 
 fn broker(lang: Lang, b: &BrokerBox) -> Html {
     let r = &b.rect;
+    let status = if !b.up {
+        Some(t(lang, Text::Crashed))
+    } else if b.fenced {
+        Some(t(lang, Text::Fenced))
+    } else {
+        None
+    };
     html! {
-        <g class="node broker" data-node={b.node.to_string()}>
-            <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="8" />
-            <text class="title" x={(r.x + 12.0).to_string()} y={(r.y + 22.0).to_string()}>
+        <g class={classes!("node", "broker", (!b.up).then_some("down"), b.fenced.then_some("fenced"))}
+            data-node={b.node.to_string()} data-up={b.up.to_string()}>
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
+            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Broker), b.node.number()) }</text>
-            { for b.rows.iter().map(|row| {
-                let y = row.y;
-                html! {
-                    <g class="partition" data-partition={row.partition.partition.to_string()}>
-                        <text class="detail" x={(r.x + 12.0).to_string()} y={(y + 16.0).to_string()}>
-                            { format!("P{}", row.partition.partition) }</text>
-                        <text class="leader-tag" x={(r.x + 12.0).to_string()} y={(y + 30.0).to_string()}>
-                            { t(lang, Text::Leader) }</text>
-                        { for row.cells.iter().map(|c| html! {
-                            <g class={classes!("cell", c.committed.then_some("committed"))}
-                                data-offset={c.offset.to_string()}>
-                                <rect x={c.x.to_string()} y={y.to_string()} width={(CELL_W - 2.0).to_string()}
-                                    height={CELL_H.to_string()} rx="3" />
-                                <text x={(c.x + CELL_W / 2.0 - 1.0).to_string()} y={(y + 15.0).to_string()}>
-                                    { c.offset }</text>
-                                <title>{ format!("offset {} · {}", c.offset, c.label) }</title>
-                            </g>
-                        }) }
-                        <g class="marker hw">
-                            <line x1={(row.hw_x - 1.0).to_string()} y1={(y - 6.0).to_string()}
-                                x2={(row.hw_x - 1.0).to_string()} y2={(y + CELL_H + 6.0).to_string()} />
-                            <text x={(row.hw_x - 1.0).to_string()} y={(y - 8.0).to_string()}>
-                                { format!("HW {}", row.high_watermark) }</text>
-                            <title>{ t(lang, Text::HighWatermark) }</title>
-                        </g>
-                        <g class="marker leo">
-                            <text x={(row.leo_x + 2.0).to_string()} y={(y + CELL_H + 16.0).to_string()}>
-                                { format!("LEO {}", row.log_end_offset) }</text>
-                            <title>{ t(lang, Text::LogEndOffset) }</title>
-                        </g>
-                        { for row.committed_markers.iter().map(|mk| html! {
-                            <g class={classes!("marker", "committed-offset", format!("group-{}", mk.group_index % 6))}>
-                                <path d={format!("M{x} {y0} l-5 8 h10 z", x = mk.x - 1.0, y0 = y + CELL_H + 1.0)} />
-                                <title>{ format!("{} = {}", t(lang, Text::CommittedOffset), mk.offset) }</title>
-                            </g>
-                        }) }
-                    </g>
-                }
+            if let Some(status) = status {
+                <text class="status" x={n(r.x + 100.0)} y={n(r.y + 20.0)}>{ status }</text>
+            }
+            { for b.rows.iter().map(|row| replica_row(lang, r.x, row)) }
+        </g>
+    }
+}
+
+fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
+    let y = row.y;
+    let role_class = match row.role {
+        ReplicaRole::Leader => "leader",
+        ReplicaRole::Follower => "follower",
+        ReplicaRole::Offline => "offline",
+        ReplicaRole::Unknown => "unknown",
+    };
+    html! {
+        <g class={classes!("replica", role_class)} data-partition={row.partition.partition.to_string()}
+            data-role={role_class}>
+            <text class="detail" x={n(x + 12.0)} y={n(y + 12.0)}>{ format!("P{}", row.partition.partition) }</text>
+            <text class="role-tag" x={n(x + 12.0)} y={n(y + 25.0)}>{ role_text(lang, row) }</text>
+            if row.role == ReplicaRole::Leader {
+                <text class="isr" x={n(x + 12.0)} y={n(y + 37.0)}>
+                    { format!("{} {}", t(lang, Text::Isr), row.isr.iter().map(u32::to_string).collect::<Vec<_>>().join(",")) }</text>
+            }
+            { for row.cells.iter().map(|c| html! {
+                <g class={classes!("cell", c.committed.then_some("committed"))} data-offset={c.offset.to_string()}>
+                    <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
+                    <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ c.offset }</text>
+                    <title>{ format!("offset {} · {} · {} {}", c.offset, c.label, t(lang, Text::Epoch), c.leader_epoch) }</title>
+                </g>
+            }) }
+            <g class="marker hw">
+                <line x1={n(row.hw_x - 1.0)} y1={n(y - 4.0)} x2={n(row.hw_x - 1.0)} y2={n(y + CELL_H + 4.0)} />
+                <text x={n(row.hw_x - 1.0)} y={n(y - 5.0)}>{ format!("HW {}", row.high_watermark) }</text>
+                <title>{ t(lang, Text::HighWatermark) }</title>
+            </g>
+            <g class="marker leo">
+                <text x={n(row.leo_x + 2.0)} y={n(y + CELL_H + 12.0)}>{ format!("LEO {}", row.log_end_offset) }</text>
+                <title>{ t(lang, Text::LogEndOffset) }</title>
+            </g>
+            { for row.committed_markers.iter().map(|mk| html! {
+                <g class={classes!("marker", "committed-offset", format!("group-{}", mk.group_index % 6))}>
+                    <path d={format!("M{} {} l-5 8 h10 z", n(mk.x - 1.0), n(y + CELL_H + 1.0))} />
+                    <title>{ format!("{} = {}", t(lang, Text::CommittedOffset), mk.offset) }</title>
+                </g>
             }) }
         </g>
     }
@@ -126,14 +208,14 @@ fn consumer(lang: Lang, c: &ConsumerBox) -> Html {
     let r = &c.rect;
     html! {
         <g class={classes!("node", "consumer", format!("group-{}", c.group_index % 6))} data-node={c.node.to_string()}>
-            <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="8" />
-            <text class="title" x={(r.x + 12.0).to_string()} y={(r.y + 22.0).to_string()}>
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
+            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 22.0)}>
                 { format!("{} {}", t(lang, Text::Consumer), c.node.number()) }</text>
-            <text class="detail group-name" x={(r.x + 12.0).to_string()} y={(r.y + 40.0).to_string()}>
+            <text class="detail group-name" x={n(r.x + 12.0)} y={n(r.y + 40.0)}>
                 { format!("{} {}", t(lang, Text::Group), c.group) }</text>
-            <text class="detail" x={(r.x + 12.0).to_string()} y={(r.y + 58.0).to_string()}>
+            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 58.0)}>
                 { format!("{} · {} {}", t(lang, phase_text(c.phase)), t(lang, Text::RecordsProcessed), c.processed) }</text>
-            <text class="detail records" x={(r.x + 12.0).to_string()} y={(r.y + 78.0).to_string()}>
+            <text class="detail records" x={n(r.x + 12.0)} y={n(r.y + 78.0)}>
                 { c.last_processed.join(" ") }</text>
         </g>
     }

@@ -1,8 +1,10 @@
 //! `kafkascope-sim`: runs a scenario file headlessly and prints its outcome report as JSON.
 //!
 //! ```text
-//! kafkascope-sim run FILE [--seed N] [--trace-hash]
+//! kafkascope-sim run FILE [--seed N] [--trace-hash] [--records]
 //! ```
+//! `--records` adds each record's fate (acknowledged, copies in the committed log, present on
+//! every in-sync replica).
 //! Exit status: 0 on success, 2 when the arguments or the scenario file are bad (with a message
 //! on stderr that names the problem).
 
@@ -10,7 +12,7 @@ use kafkascope_engine::run::run_file_text;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafkascope-sim run FILE [--seed N] [--trace-hash]";
+const USAGE: &str = "usage: kafkascope-sim run FILE [--seed N] [--trace-hash] [--records]";
 
 fn main() -> ExitCode {
     match real_main(std::env::args().skip(1).collect()) {
@@ -36,6 +38,7 @@ fn real_main(args: Vec<String>) -> Result<String, String> {
     let mut file = None;
     let mut seed = None;
     let mut hash = false;
+    let mut records = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--seed" => {
@@ -47,6 +50,7 @@ fn real_main(args: Vec<String>) -> Result<String, String> {
                 );
             }
             "--trace-hash" => hash = true,
+            "--records" => records = true,
             flag if flag.starts_with('-') => {
                 return Err(format!("unknown option `{flag}`\n{USAGE}"))
             }
@@ -56,6 +60,7 @@ fn real_main(args: Vec<String>) -> Result<String, String> {
     }
     let file = file.ok_or_else(|| format!("no scenario file given\n{USAGE}"))?;
     let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
-    let report = run_file_text(&file, &text, seed, hash).map_err(|e| format!("{file}: {e}"))?;
+    let report =
+        run_file_text(&file, &text, seed, hash, records).map_err(|e| format!("{file}: {e}"))?;
     Ok(serde_json::to_string_pretty(&report).expect("reports always serialize"))
 }
