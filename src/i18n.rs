@@ -2,7 +2,10 @@
 //!
 //! Components never hold literal text: they ask [`t`] for a [`Text`] in the current [`Lang`].
 //! Adding a string means adding a variant and its row in [`t`]; the compiler then refuses any
-//! missing translation, because the match must be exhaustive.
+//! missing translation, because the match must be exhaustive. [`describe`] tells the engine's
+//! notable events (elections, truncations, faults) in either language.
+
+use kafkascope_engine::{Action, TraceKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -102,6 +105,20 @@ pub enum Text {
     RecordLost,
     RecordInFlight,
     RecordFailed,
+    Faults,
+    FaultsHint,
+    CrashAction,
+    RestartAction,
+    CutAction,
+    HealAction,
+    Links,
+    Events,
+    NoEventsYet,
+    Lesson,
+    LessonBack,
+    LessonNext,
+    LessonStepOf,
+    FreePlay,
 }
 
 /// The string for `text` in `lang`.
@@ -187,10 +204,194 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         RecordLost => ("acknowledged but lost", "확인됐지만 유실됨"),
         RecordInFlight => ("sent, no answer yet", "전송됨, 응답 대기"),
         RecordFailed => ("failed", "실패"),
+        Faults => ("Break something", "장애 일으키기"),
+        FaultsHint => (
+            "Click a broker or a line in the picture, or use these buttons: it happens at the current time, and the engine simulates what follows.",
+            "그림에서 브로커나 선을 누르거나 아래 버튼을 쓰세요: 지금 시각에 일어나고, 그 뒤는 엔진이 다시 시뮬레이션합니다.",
+        ),
+        CrashAction => ("Crash", "다운"),
+        RestartAction => ("Restart", "재시작"),
+        CutAction => ("Cut", "끊기"),
+        HealAction => ("Heal", "잇기"),
+        Links => ("Network links", "네트워크 링크"),
+        Events => ("What just happened", "방금 일어난 일"),
+        NoEventsYet => ("Nothing notable yet.", "아직 눈에 띄는 일은 없습니다."),
+        Lesson => ("Lesson", "레슨"),
+        LessonBack => ("Back", "이전"),
+        LessonNext => ("Next", "다음"),
+        LessonStepOf => ("Step {i} of {n}", "{n}단계 중 {i}단계"),
+        FreePlay => (
+            "Free play: crash a broker, cut a link, change the speed or rewind — the engine works out what follows.",
+            "자유 실습: 브로커를 죽이거나, 링크를 끊거나, 속도를 바꾸거나, 되감아 보세요 — 그다음은 엔진이 계산합니다.",
+        ),
     };
     match lang {
         Lang::En => en,
         Lang::Ko => ko,
+    }
+}
+
+/// A notable trace entry, told in `lang` (None for the routine ones: flights, appends, HW moves).
+pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
+    let ko = lang == Lang::Ko;
+    let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    Some(match what {
+        TraceKind::Action { action } => describe_action(lang, action),
+        TraceKind::BrokerFenced { broker } => {
+            if ko {
+                format!("컨트롤러가 {broker}를 펜싱함 (broker.session.timeout.ms 동안 하트비트 없음)")
+            } else {
+                format!("The controller fenced {broker} (no heartbeat for broker.session.timeout.ms)")
+            }
+        }
+        TraceKind::BrokerUnfenced { broker } => {
+            if ko {
+                format!("{broker}가 다시 하트비트를 보내 펜싱이 풀림")
+            } else {
+                format!("{broker} heartbeats again and is unfenced")
+            }
+        }
+        TraceKind::LeaderElected {
+            partition,
+            leader: Some(leader),
+            leader_epoch,
+            unclean,
+            ..
+        } => match (ko, unclean) {
+            (false, false) => format!(
+                "P{}: {leader} elected leader from the ISR (leader epoch {leader_epoch})",
+                partition.partition
+            ),
+            (false, true) => format!(
+                "P{}: UNCLEAN election — {leader}, not in the ISR, becomes leader (epoch {leader_epoch}); records only the old ISR had are lost",
+                partition.partition
+            ),
+            (true, false) => format!(
+                "P{}: ISR에서 {leader}가 리더로 선출됨 (리더 에포크 {leader_epoch})",
+                partition.partition
+            ),
+            (true, true) => format!(
+                "P{}: 언클린 선출 — ISR에 없던 {leader}가 리더가 됨 (에포크 {leader_epoch}); 이전 ISR만 가졌던 레코드는 사라짐",
+                partition.partition
+            ),
+        },
+        TraceKind::LeaderElected {
+            partition,
+            leader: None,
+            ..
+        } => {
+            if ko {
+                format!("P{}: 살아 있는 ISR 복제본이 없어 오프라인 (가용성 대신 안전)", partition.partition)
+            } else {
+                format!(
+                    "P{}: offline — no in-sync replica is alive (unavailable rather than unsafe)",
+                    partition.partition
+                )
+            }
+        }
+        TraceKind::IsrChanged { partition, isr } => {
+            if ko {
+                format!("P{}: ISR이 {{{}}}로 바뀜", partition.partition, list(isr))
+            } else {
+                format!("P{}: ISR is now {{{}}}", partition.partition, list(isr))
+            }
+        }
+        TraceKind::Truncated {
+            broker,
+            partition,
+            from_offset,
+            records,
+        } => {
+            if ko {
+                format!(
+                    "{broker}가 P{}를 오프셋 {from_offset}부터 잘라냄 (리더 에포크 기준): 레코드 {}건 삭제",
+                    partition.partition,
+                    records.len()
+                )
+            } else {
+                format!(
+                    "{broker} truncates P{} from offset {from_offset} (leader-epoch boundary): {} record(s) removed",
+                    partition.partition,
+                    records.len()
+                )
+            }
+        }
+        TraceKind::ProduceFailed {
+            producer,
+            partition,
+            error,
+            retrying,
+            ..
+        } => {
+            let error = error.name();
+            match (ko, retrying) {
+                (false, true) => format!("{producer} → P{}: {error}, retrying", partition.partition),
+                (false, false) => format!("{producer} → P{}: {error}, giving up", partition.partition),
+                (true, true) => format!("{producer} → P{}: {error}, 재시도", partition.partition),
+                (true, false) => format!("{producer} → P{}: {error}, 포기", partition.partition),
+            }
+        }
+        _ => return None,
+    })
+}
+
+fn describe_action(lang: Lang, action: &Action) -> String {
+    let ko = lang == Lang::Ko;
+    match action {
+        Action::CrashBroker { broker } => {
+            if ko {
+                format!("{broker} 다운")
+            } else {
+                format!("{broker} crashes")
+            }
+        }
+        Action::RestartBroker { broker } => {
+            if ko {
+                format!("{broker} 재시작")
+            } else {
+                format!("{broker} restarts")
+            }
+        }
+        Action::CutLink { from, to, .. } => {
+            if ko {
+                format!("{from} ↔ {to} 링크 끊김")
+            } else {
+                format!("Link {from} ↔ {to} cut")
+            }
+        }
+        Action::HealLink { from, to, .. } => {
+            if ko {
+                format!("{from} ↔ {to} 링크 복구")
+            } else {
+                format!("Link {from} ↔ {to} healed")
+            }
+        }
+        Action::DropNext { from, to, kind } => {
+            if ko {
+                format!("{from} → {to}: 다음 {kind:?} 유실")
+            } else {
+                format!("{from} → {to}: the next {kind:?} is lost")
+            }
+        }
+        Action::DelayNext {
+            from,
+            to,
+            kind,
+            by_ms,
+        } => {
+            if ko {
+                format!("{from} → {to}: 다음 {kind:?} {by_ms} ms 지연")
+            } else {
+                format!("{from} → {to}: the next {kind:?} is delayed {by_ms} ms")
+            }
+        }
+        Action::SlowFollower { broker, by_ms } => {
+            if ko {
+                format!("{broker}: 팔로워 fetch마다 {by_ms} ms 대기")
+            } else {
+                format!("{broker}: waits {by_ms} ms before each follower fetch")
+            }
+        }
     }
 }
 

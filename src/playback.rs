@@ -8,7 +8,7 @@
 //!
 //! This state lives in a Yew reducer; it holds the timeline by `Rc`, never a copy of the world.
 
-use kafkascope_engine::{SimTime, Timeline};
+use kafkascope_engine::{Action, SimTime, Timeline};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -34,6 +34,11 @@ pub struct Playback {
     pub fast_forwarding: bool,
     /// Counts animation frames handled, so the player requests the next one after each.
     pub frame: u64,
+    /// Bumped whenever the timeline is re-recorded (an injected action), so views drop any
+    /// world they derived from the old one.
+    pub generation: u64,
+    /// Where playback pauses by itself, if anywhere before the end.
+    pub stop_at: Option<SimTime>,
     last_frame_ms: Option<f64>,
 }
 
@@ -45,6 +50,8 @@ impl PartialEq for Playback {
             && self.speed == other.speed
             && self.fast_forwarding == other.fast_forwarding
             && self.frame == other.frame
+            && self.generation == other.generation
+            && self.stop_at == other.stop_at
     }
 }
 
@@ -61,6 +68,10 @@ pub enum PlaybackAction {
     Frame(f64),
     /// A different recorded run (a new scenario).
     Load(Rc<Timeline>),
+    /// A fault or user action happens now: history from here on is simulated anew.
+    Inject(Action),
+    /// Play until this time, then pause (a lesson's "next step").
+    PlayUntil(SimTime),
 }
 
 impl Playback {
@@ -72,6 +83,8 @@ impl Playback {
             speed: DEFAULT_SPEED,
             fast_forwarding: false,
             frame: 0,
+            generation: 0,
+            stop_at: None,
             last_frame_ms: None,
         }
     }
@@ -89,11 +102,18 @@ impl Playback {
                     self.time = SimTime::ZERO;
                 }
                 self.playing = true;
+                self.stop_at = None;
+                self.last_frame_ms = None;
+            }
+            PlaybackAction::PlayUntil(t) => {
+                self.playing = t > self.time;
+                self.stop_at = Some(t.min(end));
                 self.last_frame_ms = None;
             }
             PlaybackAction::Pause => {
                 self.playing = false;
                 self.fast_forwarding = false;
+                self.stop_at = None;
             }
             PlaybackAction::Step => {
                 self.playing = false;
@@ -121,6 +141,12 @@ impl Playback {
                 self.advance(dt);
             }
             PlaybackAction::Load(timeline) => return Playback::new(timeline),
+            PlaybackAction::Inject(action) => {
+                let mut timeline = (*self.timeline).clone();
+                timeline.inject(self.time, action);
+                self.timeline = Rc::new(timeline);
+                self.generation += 1;
+            }
         }
         self
     }
@@ -144,11 +170,13 @@ impl Playback {
                 next = next.min(event);
             }
         }
+        let limit = self.stop_at.unwrap_or(end).min(end);
         self.fast_forwarding = idle && next > self.time;
-        self.time = next.min(end);
-        if self.time >= end {
+        self.time = next.min(limit);
+        if self.time >= limit {
             self.playing = false;
             self.fast_forwarding = false;
+            self.stop_at = None;
         }
     }
 }

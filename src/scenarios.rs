@@ -11,14 +11,34 @@ pub const DEFAULT_SCENARIO: &str = "hello-kafka";
 pub const BUILTIN: &[(&str, &str)] = &[
     ("hello-kafka", include_str!("../scenarios/hello-kafka.toml")),
     (
-        "retry-duplicate",
-        include_str!("../scenarios/retry-duplicate.toml"),
+        "lesson-1-replication",
+        include_str!("../scenarios/lesson-1-replication.toml"),
     ),
-    ("two-groups", include_str!("../scenarios/two-groups.toml")),
     (
         "acks-1-failover-loss",
         include_str!("../scenarios/acks-1-failover-loss.toml"),
     ),
+    (
+        "min-isr-not-enough-replicas",
+        include_str!("../scenarios/min-isr-not-enough-replicas.toml"),
+    ),
+    (
+        "acks-all-failover-safe",
+        include_str!("../scenarios/acks-all-failover-safe.toml"),
+    ),
+    (
+        "unclean-election-loss",
+        include_str!("../scenarios/unclean-election-loss.toml"),
+    ),
+    (
+        "clean-election-offline",
+        include_str!("../scenarios/clean-election-offline.toml"),
+    ),
+    (
+        "retry-duplicate",
+        include_str!("../scenarios/retry-duplicate.toml"),
+    ),
+    ("two-groups", include_str!("../scenarios/two-groups.toml")),
 ];
 
 /// Where the scenario being played comes from.
@@ -77,11 +97,19 @@ mod tests {
         for (name, _) in BUILTIN {
             let timeline = load(&ScenarioSource::Builtin(name.to_string()))
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(
-                timeline.end_reason(),
-                kafkascope_engine::EndReason::Settled,
-                "{name}"
+            // A run ends settled, or (min.insync.replicas) at its stated time limit.
+            assert!(
+                timeline.end_reason() == kafkascope_engine::EndReason::Settled
+                    || timeline.scenario().simulation.max_time_ms < 60_000,
+                "{name} ended {:?}",
+                timeline.end_reason()
             );
+            for step in &timeline.scenario().steps {
+                assert!(
+                    kafkascope_engine::SimTime::from_ms(step.at_ms) <= timeline.end(),
+                    "{name}: a step after the run's end"
+                );
+            }
             let s = timeline.scenario();
             assert_eq!(s.name, *name, "the file's name field matches its id");
             assert!(

@@ -214,6 +214,8 @@ pub struct Edge {
     pub internal: bool,
     /// The link is cut in at least one direction (a network partition).
     pub cut: bool,
+    /// The two nodes it joins.
+    pub ends: (NodeId, NodeId),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -231,6 +233,37 @@ pub struct SceneModel {
     pub acknowledged: u64,
     pub consumed: u64,
     pub lost_acknowledged: u64,
+    /// The latest notable trace entries at or before now, newest first.
+    pub events: Vec<(SimTime, TraceKind)>,
+}
+
+/// How many notable events the side panel lists.
+pub const EVENTS_SHOWN: usize = 6;
+
+fn is_notable(what: &TraceKind) -> bool {
+    matches!(
+        what,
+        TraceKind::Action { .. }
+            | TraceKind::BrokerFenced { .. }
+            | TraceKind::BrokerUnfenced { .. }
+            | TraceKind::LeaderElected { .. }
+            | TraceKind::IsrChanged { .. }
+            | TraceKind::Truncated { .. }
+            | TraceKind::ProduceFailed { .. }
+    )
+}
+
+/// The last notable entries at or before `now`, newest first.
+fn recent_events(timeline: &Timeline, now: SimTime) -> Vec<(SimTime, TraceKind)> {
+    let trace = timeline.trace();
+    let end = trace.partition_point(|e| e.at <= now);
+    trace[..end]
+        .iter()
+        .rev()
+        .filter(|e| is_notable(&e.what))
+        .take(EVENTS_SHOWN)
+        .map(|e| (e.at, e.what.clone()))
+        .collect()
 }
 
 fn stack(top: f64, heights: impl Iterator<Item = f64>) -> Vec<f64> {
@@ -462,6 +495,7 @@ impl SceneModel {
             path: layout.path(a, b).expect("both nodes are drawn"),
             internal,
             cut: network.is_cut(a, b) || network.is_cut(b, a),
+            ends: (a, b),
         };
         let mut edges = Vec::new();
         for p in &producers {
@@ -538,6 +572,7 @@ impl SceneModel {
             acknowledged: producers.iter().map(|p| u64::from(p.acknowledged)).sum(),
             consumed: consumers.iter().map(|c| c.processed as u64).sum(),
             lost_acknowledged,
+            events: recent_events(timeline, now),
             controller,
             producers,
             brokers,

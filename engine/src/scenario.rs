@@ -50,8 +50,20 @@ pub struct Scenario {
     pub consumers: Vec<ConsumerConfig>,
     #[serde(default)]
     pub script: Vec<ScriptedAction>,
+    /// A guided lesson's narration: each step tells what the scene shows at its time.
+    #[serde(default)]
+    pub steps: Vec<LessonStep>,
     #[serde(default)]
     pub simulation: SimulationConfig,
+}
+
+/// One step of a lesson: the reader is taken to `at_ms` and reads the text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonStep {
+    pub at_ms: u64,
+    pub en: String,
+    pub ko: String,
 }
 
 /// Text a scenario shows to readers, in English and Korean (scenario files are content, so their
@@ -498,6 +510,28 @@ impl Scenario {
                     "crash_broker, restart_broker and slow_follower name a broker (broker-N)",
                 ));
             }
+        }
+        let mut previous = 0;
+        for (i, step) in self.steps.iter().enumerate() {
+            if step.en.trim().is_empty() || step.ko.trim().is_empty() {
+                return Err(invalid(
+                    format!("steps[{i}]"),
+                    "every step is told in both `en` and `ko`",
+                ));
+            }
+            if step.at_ms < previous {
+                return Err(invalid(
+                    format!("steps[{i}].at_ms"),
+                    "steps must be in time order",
+                ));
+            }
+            if step.at_ms > self.simulation.max_time_ms {
+                return Err(invalid(
+                    format!("steps[{i}].at_ms"),
+                    "after simulation.max_time_ms",
+                ));
+            }
+            previous = step.at_ms;
         }
         if self.simulation.max_time_ms == 0 {
             return Err(invalid("simulation.max_time_ms", "must be at least 1"));

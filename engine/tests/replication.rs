@@ -167,3 +167,30 @@ fn the_same_runs_agree_with_the_headless_runner() {
         assert_eq!(stepped, headless, "{name}");
     }
 }
+
+#[test]
+fn lesson_one_fails_over_cleanly_and_delivers_every_record_once() {
+    let (report, trace) = run_with_trace("lesson-1-replication");
+    assert_eq!(report.produced, 8);
+    assert_eq!(report.acknowledged, 8);
+    assert_eq!(report.lost_acknowledged, 0);
+    assert_eq!(report.duplicates_in_log, 0);
+    assert_eq!(report.groups[0].consumed, 8);
+    assert_eq!(report.groups[0].not_processed, 0);
+    let elected: Vec<_> = trace
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::LeaderElected {
+                leader,
+                leader_epoch,
+                ..
+            } => Some((*leader, *leader_epoch)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(elected, vec![(Some(NodeId::Broker(2)), 1)]);
+    // Broker 1 rejoined the ISR after its restart.
+    assert!(trace
+        .iter()
+        .any(|e| matches!(&e.what, TraceKind::IsrChanged { isr, .. } if isr == &vec![1, 2, 3])));
+}

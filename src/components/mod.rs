@@ -3,8 +3,11 @@
 pub mod app;
 pub mod controls;
 pub mod error_panel;
+pub mod events;
+pub mod faults;
 pub mod icons;
 pub mod legend;
+pub mod lesson;
 pub mod outcome;
 pub mod player;
 pub mod scenario_info;

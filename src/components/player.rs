@@ -7,7 +7,10 @@
 //! forward simulates on from where it stands; moving back restores a checkpoint.
 
 use crate::components::controls::Controls;
+use crate::components::events::EventLog;
+use crate::components::faults::FaultPanel;
 use crate::components::legend::Legend;
+use crate::components::lesson::LessonPanel;
 use crate::components::outcome::Outcome;
 use crate::components::scene::Scene;
 use crate::playback::{Playback, PlaybackAction};
@@ -36,9 +39,10 @@ pub fn player(props: &PlayerProps) -> Html {
         let timeline = props.timeline.clone();
         move || Playback::new(timeline)
     });
+    // The engine cursor, tagged with the timeline generation it belongs to.
     let world = use_mut_ref({
         let timeline = props.timeline.clone();
-        move || timeline.world_at(SimTime::ZERO)
+        move || (0u64, timeline.world_at(SimTime::ZERO))
     });
 
     // One animation frame per playing render; dropping the handle cancels it.
@@ -101,20 +105,36 @@ pub fn player(props: &PlayerProps) -> Html {
         }
     });
 
+    let timeline = playback.timeline.clone();
     let model = {
-        let mut world = world.borrow_mut();
-        props.timeline.seek(&mut world, playback.time);
-        SceneModel::build(&world, &props.timeline, playback.time)
+        let mut cursor = world.borrow_mut();
+        let (generation, world) = &mut *cursor;
+        if *generation != playback.generation {
+            *world = timeline.world_at(playback.time);
+            *generation = playback.generation;
+        } else {
+            timeline.seek(world, playback.time);
+        }
+        SceneModel::build(world, &timeline, playback.time)
+    };
+    let on_fault = {
+        let dispatcher = playback.dispatcher();
+        Callback::from(move |action: kafkascope_engine::Action| {
+            dispatcher.dispatch(PlaybackAction::Inject(action))
+        })
     };
 
     html! {
         <main class="player">
+            <LessonPanel playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
             <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
             <div class="stage">
-                <Scene model={Rc::new(model.clone())} />
+                <Scene model={Rc::new(model.clone())} on_fault={on_fault.clone()} />
                 <aside class="side">
                     <Outcome produced={model.produced} acknowledged={model.acknowledged}
                         consumed={model.consumed} lost_acknowledged={model.lost_acknowledged} />
+                    <EventLog events={model.events.clone()} />
+                    <FaultPanel model={Rc::new(model.clone())} {on_fault} />
                     <Legend />
                 </aside>
             </div>

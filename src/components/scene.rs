@@ -3,17 +3,48 @@
 
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{
-    BrokerBox, ConsumerBox, ControllerBox, Dot, ProducerBox, RecordMark, ReplicaRole, ReplicaRow,
-    SceneModel, CELL_H, CELL_W, WIDTH,
+    BrokerBox, ConsumerBox, ControllerBox, Dot, Edge, ProducerBox, RecordMark, ReplicaRole,
+    ReplicaRow, SceneModel, CELL_H, CELL_W, WIDTH,
 };
 use kafkascope_engine::consumer::ConsumerPhase;
 use kafkascope_engine::message::MessageKind;
+use kafkascope_engine::Action;
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct SceneProps {
     pub model: Rc<SceneModel>,
+    /// A click on a broker or a link: the fault to inject now.
+    #[prop_or_default]
+    pub on_fault: Callback<Action>,
+}
+
+/// The action a click on a broker means: crash it if up, restart it if down.
+pub fn broker_toggle(b: &BrokerBox) -> Action {
+    if b.up {
+        Action::CrashBroker { broker: b.node }
+    } else {
+        Action::RestartBroker { broker: b.node }
+    }
+}
+
+/// The action a click on a link means: cut it (both ways) if whole, heal it if cut.
+pub fn link_toggle(e: &Edge) -> Action {
+    let (from, to) = e.ends;
+    if e.cut {
+        Action::HealLink {
+            from,
+            to,
+            one_way: false,
+        }
+    } else {
+        Action::CutLink {
+            from,
+            to,
+            one_way: false,
+        }
+    }
 }
 
 /// CSS class of a message dot by its kind.
@@ -55,14 +86,31 @@ pub fn scene(props: &SceneProps) -> Html {
         <svg class="scene" data-testid="scene" viewBox={format!("0 0 {WIDTH} {}", n(m.height))}
             role="img" aria-label={m.topic.clone()}>
             <g class="edges">
-                { for m.edges.iter().map(|e| html! {
-                    <path class={classes!(e.internal.then_some("internal"), e.cut.then_some("cut"))}
-                        d={e.path.d()} data-cut={e.cut.to_string()} />
+                { for m.edges.iter().map(|e| {
+                    let on_fault = props.on_fault.clone();
+                    let action = link_toggle(e);
+                    html! {
+                        <g class="edge" data-link={format!("{}-{}", e.ends.0, e.ends.1)}
+                            onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+                            <path class={classes!(e.internal.then_some("internal"), e.cut.then_some("cut"))}
+                                d={e.path.d()} data-cut={e.cut.to_string()} />
+                            <path class="hit" d={e.path.d()} />
+                            <title>{ format!("{} ↔ {}", e.ends.0, e.ends.1) }</title>
+                        </g>
+                    }
                 }) }
             </g>
             { controller(lang, &m.controller) }
             { for m.producers.iter().map(|p| producer(lang, p)) }
-            { for m.brokers.iter().map(|b| broker(lang, b)) }
+            { for m.brokers.iter().map(|b| {
+                let on_fault = props.on_fault.clone();
+                let action = broker_toggle(b);
+                html! {
+                    <g class="clickable" onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+                        { broker(lang, b) }
+                    </g>
+                }
+            }) }
             { for m.consumers.iter().map(|c| consumer(lang, c)) }
             <g class="dots">{ for m.dots.iter().map(dot) }</g>
         </svg>

@@ -201,7 +201,7 @@ impl ChromeDriver {
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
-            "--window-size=1300,860",
+            "--window-size=1360,1400",
         ];
         if is_root() {
             args.push("--no-sandbox");

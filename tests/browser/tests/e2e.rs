@@ -334,3 +334,128 @@ async fn bad_input_gets_a_message_naming_the_problem_never_a_blank_page() {
     assert_no_console_errors(&c).await;
     c.close().await.unwrap();
 }
+
+async fn wait_paused(c: &Client) {
+    wait_until(Duration::from_secs(60), "playback to pause", || async {
+        c.find(Locator::Css("[data-testid='play']")).await.ok()
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_acks_1_lesson_steps_through_to_the_loss_and_back() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    c.goto(&format!(
+        "{}?scenario=acks-1-failover-loss",
+        page.server.url()
+    ))
+    .await
+    .unwrap();
+    let position = || async { text_of(c, "[data-testid='lesson-position']").await };
+    wait_until(Duration::from_secs(20), "the lesson", || async {
+        position().await.filter(|p| p.contains("1 of 5"))
+    })
+    .await
+    .unwrap();
+    for step in 2..=5 {
+        click(c, "lesson-next").await;
+        wait_paused(c).await;
+        let p = position().await.unwrap();
+        assert!(p.contains(&format!("{step} of 5")), "{p}");
+    }
+    wait_until(Duration::from_secs(10), "free play", || async {
+        c.find(Locator::Css("[data-testid='free-play']")).await.ok()
+    })
+    .await
+    .unwrap();
+    // The engine's loss, shown: three acknowledged records gone, marked on the producer.
+    assert_eq!(counter(c, "lost").await, Some(3));
+    let lost_marks = c
+        .find_all(Locator::Css("[data-node='producer-1'] .record.lost"))
+        .await
+        .unwrap();
+    assert_eq!(lost_marks.len(), 3);
+    let events = text_of(c, "[data-testid='events']").await.unwrap();
+    assert!(events.contains("truncates"), "{events}");
+    screenshot(c, "acks-1-loss.png").await;
+    // Back restores the previous step's state: before the election nothing was lost yet.
+    click(c, "lesson-back").await;
+    click(c, "lesson-back").await;
+    let p = position().await.unwrap();
+    assert!(p.contains("3 of 5"), "{p}");
+    assert_eq!(counter(c, "lost").await, Some(0));
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crashing_a_broker_with_a_click_changes_what_follows() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    c.goto(&format!(
+        "{}?scenario=lesson-1-replication",
+        page.server.url()
+    ))
+    .await
+    .unwrap();
+    let broker2 = "[data-node='broker-2']";
+    wait_until(Duration::from_secs(20), "the scene", || async {
+        c.find(Locator::Css(broker2)).await.ok()
+    })
+    .await
+    .unwrap();
+    let up = |sel: &'static str| async move {
+        c.find(Locator::Css(sel))
+            .await
+            .ok()?
+            .attr("data-up")
+            .await
+            .ok()
+            .flatten()
+    };
+    assert_eq!(up(broker2).await.as_deref(), Some("true"));
+    // Click the broker in the picture: it crashes now, and the rest of the run is re-simulated.
+    c.find(Locator::Css(broker2))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(5), "broker 2 down", || async {
+        up(broker2).await.filter(|u| u == "false")
+    })
+    .await
+    .unwrap();
+    let events = text_of(c, "[data-testid='events']").await.unwrap();
+    assert!(events.contains("broker-2 crashes"), "{events}");
+    // Seek to the end: with broker 2 down too, broker 1's crash leaves broker 3 to lead.
+    c.execute(
+        "const s = document.querySelector(\"[data-testid='timeline']\");
+         s.value = s.max; s.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_until(Duration::from_secs(5), "broker 3 leading", || async {
+        c.find(Locator::Css(
+            "[data-node='broker-3'] .replica[data-role='leader']",
+        ))
+        .await
+        .ok()
+    })
+    .await
+    .unwrap();
+    assert_eq!(counter(c, "lost").await, Some(0), "acks=all loses nothing");
+    // The button twin restarts it.
+    click(c, "fault-broker-2").await;
+    wait_until(Duration::from_secs(5), "broker 2 up", || async {
+        up(broker2).await.filter(|u| u == "true")
+    })
+    .await
+    .unwrap();
+    screenshot(c, "broker-crash-by-click.png").await;
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
