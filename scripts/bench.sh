@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Measures Kafkascope: download size, engine throughput, and time to first frame.
+# Measures Kafkascope: download size, engine throughput (native and wasm), time to first frame,
+# and the per-frame cost of the view under load.
 #   1. gzipped size of what the browser downloads (wasm + js + css of the release build)
-#   2. native engine throughput on scenarios/bench-100k.toml (criterion; events per second)
+#   2. engine throughput on scenarios/bench-1m.toml: native (criterion) and wasm32 in headless
+#      Chromium (release build, best of 3), in events per second
 #   3. time from navigation to the first rendered frame in headless Chromium (median of 5)
+#   4. the app's own work per animation frame with ~500 messages in flight (p95)
+# Takes several minutes: the 1M-record run is about 23 million engine events.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 main
 cd "$KS_ROOT"
@@ -24,8 +28,16 @@ for f in dist/*.wasm dist/*.js dist/*.css; do
 done
 printf '    %-48s %8d bytes  %8d gzipped\n' "total (wasm + js + css)" "$total_raw" "$total_gz"
 
-say "2. Engine throughput (native, criterion)"
+say "2a. Engine throughput, native (criterion)"
 cargo bench -q -p kafkascope-engine --bench throughput 2>&1 | grep -E "^engine/|time:|thrpt:" | awk 'NR <= 3' | sed 's/^/    /'
+
+say "2b. Engine throughput, wasm32 in headless Chromium"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=900 \
+  cargo test -q --release -p kafkascope --target wasm32-unknown-unknown --features wasm-bench \
+  --test wasm_bench -- --nocapture 2>&1 | grep -E "wasm engine:" | sed 's/^/    /'
 
 say "3. Time to first frame (headless Chromium)"
 cargo run -q --release -p kafkascope-browser-tests --bin first-frame | sed 's/^/    /'
+
+say "4. Per-frame work with ~500 messages in flight (headless Chromium)"
+cargo run -q --release -p kafkascope-browser-tests --bin frame-time | sed 's/^/    /'

@@ -40,11 +40,14 @@ run_logged() {
   fi
 }
 
+# A usable wasm32 std: rustup's, or one built by setup.sh with embedded bitcode (the release
+# profile's LTO needs it), which setup.sh marks with a file.
 sysroot_has_wasm_std() {
   local rustc="$1"
   local dir
   dir="$("$rustc" --print sysroot 2>/dev/null)/lib/rustlib/wasm32-unknown-unknown/lib"
-  compgen -G "$dir/libstd-*.rlib" >/dev/null && compgen -G "$dir/libtest-*.rlib" >/dev/null
+  compgen -G "$dir/libstd-*.rlib" >/dev/null && compgen -G "$dir/libtest-*.rlib" >/dev/null &&
+    { [ "$rustc" != /usr/bin/rustc ] || [ -f "$dir/.kafkascope-embed-bitcode" ]; }
 }
 
 # use_toolchain: put the toolchain that can build wasm32 first on PATH.

@@ -33,11 +33,14 @@ build_wasm_std() {
   mkdir -p "$work/src" "$dest"
   printf '[package]\nname = "ks_wasm_std_seed"\nversion = "0.0.0"\nedition = "2021"\n[lib]\npath = "src/lib.rs"\n' >"$work/Cargo.toml"
   : >"$work/src/lib.rs"
+  # embed-bitcode: the app's release profile uses LTO, which needs the std's bitcode.
   run_logged "build wasm32 std" "check that rust-web-src is installed and crates.io is reachable" \
-    env -C "$work" RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc /usr/bin/cargo build --release \
-    --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort,test
+    env -C "$work" RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTFLAGS="-Cembed-bitcode=yes" \
+    /usr/bin/cargo build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort,test
+  rm -f "$dest"/lib*.rlib
   find "$work/target/wasm32-unknown-unknown/release/deps" -name 'lib*.rlib' ! -name 'libks_wasm_std_seed*' \
     -exec cp {} "$dest/" \;
+  touch "$dest/.kafkascope-embed-bitcode"
   sysroot_has_wasm_std /usr/bin/rustc || die "install wasm32 std" "no libstd/libtest rlib reached $dest"
 }
 

@@ -28,8 +28,10 @@ check "fetch crates" "check that crates.io is reachable" cargo fetch --quiet
 check "rustfmt" "run: cargo fmt --all" cargo fmt --all -- --check
 check "clippy (native: engine, browser tests)" "fix the lints above" \
   cargo clippy --quiet -p kafkascope-engine -p kafkascope-browser-tests --all-targets -- -D warnings
+check "clippy (native: app logic and benches)" "fix the lints above" \
+  cargo clippy --quiet -p kafkascope --lib --benches -- -D warnings
 check "clippy (wasm32: app, wasm tests)" "fix the lints above" \
-  cargo clippy --quiet -p kafkascope --all-targets --target wasm32-unknown-unknown -- -D warnings
+  cargo clippy --quiet -p kafkascope --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
 check "native tests: engine and CLI" "a failing engine test names the behaviour that broke" \
   cargo test -p kafkascope-engine
 check "native tests: app logic" "a failing app test names the behaviour that broke" \

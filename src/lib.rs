@@ -6,6 +6,7 @@
 //! engine for the world at the playback time.
 
 pub mod components;
+pub mod frame_stats;
 pub mod i18n;
 pub mod playback;
 pub mod scenarios;

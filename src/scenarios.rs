@@ -39,6 +39,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../scenarios/retry-duplicate.toml"),
     ),
     ("two-groups", include_str!("../scenarios/two-groups.toml")),
+    (
+        "bench-500-in-flight",
+        include_str!("../scenarios/bench-500-in-flight.toml"),
+    ),
 ];
 
 /// Where the scenario being played comes from.

@@ -15,7 +15,6 @@ use kafkascope_engine::consumer::ConsumerPhase;
 use kafkascope_engine::message::{Acks, MessageKind};
 use kafkascope_engine::producer::RecordState;
 use kafkascope_engine::{NodeId, SimTime, Simulation, Timeline, TopicPartition, TraceKind};
-use std::collections::BTreeSet;
 
 pub const WIDTH: f64 = 1000.0;
 pub const CELL_W: f64 = 26.0;
@@ -253,11 +252,14 @@ fn is_notable(what: &TraceKind) -> bool {
     )
 }
 
+/// How far back (in trace entries) the event list looks, so a frame never scans a long run.
+const EVENTS_LOOKBACK: usize = 4096;
+
 /// The last notable entries at or before `now`, newest first.
 fn recent_events(timeline: &Timeline, now: SimTime) -> Vec<(SimTime, TraceKind)> {
     let trace = timeline.trace();
     let end = trace.partition_point(|e| e.at <= now);
-    trace[..end]
+    trace[end.saturating_sub(EVENTS_LOOKBACK)..end]
         .iter()
         .rev()
         .filter(|e| is_notable(&e.what))
@@ -304,20 +306,17 @@ impl SceneModel {
             quorum: scenario.cluster.controllers,
         };
 
-        // Which records the current leaders hold (for the producers' lost marks).
-        let held: BTreeSet<kafkascope_engine::RecordId> = world
-            .partitions()
-            .iter()
-            .filter_map(|tp| world.leader_replica(*tp))
-            .flat_map(|r| r.log.records().iter().map(|x| x.id))
-            .collect();
-        let online: BTreeSet<TopicPartition> = world
-            .partitions()
-            .iter()
-            .filter(|tp| world.leader_replica(**tp).is_some())
-            .copied()
-            .collect();
-
+        // Whether the current leader of `tp` holds record `id`: by its acknowledged offset when
+        // known (O(1)), else (acks=0) by a scan of that leader's log.
+        let held = |tp: TopicPartition, id: kafkascope_engine::RecordId, offset: Option<u64>| {
+            let Some(leader) = world.leader_replica(tp) else {
+                return true; // offline: unavailable, not (yet) known lost
+            };
+            match offset {
+                Some(o) => leader.log.record_at(o).is_some_and(|r| r.id == id),
+                None => leader.log.records().iter().any(|r| r.id == id),
+            }
+        };
         let mut lost_acknowledged = 0u64;
         let ys = stack(TOP, world.producers().iter().map(|_| 96.0));
         let producers: Vec<ProducerBox> = world
@@ -336,9 +335,7 @@ impl SceneModel {
                         RecordState::Queued => RecordMark::Queued,
                         RecordState::InFlight => RecordMark::InFlight,
                         RecordState::Failed => RecordMark::Failed,
-                        RecordState::Acknowledged { .. }
-                            if online.contains(tp) && !held.contains(&id) =>
-                        {
+                        RecordState::Acknowledged { offset } if !held(*tp, id, *offset) => {
                             lost_acknowledged += 1;
                             RecordMark::AcknowledgedButLost
                         }
@@ -674,6 +671,22 @@ mod tests {
         assert_eq!(q.at(0.0), q.from);
         assert_eq!(q.at(1.0), q.to);
         assert!(q.at(0.5).x < 0.0, "bulges toward the control point");
+    }
+
+    #[test]
+    fn the_rendering_benchmark_keeps_about_500_messages_in_flight() {
+        let text = include_str!("../scenarios/bench-500-in-flight.toml");
+        let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+        let timeline = Timeline::record(&scenario);
+        for ms in [1000, 2000, 3000] {
+            let t = SimTime::from_ms(ms);
+            let model = SceneModel::build(&timeline.world_at(t), &timeline, t);
+            assert!(
+                (450..=700).contains(&model.dots.len()),
+                "{} dots at {ms} ms",
+                model.dots.len()
+            );
+        }
     }
 
     #[test]

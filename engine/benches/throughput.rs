@@ -1,12 +1,14 @@
-//! Engine throughput: simulated events per second on the 100k-record scenario
-//! (`scenarios/bench-100k.toml`). Criterion reports it as "thrpt … elem/s", one element being one
-//! engine event. Run with `cargo bench -p kafkascope-engine --bench throughput` (or scripts/bench.sh).
+//! Engine throughput: simulated events per second on the 1M-record scenario
+//! (`scenarios/bench-1m.toml`: 3 brokers, replication factor 3, 6 partitions, acks=all, three
+//! consumer groups). Criterion reports it as "thrpt … elem/s", one element being one engine
+//! event. Run with `cargo bench -p kafkascope-engine --bench throughput` (or scripts/bench.sh,
+//! which also runs the same scenario in wasm32 for comparison).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kafkascope_engine::{Scenario, Simulation};
 use std::hint::black_box;
 
-const SCENARIO: &str = include_str!("../../scenarios/bench-100k.toml");
+const SCENARIO: &str = include_str!("../../scenarios/bench-1m.toml");
 
 fn run(scenario: &Scenario) -> u64 {
     let mut sim = Simulation::new(scenario);
@@ -24,7 +26,7 @@ fn throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     group.throughput(Throughput::Elements(events));
-    group.bench_function(format!("bench-100k ({events} events)"), |b| {
+    group.bench_function(format!("bench-1m ({events} events)"), |b| {
         b.iter(|| black_box(run(black_box(&scenario))))
     });
     group.finish();

@@ -818,9 +818,8 @@ impl Broker {
                 replica.log.append_replicated(&p.records);
                 let added: Vec<RecordId> = replica
                     .log
-                    .records()
+                    .read_from(base, usize::MAX)
                     .iter()
-                    .filter(|r| r.offset >= base)
                     .map(|r| r.id)
                     .collect();
                 if !added.is_empty() {

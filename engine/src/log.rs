@@ -42,6 +42,12 @@ impl PartitionLog {
         &self.records
     }
 
+    /// The record at `offset`, if the log holds it.
+    pub fn record_at(&self, offset: u64) -> Option<&LogRecord> {
+        let i = offset.checked_sub(self.log_start)?;
+        self.records.get(usize::try_from(i).ok()?)
+    }
+
     /// The leader-epoch cache, (epoch, start offset) ascending.
     pub fn epoch_starts(&self) -> &[(u32, u64)] {
         &self.epoch_starts
@@ -108,7 +114,7 @@ impl PartitionLog {
             return &[];
         }
         let from = (offset - self.log_start) as usize;
-        let to = self.records.len().min(from + max);
+        let to = self.records.len().min(from.saturating_add(max));
         &self.records[from..to]
     }
 
@@ -150,7 +156,7 @@ impl PartitionLog {
             return &[];
         }
         let from = (offset - self.log_start) as usize;
-        let to = ((self.high_watermark - self.log_start) as usize).min(from + max);
+        let to = ((self.high_watermark - self.log_start) as usize).min(from.saturating_add(max));
         &self.records[from..to]
     }
 }

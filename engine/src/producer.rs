@@ -37,7 +37,7 @@ pub enum RecordState {
     Queued,
     /// Sent; no answer yet.
     InFlight,
-    /// Acknowledged; the base offset is known except for acks=0.
+    /// Acknowledged; the record's offset is known except for acks=0.
     Acknowledged { offset: Option<u64> },
     /// Given up on (retries or delivery.timeout.ms exhausted, or a fatal error).
     Failed,
@@ -364,8 +364,10 @@ impl Producer {
     }
 
     fn acknowledge(&mut self, tp: TopicPartition, batch: &Batch, base: Option<u64>, out: &mut Out) {
-        for r in &batch.records {
-            self.records[r.id.seq as usize].0 = RecordState::Acknowledged { offset: base };
+        for (i, r) in batch.records.iter().enumerate() {
+            self.records[r.id.seq as usize].0 = RecordState::Acknowledged {
+                offset: base.map(|b| b + i as u64),
+            };
         }
         self.acknowledged += batch.records.len() as u32;
         out.trace(TraceKind::Acknowledged {

@@ -38,7 +38,8 @@ enum Event {
         flight: u64,
         from: NodeId,
         to: NodeId,
-        message: Message,
+        /// Boxed: queue entries move on every heap operation, so they are kept small.
+        message: Box<Message>,
     },
     Timer {
         node: NodeId,
@@ -305,16 +306,16 @@ impl Simulation {
                 }
                 match to {
                     NodeId::Broker(n) => {
-                        self.brokers[n as usize - 1].on_message(at, from, message, &mut out)
+                        self.brokers[n as usize - 1].on_message(at, from, *message, &mut out)
                     }
                     NodeId::Controller(_) => {
-                        self.controller.on_message(at, from, message, &mut out)
+                        self.controller.on_message(at, from, *message, &mut out)
                     }
                     NodeId::Producer(n) => {
-                        self.producers[n as usize - 1].on_message(at, message, &mut out)
+                        self.producers[n as usize - 1].on_message(at, *message, &mut out)
                     }
                     NodeId::Consumer(n) => {
-                        self.consumers[n as usize - 1].on_message(at, message, &mut out)
+                        self.consumers[n as usize - 1].on_message(at, *message, &mut out)
                     }
                 }
                 Some(to)
@@ -464,7 +465,7 @@ impl Simulation {
                                 flight: id,
                                 from: node,
                                 to,
-                                message,
+                                message: Box::new(message),
                             },
                         );
                     }

@@ -5,13 +5,33 @@
 use crate::components::scene::{broker_toggle, link_toggle};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::SceneModel;
-use kafkascope_engine::Action;
-use std::rc::Rc;
+use kafkascope_engine::{Action, NodeId};
 use yew::prelude::*;
+
+/// What the panel offers: each broker (up or down) and each link (cut or whole). Changes rarely,
+/// so the panel does not re-render every frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultTargets {
+    pub brokers: Vec<(NodeId, bool)>,
+    pub links: Vec<(NodeId, NodeId, bool)>,
+}
+
+impl FaultTargets {
+    pub fn of(model: &SceneModel) -> Self {
+        FaultTargets {
+            brokers: model.brokers.iter().map(|b| (b.node, b.up)).collect(),
+            links: model
+                .edges
+                .iter()
+                .map(|e| (e.ends.0, e.ends.1, e.cut))
+                .collect(),
+        }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct FaultPanelProps {
-    pub model: Rc<SceneModel>,
+    pub targets: FaultTargets,
     pub on_fault: Callback<Action>,
 }
 
@@ -27,12 +47,12 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             <h2>{ t(lang, Text::Faults) }</h2>
             <p class="hint">{ t(lang, Text::FaultsHint) }</p>
             <ul class="fault-brokers">
-                { for props.model.brokers.iter().map(|b| {
-                    let label = if b.up { t(lang, Text::CrashAction) } else { t(lang, Text::RestartAction) };
+                { for props.targets.brokers.iter().map(|(node, up)| {
+                    let label = if *up { t(lang, Text::CrashAction) } else { t(lang, Text::RestartAction) };
                     html! {
                         <li>
-                            <button data-testid={format!("fault-{}", b.node)} onclick={emit(broker_toggle(b))}>
-                                { format!("{label} {} {}", t(lang, Text::Broker), b.node.number()) }
+                            <button data-testid={format!("fault-{node}")} onclick={emit(broker_toggle(*node, *up))}>
+                                { format!("{label} {} {}", t(lang, Text::Broker), node.number()) }
                             </button>
                         </li>
                     }
@@ -41,13 +61,13 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             <details>
                 <summary>{ t(lang, Text::Links) }</summary>
                 <ul class="fault-links">
-                    { for props.model.edges.iter().map(|e| {
-                        let label = if e.cut { t(lang, Text::HealAction) } else { t(lang, Text::CutAction) };
+                    { for props.targets.links.iter().map(|(a, b, cut)| {
+                        let label = if *cut { t(lang, Text::HealAction) } else { t(lang, Text::CutAction) };
                         html! {
                             <li>
-                                <button data-testid={format!("fault-link-{}-{}", e.ends.0, e.ends.1)}
-                                    onclick={emit(link_toggle(e))}>
-                                    { format!("{label}: {} ↔ {}", e.ends.0, e.ends.1) }
+                                <button data-testid={format!("fault-link-{a}-{b}")}
+                                    onclick={emit(link_toggle((*a, *b), *cut))}>
+                                    { format!("{label}: {a} ↔ {b}") }
                                 </button>
                             </li>
                         }

@@ -8,11 +8,12 @@
 
 use crate::components::controls::Controls;
 use crate::components::events::EventLog;
-use crate::components::faults::FaultPanel;
+use crate::components::faults::{FaultPanel, FaultTargets};
 use crate::components::legend::Legend;
 use crate::components::lesson::LessonPanel;
 use crate::components::outcome::Outcome;
 use crate::components::scene::Scene;
+use crate::frame_stats::FrameStats;
 use crate::playback::{Playback, PlaybackAction};
 use crate::scene_model::SceneModel;
 use gloo::events::EventListener;
@@ -44,6 +45,21 @@ pub fn player(props: &PlayerProps) -> Html {
         let timeline = props.timeline.clone();
         move || (0u64, timeline.world_at(SimTime::ZERO))
     });
+
+    // Frame cost: from the start of this render to its effect (after children and the DOM patch).
+    let frame_stats = use_mut_ref(FrameStats::default);
+    let render_started = gloo::utils::window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or(0.0);
+    {
+        let frame_stats = frame_stats.clone();
+        use_effect_with(playback.frame, move |_| {
+            if let Some(perf) = gloo::utils::window().performance() {
+                frame_stats.borrow_mut().record(perf.now() - render_started);
+            }
+        });
+    }
 
     // One animation frame per playing render; dropping the handle cancels it.
     {
@@ -115,7 +131,7 @@ pub fn player(props: &PlayerProps) -> Html {
         } else {
             timeline.seek(world, playback.time);
         }
-        SceneModel::build(world, &timeline, playback.time)
+        Rc::new(SceneModel::build(world, &timeline, playback.time))
     };
     let on_fault = {
         let dispatcher = playback.dispatcher();
@@ -129,12 +145,12 @@ pub fn player(props: &PlayerProps) -> Html {
             <LessonPanel playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
             <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
             <div class="stage">
-                <Scene model={Rc::new(model.clone())} on_fault={on_fault.clone()} />
+                <Scene model={model.clone()} on_fault={on_fault.clone()} />
                 <aside class="side">
                     <Outcome produced={model.produced} acknowledged={model.acknowledged}
                         consumed={model.consumed} lost_acknowledged={model.lost_acknowledged} />
                     <EventLog events={model.events.clone()} />
-                    <FaultPanel model={Rc::new(model.clone())} {on_fault} />
+                    <FaultPanel targets={FaultTargets::of(&model)} {on_fault} />
                     <Legend />
                 </aside>
             </div>

@@ -8,7 +8,7 @@ use crate::scene_model::{
 };
 use kafkascope_engine::consumer::ConsumerPhase;
 use kafkascope_engine::message::MessageKind;
-use kafkascope_engine::Action;
+use kafkascope_engine::{Action, NodeId};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -21,18 +21,17 @@ pub struct SceneProps {
 }
 
 /// The action a click on a broker means: crash it if up, restart it if down.
-pub fn broker_toggle(b: &BrokerBox) -> Action {
-    if b.up {
-        Action::CrashBroker { broker: b.node }
+pub fn broker_toggle(broker: NodeId, up: bool) -> Action {
+    if up {
+        Action::CrashBroker { broker }
     } else {
-        Action::RestartBroker { broker: b.node }
+        Action::RestartBroker { broker }
     }
 }
 
 /// The action a click on a link means: cut it (both ways) if whole, heal it if cut.
-pub fn link_toggle(e: &Edge) -> Action {
-    let (from, to) = e.ends;
-    if e.cut {
+pub fn link_toggle((from, to): (NodeId, NodeId), cut: bool) -> Action {
+    if cut {
         Action::HealLink {
             from,
             to,
@@ -82,38 +81,141 @@ fn n(v: f64) -> String {
 pub fn scene(props: &SceneProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let m = &props.model;
+    // Each part is its own component with equality-checked props, so a frame re-renders only
+    // what changed — usually just the dots.
     html! {
         <svg class="scene" data-testid="scene" viewBox={format!("0 0 {WIDTH} {}", n(m.height))}
             role="img" aria-label={m.topic.clone()}>
-            <g class="edges">
-                { for m.edges.iter().map(|e| {
-                    let on_fault = props.on_fault.clone();
-                    let action = link_toggle(e);
-                    html! {
-                        <g class="edge" data-link={format!("{}-{}", e.ends.0, e.ends.1)}
-                            onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
-                            <path class={classes!(e.internal.then_some("internal"), e.cut.then_some("cut"))}
-                                d={e.path.d()} data-cut={e.cut.to_string()} />
-                            <path class="hit" d={e.path.d()} />
-                            <title>{ format!("{} ↔ {}", e.ends.0, e.ends.1) }</title>
-                        </g>
-                    }
-                }) }
-            </g>
+            <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()} />
             { controller(lang, &m.controller) }
-            { for m.producers.iter().map(|p| producer(lang, p)) }
-            { for m.brokers.iter().map(|b| {
+            { for m.producers.iter().map(|p| html! { <ProducerView producer={p.clone()} /> }) }
+            { for m.brokers.iter().map(|b| html! {
+                <BrokerView broker={b.clone()} on_fault={props.on_fault.clone()} />
+            }) }
+            { for m.consumers.iter().map(|c| html! { <ConsumerView consumer={c.clone()} /> }) }
+            <DotsView dots={m.dots.clone()} />
+        </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EdgesProps {
+    edges: Vec<Edge>,
+    on_fault: Callback<Action>,
+}
+
+#[function_component(EdgesView)]
+fn edges_view(props: &EdgesProps) -> Html {
+    html! {
+        <g class="edges">
+            { for props.edges.iter().map(|e| {
                 let on_fault = props.on_fault.clone();
-                let action = broker_toggle(b);
+                let action = link_toggle(e.ends, e.cut);
                 html! {
-                    <g class="clickable" onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
-                        { broker(lang, b) }
+                    <g class="edge" data-link={format!("{}-{}", e.ends.0, e.ends.1)}
+                        onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+                        <path class={classes!(e.internal.then_some("internal"), e.cut.then_some("cut"))}
+                            d={e.path.d()} data-cut={e.cut.to_string()} />
+                        <path class="hit" d={e.path.d()} />
+                        <title>{ format!("{} ↔ {}", e.ends.0, e.ends.1) }</title>
                     </g>
                 }
             }) }
-            { for m.consumers.iter().map(|c| consumer(lang, c)) }
-            <g class="dots">{ for m.dots.iter().map(dot) }</g>
-        </svg>
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProducerProps {
+    producer: ProducerBox,
+}
+
+#[function_component(ProducerView)]
+fn producer_view(props: &ProducerProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    producer(lang, &props.producer)
+}
+
+#[derive(Properties, PartialEq)]
+struct BrokerProps {
+    broker: BrokerBox,
+    on_fault: Callback<Action>,
+}
+
+#[function_component(BrokerView)]
+fn broker_view(props: &BrokerProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let on_fault = props.on_fault.clone();
+    let action = broker_toggle(props.broker.node, props.broker.up);
+    html! {
+        <g class="clickable" onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+            { broker(lang, &props.broker) }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConsumerProps {
+    consumer: ConsumerBox,
+}
+
+#[function_component(ConsumerView)]
+fn consumer_view(props: &ConsumerProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    consumer(lang, &props.consumer)
+}
+
+#[derive(Properties, PartialEq)]
+struct DotsProps {
+    dots: Vec<Dot>,
+}
+
+/// The dot classes, in drawing order (lost dots last, on top).
+const DOT_CLASSES: [&str; 9] = [
+    "control",
+    "replica-fetch",
+    "fetch-request",
+    "fetch-response",
+    "offset-commit",
+    "other",
+    "produce-request",
+    "produce-response",
+    "lost",
+];
+
+/// Appends a circle of radius `r` at (x, y) to SVG path data.
+fn circle_path(d: &mut String, x: f64, y: f64, r: f64) {
+    use std::fmt::Write;
+    let _ = write!(
+        d,
+        "M{:.1} {:.1}a{r} {r} 0 1 0 {d2} 0a{r} {r} 0 1 0 -{d2} 0",
+        x - r,
+        y,
+        d2 = 2.0 * r
+    );
+}
+
+/// All dots of one kind are one `<path>` (one DOM update per kind per frame, not one per dot);
+/// batches of several records carry their count as text.
+#[function_component(DotsView)]
+fn dots_view(props: &DotsProps) -> Html {
+    let mut paths: [(String, usize); DOT_CLASSES.len()] = Default::default();
+    for d in &props.dots {
+        let class = if d.lost { "lost" } else { dot_class(d.kind) };
+        let i = DOT_CLASSES.iter().position(|c| *c == class).unwrap_or(5);
+        let r = if d.records > 0 { 7.0 } else { 4.5 };
+        circle_path(&mut paths[i].0, d.x, d.y, r);
+        paths[i].1 += 1;
+    }
+    html! {
+        <g class="dots" data-count={props.dots.len().to_string()}>
+            { for DOT_CLASSES.iter().zip(paths).filter(|(_, (_, n))| *n > 0).map(|(class, (d, n))| html! {
+                <path class={format!("dot {class}")} {d} data-count={n.to_string()} />
+            }) }
+            { for props.dots.iter().filter(|d| d.records > 1 && !d.lost).map(|d| html! {
+                <text class="count" x={format!("{:.1}", d.x)} y={format!("{:.1}", d.y + 3.0)}>{ d.records }</text>
+            }) }
+        </g>
     }
 }
 
@@ -204,9 +306,22 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
             if let Some(status) = status {
                 <text class="status" x={n(r.x + 100.0)} y={n(r.y + 20.0)}>{ status }</text>
             }
-            { for b.rows.iter().map(|row| replica_row(lang, r.x, row)) }
+            { for b.rows.iter().map(|row| html! { <ReplicaRowView row={row.clone()} x={r.x} /> }) }
         </g>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReplicaRowProps {
+    row: ReplicaRow,
+    x: f64,
+}
+
+/// One replica's row: its own component, so an append re-renders only the row it touched.
+#[function_component(ReplicaRowView)]
+fn replica_row_view(props: &ReplicaRowProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    replica_row(lang, props.x, &props.row)
 }
 
 fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
@@ -265,20 +380,6 @@ fn consumer(lang: Lang, c: &ConsumerBox) -> Html {
                 { format!("{} · {} {}", t(lang, phase_text(c.phase)), t(lang, Text::RecordsProcessed), c.processed) }</text>
             <text class="detail records" x={n(r.x + 12.0)} y={n(r.y + 78.0)}>
                 { c.last_processed.join(" ") }</text>
-        </g>
-    }
-}
-
-fn dot(d: &Dot) -> Html {
-    let r = if d.records > 0 { 7.0 } else { 4.5 };
-    let opacity = if d.lost { 1.0 - d.progress } else { 1.0 };
-    html! {
-        <g class={classes!("flight", d.lost.then_some("lost"))} data-flight={d.id.to_string()}
-            transform={format!("translate({:.1} {:.1})", d.x, d.y)} opacity={format!("{opacity:.2}")}>
-            <circle class={classes!("dot", dot_class(d.kind))} r={r.to_string()} />
-            if d.records > 1 {
-                <text class="count" y="3">{ d.records }</text>
-            }
         </g>
     }
 }

@@ -88,20 +88,14 @@ async fn playing_the_hello_scenario_consumes_every_record_the_engine_says() {
     click(c, "play").await;
     // Dots in flight: screenshot the flow mid-air.
     wait_until(Duration::from_secs(20), "a message in flight", || async {
-        c.find(Locator::Css(".flight .dot.produce-request"))
-            .await
-            .ok()
+        c.find(Locator::Css("path.dot.produce-request")).await.ok()
     })
     .await
     .unwrap();
     wait_until(
         Duration::from_secs(20),
         "a fetch response in flight",
-        || async {
-            c.find(Locator::Css(".flight .dot.fetch-response"))
-                .await
-                .ok()
-        },
+        || async { c.find(Locator::Css("path.dot.fetch-response")).await.ok() },
     )
     .await
     .unwrap();

@@ -1,0 +1,40 @@
+//! The engine's throughput in wasm32, in headless Chromium, on the same scenario the native
+//! criterion bench runs (`scenarios/bench-1m.toml`). Only built with `--features wasm-bench`;
+//! `scripts/bench.sh` runs it in release mode and prints the figure next to the native one.
+#![cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
+
+use kafkascope_engine::{Scenario, Simulation};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SCENARIO: &str = include_str!("../scenarios/bench-1m.toml");
+
+fn run(scenario: &Scenario) -> u64 {
+    let mut sim = Simulation::new(scenario);
+    while sim.step() {
+        if sim.events_processed() % 4096 == 0 {
+            sim.discard_trace();
+        }
+    }
+    sim.events_processed()
+}
+
+#[wasm_bindgen_test]
+fn engine_throughput_in_wasm() {
+    let scenario = Scenario::from_toml(SCENARIO).expect("bench scenario is valid");
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let mut best = f64::MAX;
+    let mut events = 0;
+    for _ in 0..3 {
+        let start = performance.now();
+        events = run(&scenario);
+        best = best.min(performance.now() - start);
+    }
+    let line = format!(
+        "wasm engine: {events} events in {best:.0} ms (best of 3) = {:.3} M events/s",
+        events as f64 / best / 1000.0
+    );
+    web_sys::console::log_1(&line.into());
+    assert!(events > 1_000_000);
+}
