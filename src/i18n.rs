@@ -119,6 +119,13 @@ pub enum Text {
     LessonNext,
     LessonStepOf,
     FreePlay,
+    Settings,
+    SettingsHint,
+    Apply,
+    Brokers,
+    Partitions,
+    AllProducers,
+    SettingsRejected,
 }
 
 /// The string for `text` in `lang`.
@@ -216,6 +223,16 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         Links => ("Network links", "네트워크 링크"),
         Events => ("What just happened", "방금 일어난 일"),
         NoEventsYet => ("Nothing notable yet.", "아직 눈에 띄는 일은 없습니다."),
+        Settings => ("Settings", "설정"),
+        SettingsHint => (
+            "Change the cluster or the producers and run the scenario again from the start. Kafka's settings keep their real names.",
+            "클러스터나 프로듀서를 바꾸고 시나리오를 처음부터 다시 실행합니다. Kafka 설정은 실제 이름 그대로입니다.",
+        ),
+        Apply => ("Apply and restart", "적용하고 다시 시작"),
+        Brokers => ("brokers", "브로커 수"),
+        Partitions => ("partitions", "파티션 수"),
+        AllProducers => ("(every producer)", "(모든 프로듀서)"),
+        SettingsRejected => ("Not applied:", "적용하지 않음:"),
         Lesson => ("Lesson", "레슨"),
         LessonBack => ("Back", "이전"),
         LessonNext => ("Next", "다음"),

@@ -54,6 +54,11 @@ pub enum ScenarioSource {
         name: String,
         text: Rc<str>,
     },
+    /// A scenario with settings changed in the page (validated again when loaded).
+    Edited {
+        name: String,
+        scenario: Rc<Scenario>,
+    },
 }
 
 impl ScenarioSource {
@@ -61,7 +66,7 @@ impl ScenarioSource {
     pub fn label(&self) -> &str {
         match self {
             ScenarioSource::Builtin(name) => name,
-            ScenarioSource::File { name, .. } => name,
+            ScenarioSource::File { name, .. } | ScenarioSource::Edited { name, .. } => name,
         }
     }
 }
@@ -88,13 +93,85 @@ pub fn load(source: &ScenarioSource) -> Result<Rc<Timeline>, ScenarioError> {
             Scenario::from_toml(text)?
         }
         ScenarioSource::File { name, text } => Scenario::from_file_text(name, text)?,
+        ScenarioSource::Edited { scenario, .. } => {
+            scenario.validate()?;
+            (**scenario).clone()
+        }
     };
     Ok(Rc::new(Timeline::record(&scenario)))
+}
+
+/// The reader's changes to a scenario's settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsChange {
+    pub brokers: u32,
+    pub partitions: u32,
+    pub replication_factor: u32,
+    pub min_insync_replicas: u32,
+    pub acks: kafkascope_engine::message::Acks,
+    pub retries: u32,
+    pub unclean_leader_election: bool,
+}
+
+impl SettingsChange {
+    /// The settings `scenario` has (acks and retries of its first producer).
+    pub fn of(scenario: &Scenario) -> Self {
+        let first = scenario.producers.first();
+        SettingsChange {
+            brokers: scenario.cluster.brokers,
+            partitions: scenario.topic.partitions,
+            replication_factor: scenario.topic.replication_factor,
+            min_insync_replicas: scenario.topic.min_insync_replicas,
+            acks: first.map_or(kafkascope_engine::message::Acks::All, |p| p.acks),
+            retries: first.map_or(i32::MAX as u32, |p| p.retries),
+            unclean_leader_election: scenario.topic.unclean_leader_election_enable,
+        }
+    }
+
+    /// `scenario` with these settings (every producer gets the acks and retries), validated:
+    /// an impossible combination is an error naming the field.
+    pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, ScenarioError> {
+        let mut s = scenario.clone();
+        s.cluster.brokers = self.brokers;
+        s.topic.partitions = self.partitions;
+        s.topic.replication_factor = self.replication_factor;
+        s.topic.min_insync_replicas = self.min_insync_replicas;
+        s.topic.unclean_leader_election_enable = self.unclean_leader_election;
+        for p in &mut s.producers {
+            p.acks = self.acks;
+            p.retries = self.retries;
+        }
+        s.validate()?;
+        Ok(s)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_apply_to_every_producer_and_impossible_ones_name_the_field() {
+        let base = Scenario::from_toml(BUILTIN[2].1).unwrap();
+        let mut change = SettingsChange::of(&base);
+        change.acks = kafkascope_engine::message::Acks::All;
+        let edited = change.apply(&base).unwrap();
+        assert!(edited
+            .producers
+            .iter()
+            .all(|p| p.acks == kafkascope_engine::message::Acks::All));
+        change.replication_factor = 5;
+        let err = change.apply(&base).unwrap_err().to_string();
+        assert!(err.contains("replication.factor"), "{err}");
+        let mut fewer = SettingsChange::of(&base);
+        fewer.brokers = 2;
+        fewer.replication_factor = 2;
+        let err = fewer.apply(&base).unwrap_err().to_string();
+        assert!(
+            err.contains("broker-3"),
+            "a script naming a removed broker: {err}"
+        );
+    }
 
     #[test]
     fn every_builtin_scenario_loads_and_settles() {

@@ -5,6 +5,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::player::Player;
 use crate::components::scenario_info::{localized, ScenarioInfo};
 use crate::components::scenario_picker::ScenarioPicker;
+use crate::components::settings::SettingsPanel;
 use crate::i18n::{t, Lang, Text};
 use crate::scenarios::{load, ScenarioSource, DEFAULT_SCENARIO};
 use crate::url_state;
@@ -70,7 +71,7 @@ pub fn app() -> Html {
         Callback::from(move |picked: ScenarioSource| {
             url_state::set_scenario_param(match &picked {
                 ScenarioSource::Builtin(name) => Some(name.as_str()),
-                ScenarioSource::File { .. } => None,
+                ScenarioSource::File { .. } | ScenarioSource::Edited { .. } => None,
             });
             source.set(picked);
         })
@@ -85,14 +86,25 @@ pub fn app() -> Html {
                     <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
                         onclick={switch_lang}>{ t(l, Text::LanguageSwitch) }</button>
                 </header>
-                <ScenarioPicker current={(*source).clone()} {on_pick} />
+                <ScenarioPicker current={(*source).clone()} on_pick={on_pick.clone()} />
                 {
                     match &*loaded {
                         Ok(timeline) => {
                             let (title, description) = localized(timeline.scenario(), l);
+                            let on_apply = {
+                                let on_pick = on_pick.clone();
+                                let name = source.label().to_string();
+                                Callback::from(move |scenario: kafkascope_engine::Scenario| {
+                                    on_pick.emit(ScenarioSource::Edited {
+                                        name: name.clone(),
+                                        scenario: Rc::new(scenario),
+                                    })
+                                })
+                            };
                             html! {
                                 <>
                                     <ScenarioInfo title={title} description={description} />
+                                    <SettingsPanel scenario={Rc::new(timeline.scenario().clone())} {on_apply} />
                                     // A new timeline remounts the player (fresh playback state).
                                     <Player key={format!("{:p}", Rc::as_ptr(timeline))}
                                         timeline={timeline.clone()} />

@@ -13,3 +13,4 @@ pub mod player;
 pub mod scenario_info;
 pub mod scenario_picker;
 pub mod scene;
+pub mod settings;

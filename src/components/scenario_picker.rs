@@ -68,7 +68,7 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     };
     let current_builtin = match &props.current {
         ScenarioSource::Builtin(name) => BUILTIN.iter().map(|(n, _)| *n).find(|n| n == name),
-        ScenarioSource::File { .. } => None,
+        ScenarioSource::File { .. } | ScenarioSource::Edited { .. } => None,
     };
     // What plays is not one of the list (a file, or an unknown name from a link): show it as a
     // disabled entry, so that picking any built-in one is a change.
@@ -76,6 +76,9 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
         (_, Some(_)) => None,
         (ScenarioSource::File { name, .. }, None) => {
             Some(format!("{} ({})", name, t(lang, Text::FromFile)))
+        }
+        (ScenarioSource::Edited { name, .. }, None) => {
+            Some(format!("{} ({})", name, t(lang, Text::Settings)))
         }
         (ScenarioSource::Builtin(name), None) => Some(name.clone()),
     };

@@ -453,3 +453,67 @@ async fn crashing_a_broker_with_a_click_changes_what_follows() {
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_acks_in_the_settings_changes_the_outcome_and_impossible_settings_are_refused() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    c.goto(&format!(
+        "{}?scenario=acks-1-failover-loss",
+        page.server.url()
+    ))
+    .await
+    .unwrap();
+    let seek_end = "const s = document.querySelector(\"[data-testid='timeline']\");
+         s.value = s.max; s.dispatchEvent(new Event('input', { bubbles: true }));";
+    wait_until(Duration::from_secs(20), "the scene", || async {
+        c.find(Locator::Css("[data-testid='settings']")).await.ok()
+    })
+    .await
+    .unwrap();
+    c.execute(seek_end, vec![]).await.unwrap();
+    assert_eq!(counter(c, "lost").await, Some(3), "acks=1 as shipped");
+    c.find(Locator::Css("[data-testid='settings'] summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("[data-testid='set-acks']"))
+        .await
+        .unwrap()
+        .send_keys("all")
+        .await
+        .unwrap();
+    click(c, "settings-apply").await;
+    wait_until(Duration::from_secs(10), "the re-run", || async {
+        text_of(c, "[data-testid='clock']")
+            .await
+            .filter(|t| t.starts_with("0.000"))
+    })
+    .await
+    .unwrap();
+    c.execute(seek_end, vec![]).await.unwrap();
+    assert_eq!(counter(c, "lost").await, Some(0), "acks=all loses nothing");
+    assert_eq!(counter(c, "acked").await, Some(6));
+    // Replication factor 5 on 3 brokers is impossible: refused, naming the field.
+    let rf = c
+        .find(Locator::Css("[data-testid='set-rf']"))
+        .await
+        .unwrap();
+    rf.clear().await.unwrap();
+    rf.send_keys("5").await.unwrap();
+    click(c, "settings-apply").await;
+    let message = wait_until(Duration::from_secs(5), "the refusal", || async {
+        text_of(c, "[data-testid='settings-error']").await
+    })
+    .await
+    .unwrap();
+    assert!(message.contains("replication.factor"), "{message}");
+    assert!(
+        c.find(Locator::Css("[data-node='broker-1']")).await.is_ok(),
+        "the scene stays"
+    );
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
