@@ -3,22 +3,13 @@
 //! `scripts/bench.sh` runs it in release mode and prints the figure next to the native one.
 #![cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
 
-use kafkascope_engine::{Scenario, Simulation};
+use kafkascope_engine::run::count_events;
+use kafkascope_engine::Scenario;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const SCENARIO: &str = include_str!("../scenarios/bench-1m.toml");
-
-fn run(scenario: &Scenario) -> u64 {
-    let mut sim = Simulation::new(scenario);
-    while sim.step() {
-        if sim.events_processed() % 4096 == 0 {
-            sim.discard_trace();
-        }
-    }
-    sim.events_processed()
-}
 
 #[wasm_bindgen_test]
 fn engine_throughput_in_wasm() {
@@ -28,7 +19,7 @@ fn engine_throughput_in_wasm() {
     let mut events = 0;
     for _ in 0..3 {
         let start = performance.now();
-        events = run(&scenario);
+        events = count_events(&scenario);
         best = best.min(performance.now() - start);
     }
     let line = format!(

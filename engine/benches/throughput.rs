@@ -5,29 +5,20 @@
 //! which also runs the same scenario in wasm32 for comparison).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kafkascope_engine::{Scenario, Simulation};
+use kafkascope_engine::run::count_events;
+use kafkascope_engine::Scenario;
 use std::hint::black_box;
 
 const SCENARIO: &str = include_str!("../../scenarios/bench-1m.toml");
 
-fn run(scenario: &Scenario) -> u64 {
-    let mut sim = Simulation::new(scenario);
-    while sim.step() {
-        if sim.events_processed() % 4096 == 0 {
-            sim.discard_trace();
-        }
-    }
-    sim.events_processed()
-}
-
 fn throughput(c: &mut Criterion) {
     let scenario = Scenario::from_toml(SCENARIO).expect("bench scenario is valid");
-    let events = run(&scenario);
+    let events = count_events(&scenario);
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     group.throughput(Throughput::Elements(events));
     group.bench_function(format!("bench-1m ({events} events)"), |b| {
-        b.iter(|| black_box(run(black_box(&scenario))))
+        b.iter(|| black_box(count_events(black_box(&scenario))))
     });
     group.finish();
 }

@@ -291,16 +291,20 @@ impl Consumer {
         }
     }
 
+    /// Assigned partitions whose starting position is not known yet.
+    fn partitions_without_position(&self) -> Vec<TopicPartition> {
+        self.assignment
+            .iter()
+            .filter(|tp| !self.positions.contains_key(tp))
+            .copied()
+            .collect()
+    }
+
     /// Picks up where the loop waited for a leader: starting positions, or fetching.
     fn resume_after_metadata(&mut self, out: &mut Out) {
         match self.phase {
             ConsumerPhase::Initializing => {
-                let missing: Vec<TopicPartition> = self
-                    .assignment
-                    .iter()
-                    .filter(|tp| !self.positions.contains_key(tp))
-                    .copied()
-                    .collect();
+                let missing = self.partitions_without_position();
                 if !missing.is_empty()
                     && !self
                         .pending
@@ -480,12 +484,7 @@ impl Consumer {
                 self.on_timer(now, Timer::StartConsumer, out);
             }
             Pending::ListOffsets => {
-                let missing: Vec<TopicPartition> = self
-                    .assignment
-                    .iter()
-                    .filter(|tp| !self.positions.contains_key(tp))
-                    .copied()
-                    .collect();
+                let missing = self.partitions_without_position();
                 self.list_offsets(missing, out);
             }
             Pending::Fetch { broker } => {

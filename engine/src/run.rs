@@ -39,6 +39,18 @@ fn flush(world: &mut Simulation, hasher: &mut TraceHasher, hash_trace: bool) {
     }
 }
 
+/// Runs `scenario` to its end without keeping the trace, returning the number of engine events
+/// (what the throughput benchmarks time, natively and in wasm).
+pub fn count_events(scenario: &Scenario) -> u64 {
+    let mut world = Simulation::new(scenario);
+    while world.step() {
+        if world.events_processed() % 4096 == 0 {
+            world.discard_trace();
+        }
+    }
+    world.events_processed()
+}
+
 /// Parses a scenario file's text (by its name's extension) and runs it.
 pub fn run_file_text(
     file_name: &str,

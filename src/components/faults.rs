@@ -52,7 +52,10 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                     html! {
                         <li>
                             <button data-testid={format!("fault-{node}")} onclick={emit(broker_toggle(*node, *up))}>
-                                { format!("{label} {} {}", t(lang, Text::Broker), node.number()) }
+                                { match lang {
+                                    Lang::En => format!("{label} {} {}", t(lang, Text::Broker), node.number()),
+                                    Lang::Ko => format!("{} {} {label}", t(lang, Text::Broker), node.number()),
+                                } }
                             </button>
                         </li>
                     }

@@ -318,3 +318,57 @@ pub async fn text_of(client: &Client, selector: &str) -> Option<String> {
     let el = client.find(fantoccini::Locator::Css(selector)).await.ok()?;
     el.text().await.ok()
 }
+
+/// Moves the page's time slider, as a reader dragging it would: `value_js` is a JavaScript
+/// expression over `s`, the slider element (`"s.max"`, `"1000000"`, `"Math.round(s.max / 2)"`).
+pub async fn seek(client: &Client, value_js: &str) -> Result<(), String> {
+    client
+        .execute(
+            &format!(
+                "const s = document.querySelector(\"[data-testid='timeline']\");
+                 s.value = {value_js};
+                 s.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+            ),
+            vec![],
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("seeking: {e}"))
+}
+
+/// The release build served locally, ChromeDriver, and a session on `path_and_query` (relative to
+/// the site root) whose time slider has rendered.
+pub struct AppSession {
+    pub server: StaticServer,
+    pub driver: ChromeDriver,
+    pub client: Client,
+}
+
+impl AppSession {
+    pub async fn open(path_and_query: &str) -> Result<AppSession, String> {
+        let server = StaticServer::start(dist_dir()?)
+            .await
+            .map_err(|e| format!("static server: {e}"))?;
+        let driver = ChromeDriver::start().await?;
+        let client = driver.session().await?;
+        client
+            .goto(&format!(
+                "{}{}",
+                server.url(),
+                path_and_query.trim_start_matches('/')
+            ))
+            .await
+            .map_err(|e| e.to_string())?;
+        client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(fantoccini::Locator::Css("[data-testid='timeline']"))
+            .await
+            .map_err(|e| format!("the scene did not render: {e}"))?;
+        Ok(AppSession {
+            server,
+            driver,
+            client,
+        })
+    }
+}

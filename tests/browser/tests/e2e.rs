@@ -2,7 +2,8 @@
 
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::{
-    browser_log, devtools, dist_dir, target_dir, text_of, wait_until, ChromeDriver, StaticServer,
+    browser_log, devtools, dist_dir, seek, target_dir, text_of, wait_until, ChromeDriver,
+    StaticServer,
 };
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::Scenario;
@@ -192,20 +193,18 @@ async fn playing_the_hello_scenario_consumes_every_record_the_engine_says() {
 async fn the_time_slider_seeks_backward_and_forward_on_a_sub_path() {
     let page = open_page("/blog/posts/kafkascope/").await;
     let c = &page.client;
-    let seek = |fraction: f64| {
-        format!(
-            "const s = document.querySelector(\"[data-testid='timeline']\");
-             s.value = Math.round(Number(s.max) * {fraction});
-             s.dispatchEvent(new Event('input', {{ bubbles: true }}));"
-        )
+    let seek_fraction = |fraction: f64| async move {
+        seek(c, &format!("Math.round(Number(s.max) * {fraction})"))
+            .await
+            .unwrap()
     };
-    c.execute(&seek(1.0), vec![]).await.unwrap();
+    seek_fraction(1.0).await;
     wait_until(Duration::from_secs(5), "the end state", || async {
         counter(c, "consumed").await.filter(|n| *n == 12)
     })
     .await
     .unwrap();
-    c.execute(&seek(0.0), vec![]).await.unwrap();
+    seek_fraction(0.0).await;
     wait_until(Duration::from_secs(5), "the start state", || async {
         counter(c, "consumed").await.filter(|n| *n == 0)
     })
@@ -215,7 +214,7 @@ async fn the_time_slider_seeks_backward_and_forward_on_a_sub_path() {
         text_of(c, "[data-testid='clock']").await.unwrap().trim(),
         "0.000 ms"
     );
-    c.execute(&seek(0.5), vec![]).await.unwrap();
+    seek_fraction(0.5).await;
     let mid = wait_until(Duration::from_secs(5), "a middle state", || async {
         counter(c, "acked").await.filter(|n| *n > 0)
     })
@@ -425,13 +424,7 @@ async fn crashing_a_broker_with_a_click_changes_what_follows() {
     let events = text_of(c, "[data-testid='events']").await.unwrap();
     assert!(events.contains("broker-2 crashes"), "{events}");
     // Seek to the end: with broker 2 down too, broker 1's crash leaves broker 3 to lead.
-    c.execute(
-        "const s = document.querySelector(\"[data-testid='timeline']\");
-         s.value = s.max; s.dispatchEvent(new Event('input', { bubbles: true }));",
-        vec![],
-    )
-    .await
-    .unwrap();
+    seek(c, "s.max").await.unwrap();
     wait_until(Duration::from_secs(5), "broker 3 leading", || async {
         c.find(Locator::Css(
             "[data-node='broker-3'] .replica[data-role='leader']",
@@ -464,14 +457,12 @@ async fn changing_acks_in_the_settings_changes_the_outcome_and_impossible_settin
     ))
     .await
     .unwrap();
-    let seek_end = "const s = document.querySelector(\"[data-testid='timeline']\");
-         s.value = s.max; s.dispatchEvent(new Event('input', { bubbles: true }));";
     wait_until(Duration::from_secs(20), "the scene", || async {
         c.find(Locator::Css("[data-testid='settings']")).await.ok()
     })
     .await
     .unwrap();
-    c.execute(seek_end, vec![]).await.unwrap();
+    seek(c, "s.max").await.unwrap();
     assert_eq!(counter(c, "lost").await, Some(3), "acks=1 as shipped");
     c.find(Locator::Css("[data-testid='settings'] summary"))
         .await
@@ -493,7 +484,7 @@ async fn changing_acks_in_the_settings_changes_the_outcome_and_impossible_settin
     })
     .await
     .unwrap();
-    c.execute(seek_end, vec![]).await.unwrap();
+    seek(c, "s.max").await.unwrap();
     assert_eq!(counter(c, "lost").await, Some(0), "acks=all loses nothing");
     assert_eq!(counter(c, "acked").await, Some(6));
     // Replication factor 5 on 3 brokers is impossible: refused, naming the field.

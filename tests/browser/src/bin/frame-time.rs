@@ -5,35 +5,15 @@
 //! (`data-frame-p95-ms`: seek + scene model + render + DOM patch per animation frame).
 
 use fantoccini::Locator;
-use kafkascope_browser_tests::{dist_dir, ChromeDriver, StaticServer};
+use kafkascope_browser_tests::{seek, AppSession};
 use std::time::Duration;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), String> {
-    let server = StaticServer::start(dist_dir()?)
-        .await
-        .map_err(|e| format!("static server: {e}"))?;
-    let driver = ChromeDriver::start().await?;
-    let client = driver.session().await?;
+    let app = AppSession::open("?scenario=bench-500-in-flight").await?;
+    let client = &app.client;
     let err = |e: fantoccini::error::CmdError| e.to_string();
-    client
-        .goto(&format!("{}?scenario=bench-500-in-flight", server.url()))
-        .await
-        .map_err(err)?;
-    client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("[data-testid='timeline']"))
-        .await
-        .map_err(|e| format!("the scene did not render: {e}"))?;
-    client
-        .execute(
-            "const s = document.querySelector(\"[data-testid='timeline']\");
-             s.value = 1000000; s.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .map_err(err)?;
+    seek(client, "1000000").await?;
     client
         .find(Locator::Css("[data-testid='play']"))
         .await
@@ -45,7 +25,7 @@ async fn main() -> Result<(), String> {
     let figures = client
         .execute(
             "const r = document.documentElement.dataset;
-             return [Number(r.framePp95Ms ?? r.frameP95Ms), Number(r.frameSamples),
+             return [Number(r.frameP95Ms), Number(r.frameSamples),
                      Number(document.querySelector('.dots')?.dataset.count ?? 0)];",
             vec![],
         )
@@ -57,6 +37,6 @@ async fn main() -> Result<(), String> {
         "frame work: p95 {p95:.2} ms over {} frames, {} messages in flight",
         f[1], f[2]
     );
-    client.close().await.map_err(err)?;
+    app.client.clone().close().await.map_err(err)?;
     Ok(())
 }

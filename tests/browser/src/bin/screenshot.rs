@@ -7,7 +7,7 @@
 //! the page as a PNG (in Korean with `ko`). For looking at a scene without clicking through it.
 
 use fantoccini::Locator;
-use kafkascope_browser_tests::{dist_dir, ChromeDriver, StaticServer};
+use kafkascope_browser_tests::{seek, AppSession};
 use std::time::Duration;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -20,20 +20,13 @@ async fn main() -> Result<(), String> {
         .parse::<f64>()
         .map(|ms| (ms * 1000.0) as u64)
         .map_err(|_| format!("TIME_MS `{time_ms}` is not a number"))?;
-    let server = StaticServer::start(dist_dir()?)
-        .await
-        .map_err(|e| format!("static server: {e}"))?;
-    let driver = ChromeDriver::start().await?;
-    let client = driver.session().await?;
     let lang = if rest.first().map(String::as_str) == Some("ko") {
         "ko"
     } else {
         "en"
     };
-    client
-        .goto(&server.url())
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = AppSession::open("").await?;
+    let client = &app.client;
     client
         .execute(
             &format!("localStorage.setItem('kafkascope.lang', JSON.stringify('{lang}'))"),
@@ -42,7 +35,7 @@ async fn main() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     client
-        .goto(&format!("{}?scenario={scenario}", server.url()))
+        .goto(&format!("{}?scenario={scenario}", app.server.url()))
         .await
         .map_err(|e| e.to_string())?;
     client
@@ -51,21 +44,15 @@ async fn main() -> Result<(), String> {
         .for_element(Locator::Css("[data-testid='timeline']"))
         .await
         .map_err(|e| format!("the scene did not render: {e}"))?;
-    client
-        .execute(
-            &format!(
-                "const s = document.querySelector(\"[data-testid='timeline']\");
-                 s.value = Math.min({time_us}, Number(s.max));
-                 s.dispatchEvent(new Event('input', {{ bubbles: true }}));"
-            ),
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    seek(client, &format!("Math.min({time_us}, Number(s.max))")).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = client.screenshot().await.map_err(|e| e.to_string())?;
     std::fs::write(out, png).map_err(|e| format!("writing {out}: {e}"))?;
     println!("saved {out}");
-    client.close().await.map_err(|e| e.to_string())?;
+    app.client
+        .clone()
+        .close()
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
