@@ -126,6 +126,7 @@ pub enum Text {
     Partitions,
     AllProducers,
     SettingsRejected,
+    TruncatedCell,
 }
 
 /// The string for `text` in `lang`.
@@ -233,6 +234,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         Partitions => ("partitions", "파티션 수"),
         AllProducers => ("(every producer)", "(모든 프로듀서)"),
         SettingsRejected => ("Not applied:", "적용하지 않음:"),
+        TruncatedCell => (
+            "truncated: removed by leader-epoch truncation",
+            "잘려 나감: 리더 에포크 기준 잘라내기로 삭제됨",
+        ),
         Lesson => ("Lesson", "레슨"),
         LessonBack => ("Back", "이전"),
         LessonNext => ("Next", "다음"),

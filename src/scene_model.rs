@@ -152,6 +152,8 @@ pub enum ReplicaRole {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaRow {
+    /// Cells this replica truncated recently (leader-epoch truncation), drawn as fading ghosts.
+    pub truncated: Vec<LogCell>,
     pub partition: TopicPartition,
     pub role: ReplicaRole,
     pub leader_epoch: u32,
@@ -234,6 +236,41 @@ pub struct SceneModel {
     pub lost_acknowledged: u64,
     /// The latest notable trace entries at or before now, newest first.
     pub events: Vec<(SimTime, TraceKind)>,
+}
+
+/// How long (simulated) truncated cells stay visible as ghosts.
+pub const TRUNCATION_GHOST: SimTime = SimTime(3_000_000);
+
+/// Records truncated from `broker`'s replica of `tp` within the ghost window before `now`:
+/// (offset, record label).
+fn recent_truncations(
+    timeline: &Timeline,
+    now: SimTime,
+    broker: NodeId,
+    tp: TopicPartition,
+) -> Vec<(u64, String)> {
+    let trace = timeline.trace();
+    let end = trace.partition_point(|e| e.at <= now);
+    let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
+    trace[start..end]
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::Truncated {
+                broker: b,
+                partition,
+                from_offset,
+                records,
+            } if *b == broker && *partition == tp => Some(
+                records
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (from_offset + i as u64, r.to_string()))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// How many notable events the side panel lists.
@@ -427,7 +464,21 @@ impl SceneModel {
                         } else {
                             Vec::new()
                         };
+                        let held_end = leo.max(first_shown);
+                        let truncated = recent_truncations(timeline, now, b.id(), *tp)
+                            .into_iter()
+                            .filter(|(offset, _)| *offset >= held_end)
+                            .take(CELLS_SHOWN as usize)
+                            .map(|(offset, label)| LogCell {
+                                offset,
+                                label,
+                                committed: false,
+                                leader_epoch: 0,
+                                x: x_of(offset),
+                            })
+                            .collect();
                         ReplicaRow {
+                            truncated,
                             partition: *tp,
                             role,
                             leader_epoch,
@@ -704,6 +755,18 @@ mod tests {
             marks.contains(&RecordMark::AcknowledgedButLost),
             "{marks:?}"
         );
+        // Just after broker 1 truncated, its row shows the removed cells as ghosts.
+        let after = SimTime::from_ms(12_010);
+        let model = SceneModel::build(&timeline.world_at(after), &timeline, after);
+        let ghosts: Vec<u64> = model.brokers[0].rows[0]
+            .truncated
+            .iter()
+            .map(|c| c.offset)
+            .collect();
+        assert_eq!(ghosts, vec![3, 4, 5]);
+        let later = SimTime::from_ms(16_000);
+        let model = SceneModel::build(&timeline.world_at(later), &timeline, later);
+        assert!(model.brokers[0].rows[0].truncated.is_empty(), "ghosts fade");
         // Before the crash nothing is lost yet.
         let early = SimTime::from_ms(100);
         let model = SceneModel::build(&timeline.world_at(early), &timeline, early);

@@ -348,6 +348,13 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
                     <title>{ format!("offset {} · {} · {} {}", c.offset, c.label, t(lang, Text::Epoch), c.leader_epoch) }</title>
                 </g>
             }) }
+            { for row.truncated.iter().map(|c| html! {
+                <g class="cell truncated" data-offset={c.offset.to_string()}>
+                    <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
+                    <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ "✗" }</text>
+                    <title>{ format!("offset {} · {} · {}", c.offset, c.label, t(lang, Text::TruncatedCell)) }</title>
+                </g>
+            }) }
             <g class="marker hw">
                 <line x1={n(row.hw_x - 1.0)} y1={n(y - 4.0)} x2={n(row.hw_x - 1.0)} y2={n(y + CELL_H + 4.0)} />
                 <text x={n(row.hw_x - 1.0)} y={n(y - 5.0)}>{ format!("HW {}", row.high_watermark) }</text>
