@@ -32,3 +32,53 @@ fn bad_scenarios_are_errors_not_panics_in_wasm() {
     let err = Scenario::from_toml("[[producers]]\nrecords = -3\n").unwrap_err();
     assert!(err.to_string().contains("records"), "{err}");
 }
+
+/// The replication lessons' anomalies and their safe configurations give the same outcome in
+/// the browser's wasm engine as the headless runner asserts natively (engine/tests/replication.rs).
+#[wasm_bindgen_test]
+fn replication_scenarios_give_the_expected_outcomes_in_wasm() {
+    let cases: [(&str, &str, u64, u64); 6] = [
+        // (name, text, lost acknowledged, committed then truncated)
+        (
+            "acks-1-failover-loss",
+            include_str!("../scenarios/acks-1-failover-loss.toml"),
+            3,
+            0,
+        ),
+        (
+            "acks-all-failover-safe",
+            include_str!("../scenarios/acks-all-failover-safe.toml"),
+            0,
+            0,
+        ),
+        (
+            "min-isr-not-enough-replicas",
+            include_str!("../scenarios/min-isr-not-enough-replicas.toml"),
+            0,
+            0,
+        ),
+        (
+            "unclean-election-loss",
+            include_str!("../scenarios/unclean-election-loss.toml"),
+            4,
+            4,
+        ),
+        (
+            "clean-election-offline",
+            include_str!("../scenarios/clean-election-offline.toml"),
+            0,
+            0,
+        ),
+        (
+            "lesson-1-replication",
+            include_str!("../scenarios/lesson-1-replication.toml"),
+            0,
+            0,
+        ),
+    ];
+    for (name, text, lost, truncated) in cases {
+        let report = run_scenario(&Scenario::from_toml(text).unwrap(), false);
+        assert_eq!(report.lost_acknowledged, lost, "{name}");
+        assert_eq!(report.committed_then_truncated, truncated, "{name}");
+    }
+}

@@ -94,7 +94,7 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            brokers: 1,
+            brokers: 3,
             controllers: 3,
             replica_lag_time_max_ms: 30_000,
             broker_session_timeout_ms: 9_000,
