@@ -28,12 +28,15 @@ for f in dist/*.wasm dist/*.js dist/*.css; do
 done
 printf '    %-48s %8d bytes  %8d gzipped\n' "total (wasm + js + css)" "$total_raw" "$total_gz"
 
+if [ "${KS_BENCH_SKIP_NATIVE:-0}" != 1 ]; then
 say "2a. Engine throughput, native (criterion)"
 cargo bench -q -p kafkascope-engine --bench throughput 2>&1 | grep -E "^engine/|time:|thrpt:" | awk 'NR <= 3' | sed 's/^/    /'
 
+fi
+
 say "2b. Engine throughput, wasm32 in headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=900 \
-  cargo test -q --release -p kafkascope --target wasm32-unknown-unknown --features wasm-bench \
+  cargo test --release -p kafkascope --target wasm32-unknown-unknown --features wasm-bench \
   --test wasm_bench -- --nocapture 2>&1 | grep -E "wasm engine:" | sed 's/^/    /'
 
 say "3. Time to first frame (headless Chromium)"
