@@ -241,14 +241,11 @@ pub struct SceneModel {
 /// How long (simulated) truncated cells stay visible as ghosts.
 pub const TRUNCATION_GHOST: SimTime = SimTime(3_000_000);
 
-/// Records truncated from `broker`'s replica of `tp` within the ghost window before `now`:
-/// (offset, record label).
-fn recent_truncations(
-    timeline: &Timeline,
-    now: SimTime,
-    broker: NodeId,
-    tp: TopicPartition,
-) -> Vec<(u64, String)> {
+/// A record some replica truncated recently: (broker, partition, offset, record label).
+type TruncatedRecord = (NodeId, TopicPartition, u64, String);
+
+/// Records truncated within the ghost window before `now` (one scan of that window per frame).
+fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRecord> {
     let trace = timeline.trace();
     let end = trace.partition_point(|e| e.at <= now);
     let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
@@ -256,15 +253,15 @@ fn recent_truncations(
         .iter()
         .filter_map(|e| match &e.what {
             TraceKind::Truncated {
-                broker: b,
+                broker,
                 partition,
                 from_offset,
                 records,
-            } if *b == broker && *partition == tp => Some(
+            } => Some(
                 records
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| (from_offset + i as u64, r.to_string()))
+                    .map(|(i, r)| (*broker, *partition, from_offset + i as u64, r.to_string()))
                     .collect::<Vec<_>>(),
             ),
             _ => None,
@@ -411,6 +408,7 @@ impl SceneModel {
             world.brokers().iter().map(broker_height),
         );
         let fenced = world.controller().fenced();
+        let truncations = recent_truncations(timeline, now);
         let brokers: Vec<BrokerBox> = world
             .brokers()
             .iter()
@@ -465,16 +463,18 @@ impl SceneModel {
                             Vec::new()
                         };
                         let held_end = leo.max(first_shown);
-                        let truncated = recent_truncations(timeline, now, b.id(), *tp)
-                            .into_iter()
-                            .filter(|(offset, _)| *offset >= held_end)
+                        let truncated = truncations
+                            .iter()
+                            .filter(|(broker, partition, offset, _)| {
+                                *broker == b.id() && partition == tp && *offset >= held_end
+                            })
                             .take(CELLS_SHOWN as usize)
-                            .map(|(offset, label)| LogCell {
-                                offset,
-                                label,
+                            .map(|(_, _, offset, label)| LogCell {
+                                offset: *offset,
+                                label: label.clone(),
                                 committed: false,
                                 leader_epoch: 0,
-                                x: x_of(offset),
+                                x: x_of(*offset),
                             })
                             .collect();
                         ReplicaRow {

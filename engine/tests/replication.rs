@@ -124,7 +124,10 @@ fn min_insync_replicas_refuses_writes_it_could_lose() {
 #[test]
 fn unclean_election_loses_committed_acknowledged_records() {
     let (report, trace) = run_with_trace("unclean-election-loss");
-    assert_eq!(report.lost_acknowledged, 4, "the records committed by broker 1 alone");
+    assert_eq!(
+        report.lost_acknowledged, 4,
+        "the records committed by broker 1 alone"
+    );
     assert_eq!(report.committed_then_truncated, report.lost_acknowledged);
     assert!(trace.iter().any(|e| matches!(
         &e.what,

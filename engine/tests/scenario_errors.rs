@@ -55,7 +55,7 @@ fn wrong_type_is_rejected_with_the_field() {
 fn replication_factor_above_broker_count_is_impossible() {
     let err = Scenario::from_toml(&basic(1, "").replace(
         "partitions = 1",
-        "partitions = 1\n\"replication.factor\" = 3",
+        "partitions = 1\n\"replication.factor\" = 4",
     ))
     .unwrap_err();
     match err {
