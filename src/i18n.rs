@@ -127,6 +127,11 @@ pub enum Text {
     AllProducers,
     SettingsRejected,
     TruncatedCell,
+    DuplicatesInLog,
+    Reordered,
+    CommittedThenTruncated,
+    Unavailable,
+    AnomaliesWhenPaused,
 }
 
 /// The string for `text` in `lang`.
@@ -234,6 +239,14 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         Partitions => ("partitions", "파티션 수"),
         AllProducers => ("(every producer)", "(모든 프로듀서)"),
         SettingsRejected => ("Not applied:", "적용하지 않음:"),
+        DuplicatesInLog => ("Duplicates in the log", "로그의 중복"),
+        Reordered => ("Out of order", "순서 뒤바뀜"),
+        CommittedThenTruncated => ("Committed, then truncated", "커밋 후 잘려 나감"),
+        Unavailable => ("Partition time offline", "파티션 오프라인 시간"),
+        AnomaliesWhenPaused => (
+            "The checker's counts, computed from the logs when playback is paused",
+            "재생을 멈추면 로그에서 계산하는 검사기 수치",
+        ),
         TruncatedCell => (
             "truncated: removed by leader-epoch truncation",
             "잘려 나감: 리더 에포크 기준 잘라내기로 삭제됨",

@@ -1,6 +1,10 @@
-//! The outcome counters at the current instant.
+//! The outcome counters at the current instant. The four basic counters follow every frame;
+//! the checker's anomaly counts (duplicates, reorderings, committed-then-truncated, unavailable
+//! time) scan whole logs, so they are computed when playback is paused (the reader has stopped
+//! to look) and shown as "…" while it plays.
 
 use crate::i18n::{t, Lang, Text};
+use kafkascope_engine::OutcomeReport;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -9,6 +13,9 @@ pub struct OutcomeProps {
     pub acknowledged: u64,
     pub consumed: u64,
     pub lost_acknowledged: u64,
+    /// The checker's report at this instant, when paused.
+    #[prop_or_default]
+    pub report: Option<OutcomeReport>,
 }
 
 #[function_component(Outcome)]
@@ -31,6 +38,21 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 { row(Text::Consumed, "consumed", props.consumed) }
                 { row(Text::LostAcknowledged, "lost", props.lost_acknowledged) }
             </dl>
+            <dl class="anomalies" title={t(lang, Text::AnomaliesWhenPaused)}>
+                { anomaly(lang, Text::DuplicatesInLog, "duplicates", props.report.as_ref().map(|r| r.duplicates_in_log.to_string())) }
+                { anomaly(lang, Text::Reordered, "reordered", props.report.as_ref().map(|r| r.reordered.to_string())) }
+                { anomaly(lang, Text::CommittedThenTruncated, "truncated", props.report.as_ref().map(|r| r.committed_then_truncated.to_string())) }
+                { anomaly(lang, Text::Unavailable, "unavailable", props.report.as_ref().map(|r| format!("{:.1} s", r.unavailable_us as f64 / 1e6))) }
+            </dl>
         </section>
+    }
+}
+
+fn anomaly(lang: Lang, label: Text, testid: &'static str, value: Option<String>) -> Html {
+    html! {
+        <div class="counter">
+            <dt>{ t(lang, label) }</dt>
+            <dd data-testid={testid}>{ value.unwrap_or_else(|| "…".into()) }</dd>
+        </div>
     }
 }

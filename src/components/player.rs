@@ -131,8 +131,14 @@ pub fn player(props: &PlayerProps) -> Html {
         } else {
             timeline.seek(world, playback.time);
         }
-        Rc::new(SceneModel::build(world, &timeline, playback.time))
+        let report = (!playback.playing)
+            .then(|| kafkascope_engine::OutcomeReport::from_simulation(world, "", 0));
+        (
+            Rc::new(SceneModel::build(world, &timeline, playback.time)),
+            report,
+        )
     };
+    let (model, report) = model;
     let on_fault = {
         let dispatcher = playback.dispatcher();
         Callback::from(move |action: kafkascope_engine::Action| {
@@ -147,7 +153,7 @@ pub fn player(props: &PlayerProps) -> Html {
             <div class="stage">
                 <Scene model={model.clone()} on_fault={on_fault.clone()} />
                 <aside class="side">
-                    <Outcome produced={model.produced} acknowledged={model.acknowledged}
+                    <Outcome {report} produced={model.produced} acknowledged={model.acknowledged}
                         consumed={model.consumed} lost_acknowledged={model.lost_acknowledged} />
                     <EventLog events={model.events.clone()} />
                     <FaultPanel targets={FaultTargets::of(&model)} {on_fault} />

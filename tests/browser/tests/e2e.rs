@@ -508,3 +508,33 @@ async fn changing_acks_in_the_settings_changes_the_outcome_and_impossible_settin
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_paused_report_counts_the_retry_duplicate_and_the_unclean_truncation() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    for (scenario, testid, expected) in [
+        ("retry-duplicate", "duplicates", "1"),
+        ("unclean-election-loss", "truncated", "4"),
+    ] {
+        c.goto(&format!("{}?scenario={scenario}", page.server.url()))
+            .await
+            .unwrap();
+        wait_until(Duration::from_secs(20), "the scene", || async {
+            c.find(Locator::Css("[data-testid='timeline']")).await.ok()
+        })
+        .await
+        .unwrap();
+        seek(c, "s.max").await.unwrap();
+        let value = wait_until(Duration::from_secs(5), "the report", || async {
+            text_of(c, &format!("[data-testid='{testid}']"))
+                .await
+                .filter(|v| v == expected)
+        })
+        .await
+        .unwrap();
+        assert_eq!(value, expected, "{scenario}");
+    }
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
