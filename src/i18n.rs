@@ -132,6 +132,17 @@ pub enum Text {
     CommittedThenTruncated,
     Unavailable,
     AnomaliesWhenPaused,
+    MoreFaults,
+    FaultDirection,
+    FaultKind,
+    FaultMessageKind,
+    FaultMs,
+    DoIt,
+    CutOneWay,
+    HealOneWay,
+    DropNextMessage,
+    DelayNextMessage,
+    SlowFollowerFetches,
 }
 
 /// The string for `text` in `lang`.
@@ -243,6 +254,20 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         Reordered => ("Out of order", "순서 뒤바뀜"),
         CommittedThenTruncated => ("Committed, then truncated", "커밋 후 잘려 나감"),
         Unavailable => ("Partition time offline", "파티션 오프라인 시간"),
+        MoreFaults => ("More faults", "다른 장애"),
+        FaultDirection => ("from → to", "보내는 쪽 → 받는 쪽"),
+        FaultKind => ("fault", "장애"),
+        FaultMessageKind => ("message", "메시지"),
+        FaultMs => ("ms", "ms"),
+        DoIt => ("Inject now", "지금 일으키기"),
+        CutOneWay => ("cut one way", "한 방향만 끊기"),
+        HealOneWay => ("heal one way", "한 방향만 잇기"),
+        DropNextMessage => ("drop the next message of this kind", "이 종류의 다음 메시지 버리기"),
+        DelayNextMessage => ("delay the next message of this kind", "이 종류의 다음 메시지 늦추기"),
+        SlowFollowerFetches => (
+            "slow the sender's follower fetches (0 ms undoes)",
+            "보내는 쪽 브로커의 팔로워 fetch 늦추기 (0 ms면 해제)",
+        ),
         AnomaliesWhenPaused => (
             "The checker's counts, computed from the logs when playback is paused",
             "재생을 멈추면 로그에서 계산하는 검사기 수치",

@@ -10,12 +10,37 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount() -> Element {
+/// A mounted App; dropping the test's `Mounted` unmounts it, so tests do not share live apps.
+struct Mounted {
+    root: Element,
+    app: Option<yew::AppHandle<App>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+fn mount() -> Mounted {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    Mounted {
+        root,
+        app: Some(app),
+    }
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -50,7 +75,6 @@ async fn app_draws_every_node_and_the_controls() {
         find(&root, &format!("[data-testid='{id}']"));
     }
     assert_eq!(text(&root, "[data-testid='consumed']"), "0");
-    root.remove();
 }
 
 #[wasm_bindgen_test]
@@ -76,7 +100,6 @@ async fn stepping_advances_the_clock_and_the_world() {
         steps >= 2,
         "a produce request needs at least one step to arrive"
     );
-    root.remove();
 }
 
 #[wasm_bindgen_test]
@@ -90,7 +113,14 @@ async fn the_language_switch_changes_every_label_and_is_remembered() {
     let korean = text(&root, "[data-testid='play']");
     assert_ne!(english, korean);
     assert!(korean.contains("재생"), "{korean}");
-    let stored: String = gloo::storage::LocalStorage::get("kafkascope.lang").unwrap();
+    // The choice is stored by an effect after the render: wait for it (up to a second).
+    let mut stored = String::new();
+    for _ in 0..50 {
+        stored = gloo::storage::LocalStorage::get("kafkascope.lang").unwrap_or_default();
+        if stored == "ko" {
+            break;
+        }
+        TimeoutFuture::new(20).await;
+    }
     assert_eq!(stored, "ko");
-    root.remove();
 }

@@ -5,7 +5,9 @@
 use crate::components::scene::{broker_toggle, link_toggle};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::SceneModel;
+use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::{Action, NodeId};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// What the panel offers: each broker (up or down) and each link (cut or whole). Changes rarely,
@@ -77,6 +79,151 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                     }) }
                 </ul>
             </details>
+            <DirectedFaultForm targets={props.targets.clone()} on_fault={props.on_fault.clone()} />
         </section>
+    }
+}
+
+/// The faults a reader can aim at one direction of one link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DirectedFault {
+    CutOneWay,
+    HealOneWay,
+    DropNext,
+    DelayNext,
+    SlowFollower,
+}
+
+const DIRECTED_FAULTS: [(DirectedFault, Text); 5] = [
+    (DirectedFault::CutOneWay, Text::CutOneWay),
+    (DirectedFault::HealOneWay, Text::HealOneWay),
+    (DirectedFault::DropNext, Text::DropNextMessage),
+    (DirectedFault::DelayNext, Text::DelayNextMessage),
+    (DirectedFault::SlowFollower, Text::SlowFollowerFetches),
+];
+
+const MESSAGE_KINDS: [(MessageKind, &str); 10] = [
+    (MessageKind::ProduceRequest, "produce_request"),
+    (MessageKind::ProduceResponse, "produce_response"),
+    (MessageKind::FetchRequest, "fetch_request"),
+    (MessageKind::FetchResponse, "fetch_response"),
+    (MessageKind::ReplicaFetchRequest, "replica_fetch_request"),
+    (MessageKind::ReplicaFetchResponse, "replica_fetch_response"),
+    (MessageKind::OffsetCommitRequest, "offset_commit_request"),
+    (MessageKind::OffsetCommitResponse, "offset_commit_response"),
+    (MessageKind::BrokerHeartbeat, "broker_heartbeat"),
+    (MessageKind::UpdateMetadata, "update_metadata"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct DirectedFaultFormProps {
+    pub targets: FaultTargets,
+    pub on_fault: Callback<Action>,
+}
+
+/// One-way cuts, dropping or delaying the next message of a kind, and slow follower fetches:
+/// the scenario-file faults, injectable live.
+#[function_component(DirectedFaultForm)]
+pub fn directed_fault_form(props: &DirectedFaultFormProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    // Both directions of every drawn link.
+    let directions: Vec<(NodeId, NodeId)> = props
+        .targets
+        .links
+        .iter()
+        .flat_map(|(a, b, _)| [(*a, *b), (*b, *a)])
+        .collect();
+    let direction = use_state(|| 0usize);
+    let fault = use_state(|| 0usize);
+    let kind = use_state(|| 0usize);
+    let ms = use_state(|| 500u64);
+    let select = |state: &UseStateHandle<usize>| {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse() {
+                state.set(i);
+            }
+        })
+    };
+    let on_ms = {
+        let ms = ms.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().trim().parse() {
+                ms.set(v);
+            }
+        })
+    };
+    let inject = {
+        let on_fault = props.on_fault.clone();
+        let directions = directions.clone();
+        let (direction, fault, kind, ms) = (*direction, *fault, *kind, *ms);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(&(from, to)) = directions.get(direction) else {
+                return;
+            };
+            let kind = MESSAGE_KINDS[kind.min(MESSAGE_KINDS.len() - 1)].0;
+            let action = match DIRECTED_FAULTS[fault.min(DIRECTED_FAULTS.len() - 1)].0 {
+                DirectedFault::CutOneWay => Action::CutLink {
+                    from,
+                    to,
+                    one_way: true,
+                },
+                DirectedFault::HealOneWay => Action::HealLink {
+                    from,
+                    to,
+                    one_way: true,
+                },
+                DirectedFault::DropNext => Action::DropNext { from, to, kind },
+                DirectedFault::DelayNext => Action::DelayNext {
+                    from,
+                    to,
+                    kind,
+                    by_ms: ms,
+                },
+                DirectedFault::SlowFollower => match from {
+                    NodeId::Broker(_) => Action::SlowFollower {
+                        broker: from,
+                        by_ms: ms,
+                    },
+                    _ => return,
+                },
+            };
+            on_fault.emit(action);
+        })
+    };
+    html! {
+        <details class="more-faults">
+            <summary>{ t(lang, Text::MoreFaults) }</summary>
+            <form onsubmit={inject}>
+                <label>{ t(lang, Text::FaultDirection) }
+                    <select data-testid="fault-direction" onchange={select(&direction)}>
+                        { for directions.iter().enumerate().map(|(i, (a, b))| html! {
+                            <option value={i.to_string()} selected={i == *direction}>{ format!("{a} → {b}") }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ t(lang, Text::FaultKind) }
+                    <select data-testid="fault-kind" onchange={select(&fault)}>
+                        { for DIRECTED_FAULTS.iter().enumerate().map(|(i, (_, text))| html! {
+                            <option value={i.to_string()} selected={i == *fault}>{ t(lang, *text) }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ t(lang, Text::FaultMessageKind) }
+                    <select data-testid="fault-message" onchange={select(&kind)}>
+                        { for MESSAGE_KINDS.iter().enumerate().map(|(i, (_, name))| html! {
+                            <option value={i.to_string()} selected={i == *kind}>{ *name }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ t(lang, Text::FaultMs) }
+                    <input type="number" min="0" data-testid="fault-ms" value={ms.to_string()} oninput={on_ms} />
+                </label>
+                <button type="submit" data-testid="fault-inject">{ t(lang, Text::DoIt) }</button>
+            </form>
+        </details>
     }
 }

@@ -538,3 +538,52 @@ async fn the_paused_report_counts_the_retry_duplicate_and_the_unclean_truncation
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_next_produce_response_live_makes_the_retry_write_a_duplicate() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    c.find(Locator::Css(".more-faults summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for (select, value) in [
+        ("fault-direction", "1"), // broker-1 → producer-1
+        ("fault-kind", "2"),      // drop the next message of this kind
+        ("fault-message", "1"),   // produce_response
+    ] {
+        c.find(Locator::Css(&format!("[data-testid='{select}']")))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+    click(c, "fault-inject").await;
+    let events = wait_until(
+        Duration::from_secs(5),
+        "the fault in the events",
+        || async {
+            text_of(c, "[data-testid='events']")
+                .await
+                .filter(|t| t.contains("is lost"))
+        },
+    )
+    .await
+    .unwrap();
+    assert!(events.contains("broker-1 → producer-1"), "{events}");
+    // The lost acknowledgement makes the producer retry after request.timeout.ms: a duplicate.
+    seek(c, "s.max").await.unwrap();
+    let duplicates = wait_until(Duration::from_secs(5), "the report", || async {
+        text_of(c, "[data-testid='duplicates']")
+            .await
+            .filter(|v| v != "…")
+    })
+    .await
+    .unwrap();
+    assert_eq!(duplicates, "1");
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
