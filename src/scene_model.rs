@@ -342,13 +342,23 @@ impl SceneModel {
 
         // Whether the current leader of `tp` holds record `id`: by its acknowledged offset when
         // known (O(1)), else (acks=0) by a scan of that leader's log.
+        // The current leader's log of each partition, looked up once per frame, not per record.
+        let leader_logs: Vec<Option<&kafkascope_engine::log::PartitionLog>> = world
+            .partitions()
+            .iter()
+            .map(|tp| world.leader_replica(*tp).map(|r| &r.log))
+            .collect();
         let held = |tp: TopicPartition, id: kafkascope_engine::RecordId, offset: Option<u64>| {
-            let Some(leader) = world.leader_replica(tp) else {
+            let Some(log) = leader_logs
+                .get(usize::from(tp.partition))
+                .copied()
+                .flatten()
+            else {
                 return true; // offline: unavailable, not (yet) known lost
             };
             match offset {
-                Some(o) => leader.log.record_at(o).is_some_and(|r| r.id == id),
-                None => leader.log.records().iter().any(|r| r.id == id),
+                Some(o) => log.record_at(o).is_some_and(|r| r.id == id),
+                None => log.records().iter().any(|r| r.id == id),
             }
         };
         let mut lost_acknowledged = 0u64;

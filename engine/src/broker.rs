@@ -316,21 +316,7 @@ impl Broker {
 
     fn on_request_timeout(&mut self, correlation: u64, out: &mut Out) {
         match self.pending.remove(&correlation) {
-            Some(Pending::Truncation(tp)) => {
-                if let Some(Replica {
-                    role:
-                        Role::Follower {
-                            leader,
-                            truncated: false,
-                            ..
-                        },
-                    ..
-                }) = self.replicas.get(&tp)
-                {
-                    let leader = *leader;
-                    self.start_truncation(tp, leader, out);
-                }
-            }
+            Some(Pending::Truncation(tp)) => self.retry_truncation(tp, out),
             Some(Pending::AlterPartition(tp)) => {
                 if let Some(Replica {
                     role: Role::Leader(state),
@@ -351,21 +337,7 @@ impl Broker {
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
         self.now = now;
         match timer {
-            Timer::Truncate { partition } => {
-                if let Some(Replica {
-                    role:
-                        Role::Follower {
-                            leader,
-                            truncated: false,
-                            ..
-                        },
-                    ..
-                }) = self.replicas.get(&partition)
-                {
-                    let leader = *leader;
-                    self.start_truncation(partition, leader, out);
-                }
-            }
+            Timer::Truncate { partition } => self.retry_truncation(partition, out),
             Timer::Heartbeat => self.heartbeat(out),
             Timer::IsrCheck => self.check_isr(now, out),
             Timer::FollowerFetch { leader } => self.send_follower_fetch(leader, out),
@@ -644,6 +616,23 @@ impl Broker {
                 leader_epoch: epoch,
             },
         );
+    }
+
+    /// Asks the leader for the truncation point again, if `tp` is still a follower waiting for it.
+    fn retry_truncation(&mut self, tp: TopicPartition, out: &mut Out) {
+        if let Some(Replica {
+            role:
+                Role::Follower {
+                    leader,
+                    truncated: false,
+                    ..
+                },
+            ..
+        }) = self.replicas.get(&tp)
+        {
+            let leader = *leader;
+            self.start_truncation(tp, leader, out);
+        }
     }
 
     fn mark_truncated(&mut self, tp: TopicPartition) {

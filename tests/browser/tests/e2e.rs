@@ -45,6 +45,24 @@ async fn open_page(prefix: &str) -> Page {
     }
 }
 
+impl Page {
+    /// Navigates to a built-in scenario and waits until its scene has rendered.
+    async fn open_scenario(&self, name: &str) {
+        self.client
+            .goto(&format!("{}?scenario={name}", self.server.url()))
+            .await
+            .unwrap();
+        wait_until(Duration::from_secs(20), "the scene", || async {
+            self.client
+                .find(Locator::Css("[data-testid='timeline']"))
+                .await
+                .ok()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
 async fn click(client: &Client, testid: &str) {
     client
         .find(Locator::Css(&format!("[data-testid='{testid}']")))
@@ -340,12 +358,7 @@ async fn wait_paused(c: &Client) {
 async fn the_acks_1_lesson_steps_through_to_the_loss_and_back() {
     let page = open_page("/").await;
     let c = &page.client;
-    c.goto(&format!(
-        "{}?scenario=acks-1-failover-loss",
-        page.server.url()
-    ))
-    .await
-    .unwrap();
+    page.open_scenario("acks-1-failover-loss").await;
     let position = || async { text_of(c, "[data-testid='lesson-position']").await };
     wait_until(Duration::from_secs(20), "the lesson", || async {
         position().await.filter(|p| p.contains("1 of 5"))
@@ -387,18 +400,8 @@ async fn the_acks_1_lesson_steps_through_to_the_loss_and_back() {
 async fn crashing_a_broker_with_a_click_changes_what_follows() {
     let page = open_page("/").await;
     let c = &page.client;
-    c.goto(&format!(
-        "{}?scenario=lesson-1-replication",
-        page.server.url()
-    ))
-    .await
-    .unwrap();
+    page.open_scenario("lesson-1-replication").await;
     let broker2 = "[data-node='broker-2']";
-    wait_until(Duration::from_secs(20), "the scene", || async {
-        c.find(Locator::Css(broker2)).await.ok()
-    })
-    .await
-    .unwrap();
     let up = |sel: &'static str| async move {
         c.find(Locator::Css(sel))
             .await
@@ -451,17 +454,7 @@ async fn crashing_a_broker_with_a_click_changes_what_follows() {
 async fn changing_acks_in_the_settings_changes_the_outcome_and_impossible_settings_are_refused() {
     let page = open_page("/").await;
     let c = &page.client;
-    c.goto(&format!(
-        "{}?scenario=acks-1-failover-loss",
-        page.server.url()
-    ))
-    .await
-    .unwrap();
-    wait_until(Duration::from_secs(20), "the scene", || async {
-        c.find(Locator::Css("[data-testid='settings']")).await.ok()
-    })
-    .await
-    .unwrap();
+    page.open_scenario("acks-1-failover-loss").await;
     seek(c, "s.max").await.unwrap();
     assert_eq!(counter(c, "lost").await, Some(3), "acks=1 as shipped");
     c.find(Locator::Css("[data-testid='settings'] summary"))
@@ -517,14 +510,7 @@ async fn the_paused_report_counts_the_retry_duplicate_and_the_unclean_truncation
         ("retry-duplicate", "duplicates", "1"),
         ("unclean-election-loss", "truncated", "4"),
     ] {
-        c.goto(&format!("{}?scenario={scenario}", page.server.url()))
-            .await
-            .unwrap();
-        wait_until(Duration::from_secs(20), "the scene", || async {
-            c.find(Locator::Css("[data-testid='timeline']")).await.ok()
-        })
-        .await
-        .unwrap();
+        page.open_scenario(scenario).await;
         seek(c, "s.max").await.unwrap();
         let value = wait_until(Duration::from_secs(5), "the report", || async {
             text_of(c, &format!("[data-testid='{testid}']"))
