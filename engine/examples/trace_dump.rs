@@ -16,7 +16,8 @@ fn main() {
                 continue;
             }
             match &e.what {
-                TraceKind::Flight { kind, .. } if kind.is_background() => {}
+                TraceKind::Flight { kind, .. }
+                    if kind.is_background() && std::env::var_os("SHOW_ALL").is_none() => {}
                 other => println!("{:>10} {:?}", e.at.to_string(), other),
             }
         }

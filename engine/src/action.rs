@@ -2,7 +2,10 @@
 //!
 //! A scenario file's timed script and a click in the page both become an [`Action`] event in the
 //! engine's queue, so a fault injected live follows exactly the path a scripted one does.
-//! Consumer kill/pause joins this enum with the consumer-group model.
+//! Consumer faults: a killed consumer process stops without leaving its group (its coordinator
+//! notices after `session.timeout.ms`); a restarted one joins as a new member; a paused one (a
+//! long GC stall) does nothing at all — not even heartbeats — for the given time, then carries on
+//! as if no time had passed.
 
 use crate::ids::NodeId;
 use crate::message::MessageKind;
@@ -44,6 +47,12 @@ pub enum Action {
     RestartBroker { broker: NodeId },
     /// The broker waits `by_ms` before each of its follower fetches (0 undoes it).
     SlowFollower { broker: NodeId, by_ms: u64 },
+    /// The consumer process dies: no LeaveGroup, its memory (buffers, worker queue) is gone.
+    KillConsumer { consumer: NodeId },
+    /// A killed consumer starts again, as a new member of its group.
+    RestartConsumer { consumer: NodeId },
+    /// The consumer process stalls (a GC pause) for `by_ms`: no processing, no heartbeats.
+    PauseConsumer { consumer: NodeId, by_ms: u64 },
 }
 
 impl Action {
@@ -57,6 +66,28 @@ impl Action {
             Action::CrashBroker { broker }
             | Action::RestartBroker { broker }
             | Action::SlowFollower { broker, .. } => vec![*broker],
+            Action::KillConsumer { consumer }
+            | Action::RestartConsumer { consumer }
+            | Action::PauseConsumer { consumer, .. } => vec![*consumer],
+        }
+    }
+
+    /// For an action on one node: why that node is the wrong kind, if it is.
+    pub fn target_problem(&self) -> Option<&'static str> {
+        match self {
+            Action::CrashBroker { broker }
+            | Action::RestartBroker { broker }
+            | Action::SlowFollower { broker, .. } => (!matches!(broker, NodeId::Broker(_)))
+                .then_some(
+                    "crash_broker, restart_broker and slow_follower name a broker (broker-N)",
+                ),
+            Action::KillConsumer { consumer }
+            | Action::RestartConsumer { consumer }
+            | Action::PauseConsumer { consumer, .. } => (!matches!(consumer, NodeId::Consumer(_)))
+                .then_some(
+                "kill_consumer, restart_consumer and pause_consumer name a consumer (consumer-N)",
+            ),
+            _ => None,
         }
     }
 

@@ -1,4 +1,4 @@
-//! A Kafka broker: partition leader or follower, fetch server, and group offset store.
+//! A Kafka broker: partition leader or follower, and fetch server.
 //!
 //! **As leader** of a partition it appends produce batches and answers according to `acks`:
 //! `acks=0` gets no response, `acks=1` is answered after the local append, `acks=all` once the
@@ -18,11 +18,11 @@
 //! trip late.
 //!
 //! **As fetch server** for consumers it hands out records below the HW and holds a fetch with
-//! nothing to read for up to `fetch.max.wait.ms` (long poll). **As group coordinator** it stores
-//! committed offsets (the *next* offset to read).
+//! nothing to read for up to `fetch.max.wait.ms` (long poll). Group-protocol requests that reach a
+//! broker are handled by its group coordinator ([`crate::group_coordinator`]).
 //!
-//! A crash loses only volatile state: the log (with its HW checkpoint) and the stored offsets
-//! survive a restart, as they do on disk.
+//! A crash loses only volatile state: the log (with its HW checkpoint) survives a restart, as it
+//! does on disk.
 
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, RecordId, TopicPartition};
@@ -173,8 +173,6 @@ pub struct Broker {
     fetch_backoff_until: BTreeMap<TopicPartition, SimTime>,
     /// The time of the event being handled.
     now: SimTime,
-    /// Committed offsets per (group, partition), for groups this broker coordinates.
-    group_offsets: BTreeMap<(String, TopicPartition), u64>,
 }
 
 impl Broker {
@@ -229,7 +227,6 @@ impl Broker {
             fetch_delay: SimDuration::ZERO,
             fetch_backoff_until: BTreeMap::new(),
             now: SimTime::ZERO,
-            group_offsets: BTreeMap::new(),
         }
     }
 
@@ -244,12 +241,6 @@ impl Broker {
     }
     pub fn replica(&self, tp: TopicPartition) -> Option<&Replica> {
         self.replicas.get(&tp)
-    }
-    pub fn committed_offset(&self, group: &str, tp: TopicPartition) -> Option<u64> {
-        self.group_offsets.get(&(group.to_string(), tp)).copied()
-    }
-    pub fn group_offsets(&self) -> &BTreeMap<(String, TopicPartition), u64> {
-        &self.group_offsets
     }
     pub fn fetch_delay(&self) -> SimDuration {
         self.fetch_delay
@@ -415,45 +406,6 @@ impl Broker {
                 out.send(
                     from,
                     Message::ListOffsetsResponse {
-                        correlation,
-                        offsets,
-                    },
-                );
-            }
-            Message::OffsetCommitRequest {
-                correlation,
-                group,
-                offsets,
-            } => {
-                for (tp, offset) in &offsets {
-                    self.group_offsets.insert((group.clone(), *tp), *offset);
-                    out.trace(TraceKind::OffsetCommitted {
-                        coordinator: self.id,
-                        group: group.clone(),
-                        partition: *tp,
-                        offset: *offset,
-                    });
-                }
-                out.send(
-                    from,
-                    Message::OffsetCommitResponse {
-                        correlation,
-                        offsets,
-                    },
-                );
-            }
-            Message::OffsetFetchRequest {
-                correlation,
-                group,
-                partitions,
-            } => {
-                let offsets = partitions
-                    .into_iter()
-                    .map(|tp| (tp, self.committed_offset(&group, tp)))
-                    .collect();
-                out.send(
-                    from,
-                    Message::OffsetFetchResponse {
                         correlation,
                         offsets,
                     },

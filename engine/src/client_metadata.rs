@@ -64,6 +64,14 @@ impl ClientMetadata {
     }
 
     /// The refresh request went unanswered: allow another (to the next broker).
+    /// A broker to ask something any broker can answer (FindCoordinator), in turn — the stand-in
+    /// for the Kafka client's "least loaded node".
+    pub fn next_broker(&mut self) -> u32 {
+        let broker = self.next_node % self.brokers + 1;
+        self.next_node += 1;
+        broker
+    }
+
     pub fn refresh_timed_out(&mut self, correlation: u64) {
         if self.in_flight == Some(correlation) {
             self.in_flight = None;

@@ -44,6 +44,19 @@ pub enum Timer {
     },
     /// Client: ask for fresh metadata (after `retry.backoff.ms`).
     MetadataRefresh,
+    /// Consumer: the heartbeat thread's turn (every `heartbeat.interval.ms`).
+    ConsumerHeartbeat,
+    /// Consumer (hand-off style): the worker finished the record it was processing.
+    WorkerRecordProcessed,
+    /// Consumer: look for the group coordinator again (after `retry.backoff.ms`).
+    FindCoordinatorRetry,
+    /// Group coordinator: has this member been silent for `session.timeout.ms`?
+    MemberSessionExpiry {
+        group: String,
+        member: crate::ids::MemberId,
+    },
+    /// Group coordinator: the wait for members to (re)join is over.
+    RebalanceDeadline { group: String, round: u32 },
 }
 
 #[derive(Clone, Debug)]

@@ -95,3 +95,18 @@ impl fmt::Display for RecordId {
         write!(f, "p{}#{}", self.producer, self.seq)
     }
 }
+
+/// A consumer group member, as the group coordinator named it when the consumer first joined
+/// (Kafka's `member.id`, assigned by the coordinator since KIP-394). `join` counts the
+/// consumer's own joins: a consumer that leaves (or is evicted) and joins again is a new member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MemberId {
+    pub consumer: u32,
+    pub join: u32,
+}
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "consumer-{}#{}", self.consumer, self.join)
+    }
+}

@@ -16,11 +16,13 @@
 //! The crate has no browser, wall-clock or thread dependency and builds identically for wasm32.
 
 pub mod action;
+pub mod assignor;
 pub mod broker;
 pub mod client_metadata;
 pub mod consumer;
 pub mod controller;
 pub mod effect;
+pub mod group_coordinator;
 pub mod history;
 pub mod ids;
 pub mod log;

@@ -2,7 +2,8 @@
 //!
 //! Each variant is one of Kafka's request/response APIs, reduced to the fields that decide
 //! delivery guarantees: Produce, Fetch (from consumers and from follower replicas), ListOffsets,
-//! OffsetCommit, OffsetFetch, Metadata, OffsetsForLeaderEpoch, and the controller's
+//! OffsetCommit, OffsetFetch, the classic group protocol (FindCoordinator, JoinGroup, SyncGroup,
+//! Heartbeat, LeaveGroup), Metadata, OffsetsForLeaderEpoch, and the controller's
 //! BrokerHeartbeat, AlterPartition and UpdateMetadata (KRaft's metadata log, delivered as a message). Requests carry a
 //! `correlation` id exactly as Kafka's request headers do, so a response can be matched to the
 //! request it answers (and a late response to a request the client already gave up on can be
@@ -12,7 +13,8 @@
 //! client packs the batches of every partition led by the same broker into one request. Delivery
 //! semantics are per batch in both.
 
-use crate::ids::{RecordId, TopicPartition};
+use crate::assignor::{Assignment, AssignmentStrategy, MemberSubscription};
+use crate::ids::{MemberId, RecordId, TopicPartition};
 use crate::log::LogRecord;
 use crate::metadata::PartitionMeta;
 use serde::{Deserialize, Serialize};
@@ -47,6 +49,16 @@ pub enum KafkaError {
     RequestTimedOut,
     OffsetOutOfRange,
     UnknownTopicOrPartition,
+    /// The broker is not (or no longer) the group's coordinator.
+    NotCoordinator,
+    /// No live broker can coordinate the group right now.
+    CoordinatorNotAvailable,
+    /// The request's generation is not the group's current one (the member missed a rebalance).
+    IllegalGeneration,
+    /// The coordinator does not know the member (it was removed from the group).
+    UnknownMemberId,
+    /// The group is rebalancing: rejoin.
+    RebalanceInProgress,
 }
 
 impl KafkaError {
@@ -61,6 +73,11 @@ impl KafkaError {
             KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",
             KafkaError::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
             KafkaError::UnknownTopicOrPartition => "UNKNOWN_TOPIC_OR_PARTITION",
+            KafkaError::NotCoordinator => "NOT_COORDINATOR",
+            KafkaError::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            KafkaError::IllegalGeneration => "ILLEGAL_GENERATION",
+            KafkaError::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            KafkaError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
         }
     }
 
@@ -68,7 +85,10 @@ impl KafkaError {
     pub fn is_retriable(self) -> bool {
         !matches!(
             self,
-            KafkaError::OffsetOutOfRange | KafkaError::InvalidUpdateVersion
+            KafkaError::OffsetOutOfRange
+                | KafkaError::InvalidUpdateVersion
+                | KafkaError::IllegalGeneration
+                | KafkaError::UnknownMemberId
         )
     }
 
@@ -142,11 +162,16 @@ pub enum Message {
     OffsetCommitRequest {
         correlation: u64,
         group: String,
+        /// The committing member and the generation it believes current: the coordinator rejects
+        /// a commit from a member it removed or from an older generation.
+        generation: u32,
+        member: MemberId,
         offsets: Vec<(TopicPartition, u64)>,
     },
     OffsetCommitResponse {
         correlation: u64,
-        offsets: Vec<(TopicPartition, u64)>,
+        /// The offsets stored, or why none were.
+        result: Result<Vec<(TopicPartition, u64)>, KafkaError>,
     },
     OffsetFetchRequest {
         correlation: u64,
@@ -155,8 +180,65 @@ pub enum Message {
     },
     OffsetFetchResponse {
         correlation: u64,
-        /// `None`: the group has no committed offset for that partition.
-        offsets: Vec<(TopicPartition, Option<u64>)>,
+        /// Per partition, `None` when the group has no committed offset for it.
+        result: Result<Vec<(TopicPartition, Option<u64>)>, KafkaError>,
+    },
+    /// Which broker coordinates `group` (any broker answers).
+    FindCoordinatorRequest {
+        correlation: u64,
+        group: String,
+    },
+    FindCoordinatorResponse {
+        correlation: u64,
+        result: Result<u32, KafkaError>,
+    },
+    /// A consumer asks to (re)join its group; `member` is `None` on a first join.
+    JoinGroupRequest {
+        correlation: u64,
+        group: String,
+        member: Option<MemberId>,
+        strategy: AssignmentStrategy,
+        session_timeout_ms: u64,
+        /// `max.poll.interval.ms`: how long the coordinator waits for members to rejoin.
+        rebalance_timeout_ms: u64,
+        /// Partitions the member owns (cooperative protocol).
+        owned: Vec<TopicPartition>,
+    },
+    JoinGroupResponse {
+        correlation: u64,
+        result: Result<JoinGroupResult, KafkaError>,
+    },
+    /// After JoinGroup; the leader member sends the assignment it computed.
+    SyncGroupRequest {
+        correlation: u64,
+        group: String,
+        generation: u32,
+        member: MemberId,
+        assignment: Option<Assignment>,
+    },
+    SyncGroupResponse {
+        correlation: u64,
+        /// The member's partitions for this generation.
+        result: Result<Vec<TopicPartition>, KafkaError>,
+    },
+    /// Every `heartbeat.interval.ms` from a member's heartbeat thread.
+    HeartbeatRequest {
+        correlation: u64,
+        group: String,
+        generation: u32,
+        member: MemberId,
+    },
+    HeartbeatResponse {
+        correlation: u64,
+        error: Option<KafkaError>,
+    },
+    LeaveGroupRequest {
+        correlation: u64,
+        group: String,
+        member: MemberId,
+    },
+    LeaveGroupResponse {
+        correlation: u64,
     },
     MetadataRequest {
         correlation: u64,
@@ -207,6 +289,17 @@ pub enum Message {
     },
 }
 
+/// What JoinGroup tells a member once every member has (re)joined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinGroupResult {
+    pub generation: u32,
+    pub member: MemberId,
+    pub leader: MemberId,
+    pub strategy: AssignmentStrategy,
+    /// Every member and what it owns: sent to the leader only, which computes the assignment.
+    pub members: Vec<MemberSubscription>,
+}
+
 /// One partition of a fetch request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FetchPosition {
@@ -239,6 +332,16 @@ pub enum MessageKind {
     OffsetCommitResponse,
     OffsetFetchRequest,
     OffsetFetchResponse,
+    FindCoordinatorRequest,
+    FindCoordinatorResponse,
+    JoinGroupRequest,
+    JoinGroupResponse,
+    SyncGroupRequest,
+    SyncGroupResponse,
+    HeartbeatRequest,
+    HeartbeatResponse,
+    LeaveGroupRequest,
+    LeaveGroupResponse,
     MetadataRequest,
     MetadataResponse,
     OffsetsForLeaderEpochRequest,
@@ -257,7 +360,10 @@ impl MessageKind {
     pub fn is_background(self) -> bool {
         matches!(
             self,
-            MessageKind::BrokerHeartbeat | MessageKind::UpdateMetadata
+            MessageKind::BrokerHeartbeat
+                | MessageKind::UpdateMetadata
+                | MessageKind::HeartbeatRequest
+                | MessageKind::HeartbeatResponse
         )
     }
 }
@@ -277,6 +383,16 @@ impl Message {
             Message::OffsetCommitResponse { .. } => MessageKind::OffsetCommitResponse,
             Message::OffsetFetchRequest { .. } => MessageKind::OffsetFetchRequest,
             Message::OffsetFetchResponse { .. } => MessageKind::OffsetFetchResponse,
+            Message::FindCoordinatorRequest { .. } => MessageKind::FindCoordinatorRequest,
+            Message::FindCoordinatorResponse { .. } => MessageKind::FindCoordinatorResponse,
+            Message::JoinGroupRequest { .. } => MessageKind::JoinGroupRequest,
+            Message::JoinGroupResponse { .. } => MessageKind::JoinGroupResponse,
+            Message::SyncGroupRequest { .. } => MessageKind::SyncGroupRequest,
+            Message::SyncGroupResponse { .. } => MessageKind::SyncGroupResponse,
+            Message::HeartbeatRequest { .. } => MessageKind::HeartbeatRequest,
+            Message::HeartbeatResponse { .. } => MessageKind::HeartbeatResponse,
+            Message::LeaveGroupRequest { .. } => MessageKind::LeaveGroupRequest,
+            Message::LeaveGroupResponse { .. } => MessageKind::LeaveGroupResponse,
             Message::MetadataRequest { .. } => MessageKind::MetadataRequest,
             Message::MetadataResponse { .. } => MessageKind::MetadataResponse,
             Message::OffsetsForLeaderEpochRequest { .. } => {

@@ -58,16 +58,22 @@ pub struct OutcomeReport {
     pub records: Option<Vec<RecordOutcome>>,
 }
 
+/// One consumer group's outcome, over every member it ever had.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupOutcome {
     pub group: String,
     /// Distinct records the group processed.
     pub consumed: u64,
-    /// Records the group processed more than once (each counted once).
+    /// Records the group processed more than once (each counted once): **duplicate processing**.
     pub processed_more_than_once: u64,
-    /// Committed records the group never processed.
+    /// Records in the committed log that the group never processed: **lost** for this group
+    /// (skipped, or committed by a consumer that died before processing them). Records the group
+    /// could not have reached yet are in `lag` instead.
     pub not_processed: u64,
-    /// Records behind the group's committed offsets, summed over partitions (the lag at the end).
+    /// Records first processed after a later record of the same partition had been processed.
+    pub out_of_order: u64,
+    /// Records between the group's committed offsets and the high watermarks at the end, summed
+    /// over partitions (the consumer lag).
     pub lag: u64,
 }
 
@@ -97,6 +103,86 @@ pub fn authoritative_log(sim: &Simulation, tp: TopicPartition) -> Option<&Partit
 
 fn committed(log: &PartitionLog) -> &[crate::log::LogRecord] {
     log.read_committed_from(log.log_start_offset(), usize::MAX)
+}
+
+/// Per group: what its members processed, against the committed logs and its committed offsets.
+fn group_outcomes(sim: &Simulation, copies: &BTreeMap<RecordId, u64>) -> Vec<GroupOutcome> {
+    let mut names: Vec<&str> = Vec::new();
+    for c in sim.consumers() {
+        if !names.contains(&c.group()) {
+            names.push(c.group());
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let mut times: BTreeMap<RecordId, u64> = BTreeMap::new();
+            let mut out_of_order = 0u64;
+            let mut processed: Vec<&crate::consumer::ProcessedRecord> = sim
+                .consumers()
+                .iter()
+                .filter(|c| c.group() == name)
+                .flat_map(|c| c.processed())
+                .collect();
+            processed.sort_by_key(|p| p.at);
+            let mut highest: BTreeMap<TopicPartition, u64> = BTreeMap::new();
+            for p in processed {
+                let n = times.entry(p.record).or_default();
+                *n += 1;
+                let top = highest.entry(p.partition).or_insert(p.offset);
+                if *n == 1 && p.offset < *top {
+                    out_of_order += 1;
+                }
+                *top = (*top).max(p.offset);
+            }
+            let group = sim.groups().group(name);
+            let mut lag = 0;
+            let mut unreached: BTreeSet<RecordId> = BTreeSet::new();
+            for tp in sim.partitions() {
+                let Some(log) = authoritative_log(sim, *tp) else {
+                    continue;
+                };
+                // Without a committed offset, the owner's position (where auto.offset.reset put
+                // it) is where the group stands.
+                let committed_offset = group
+                    .and_then(|g| g.offsets.get(tp).copied())
+                    .or_else(|| {
+                        sim.consumers()
+                            .iter()
+                            .filter(|c| c.group() == name)
+                            .filter_map(|c| c.positions().get(tp).copied())
+                            .max()
+                    })
+                    .unwrap_or(log.log_start_offset());
+                lag += log.high_watermark().saturating_sub(committed_offset);
+                // Records at or past the committed offset that nobody processed are lag, not loss.
+                let mut reached_to = committed_offset;
+                for r in committed(log).iter().rev() {
+                    if r.offset < committed_offset || times.contains_key(&r.id) {
+                        reached_to = reached_to.max(r.offset + 1);
+                        break;
+                    }
+                }
+                unreached.extend(
+                    committed(log)
+                        .iter()
+                        .filter(|r| r.offset >= reached_to)
+                        .map(|r| r.id),
+                );
+            }
+            GroupOutcome {
+                group: name.to_string(),
+                consumed: times.len() as u64,
+                processed_more_than_once: times.values().filter(|n| **n > 1).count() as u64,
+                not_processed: copies
+                    .keys()
+                    .filter(|id| !times.contains_key(id) && !unreached.contains(id))
+                    .count() as u64,
+                out_of_order,
+                lag,
+            }
+        })
+        .collect()
 }
 
 impl OutcomeReport {
@@ -145,32 +231,7 @@ impl OutcomeReport {
             .filter(|id| !copies.contains_key(id))
             .count() as u64;
 
-        let groups = sim
-            .consumers()
-            .iter()
-            .map(|c| {
-                let mut times: BTreeMap<RecordId, u64> = BTreeMap::new();
-                for p in c.processed() {
-                    *times.entry(p.record).or_default() += 1;
-                }
-                let lag = sim
-                    .partitions()
-                    .iter()
-                    .map(|tp| {
-                        let hw = authoritative_log(sim, *tp).map_or(0, |l| l.high_watermark());
-                        hw.saturating_sub(c.committed().get(tp).copied().unwrap_or(0))
-                    })
-                    .sum();
-                GroupOutcome {
-                    group: c.group().to_string(),
-                    consumed: times.len() as u64,
-                    processed_more_than_once: times.values().filter(|n| **n > 1).count() as u64,
-                    not_processed: copies.keys().filter(|id| !times.contains_key(id)).count()
-                        as u64,
-                    lag,
-                }
-            })
-            .collect();
+        let groups = group_outcomes(sim, &copies);
 
         let (end, end_reason) = sim.ended().unwrap_or((sim.now(), EndReason::TimeLimit));
         OutcomeReport {

@@ -11,10 +11,11 @@
 //! panics. See `docs/scenario-format.md` for a commented example.
 
 use crate::action::Action;
+use crate::assignor::AssignmentStrategy;
 use crate::ids::NodeId;
 use crate::message::Acks;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The most of anything a scenario may ask for (the view and the engine are sized for these).
@@ -89,6 +90,9 @@ pub struct ClusterConfig {
     pub broker_heartbeat_interval_ms: u64,
     #[serde(rename = "replica.fetch.wait.max.ms")]
     pub replica_fetch_wait_max_ms: u64,
+    /// How long a new (empty) group waits for more members before its first rebalance completes.
+    #[serde(rename = "group.initial.rebalance.delay.ms")]
+    pub group_initial_rebalance_delay_ms: u64,
 }
 
 impl Default for ClusterConfig {
@@ -100,6 +104,7 @@ impl Default for ClusterConfig {
             broker_session_timeout_ms: 9_000,
             broker_heartbeat_interval_ms: 2_000,
             replica_fetch_wait_max_ms: 500,
+            group_initial_rebalance_delay_ms: 3_000,
         }
     }
 }
@@ -211,6 +216,28 @@ pub enum OffsetReset {
     Latest,
 }
 
+/// Where the application processes the records `poll()` returns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessingStyle {
+    /// One after another inside the poll loop; the next poll() comes after the last one.
+    #[default]
+    InLoop,
+    /// Handed to a worker thread that processes them later; the loop polls again at once.
+    HandOff,
+}
+
+/// How the application commits when `enable.auto.commit` is false (after processing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManualCommit {
+    /// `commitSync()`: wait for the answer (retrying) before polling again.
+    #[default]
+    Sync,
+    /// `commitAsync()`: send and poll on; a failed commit is not retried.
+    Async,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConsumerConfig {
@@ -236,6 +263,36 @@ pub struct ConsumerConfig {
     pub fetch_max_wait_ms: u64,
     #[serde(rename = "request.timeout.ms", default = "default_request_timeout_ms")]
     pub request_timeout_ms: u64,
+    #[serde(rename = "session.timeout.ms", default = "default_session_timeout_ms")]
+    pub session_timeout_ms: u64,
+    #[serde(
+        rename = "heartbeat.interval.ms",
+        default = "default_heartbeat_interval_ms"
+    )]
+    pub heartbeat_interval_ms: u64,
+    #[serde(
+        rename = "max.poll.interval.ms",
+        default = "default_max_poll_interval_ms"
+    )]
+    pub max_poll_interval_ms: u64,
+    #[serde(rename = "partition.assignment.strategy", default)]
+    pub assignment_strategy: AssignmentStrategy,
+    /// Application: in the poll loop, or handed to a worker.
+    #[serde(default)]
+    pub processing: ProcessingStyle,
+    /// Application: `commitSync` or `commitAsync` after processing (manual commit only).
+    #[serde(default)]
+    pub commit: ManualCommit,
+}
+
+fn default_session_timeout_ms() -> u64 {
+    45_000
+}
+fn default_heartbeat_interval_ms() -> u64 {
+    3_000
+}
+fn default_max_poll_interval_ms() -> u64 {
+    300_000
 }
 
 fn default_processing_ms() -> u64 {
@@ -454,7 +511,7 @@ impl Scenario {
                 ));
             }
         }
-        let mut groups = BTreeSet::new();
+        let mut strategies: BTreeMap<&str, AssignmentStrategy> = BTreeMap::new();
         for (i, c) in self.consumers.iter().enumerate() {
             let at = |f: &str| format!("consumers[{i}].{f}");
             if c.group_id.trim().is_empty() {
@@ -463,14 +520,31 @@ impl Scenario {
                     "every consumer belongs to a consumer group; give it a group.id",
                 ));
             }
-            if !groups.insert(c.group_id.as_str()) {
+            let strategy = *strategies
+                .entry(c.group_id.as_str())
+                .or_insert(c.assignment_strategy);
+            if strategy != c.assignment_strategy {
                 return Err(invalid(
-                    at("group.id"),
+                    at("partition.assignment.strategy"),
                     format!(
-                        "group `{}` already has a member; groups of several members need the group \
-                         coordinator's rebalance protocol, which is not simulated yet",
-                        c.group_id
+                        "`{}`, but another member of group `{}` uses `{}`: the coordinator would \
+                         refuse the join with INCONSISTENT_GROUP_PROTOCOL",
+                        c.assignment_strategy.name(),
+                        c.group_id,
+                        strategy.name()
                     ),
+                ));
+            }
+            if c.session_timeout_ms == 0 || c.max_poll_interval_ms == 0 {
+                return Err(invalid(
+                    at("session.timeout.ms"),
+                    "session.timeout.ms and max.poll.interval.ms must be at least 1",
+                ));
+            }
+            if c.heartbeat_interval_ms == 0 || c.heartbeat_interval_ms >= c.session_timeout_ms {
+                return Err(invalid(
+                    at("heartbeat.interval.ms"),
+                    "must be at least 1 and shorter than session.timeout.ms (Kafka rejects it otherwise)",
                 ));
             }
             if c.max_poll_records == 0 {
@@ -499,16 +573,8 @@ impl Scenario {
                         "a link joins two different nodes",
                     ));
                 }
-            } else if s
-                .action
-                .nodes()
-                .iter()
-                .any(|n| !matches!(n, NodeId::Broker(_)))
-            {
-                return Err(invalid(
-                    format!("script[{i}]"),
-                    "crash_broker, restart_broker and slow_follower name a broker (broker-N)",
-                ));
+            } else if let Some(problem) = s.action.target_problem() {
+                return Err(invalid(format!("script[{i}]"), problem));
             }
         }
         let mut previous = 0;

@@ -19,6 +19,7 @@ use crate::broker::{Broker, BrokerConfig};
 use crate::consumer::Consumer;
 use crate::controller::Controller;
 use crate::effect::{Effect, Out, Timer};
+use crate::group_coordinator::GroupCoordinators;
 use crate::history::History;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::Message;
@@ -75,6 +76,14 @@ pub struct Simulation {
     incarnations: Vec<u32>,
     producers: Vec<Producer>,
     consumers: Vec<Consumer>,
+    /// Per consumer: whether its process runs, how many times it started, and until when it is
+    /// stalled (a pause).
+    consumer_up: Vec<bool>,
+    consumer_incarnations: Vec<u32>,
+    consumer_paused_until: Vec<SimTime>,
+    groups: GroupCoordinators,
+    /// The controller fenced or unfenced a broker during this step: coordinators may move.
+    fencing_changed: bool,
     partitions: Vec<TopicPartition>,
     topic_name: String,
     events_processed: u64,
@@ -154,6 +163,12 @@ impl Simulation {
                 )
             })
             .collect::<Vec<_>>();
+        let groups = GroupCoordinators::new(
+            scenario.consumers.iter().map(|c| c.group_id.as_str()),
+            brokers_n,
+            SimDuration::from_ms(cluster.group_initial_rebalance_delay_ms),
+        );
+        let consumers_n = consumers.len();
         let mut sim = Simulation {
             now: SimTime::ZERO,
             queue: EventQueue::default(),
@@ -168,6 +183,11 @@ impl Simulation {
             incarnations: vec![0; brokers_n as usize],
             producers,
             consumers,
+            consumer_up: vec![true; consumers_n],
+            consumer_incarnations: vec![0; consumers_n],
+            consumer_paused_until: vec![SimTime::ZERO; consumers_n],
+            groups,
+            fencing_changed: false,
             partitions,
             topic_name: scenario.topic.name.clone(),
             events_processed: 0,
@@ -221,6 +241,24 @@ impl Simulation {
     }
     pub fn consumers(&self) -> &[Consumer] {
         &self.consumers
+    }
+    /// Whether consumer `n` (1-based) is running (not killed).
+    pub fn consumer_is_up(&self, n: u32) -> bool {
+        self.consumer_up
+            .get(n as usize - 1)
+            .copied()
+            .unwrap_or(false)
+    }
+    /// Until when consumer `n` (1-based) is stalled, if it is at the current time.
+    pub fn consumer_paused_until(&self, n: u32) -> Option<SimTime> {
+        self.consumer_paused_until
+            .get(n as usize - 1)
+            .copied()
+            .filter(|t| *t > self.now)
+    }
+    /// The group coordinators' state (membership, generations, committed offsets).
+    pub fn groups(&self) -> &GroupCoordinators {
+        &self.groups
     }
     pub fn partitions(&self) -> &[TopicPartition] {
         &self.partitions
@@ -282,6 +320,12 @@ impl Simulation {
         let (_, event) = self.queue.pop().expect("peeked above");
         self.now = at;
         self.events_processed += 1;
+        if let Some(until) = self.stalled_target(&event) {
+            // A stalled consumer handles nothing until the pause ends; then everything that
+            // reached it, in order.
+            self.queue.push(until, event);
+            return true;
+        }
         let mut out = std::mem::take(&mut self.scratch);
         let actor = match event {
             Event::Start(node) => {
@@ -305,6 +349,9 @@ impl Simulation {
                     return true;
                 }
                 match to {
+                    NodeId::Broker(n) if GroupCoordinators::handles(&message) => {
+                        self.groups.on_message(at, n, from, *message, &mut out)
+                    }
                     NodeId::Broker(n) => {
                         self.brokers[n as usize - 1].on_message(at, from, *message, &mut out)
                     }
@@ -331,6 +378,14 @@ impl Simulation {
                 }
                 match node {
                     NodeId::Controller(_) => self.controller.on_timer(at, timer, &mut out),
+                    NodeId::Broker(n)
+                        if matches!(
+                            timer,
+                            Timer::MemberSessionExpiry { .. } | Timer::RebalanceDeadline { .. }
+                        ) =>
+                    {
+                        self.groups.on_timer(at, n, timer, &mut out)
+                    }
                     NodeId::Broker(n) => self.brokers[n as usize - 1].on_timer(at, timer, &mut out),
                     NodeId::Producer(n) => {
                         self.producers[n as usize - 1].on_timer(at, timer, &mut out)
@@ -352,6 +407,9 @@ impl Simulation {
             self.apply_effects(node, &mut out);
         }
         self.scratch = out;
+        if std::mem::take(&mut self.fencing_changed) {
+            self.move_coordinators();
+        }
         if self.is_settled() {
             self.ended = Some((self.now, EndReason::Settled));
         }
@@ -400,8 +458,44 @@ impl Simulation {
         self.trace.push(TraceEvent { at: self.now, what });
     }
 
+    /// Group coordinators follow the leadership of their `__consumer_offsets` partitions.
+    fn move_coordinators(&mut self) {
+        let mut outs = crate::group_coordinator::Outs::new();
+        let fenced = self.controller.fenced().clone();
+        self.groups.broker_fenced(self.now, &fenced, &mut outs);
+        self.groups.broker_unfenced(self.now, &fenced, &mut outs);
+        for (broker, mut out) in outs {
+            if broker == 0 {
+                for effect in out.drain() {
+                    if let Effect::Trace(what) = effect {
+                        self.record(what);
+                    }
+                }
+                continue;
+            }
+            self.apply_effects(NodeId::Broker(broker), &mut out);
+        }
+    }
+
+    /// If `event` is for a consumer that is stalled now, when the stall ends.
+    fn stalled_target(&self, event: &Event) -> Option<SimTime> {
+        let node = match event {
+            Event::Deliver { to, .. } => *to,
+            Event::Timer { node, .. } => *node,
+            _ => return None,
+        };
+        let NodeId::Consumer(n) = node else {
+            return None;
+        };
+        let until = self.consumer_paused_until[n as usize - 1];
+        (until > self.now).then_some(until)
+    }
+
     fn observe(&mut self, what: &TraceKind) {
         match what {
+            TraceKind::BrokerFenced { .. } | TraceKind::BrokerUnfenced { .. } => {
+                self.fencing_changed = true;
+            }
             TraceKind::HighWatermark {
                 broker,
                 partition,
@@ -489,6 +583,7 @@ impl Simulation {
     fn is_up(&self, node: NodeId) -> bool {
         match node {
             NodeId::Broker(n) => self.broker_up[n as usize - 1],
+            NodeId::Consumer(n) => self.consumer_up[n as usize - 1],
             _ => true,
         }
     }
@@ -496,6 +591,7 @@ impl Simulation {
     fn incarnation(&self, node: NodeId) -> u32 {
         match node {
             NodeId::Broker(n) => self.incarnations[n as usize - 1],
+            NodeId::Consumer(n) => self.consumer_incarnations[n as usize - 1],
             _ => 0,
         }
     }
@@ -516,6 +612,25 @@ impl Simulation {
                     self.apply_effects(broker, &mut out);
                     self.scratch = out;
                 }
+            }
+            Action::KillConsumer { consumer } => {
+                self.consumer_up[consumer.number() as usize - 1] = false;
+            }
+            Action::RestartConsumer { consumer } => {
+                let i = consumer.number() as usize - 1;
+                if !self.consumer_up[i] {
+                    self.consumer_up[i] = true;
+                    self.consumer_incarnations[i] += 1;
+                    let mut out = std::mem::take(&mut self.scratch);
+                    self.consumers[i].restart(&mut out);
+                    self.apply_effects(consumer, &mut out);
+                    self.scratch = out;
+                }
+            }
+            Action::PauseConsumer { consumer, by_ms } => {
+                let i = consumer.number() as usize - 1;
+                let until = self.now + SimDuration::from_ms(by_ms);
+                self.consumer_paused_until[i] = self.consumer_paused_until[i].max(until);
             }
             Action::SlowFollower { broker, by_ms } => {
                 self.brokers[broker.number() as usize - 1]
@@ -549,16 +664,43 @@ impl Simulation {
     fn is_settled(&self) -> bool {
         self.pending_actions == 0
             && self.producers.iter().all(Producer::is_finished)
-            && self.consumers.iter().all(|c| {
-                c.is_idle()
-                    && c.positions()
-                        .iter()
-                        .all(|(tp, pos)| *pos >= self.high_watermark(*tp))
-            })
+            && self.consumers_settled()
             && self
                 .partitions
                 .iter()
                 .all(|tp| self.replication_settled(*tp))
+    }
+
+    /// Every running consumer idle at the high watermark of what it owns, none stalled, and every
+    /// group stable with exactly its running consumers as members, owning every partition.
+    fn consumers_settled(&self) -> bool {
+        let live = |c: &&Consumer| self.consumer_up[c.id().number() as usize - 1];
+        let consumers_idle = self.consumers.iter().filter(live).all(|c| {
+            self.consumer_paused_until[c.id().number() as usize - 1] <= self.now
+                && c.is_idle()
+                && c.positions()
+                    .iter()
+                    .all(|(tp, pos)| *pos >= self.high_watermark(*tp))
+        });
+        consumers_idle
+            && self.groups.groups().values().all(|g| {
+                let mut running: Vec<_> = self
+                    .consumers
+                    .iter()
+                    .filter(live)
+                    .filter(|c| c.group() == g.name)
+                    .map(|c| c.member_id())
+                    .collect();
+                running.sort();
+                let members: Vec<_> = g.members.keys().map(|m| Some(*m)).collect();
+                if running.is_empty() {
+                    return members.is_empty();
+                }
+                let owned: usize = g.assignment.values().map(Vec::len).sum();
+                g.state == crate::group_coordinator::GroupState::Stable
+                    && members == running
+                    && owned == self.partitions.len()
+            })
     }
 
     /// Every live replica of an online partition holds the leader's log up to its HW, and the

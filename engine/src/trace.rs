@@ -7,7 +7,7 @@
 //! The outcome report is computed from this history, not guessed by the viewer.
 
 use crate::action::Action;
-use crate::ids::{NodeId, RecordId, TopicPartition};
+use crate::ids::{MemberId, NodeId, RecordId, TopicPartition};
 use crate::message::{KafkaError, MessageKind};
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,91 @@ pub enum TraceKind {
     },
     /// A message reached a node that was down and was lost there.
     Undelivered { flight: u64, to: NodeId },
+    /// The coordinator refused a commit (the client's `CommitFailedException`).
+    OffsetCommitRejected {
+        coordinator: NodeId,
+        group: String,
+        member: MemberId,
+        generation: u32,
+        error: KafkaError,
+    },
+    /// The group stops for a rebalance (state PreparingRebalance).
+    RebalanceStarted {
+        group: String,
+        /// The generation that is ending.
+        generation: u32,
+        reason: RebalanceReason,
+    },
+    /// The coordinator removed a member from the group.
+    MemberRemoved {
+        group: String,
+        member: MemberId,
+        reason: RebalanceReason,
+    },
+    /// Every member rejoined: a new generation with this leader (none: the group is empty).
+    GenerationStarted {
+        group: String,
+        generation: u32,
+        leader: Option<MemberId>,
+        members: Vec<MemberId>,
+    },
+    /// The leader's assignment arrived: the group is stable; partitions per member.
+    GroupStable {
+        group: String,
+        generation: u32,
+        assignment: Vec<(MemberId, Vec<u16>)>,
+    },
+    /// The group's coordinator moved to another broker (none: no live broker can take it).
+    CoordinatorMoved {
+        group: String,
+        coordinator: Option<NodeId>,
+    },
+    /// A consumer began consuming these partitions (`onPartitionsAssigned`).
+    PartitionsAssigned {
+        consumer: NodeId,
+        group: String,
+        partitions: Vec<u16>,
+    },
+    /// A consumer gave these partitions up (`onPartitionsRevoked`; `lost`: without committing,
+    /// because it was already out of the group — `onPartitionsLost`).
+    PartitionsRevoked {
+        consumer: NodeId,
+        group: String,
+        partitions: Vec<u16>,
+        lost: bool,
+    },
+    /// A commit failed at the consumer: rejected by the coordinator, or refused locally because
+    /// the consumer was no longer in an active group.
+    CommitFailed {
+        consumer: NodeId,
+        group: String,
+        error: Option<KafkaError>,
+    },
+    /// The consumer did not call poll() within `max.poll.interval.ms`; it leaves the group.
+    PollTimeoutExpired { consumer: NodeId, group: String },
+    /// A consumer had no committed offset (or one outside the log) and reset by
+    /// `auto.offset.reset`.
+    OffsetReset {
+        consumer: NodeId,
+        partition: TopicPartition,
+        offset: u64,
+    },
+}
+
+/// Why a group rebalanced or lost a member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RebalanceReason {
+    /// A new member joined.
+    MemberJoined(MemberId),
+    /// A known member asked to rejoin (after a revocation, or an error).
+    MemberRejoined(MemberId),
+    /// A member sent LeaveGroup (shut down, or its poll interval expired).
+    MemberLeft,
+    /// A member sent nothing for `session.timeout.ms`.
+    SessionTimeout,
+    /// A member did not rejoin within the rebalance timeout (`max.poll.interval.ms`).
+    RebalanceTimeout,
 }
 
 impl TraceKind {

@@ -1,0 +1,721 @@
+//! A Kafka consumer in a consumer group: the poll loop, processing, and its two threads.
+//!
+//! The model follows the Java `KafkaConsumer` with the classic group protocol:
+//!
+//! - **Application thread** (this module): `poll()` joins or rejoins the group when needed, finds
+//!   starting positions for newly assigned partitions (OffsetFetch; a partition without a committed
+//!   offset starts at `auto.offset.reset` via ListOffsets), auto-commits when
+//!   `auto.commit.interval.ms` has passed, and returns at most `max.poll.records` buffered records
+//!   — moving the **position** past them — or fetches more from the partition leaders. A committed
+//!   offset is the *next* offset to read (Kafka documentation, Consumer Position).
+//! - **Processing**: `in_loop` processes the returned records one after another
+//!   (`processing_ms` each) and polls again afterwards, so a later poll's auto-commit only covers
+//!   processed records (at-least-once); `hand_off` gives them to a worker thread and polls at once,
+//!   so auto-commit can cover records the worker has not processed yet — a crash loses them.
+//! - **Heartbeat thread** ([`membership`], KIP-62): heartbeats every `heartbeat.interval.ms`
+//!   whatever the application is doing, and leaves the group when the application has not called
+//!   `poll()` within `max.poll.interval.ms`.
+//! - **Commits** ([`commit`]): auto-commit, or `commitSync` / `commitAsync` after processing;
+//!   each is an OffsetCommit to the coordinator that can be lost, delayed, or rejected.
+//!
+//! Eager protocols (`range`, `roundrobin`) revoke every partition before rejoining; the
+//! cooperative one keeps consuming its partitions through the rebalance and revokes only those it
+//! loses (KIP-429).
+
+mod commit;
+mod membership;
+
+use crate::client_metadata::ClientMetadata;
+use crate::effect::{Out, Timer};
+use crate::ids::{MemberId, NodeId, RecordId, TopicPartition};
+use crate::log::LogRecord;
+use crate::message::{FetchPosition, KafkaError, Message, OffsetSpec};
+use crate::scenario::{ConsumerConfig, OffsetReset, ProcessingStyle};
+use crate::time::{SimDuration, SimTime};
+use crate::trace::TraceKind;
+use std::collections::{BTreeMap, VecDeque};
+
+pub use membership::MembershipState;
+
+/// What the application thread is doing now (drawn on the consumer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerPhase {
+    /// Before `start_ms`.
+    NotStarted,
+    /// Looking up the group coordinator (FindCoordinator).
+    FindingCoordinator,
+    /// Rebalancing: waiting for the group (JoinGroup, then SyncGroup).
+    Rebalancing,
+    /// Finding starting positions of newly assigned partitions.
+    Initializing,
+    /// Inside poll(), waiting for fetch responses.
+    Fetching,
+    /// The application is processing a record (in the loop).
+    Processing,
+    /// `commitSync`: waiting for the coordinator's answer.
+    Committing,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProcessedRecord {
+    pub partition: TopicPartition,
+    pub offset: u64,
+    pub record: RecordId,
+    pub at: SimTime,
+}
+
+/// Which commit a request belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CommitKind {
+    /// Auto-commit inside poll() (asynchronous).
+    Auto,
+    /// `commitSync()` after processing.
+    Sync,
+    /// `commitAsync()` after processing (or by the hand-off worker).
+    Async,
+    /// The synchronous auto-commit before rejoining a group (`onJoinPrepare`).
+    BeforeRebalance,
+}
+
+#[derive(Clone, Debug)]
+enum Pending {
+    FindCoordinator,
+    Join,
+    Sync,
+    Heartbeat,
+    Leave,
+    OffsetFetch,
+    ListOffsets { broker: u32 },
+    Fetch { broker: u32 },
+    Commit { kind: CommitKind, started: SimTime },
+    Metadata,
+}
+
+/// `default.api.timeout.ms`: how long `commitSync` keeps retrying before it throws.
+pub const DEFAULT_API_TIMEOUT_MS: u64 = 60_000;
+/// `retry.backoff.ms`.
+const RETRY_BACKOFF_MS: u64 = 100;
+
+#[derive(Clone, Debug)]
+pub struct Consumer {
+    id: NodeId,
+    config: ConsumerConfig,
+    partitions: u32,
+    brokers: u32,
+    metadata: ClientMetadata,
+    coordinator: Option<u32>,
+    membership: membership::Membership,
+    /// Partitions this consumer owns now.
+    assignment: Vec<TopicPartition>,
+    phase: ConsumerPhase,
+    positions: BTreeMap<TopicPartition, u64>,
+    committed: BTreeMap<TopicPartition, u64>,
+    /// Where each partition's reading started (from a committed offset or auto.offset.reset).
+    start_positions: BTreeMap<TopicPartition, u64>,
+    fetched: VecDeque<(TopicPartition, LogRecord)>,
+    /// In-loop style: the records of the current poll, processed in order. Hand-off style: the
+    /// worker's queue.
+    processing: VecDeque<(TopicPartition, LogRecord)>,
+    worker_busy: bool,
+    /// Hand-off style: the next offset after the last record the worker finished, per partition.
+    worker_done: BTreeMap<TopicPartition, u64>,
+    pending: BTreeMap<u64, Pending>,
+    next_correlation: u64,
+    last_poll: SimTime,
+    last_auto_commit: SimTime,
+    /// A `commitSync` waiting for the coordinator to be found again (when it started).
+    sync_commit_started: Option<SimTime>,
+    started: bool,
+    /// Survives restarts: what this consumer's application did (the checker's history).
+    processed: Vec<ProcessedRecord>,
+}
+
+impl Consumer {
+    pub fn new(id: NodeId, config: ConsumerConfig, partitions: u32, brokers: u32) -> Self {
+        Consumer {
+            id,
+            config,
+            partitions,
+            brokers,
+            metadata: ClientMetadata::new(partitions, brokers),
+            coordinator: None,
+            membership: membership::Membership::default(),
+            assignment: Vec::new(),
+            phase: ConsumerPhase::NotStarted,
+            positions: BTreeMap::new(),
+            committed: BTreeMap::new(),
+            start_positions: BTreeMap::new(),
+            fetched: VecDeque::new(),
+            processing: VecDeque::new(),
+            worker_busy: false,
+            worker_done: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            next_correlation: 0,
+            last_poll: SimTime::ZERO,
+            last_auto_commit: SimTime::ZERO,
+            sync_commit_started: None,
+            started: false,
+            processed: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn group(&self) -> &str {
+        &self.config.group_id
+    }
+    pub fn config(&self) -> &ConsumerConfig {
+        &self.config
+    }
+    /// The broker this consumer believes coordinates its group.
+    pub fn coordinator(&self) -> Option<NodeId> {
+        self.coordinator.map(NodeId::Broker)
+    }
+    pub fn phase(&self) -> ConsumerPhase {
+        self.phase
+    }
+    pub fn membership(&self) -> MembershipState {
+        self.membership.state
+    }
+    pub fn member_id(&self) -> Option<MemberId> {
+        self.membership.member
+    }
+    pub fn generation(&self) -> Option<u32> {
+        self.membership.generation
+    }
+    pub fn assignment(&self) -> &[TopicPartition] {
+        &self.assignment
+    }
+    /// The next offset poll() will return, per owned partition.
+    pub fn positions(&self) -> &BTreeMap<TopicPartition, u64> {
+        &self.positions
+    }
+    /// Offsets the coordinator confirmed as committed by this consumer.
+    pub fn committed(&self) -> &BTreeMap<TopicPartition, u64> {
+        &self.committed
+    }
+    pub fn processed(&self) -> &[ProcessedRecord] {
+        &self.processed
+    }
+    /// Records returned by poll() and not processed yet (the batch, or the worker's queue).
+    pub fn unprocessed(&self) -> usize {
+        self.processing.len()
+    }
+    /// When the next auto-commit may happen (for drawing the timer), if auto-commit is on.
+    pub fn next_auto_commit(&self) -> Option<SimTime> {
+        (self.config.enable_auto_commit && self.started).then(|| {
+            self.last_auto_commit + SimDuration::from_ms(self.config.auto_commit_interval_ms)
+        })
+    }
+
+    /// In a stable group, nothing buffered or being processed, no request outstanding but the
+    /// long-poll fetch and heartbeats, and every position it moved committed: nothing left to do
+    /// until new data arrives.
+    pub fn is_idle(&self) -> bool {
+        self.membership.state == MembershipState::Stable
+            && !self.membership.rejoin_needed
+            && matches!(self.phase, ConsumerPhase::Fetching)
+            && self.fetched.is_empty()
+            && self.processing.is_empty()
+            && !self.worker_busy
+            && self
+                .pending
+                .values()
+                .all(|p| matches!(p, Pending::Fetch { .. } | Pending::Heartbeat))
+            && self.assignment.iter().all(|tp| {
+                let pos = self.positions.get(tp);
+                pos.is_some()
+                    && (self.start_positions.get(tp) == pos || self.committed.get(tp) == pos)
+            })
+    }
+
+    pub fn on_start(&mut self, out: &mut Out) {
+        out.set_timer(
+            SimDuration::from_ms(self.config.start_ms),
+            Timer::StartConsumer,
+        );
+    }
+
+    /// A killed consumer starts again: a new process with nothing of the old one in memory (its
+    /// record of what the application already processed stays, for the checker).
+    pub fn restart(&mut self, out: &mut Out) {
+        let processed = std::mem::take(&mut self.processed);
+        let mut config = self.config.clone();
+        config.start_ms = 0;
+        *self = Consumer::new(self.id, config, self.partitions, self.brokers);
+        self.processed = processed;
+        self.on_start(out);
+    }
+
+    pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
+        match timer {
+            Timer::StartConsumer => {
+                self.started = true;
+                self.last_auto_commit = now;
+                out.set_timer(
+                    SimDuration::from_ms(self.config.heartbeat_interval_ms),
+                    Timer::ConsumerHeartbeat,
+                );
+                self.poll(now, out);
+            }
+            Timer::RecordProcessed => self.finish_record(now, out),
+            Timer::WorkerRecordProcessed => self.worker_finish_record(now, out),
+            Timer::ConsumerHeartbeat => self.heartbeat_tick(now, out),
+            Timer::FindCoordinatorRetry => self.find_coordinator(out),
+            Timer::RequestTimeout { correlation } => {
+                self.metadata.refresh_timed_out(correlation);
+                if let Some(p) = self.pending.remove(&correlation) {
+                    self.on_request_timeout(now, p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
+        let correlation = match &message {
+            Message::FetchResponse { correlation, .. }
+            | Message::MetadataResponse { correlation, .. }
+            | Message::ListOffsetsResponse { correlation, .. }
+            | Message::OffsetCommitResponse { correlation, .. }
+            | Message::OffsetFetchResponse { correlation, .. }
+            | Message::FindCoordinatorResponse { correlation, .. }
+            | Message::JoinGroupResponse { correlation, .. }
+            | Message::SyncGroupResponse { correlation, .. }
+            | Message::HeartbeatResponse { correlation, .. }
+            | Message::LeaveGroupResponse { correlation } => *correlation,
+            _ => return,
+        };
+        // Late answers to requests that already timed out are dropped.
+        let Some(pending) = self.pending.remove(&correlation) else {
+            return;
+        };
+        match (pending, message) {
+            (Pending::FindCoordinator, Message::FindCoordinatorResponse { result, .. }) => {
+                self.on_find_coordinator(now, result, out)
+            }
+            (Pending::Join, Message::JoinGroupResponse { result, .. }) => {
+                self.on_join_response(now, result, out)
+            }
+            (Pending::Sync, Message::SyncGroupResponse { result, .. }) => {
+                self.on_sync_response(now, result, out)
+            }
+            (Pending::Heartbeat, Message::HeartbeatResponse { error, .. }) => {
+                self.on_heartbeat_response(now, error, out)
+            }
+            (Pending::Leave, _) => {}
+            (Pending::Commit { kind, started }, Message::OffsetCommitResponse { result, .. }) => {
+                self.on_commit_response(now, kind, started, result, out)
+            }
+            (Pending::OffsetFetch, Message::OffsetFetchResponse { result, .. }) => match result {
+                Ok(offsets) => self.on_committed_offsets(now, offsets, out),
+                Err(_) => {
+                    self.coordinator_lost(out);
+                }
+            },
+            (Pending::ListOffsets { .. }, Message::ListOffsetsResponse { offsets, .. }) => {
+                for (tp, offset) in offsets {
+                    if self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
+                        self.positions.insert(tp, offset);
+                        self.start_positions.insert(tp, offset);
+                        out.trace(TraceKind::OffsetReset {
+                            consumer: self.id,
+                            partition: tp,
+                            offset,
+                        });
+                    }
+                }
+                self.resume_poll(now, out);
+            }
+            (Pending::Metadata, Message::MetadataResponse { partitions, .. }) => {
+                self.metadata.on_response(correlation, &partitions);
+                self.resume_poll(now, out);
+            }
+            (Pending::Fetch { .. }, Message::FetchResponse { partitions, .. }) => {
+                for p in partitions {
+                    if p.error.is_some_and(|e| e.needs_metadata_refresh()) {
+                        self.metadata.forget_leader(p.partition);
+                        continue;
+                    }
+                    if p.error == Some(KafkaError::OffsetOutOfRange) {
+                        self.reset_out_of_range(p.partition, out);
+                        continue;
+                    }
+                    let Some(position) = self.positions.get(&p.partition).copied() else {
+                        continue;
+                    };
+                    // Only records at the current position are taken (a stale response, or one
+                    // for a partition revoked meanwhile, is ignored).
+                    let buffered_to = self
+                        .fetched
+                        .iter()
+                        .rev()
+                        .find(|(tp, _)| *tp == p.partition)
+                        .map_or(position, |(_, r)| r.offset + 1);
+                    if p.records.first().is_some_and(|r| r.offset == buffered_to) {
+                        let tp = p.partition;
+                        self.fetched.extend(p.records.into_iter().map(|r| (tp, r)));
+                    }
+                }
+                self.resume_poll(now, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn request(&mut self, pending: Pending, timeout_ms: u64, out: &mut Out) -> u64 {
+        let correlation = self.next_correlation;
+        self.next_correlation += 1;
+        self.pending.insert(correlation, pending);
+        out.set_timer(
+            SimDuration::from_ms(timeout_ms),
+            Timer::RequestTimeout { correlation },
+        );
+        correlation
+    }
+
+    fn is_pending(&self, what: impl Fn(&Pending) -> bool) -> bool {
+        self.pending.values().any(what)
+    }
+
+    /// Whether the application thread is inside poll(), waiting (so news should wake it).
+    fn waiting_in_poll(&self) -> bool {
+        matches!(
+            self.phase,
+            ConsumerPhase::FindingCoordinator
+                | ConsumerPhase::Rebalancing
+                | ConsumerPhase::Initializing
+                | ConsumerPhase::Fetching
+        )
+    }
+
+    /// Wakes a poll() that waits for something that just arrived.
+    fn resume_poll(&mut self, now: SimTime, out: &mut Out) {
+        if self.waiting_in_poll() {
+            self.poll(now, out);
+        }
+    }
+
+    fn refresh_metadata(&mut self, out: &mut Out) {
+        if self.metadata.is_refreshing() {
+            return;
+        }
+        let correlation = self.request(Pending::Metadata, self.config.request_timeout_ms, out);
+        if let Some((to, request)) = self.metadata.refresh(correlation) {
+            out.send(to, request);
+        }
+    }
+
+    /// `poll()`: rejoin if needed, find positions, auto-commit if due, then return buffered
+    /// records or fetch more.
+    fn poll(&mut self, now: SimTime, out: &mut Out) {
+        self.last_poll = now;
+        if self.coordinator.is_none() {
+            self.phase = ConsumerPhase::FindingCoordinator;
+            self.find_coordinator(out);
+            return;
+        }
+        if self.membership.needs_join() && self.start_join(now, out) {
+            // Waiting for the auto-commit before the rejoin.
+            return;
+        }
+        if self.assignment.is_empty() {
+            // Eager members own nothing during a rebalance; idle members own nothing at all.
+            self.phase = if self.membership.state == MembershipState::Stable {
+                ConsumerPhase::Fetching
+            } else {
+                ConsumerPhase::Rebalancing
+            };
+            return;
+        }
+        let missing = self.partitions_without_position();
+        if !missing.is_empty() {
+            self.phase = ConsumerPhase::Initializing;
+            if !self.is_pending(|p| matches!(p, Pending::OffsetFetch | Pending::ListOffsets { .. }))
+            {
+                self.fetch_committed_offsets(missing, out);
+            }
+            return;
+        }
+        self.maybe_auto_commit(now, out);
+        if self.fetched.is_empty() {
+            self.phase = ConsumerPhase::Fetching;
+            self.send_fetches(out);
+            return;
+        }
+        let n = (self.config.max_poll_records as usize).min(self.fetched.len());
+        let batch: Vec<(TopicPartition, LogRecord)> = self.fetched.drain(..n).collect();
+        for (tp, r) in &batch {
+            self.positions.insert(*tp, r.offset + 1);
+        }
+        match self.config.processing {
+            ProcessingStyle::InLoop => {
+                self.processing.extend(batch);
+                self.phase = ConsumerPhase::Processing;
+                self.start_next_record(out);
+            }
+            ProcessingStyle::HandOff => {
+                self.processing.extend(batch);
+                self.start_worker(out);
+                // The loop polls again at once.
+                self.poll(now, out);
+            }
+        }
+    }
+
+    /// Assigned partitions whose starting position is not known yet.
+    fn partitions_without_position(&self) -> Vec<TopicPartition> {
+        self.assignment
+            .iter()
+            .filter(|tp| !self.positions.contains_key(tp))
+            .copied()
+            .collect()
+    }
+
+    /// Newly assigned partitions start at the group's committed offset, if it has one.
+    fn fetch_committed_offsets(&mut self, partitions: Vec<TopicPartition>, out: &mut Out) {
+        let Some(coordinator) = self.coordinator else {
+            return;
+        };
+        let correlation = self.request(Pending::OffsetFetch, self.config.request_timeout_ms, out);
+        out.send(
+            NodeId::Broker(coordinator),
+            Message::OffsetFetchRequest {
+                correlation,
+                group: self.config.group_id.clone(),
+                partitions,
+            },
+        );
+    }
+
+    fn on_committed_offsets(
+        &mut self,
+        now: SimTime,
+        offsets: Vec<(TopicPartition, Option<u64>)>,
+        out: &mut Out,
+    ) {
+        let mut missing = Vec::new();
+        for (tp, offset) in offsets {
+            if !self.assignment.contains(&tp) || self.positions.contains_key(&tp) {
+                continue;
+            }
+            match offset {
+                Some(o) => {
+                    self.positions.insert(tp, o);
+                    self.start_positions.insert(tp, o);
+                    self.committed.insert(tp, o);
+                }
+                None => missing.push(tp),
+            }
+        }
+        if missing.is_empty() {
+            self.resume_poll(now, out);
+        } else {
+            self.list_offsets(missing, out);
+        }
+    }
+
+    /// A fetch position outside the log (retention deleted it): start again at
+    /// `auto.offset.reset`.
+    fn reset_out_of_range(&mut self, tp: TopicPartition, out: &mut Out) {
+        self.positions.remove(&tp);
+        self.fetched.retain(|(p, _)| *p != tp);
+        self.list_offsets(vec![tp], out);
+    }
+
+    fn list_offsets(&mut self, partitions: Vec<TopicPartition>, out: &mut Out) {
+        let spec = match self.config.auto_offset_reset {
+            OffsetReset::Earliest => OffsetSpec::Earliest,
+            OffsetReset::Latest => OffsetSpec::Latest,
+        };
+        // Partitions of one topic are spread over leaders; ask each leader for its own.
+        let mut by_leader: BTreeMap<Option<u32>, Vec<TopicPartition>> = BTreeMap::new();
+        for tp in partitions {
+            by_leader
+                .entry(self.metadata.leader(tp))
+                .or_default()
+                .push(tp);
+        }
+        for (broker, partitions) in by_leader {
+            let Some(broker) = broker else {
+                // No known leader: find one, then ask again (on the metadata answer).
+                self.refresh_metadata(out);
+                continue;
+            };
+            let correlation = self.request(
+                Pending::ListOffsets { broker },
+                self.config.request_timeout_ms,
+                out,
+            );
+            out.send(
+                NodeId::Broker(broker),
+                Message::ListOffsetsRequest {
+                    correlation,
+                    partitions,
+                    spec,
+                },
+            );
+        }
+    }
+
+    fn send_fetches(&mut self, out: &mut Out) {
+        let mut by_leader: BTreeMap<u32, Vec<FetchPosition>> = BTreeMap::new();
+        let mut leaderless = false;
+        for tp in &self.assignment {
+            let Some(pos) = self.positions.get(tp) else {
+                continue;
+            };
+            match self.metadata.leader(*tp) {
+                Some(leader) => by_leader.entry(leader).or_default().push(FetchPosition {
+                    partition: *tp,
+                    offset: *pos,
+                    current_leader_epoch: None,
+                }),
+                None => leaderless = true,
+            }
+        }
+        if leaderless {
+            self.refresh_metadata(out);
+        }
+        for (broker, partitions) in by_leader {
+            // One fetch in flight per broker, as the Kafka consumer's fetcher does.
+            if self.is_pending(|p| matches!(p, Pending::Fetch { broker: b } if *b == broker)) {
+                continue;
+            }
+            let correlation = self.request(
+                Pending::Fetch { broker },
+                self.config.request_timeout_ms,
+                out,
+            );
+            out.send(
+                NodeId::Broker(broker),
+                Message::FetchRequest {
+                    correlation,
+                    replica: None,
+                    partitions,
+                    max_wait_ms: self.config.fetch_max_wait_ms,
+                    max_records: self.config.max_poll_records,
+                },
+            );
+        }
+    }
+
+    fn start_next_record(&mut self, out: &mut Out) {
+        if self.processing.is_empty() {
+            return;
+        }
+        out.set_timer(
+            SimDuration::from_ms(self.config.processing_ms),
+            Timer::RecordProcessed,
+        );
+    }
+
+    fn note_processed(
+        &mut self,
+        now: SimTime,
+        tp: TopicPartition,
+        record: &LogRecord,
+        out: &mut Out,
+    ) {
+        self.processed.push(ProcessedRecord {
+            partition: tp,
+            offset: record.offset,
+            record: record.id,
+            at: now,
+        });
+        out.trace(TraceKind::Processed {
+            consumer: self.id,
+            group: self.config.group_id.clone(),
+            partition: tp,
+            offset: record.offset,
+            record: record.id,
+        });
+    }
+
+    /// In-loop style: one record done; the next, or (batch done) commit and poll again.
+    fn finish_record(&mut self, now: SimTime, out: &mut Out) {
+        let Some((tp, record)) = self.processing.pop_front() else {
+            return;
+        };
+        self.note_processed(now, tp, &record, out);
+        if !self.processing.is_empty() {
+            self.start_next_record(out);
+        } else if !self.config.enable_auto_commit {
+            self.commit_after_processing(now, out);
+        } else {
+            self.poll(now, out);
+        }
+    }
+
+    /// Hand-off style: the worker takes the next queued record, if it is free.
+    fn start_worker(&mut self, out: &mut Out) {
+        if self.worker_busy || self.processing.is_empty() {
+            return;
+        }
+        self.worker_busy = true;
+        out.set_timer(
+            SimDuration::from_ms(self.config.processing_ms),
+            Timer::WorkerRecordProcessed,
+        );
+    }
+
+    fn worker_finish_record(&mut self, now: SimTime, out: &mut Out) {
+        self.worker_busy = false;
+        let Some((tp, record)) = self.processing.pop_front() else {
+            return;
+        };
+        self.note_processed(now, tp, &record, out);
+        self.worker_done.insert(tp, record.offset + 1);
+        if self.processing.is_empty() && !self.config.enable_auto_commit {
+            // The worker commits what it finished (commitAsync).
+            self.commit_worker_progress(now, out);
+        }
+        self.start_worker(out);
+    }
+
+    fn on_request_timeout(&mut self, now: SimTime, pending: Pending, out: &mut Out) {
+        match pending {
+            Pending::FindCoordinator => self.find_coordinator(out),
+            Pending::Join | Pending::Sync => self.membership_request_lost(now, out),
+            Pending::Heartbeat => self.coordinator_lost(out),
+            Pending::Leave => {}
+            Pending::OffsetFetch => {
+                self.coordinator_lost(out);
+            }
+            Pending::ListOffsets { broker } => {
+                self.forget_leader_broker(broker);
+                let missing = self.partitions_without_position();
+                if !missing.is_empty() {
+                    self.list_offsets(missing, out);
+                }
+            }
+            Pending::Fetch { broker } => {
+                self.forget_leader_broker(broker);
+                if self.phase == ConsumerPhase::Fetching {
+                    self.send_fetches(out);
+                }
+            }
+            Pending::Metadata => self.resume_poll(now, out),
+            Pending::Commit { kind, started } => self.on_commit_timeout(now, kind, started, out),
+        }
+    }
+
+    /// A leader did not answer: it may be gone, so look again before asking it anything.
+    fn forget_leader_broker(&mut self, broker: u32) {
+        for tp in self.assignment.clone() {
+            if self.metadata.leader(tp) == Some(broker) {
+                self.metadata.forget_leader(tp);
+            }
+        }
+    }
+
+    /// The coordinator did not answer or said it is not the coordinator: look it up again.
+    fn coordinator_lost(&mut self, out: &mut Out) {
+        if self.coordinator.take().is_some()
+            || !self.is_pending(|p| matches!(p, Pending::FindCoordinator))
+        {
+            self.find_coordinator(out);
+        }
+    }
+}
