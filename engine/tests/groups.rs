@@ -64,8 +64,11 @@ fn trace_of(toml: &str) -> (Simulation, Vec<TraceEvent>) {
     (sim, trace)
 }
 
-/// The assignments of every stable generation, in order: (generation, [(consumer, partitions)]).
-fn stable_generations(trace: &[TraceEvent]) -> Vec<(u32, Vec<(u32, Vec<u16>)>)> {
+/// Partitions per member consumer, in member order.
+type Assignment = Vec<(u32, Vec<u16>)>;
+
+/// The assignments of every stable generation, in order.
+fn stable_generations(trace: &[TraceEvent]) -> Vec<(u32, Assignment)> {
     trace
         .iter()
         .filter_map(|e| match &e.what {
@@ -303,11 +306,6 @@ fn cooperative_sticky_moves_only_what_changes_and_keeps_the_first_member_consumi
         "",
     );
     // The second member starts later than the first generation.
-    let toml = toml.replacen(
-        "\"group.id\" = \"g\"\n\"auto.offset.reset\" = \"earliest\"\n\"session.timeout.ms\" = 3000",
-        "\"group.id\" = \"g\"\n\"auto.offset.reset\" = \"earliest\"\n\"session.timeout.ms\" = 3000",
-        1,
-    );
     let mut lines: Vec<String> = toml.lines().map(str::to_string).collect();
     let second = lines
         .iter()
