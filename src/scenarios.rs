@@ -38,6 +38,26 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "retry-duplicate",
         include_str!("../scenarios/retry-duplicate.toml"),
     ),
+    (
+        "consumers-1-offsets",
+        include_str!("../scenarios/consumers-1-offsets.toml"),
+    ),
+    (
+        "consumers-2-async",
+        include_str!("../scenarios/consumers-2-async.toml"),
+    ),
+    (
+        "consumers-3-many-groups",
+        include_str!("../scenarios/consumers-3-many-groups.toml"),
+    ),
+    (
+        "consumers-4-partitions",
+        include_str!("../scenarios/consumers-4-partitions.toml"),
+    ),
+    (
+        "consumers-5-commits",
+        include_str!("../scenarios/consumers-5-commits.toml"),
+    ),
     ("two-groups", include_str!("../scenarios/two-groups.toml")),
     (
         "bench-500-in-flight",

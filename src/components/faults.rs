@@ -1,7 +1,8 @@
-//! Breaking things on purpose: crash or restart a broker, cut or heal a link — the keyboard- and
-//! test-friendly twin of clicking the picture. Each button injects the action at the current
+//! Breaking things on purpose: crash or restart a broker, cut or heal a link, kill, restart or
+//! pause (a GC stall) a consumer — the keyboard- and test-friendly twin of clicking the picture. Each button injects the action at the current
 //! playback time; the engine re-simulates everything after it.
 
+use crate::components::group_view::consumer_toggle;
 use crate::components::scene::{broker_toggle, link_toggle};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::SceneModel;
@@ -15,6 +16,7 @@ use yew::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaultTargets {
     pub brokers: Vec<(NodeId, bool)>,
+    pub consumers: Vec<(NodeId, bool)>,
     pub links: Vec<(NodeId, NodeId, bool)>,
 }
 
@@ -22,6 +24,7 @@ impl FaultTargets {
     pub fn of(model: &SceneModel) -> Self {
         FaultTargets {
             brokers: model.brokers.iter().map(|b| (b.node, b.up)).collect(),
+            consumers: model.consumers.iter().map(|c| (c.node, c.up)).collect(),
             links: model
                 .edges
                 .iter()
@@ -63,6 +66,9 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                     }
                 }) }
             </ul>
+            if !props.targets.consumers.is_empty() {
+                <ConsumerFaults consumers={props.targets.consumers.clone()} on_fault={props.on_fault.clone()} />
+            }
             <details>
                 <summary>{ t(lang, Text::Links) }</summary>
                 <ul class="fault-links">
@@ -84,6 +90,65 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ConsumerFaultsProps {
+    consumers: Vec<(NodeId, bool)>,
+    on_fault: Callback<Action>,
+}
+
+/// Kill or restart each consumer, or stall it for a chosen time (a GC pause).
+#[function_component(ConsumerFaults)]
+fn consumer_faults(props: &ConsumerFaultsProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let pause_s = use_state(|| 10u64);
+    let on_pause_input = {
+        let pause_s = pause_s.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<u64>() {
+                pause_s.set(v.min(3600));
+            }
+        })
+    };
+    html! {
+        <div class="fault-consumers">
+            <h3>{ t(lang, Text::ConsumerFaults) }</h3>
+            <label>{ t(lang, Text::PauseSeconds) }
+                <input type="number" min="1" max="3600" value={pause_s.to_string()}
+                    data-testid="pause-seconds" oninput={on_pause_input} />
+            </label>
+            <ul>
+                { for props.consumers.iter().map(|(node, up)| {
+                    let toggle = {
+                        let on_fault = props.on_fault.clone();
+                        let action = consumer_toggle(*node, *up);
+                        Callback::from(move |_: MouseEvent| on_fault.emit(action.clone()))
+                    };
+                    let pause = {
+                        let on_fault = props.on_fault.clone();
+                        let consumer = *node;
+                        let by_ms = *pause_s * 1000;
+                        Callback::from(move |_: MouseEvent| {
+                            on_fault.emit(Action::PauseConsumer { consumer, by_ms })
+                        })
+                    };
+                    let label = if *up { t(lang, Text::KillAction) } else { t(lang, Text::RestartAction) };
+                    html! {
+                        <li>
+                            <button data-testid={format!("fault-{node}")} onclick={toggle}>
+                                { format!("{label} {} {}", t(lang, Text::Consumer), node.number()) }
+                            </button>
+                            <button data-testid={format!("pause-{node}")} onclick={pause} disabled={!*up}>
+                                { t(lang, Text::PauseAction) }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
 /// The faults a reader can aim at one direction of one link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DirectedFault {
@@ -102,7 +167,7 @@ const DIRECTED_FAULTS: [(DirectedFault, Text); 5] = [
     (DirectedFault::SlowFollower, Text::SlowFollowerFetches),
 ];
 
-const MESSAGE_KINDS: [(MessageKind, &str); 10] = [
+const MESSAGE_KINDS: [(MessageKind, &str); 12] = [
     (MessageKind::ProduceRequest, "produce_request"),
     (MessageKind::ProduceResponse, "produce_response"),
     (MessageKind::FetchRequest, "fetch_request"),
@@ -111,6 +176,8 @@ const MESSAGE_KINDS: [(MessageKind, &str); 10] = [
     (MessageKind::ReplicaFetchResponse, "replica_fetch_response"),
     (MessageKind::OffsetCommitRequest, "offset_commit_request"),
     (MessageKind::OffsetCommitResponse, "offset_commit_response"),
+    (MessageKind::HeartbeatRequest, "heartbeat_request"),
+    (MessageKind::HeartbeatResponse, "heartbeat_response"),
     (MessageKind::BrokerHeartbeat, "broker_heartbeat"),
     (MessageKind::UpdateMetadata, "update_metadata"),
 ];

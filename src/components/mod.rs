@@ -5,6 +5,7 @@ pub mod controls;
 pub mod error_panel;
 pub mod events;
 pub mod faults;
+pub mod group_view;
 pub mod icons;
 pub mod legend;
 pub mod lesson;

@@ -1,6 +1,7 @@
 //! The outcome counters at the current instant. The four basic counters follow every frame;
 //! the checker's anomaly counts (duplicates, reorderings, committed-then-truncated, unavailable
-//! time) scan whole logs, so they are computed when playback is paused (the reader has stopped
+//! time, and per consumer group: never processed, processed twice, out of order, lag) scan whole
+//! logs, so they are computed when playback is paused (the reader has stopped
 //! to look) and shown as "…" while it plays.
 
 use crate::i18n::{t, Lang, Text};
@@ -44,6 +45,40 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 { anomaly(lang, Text::CommittedThenTruncated, "truncated", props.report.as_ref().map(|r| r.committed_then_truncated.to_string())) }
                 { anomaly(lang, Text::Unavailable, "unavailable", props.report.as_ref().map(|r| format!("{:.1} s", r.unavailable_us as f64 / 1e6))) }
             </dl>
+            if let Some(report) = props.report.as_ref().filter(|r| !r.groups.is_empty()) {
+                <div class="group-outcomes">
+                    <h3>{ t(lang, Text::GroupOutcomes) }</h3>
+                    <table>
+                        <thead><tr>
+                            <th>{ t(lang, Text::Group) }</th>
+                            <th title={t(lang, Text::Consumed)}>{ "✓" }</th>
+                            <th title={t(lang, Text::NotProcessed)}>{ "✗" }</th>
+                            <th title={t(lang, Text::ProcessedMoreThanOnce)}>{ "×2" }</th>
+                            <th title={t(lang, Text::OutOfOrder)}>{ "⇅" }</th>
+                            <th>{ t(lang, Text::Lag) }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for report.groups.iter().map(|g| {
+                                let cell = |v: u64, what: &str, bad: bool| html! {
+                                    <td class={classes!((bad && v > 0).then_some("bad"))}
+                                        data-testid={format!("group-{}-{what}", g.group)}>{ v }</td>
+                                };
+                                html! {
+                                    <tr>
+                                        <td>{ g.group.clone() }</td>
+                                        { cell(g.consumed, "consumed", false) }
+                                        { cell(g.not_processed, "lost", true) }
+                                        { cell(g.processed_more_than_once, "twice", true) }
+                                        { cell(g.out_of_order, "out-of-order", true) }
+                                        { cell(g.lag, "lag", false) }
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                    <p class="legend-line">{ format!("✗ {} · ×2 {} · ⇅ {}", t(lang, Text::NotProcessed), t(lang, Text::ProcessedMoreThanOnce), t(lang, Text::OutOfOrder)) }</p>
+                </div>
+            }
         </section>
     }
 }

@@ -1,12 +1,12 @@
 //! The SVG scene: the controller quorum, producers, brokers with their partition replicas,
-//! consumers, and messages in flight.
+//! consumer groups ([`super::group_view`]), and messages in flight.
 
+use super::group_view::{AssignmentsView, ConsumerView, GroupView};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{
-    BrokerBox, ConsumerBox, ControllerBox, Dot, Edge, ProducerBox, RecordMark, ReplicaRole,
+    BrokerBox, ControllerBox, Dot, Edge, MarkerKind, ProducerBox, RecordMark, ReplicaRole,
     ReplicaRow, SceneModel, CELL_H, CELL_W, WIDTH,
 };
-use kafkascope_engine::consumer::ConsumerPhase;
 use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::{Action, NodeId};
 use std::rc::Rc;
@@ -63,16 +63,6 @@ pub fn dot_class(kind: MessageKind) -> &'static str {
     }
 }
 
-fn phase_text(phase: ConsumerPhase) -> Text {
-    match phase {
-        ConsumerPhase::NotStarted => Text::PhaseNotStarted,
-        ConsumerPhase::Initializing => Text::PhaseInitializing,
-        ConsumerPhase::Fetching => Text::PhaseFetching,
-        ConsumerPhase::Processing => Text::PhaseProcessing,
-        ConsumerPhase::Committing => Text::PhaseCommitting,
-    }
-}
-
 fn n(v: f64) -> String {
     format!("{v:.1}")
 }
@@ -92,7 +82,11 @@ pub fn scene(props: &SceneProps) -> Html {
             { for m.brokers.iter().map(|b| html! {
                 <BrokerView broker={b.clone()} on_fault={props.on_fault.clone()} />
             }) }
-            { for m.consumers.iter().map(|c| html! { <ConsumerView consumer={c.clone()} /> }) }
+            { for m.groups.iter().map(|g| html! { <GroupView group={g.clone()} /> }) }
+            { for m.consumers.iter().map(|c| html! {
+                <ConsumerView consumer={c.clone()} on_fault={props.on_fault.clone()} />
+            }) }
+            <AssignmentsView lines={m.assignments.clone()} />
             <DotsView dots={m.dots.clone()} />
         </svg>
     }
@@ -152,17 +146,6 @@ fn broker_view(props: &BrokerProps) -> Html {
             { broker(lang, &props.broker) }
         </g>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct ConsumerProps {
-    consumer: ConsumerBox,
-}
-
-#[function_component(ConsumerView)]
-fn consumer_view(props: &ConsumerProps) -> Html {
-    let lang = use_context::<Lang>().unwrap_or(Lang::En);
-    consumer(lang, &props.consumer)
 }
 
 #[derive(Properties, PartialEq)]
@@ -364,29 +347,22 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
                 <text x={n(row.leo_x + 2.0)} y={n(y + CELL_H + 12.0)}>{ format!("LEO {}", row.log_end_offset) }</text>
                 <title>{ t(lang, Text::LogEndOffset) }</title>
             </g>
-            { for row.committed_markers.iter().map(|mk| html! {
-                <g class={classes!("marker", "committed-offset", format!("group-{}", mk.group_index % 6))}>
-                    <path d={format!("M{} {} l-5 8 h10 z", n(mk.x - 1.0), n(y + CELL_H + 1.0))} />
-                    <title>{ format!("{} = {}", t(lang, Text::CommittedOffset), mk.offset) }</title>
-                </g>
+            { for row.committed_markers.iter().map(|mk| match mk.kind {
+                MarkerKind::Committed => html! {
+                    <g class={classes!("marker", "committed-offset", format!("group-{}", mk.group_index % 6))}
+                        data-offset={mk.offset.to_string()}>
+                        <path d={format!("M{} {} l-5 8 h10 z", n(mk.x - 1.0), n(y + CELL_H + 1.0))} />
+                        <title>{ format!("{} = {}", t(lang, Text::CommittedOffset), mk.offset) }</title>
+                    </g>
+                },
+                MarkerKind::Position => html! {
+                    <g class={classes!("marker", "position", format!("group-{}", mk.group_index % 6))}
+                        data-offset={mk.offset.to_string()}>
+                        <path d={format!("M{} {} l-4 -7 h8 z", n(mk.x - 1.0), n(y - 1.0))} />
+                        <title>{ format!("{} = {}", t(lang, Text::Position), mk.offset) }</title>
+                    </g>
+                },
             }) }
-        </g>
-    }
-}
-
-fn consumer(lang: Lang, c: &ConsumerBox) -> Html {
-    let r = &c.rect;
-    html! {
-        <g class={classes!("node", "consumer", format!("group-{}", c.group_index % 6))} data-node={c.node.to_string()}>
-            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
-            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 22.0)}>
-                { format!("{} {}", t(lang, Text::Consumer), c.node.number()) }</text>
-            <text class="detail group-name" x={n(r.x + 12.0)} y={n(r.y + 40.0)}>
-                { format!("{} {}", t(lang, Text::Group), c.group) }</text>
-            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 58.0)}>
-                { format!("{} · {} {}", t(lang, phase_text(c.phase)), t(lang, Text::RecordsProcessed), c.processed) }</text>
-            <text class="detail records" x={n(r.x + 12.0)} y={n(r.y + 78.0)}>
-                { c.last_processed.join(" ") }</text>
         </g>
     }
 }

@@ -3,9 +3,11 @@
 //! Components never hold literal text: they ask [`t`] for a [`Text`] in the current [`Lang`].
 //! Adding a string means adding a variant and its row in [`t`]; the compiler then refuses any
 //! missing translation, because the match must be exhaustive. [`describe`] tells the engine's
-//! notable events (elections, truncations, faults) in either language.
+//! notable events (elections, truncations, rebalances, faults) in either language.
 
-use kafkascope_engine::{Action, TraceKind};
+mod events;
+
+pub use events::describe;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -143,6 +145,30 @@ pub enum Text {
     DropNextMessage,
     DelayNextMessage,
     SlowFollowerFetches,
+    PhaseFindingCoordinator,
+    PhaseRebalancing,
+    Killed,
+    PausedGc,
+    IdleMember,
+    GroupStable,
+    GroupRebalancing,
+    GroupEmpty,
+    Generation,
+    Coordinator,
+    Lag,
+    NeverProcessed,
+    ProcessedTwice,
+    AutoCommitTimer,
+    WaitingForWorker,
+    KillAction,
+    PauseAction,
+    PauseSeconds,
+    ConsumerFaults,
+    GroupOutcomes,
+    NotProcessed,
+    ProcessedMoreThanOnce,
+    OutOfOrder,
+    GroupProtocol,
 }
 
 /// The string for `text` in `lang`.
@@ -276,6 +302,36 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "truncated: removed by leader-epoch truncation",
             "잘려 나감: 리더 에포크 기준 잘라내기로 삭제됨",
         ),
+        PhaseFindingCoordinator => ("finding the coordinator", "코디네이터 찾는 중"),
+        PhaseRebalancing => ("rebalancing", "리밸런싱 중"),
+        Killed => ("killed", "종료됨"),
+        PausedGc => ("paused (GC)", "멈춤 (GC)"),
+        IdleMember => ("idle: no partition", "유휴: 파티션 없음"),
+        GroupStable => ("stable", "안정"),
+        GroupRebalancing => ("rebalancing — stopped", "리밸런싱 — 멈춤"),
+        GroupEmpty => ("empty", "비어 있음"),
+        Generation => ("generation", "세대"),
+        Coordinator => ("coordinator", "코디네이터"),
+        Lag => ("lag", "랙"),
+        NeverProcessed => ("never processed", "처리 안 됨"),
+        ProcessedTwice => ("processed more than once", "두 번 이상 처리됨"),
+        AutoCommitTimer => (
+            "auto-commit timer (auto.commit.interval.ms)",
+            "자동 커밋 타이머 (auto.commit.interval.ms)",
+        ),
+        WaitingForWorker => ("waiting", "대기"),
+        KillAction => ("Kill", "종료"),
+        PauseAction => ("Pause (GC)", "멈춤 (GC)"),
+        PauseSeconds => ("pause for (s)", "멈출 시간 (초)"),
+        ConsumerFaults => ("Consumers", "컨슈머"),
+        GroupOutcomes => ("Per consumer group", "컨슈머 그룹별"),
+        NotProcessed => ("Never processed (lost)", "처리 안 됨 (유실)"),
+        ProcessedMoreThanOnce => ("Processed twice (duplicate)", "두 번 처리 (중복)"),
+        OutOfOrder => ("Out of order", "순서 어긋남"),
+        GroupProtocol => (
+            "Group coordinator state: stable, or stopped for a rebalance",
+            "그룹 코디네이터 상태: 안정, 또는 리밸런스로 멈춤",
+        ),
         Lesson => ("Lesson", "레슨"),
         LessonBack => ("Back", "이전"),
         LessonNext => ("Next", "다음"),
@@ -288,170 +344,6 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Ko => ko,
-    }
-}
-
-/// A notable trace entry, told in `lang` (None for the routine ones: flights, appends, HW moves).
-pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
-    let ko = lang == Lang::Ko;
-    let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-    Some(match what {
-        TraceKind::Action { action } => describe_action(lang, action),
-        TraceKind::BrokerFenced { broker } => {
-            if ko {
-                format!("컨트롤러가 {broker}를 펜싱함 (broker.session.timeout.ms 동안 하트비트 없음)")
-            } else {
-                format!("The controller fenced {broker} (no heartbeat for broker.session.timeout.ms)")
-            }
-        }
-        TraceKind::BrokerUnfenced { broker } => {
-            if ko {
-                format!("{broker}가 다시 하트비트를 보내 펜싱이 풀림")
-            } else {
-                format!("{broker} heartbeats again and is unfenced")
-            }
-        }
-        TraceKind::LeaderElected {
-            partition,
-            leader: Some(leader),
-            leader_epoch,
-            unclean,
-            ..
-        } => match (ko, unclean) {
-            (false, false) => format!(
-                "P{}: {leader} elected leader from the ISR (leader epoch {leader_epoch})",
-                partition.partition
-            ),
-            (false, true) => format!(
-                "P{}: UNCLEAN election — {leader}, not in the ISR, becomes leader (epoch {leader_epoch}); records only the old ISR had are lost",
-                partition.partition
-            ),
-            (true, false) => format!(
-                "P{}: ISR에서 {leader}가 리더로 선출됨 (리더 에포크 {leader_epoch})",
-                partition.partition
-            ),
-            (true, true) => format!(
-                "P{}: 언클린 선출 — ISR에 없던 {leader}가 리더가 됨 (에포크 {leader_epoch}); 이전 ISR만 가졌던 레코드는 사라짐",
-                partition.partition
-            ),
-        },
-        TraceKind::LeaderElected {
-            partition,
-            leader: None,
-            ..
-        } => {
-            if ko {
-                format!("P{}: 살아 있는 ISR 복제본이 없어 오프라인 (가용성 대신 안전)", partition.partition)
-            } else {
-                format!(
-                    "P{}: offline — no in-sync replica is alive (unavailable rather than unsafe)",
-                    partition.partition
-                )
-            }
-        }
-        TraceKind::IsrChanged { partition, isr } => {
-            if ko {
-                format!("P{}: ISR이 {{{}}}로 바뀜", partition.partition, list(isr))
-            } else {
-                format!("P{}: ISR is now {{{}}}", partition.partition, list(isr))
-            }
-        }
-        TraceKind::Truncated {
-            broker,
-            partition,
-            from_offset,
-            records,
-        } => {
-            if ko {
-                format!(
-                    "{broker}가 P{}를 오프셋 {from_offset}부터 잘라냄 (리더 에포크 기준): 레코드 {}건 삭제",
-                    partition.partition,
-                    records.len()
-                )
-            } else {
-                format!(
-                    "{broker} truncates P{} from offset {from_offset} (leader-epoch boundary): {} record(s) removed",
-                    partition.partition,
-                    records.len()
-                )
-            }
-        }
-        TraceKind::ProduceFailed {
-            producer,
-            partition,
-            error,
-            retrying,
-            ..
-        } => {
-            let error = error.name();
-            match (ko, retrying) {
-                (false, true) => format!("{producer} → P{}: {error}, retrying", partition.partition),
-                (false, false) => format!("{producer} → P{}: {error}, giving up", partition.partition),
-                (true, true) => format!("{producer} → P{}: {error}, 재시도", partition.partition),
-                (true, false) => format!("{producer} → P{}: {error}, 포기", partition.partition),
-            }
-        }
-        _ => return None,
-    })
-}
-
-fn describe_action(lang: Lang, action: &Action) -> String {
-    let ko = lang == Lang::Ko;
-    match action {
-        Action::CrashBroker { broker } => {
-            if ko {
-                format!("{broker} 다운")
-            } else {
-                format!("{broker} crashes")
-            }
-        }
-        Action::RestartBroker { broker } => {
-            if ko {
-                format!("{broker} 재시작")
-            } else {
-                format!("{broker} restarts")
-            }
-        }
-        Action::CutLink { from, to, .. } => {
-            if ko {
-                format!("{from} ↔ {to} 링크 끊김")
-            } else {
-                format!("Link {from} ↔ {to} cut")
-            }
-        }
-        Action::HealLink { from, to, .. } => {
-            if ko {
-                format!("{from} ↔ {to} 링크 복구")
-            } else {
-                format!("Link {from} ↔ {to} healed")
-            }
-        }
-        Action::DropNext { from, to, kind } => {
-            if ko {
-                format!("{from} → {to}: 다음 {kind:?} 유실")
-            } else {
-                format!("{from} → {to}: the next {kind:?} is lost")
-            }
-        }
-        Action::DelayNext {
-            from,
-            to,
-            kind,
-            by_ms,
-        } => {
-            if ko {
-                format!("{from} → {to}: 다음 {kind:?} {by_ms} ms 지연")
-            } else {
-                format!("{from} → {to}: the next {kind:?} is delayed {by_ms} ms")
-            }
-        }
-        Action::SlowFollower { broker, by_ms } => {
-            if ko {
-                format!("{broker}: 팔로워 fetch마다 {by_ms} ms 대기")
-            } else {
-                format!("{broker}: waits {by_ms} ms before each follower fetch")
-            }
-        }
     }
 }
 

@@ -5,13 +5,17 @@
 //! it knows nothing of Yew, so it is tested natively and its cost per frame can be measured.
 //!
 //! Layout: producers on the left; the controller quorum above the brokers in the middle; each
-//! broker a box holding one row per partition replica it hosts; consumers on the right. Client
+//! broker a box holding one row per partition replica it hosts; consumer groups on the right, each
+//! a container of its members ([`groups`]), with lines from each partition's leader to its owner. Client
 //! messages travel in straight lines; replication between brokers along curves bulging left of
 //! the broker column (followers *fetch* from the leader), heartbeats and metadata along curves
 //! bulging right to the controller. A dot sits at `(now - sent) / (arrives - sent)` along its path.
 
+pub mod groups;
+
+pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMark};
+
 use kafkascope_engine::broker::Role;
-use kafkascope_engine::consumer::ConsumerPhase;
 use kafkascope_engine::message::{Acks, MessageKind};
 use kafkascope_engine::producer::RecordState;
 use kafkascope_engine::{NodeId, SimTime, Simulation, Timeline, TopicPartition, TraceKind};
@@ -27,8 +31,6 @@ const PRODUCER_X: f64 = 20.0;
 const PRODUCER_W: f64 = 200.0;
 const BROKER_X: f64 = 320.0;
 const BROKER_W: f64 = 390.0;
-const CONSUMER_X: f64 = 790.0;
-const CONSUMER_W: f64 = 190.0;
 const TOP: f64 = 20.0;
 const GAP: f64 = 22.0;
 const ROW_H: f64 = 50.0;
@@ -134,10 +136,20 @@ pub struct LogCell {
     pub x: f64,
 }
 
-/// A group's committed offset on a partition log.
+/// Which of a group's offsets a marker shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// The committed offset (the next offset a new owner would read), below the cells.
+    Committed,
+    /// The owning member's position (the next offset poll() returns), above the cells.
+    Position,
+}
+
+/// A group's committed offset or position on a partition log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupMarker {
     pub group_index: usize,
+    pub kind: MarkerKind,
     pub offset: u64,
     pub x: f64,
 }
@@ -186,17 +198,6 @@ pub struct ControllerBox {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ConsumerBox {
-    pub node: NodeId,
-    pub rect: Rect,
-    pub group: String,
-    pub group_index: usize,
-    pub phase: ConsumerPhase,
-    pub processed: usize,
-    pub last_processed: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
 pub struct Dot {
     pub id: u64,
     pub kind: MessageKind,
@@ -225,7 +226,10 @@ pub struct SceneModel {
     pub controller: ControllerBox,
     pub producers: Vec<ProducerBox>,
     pub brokers: Vec<BrokerBox>,
+    pub groups: Vec<GroupBox>,
     pub consumers: Vec<ConsumerBox>,
+    /// Which member owns which partition.
+    pub assignments: Vec<AssignmentLine>,
     pub edges: Vec<Edge>,
     pub dots: Vec<Dot>,
     pub topic: String,
@@ -283,6 +287,14 @@ fn is_notable(what: &TraceKind) -> bool {
             | TraceKind::IsrChanged { .. }
             | TraceKind::Truncated { .. }
             | TraceKind::ProduceFailed { .. }
+            | TraceKind::RebalanceStarted { .. }
+            | TraceKind::MemberRemoved { .. }
+            | TraceKind::GroupStable { .. }
+            | TraceKind::CoordinatorMoved { .. }
+            | TraceKind::OffsetCommitRejected { .. }
+            | TraceKind::CommitFailed { .. }
+            | TraceKind::PollTimeoutExpired { .. }
+            | TraceKind::PartitionsRevoked { lost: true, .. }
     )
 }
 
@@ -410,7 +422,7 @@ impl SceneModel {
             })
             .collect();
 
-        let consumers_list = world.consumers();
+        let group_names = groups::group_names(world);
         let broker_height =
             |b: &kafkascope_engine::broker::Broker| 34.0 + b.replicas().len().max(1) as f64 * ROW_H;
         let ys = stack(
@@ -457,17 +469,21 @@ impl SceneModel {
                             })
                             .collect();
                         let committed_markers = if role == ReplicaRole::Leader {
-                            consumers_list
-                                .iter()
-                                .enumerate()
-                                .filter_map(|(gi, c)| {
-                                    let offset = *c.committed().get(tp)?;
-                                    Some(GroupMarker {
-                                        group_index: gi,
+                            groups::group_positions(world, &group_names, *tp)
+                                .into_iter()
+                                .flat_map(|g| {
+                                    let at = |kind, offset: u64| GroupMarker {
+                                        group_index: g.group_index,
+                                        kind,
                                         offset,
                                         x: x_of(offset.max(first_shown)),
-                                    })
+                                    };
+                                    [
+                                        g.committed.map(|o| at(MarkerKind::Committed, o)),
+                                        g.position.map(|o| at(MarkerKind::Position, o)),
+                                    ]
                                 })
+                                .flatten()
                                 .collect()
                         } else {
                             Vec::new()
@@ -514,32 +530,25 @@ impl SceneModel {
             })
             .collect();
 
-        let ys = stack(TOP, consumers_list.iter().map(|_| 96.0));
-        let consumers: Vec<ConsumerBox> = consumers_list
+        let (groups, consumers) = groups::build_groups(world, now, TOP);
+        let leader_rows: std::collections::BTreeMap<u16, Point> = brokers
             .iter()
-            .zip(ys)
-            .enumerate()
-            .map(|(gi, (c, y))| ConsumerBox {
-                node: c.id(),
-                rect: Rect {
-                    x: CONSUMER_X,
-                    y,
-                    w: CONSUMER_W,
-                    h: 96.0,
-                },
-                group: c.group().to_string(),
-                group_index: gi,
-                phase: c.phase(),
-                processed: c.processed().len(),
-                last_processed: c
-                    .processed()
+            .flat_map(|b| {
+                b.rows
                     .iter()
-                    .rev()
-                    .take(4)
-                    .map(|p| p.record.to_string())
-                    .collect(),
+                    .filter(|r| r.role == ReplicaRole::Leader)
+                    .map(move |r| {
+                        (
+                            r.partition.partition,
+                            Point {
+                                x: b.rect.x + b.rect.w - 4.0,
+                                y: r.y + CELL_H / 2.0,
+                            },
+                        )
+                    })
             })
             .collect();
+        let assignments = groups::assignment_lines(&consumers, &leader_rows);
 
         let layout = Layout {
             controller: &controller,
@@ -617,7 +626,7 @@ impl SceneModel {
         let height = [
             producers.last().map(|p| p.rect.y + p.rect.h),
             brokers.last().map(|b| b.rect.y + b.rect.h),
-            consumers.last().map(|c| c.rect.y + c.rect.h),
+            groups.last().map(|g| g.rect.y + g.rect.h),
         ]
         .into_iter()
         .flatten()
@@ -634,7 +643,9 @@ impl SceneModel {
             controller,
             producers,
             brokers,
+            groups,
             consumers,
+            assignments,
             edges,
             dots,
             topic: world.topic_name().to_string(),
@@ -736,7 +747,7 @@ mod tests {
 
     #[test]
     fn the_rendering_benchmark_keeps_about_500_messages_in_flight() {
-        let text = include_str!("../scenarios/bench-500-in-flight.toml");
+        let text = include_str!("../../scenarios/bench-500-in-flight.toml");
         let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
         let timeline = Timeline::record(&scenario);
         for ms in [1000, 2000, 3000] {
@@ -752,7 +763,7 @@ mod tests {
 
     #[test]
     fn the_acks_1_failover_marks_the_lost_records_on_the_producer() {
-        let text = include_str!("../scenarios/acks-1-failover-loss.toml");
+        let text = include_str!("../../scenarios/acks-1-failover-loss.toml");
         let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
         let timeline = Timeline::record(&scenario);
         let end = timeline.end();

@@ -1,0 +1,33 @@
+//! Prints each consumer group's state, generation, committed offsets and lag at chosen times: a
+//! debugging aid for writing lessons.
+//! `cargo run -p kafkascope-engine --example groups_at -- FILE MS [MS ...]`
+use kafkascope_engine::{Scenario, SimTime, Timeline};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let text = std::fs::read_to_string(&args[0]).expect("read");
+    let scenario = Scenario::from_toml(&text).expect("valid");
+    let timeline = Timeline::record(&scenario);
+    for ms in args[1..].iter().filter_map(|a| a.parse::<u64>().ok()) {
+        let t = SimTime::from_ms(ms);
+        let world = timeline.world_at(t);
+        for (name, g) in world.groups().groups() {
+            let lag: u64 = world
+                .partitions()
+                .iter()
+                .map(|tp| {
+                    world
+                        .high_watermark(*tp)
+                        .saturating_sub(g.offsets.get(tp).copied().unwrap_or(0))
+                })
+                .sum();
+            println!(
+                "{ms:>7} ms {name:<16} {:?} gen {} members {:?} lag {lag} offsets {:?}",
+                g.state,
+                g.generation,
+                g.members.keys().map(|m| m.to_string()).collect::<Vec<_>>(),
+                g.offsets.values().collect::<Vec<_>>()
+            );
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Consumer groups in the scene: each group a labelled container (state, generation, coordinator,
+//! lag, records it never processed) around its member consumers; each member with its phase,
+//! partitions (or "idle"), auto-commit timer and the records it processed, those processed twice
+//! highlighted. A click on a consumer kills it, or restarts it if killed.
+
+use crate::i18n::{t, Lang, Text};
+use crate::scene_model::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus};
+use kafkascope_engine::consumer::ConsumerPhase;
+use kafkascope_engine::{Action, NodeId};
+use yew::prelude::*;
+
+fn n(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// The action a click on a consumer means: kill it if running, restart it if killed.
+pub fn consumer_toggle(consumer: NodeId, up: bool) -> Action {
+    if up {
+        Action::KillConsumer { consumer }
+    } else {
+        Action::RestartConsumer { consumer }
+    }
+}
+
+pub fn phase_text(phase: ConsumerPhase) -> Text {
+    match phase {
+        ConsumerPhase::NotStarted => Text::PhaseNotStarted,
+        ConsumerPhase::FindingCoordinator => Text::PhaseFindingCoordinator,
+        ConsumerPhase::Rebalancing => Text::PhaseRebalancing,
+        ConsumerPhase::Initializing => Text::PhaseInitializing,
+        ConsumerPhase::Fetching => Text::PhaseFetching,
+        ConsumerPhase::Processing => Text::PhaseProcessing,
+        ConsumerPhase::Committing => Text::PhaseCommitting,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GroupProps {
+    pub group: GroupBox,
+}
+
+#[function_component(GroupView)]
+pub fn group_view(props: &GroupProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let g = &props.group;
+    let r = &g.rect;
+    let (status_class, status) = match g.status {
+        GroupStatus::Stable => ("stable", Text::GroupStable),
+        GroupStatus::Rebalancing => ("rebalancing", Text::GroupRebalancing),
+        GroupStatus::Empty => ("empty", Text::GroupEmpty),
+    };
+    let coordinator = g
+        .coordinator
+        .map_or_else(|| "—".to_string(), |c| c.to_string());
+    html! {
+        <g class={classes!("group-box", status_class, format!("group-{}", g.index % 6))}
+            data-group={g.name.clone()} data-status={status_class}>
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
+            <text class="group-name" x={n(r.x + 10.0)} y={n(r.y + 17.0)}>
+                { format!("{} {}", t(lang, Text::Group), g.name) }</text>
+            <text class="group-state" x={n(r.x + 10.0)} y={n(r.y + 31.0)}>
+                { format!("{} {} · {}", t(lang, Text::Generation), g.generation, t(lang, status)) }
+                <title>{ t(lang, Text::GroupProtocol) }</title></text>
+            <text class="detail small" x={n(r.x + 10.0)} y={n(r.y + 45.0)} data-testid={format!("lag-{}", g.name)}>
+                { format!("{} {} · {} {}", t(lang, Text::Coordinator), coordinator, t(lang, Text::Lag), g.lag) }</text>
+            if !g.never_processed.is_empty() {
+                <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + 58.0)}>
+                    { format!("✗ {}: {}", t(lang, Text::NeverProcessed), g.never_processed.join(" ")) }</text>
+            }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConsumerProps {
+    pub consumer: ConsumerBox,
+    pub on_fault: Callback<Action>,
+}
+
+#[function_component(ConsumerView)]
+pub fn consumer_view(props: &ConsumerProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let c = &props.consumer;
+    let r = &c.rect;
+    let on_fault = props.on_fault.clone();
+    let action = consumer_toggle(c.node, c.up);
+    let state = if !c.up {
+        t(lang, Text::Killed).to_string()
+    } else if c.paused_until.is_some() {
+        t(lang, Text::PausedGc).to_string()
+    } else if c.waiting > 0 {
+        format!(
+            "{} · {} {}",
+            t(lang, phase_text(c.phase)),
+            t(lang, Text::WaitingForWorker),
+            c.waiting
+        )
+    } else {
+        t(lang, phase_text(c.phase)).to_string()
+    };
+    let partitions = if !c.up {
+        String::new()
+    } else if c.idle {
+        t(lang, Text::IdleMember).to_string()
+    } else {
+        c.partitions
+            .iter()
+            .map(|p| format!("P{p}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    html! {
+        <g class={classes!("clickable", "node", "consumer", format!("group-{}", c.group_index % 6),
+                (!c.up).then_some("down"), c.paused_until.is_some().then_some("paused"), c.idle.then_some("idle"))}
+            data-node={c.node.to_string()} data-up={c.up.to_string()}
+            onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
+            <text class="title" x={n(r.x + 10.0)} y={n(r.y + 18.0)}>
+                { format!("{} {}", t(lang, Text::Consumer), c.node.number()) }</text>
+            if let (Some(member), true) = (&c.member, c.up) {
+                <text class="member" x={n(r.x + 102.0)} y={n(r.y + 18.0)}>{ member.clone() }</text>
+            }
+            <text class="processed-count" x={n(r.x + r.w - 10.0)} y={n(r.y + 35.0)}
+                data-testid={format!("processed-{}", c.node)}>
+                { format!("✓{}", c.processed) }<title>{ t(lang, Text::RecordsProcessed) }</title></text>
+            if let Some(progress) = c.auto_commit {
+                <g class="auto-commit">
+                    <circle class="track" cx={n(r.x + r.w - 14.0)} cy={n(r.y + 14.0)} r="7" />
+                    <circle class="elapsed" cx={n(r.x + r.w - 14.0)} cy={n(r.y + 14.0)} r="7"
+                        stroke-dasharray={format!("{:.1} 44", progress * 44.0)}
+                        transform={format!("rotate(-90 {} {})", n(r.x + r.w - 14.0), n(r.y + 14.0))} />
+                    <title>{ t(lang, Text::AutoCommitTimer) }</title>
+                </g>
+            }
+            <text class="detail state" x={n(r.x + 10.0)} y={n(r.y + 35.0)}>{ state }</text>
+            <text class={classes!("detail", "partitions", c.idle.then_some("idle"))} x={n(r.x + 10.0)} y={n(r.y + 51.0)}
+                data-testid={format!("partitions-{}", c.node)}>{ partitions }</text>
+            { for c.recent.iter().enumerate().map(|(i, p)| {
+                let x = r.x + 8.0 + i as f64 * 26.0;
+                html! {
+                    <g class={classes!("processed", p.twice.then_some("twice"))}>
+                        <rect x={n(x)} y={n(r.y + 60.0)} width="24" height="16" rx="2" />
+                        <text x={n(x + 12.0)} y={n(r.y + 71.5)}>{ p.label.clone() }</text>
+                        if p.twice {
+                            <title>{ format!("{}: {}", p.label, t(lang, Text::ProcessedTwice)) }</title>
+                        }
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AssignmentsProps {
+    pub lines: Vec<AssignmentLine>,
+}
+
+/// Partition → owning member, one thin line each, in the group's colour.
+#[function_component(AssignmentsView)]
+pub fn assignments_view(props: &AssignmentsProps) -> Html {
+    html! {
+        <g class="assignments">
+            { for props.lines.iter().map(|l| html! {
+                <path class={classes!("assignment", format!("group-{}", l.group_index % 6))}
+                    data-partition={l.partition.to_string()}
+                    d={format!("M{} {} L{} {}", n(l.from.x), n(l.from.y), n(l.to.x), n(l.to.y))} />
+            }) }
+        </g>
+    }
+}

@@ -1,0 +1,303 @@
+//! The engine's notable events told in English or Korean: faults, elections, truncations,
+//! produce failures, and the consumer-group protocol (rebalances, evictions, rejected commits).
+//! Kafka's own names (configs, error codes) stay as they are in both languages.
+
+use super::Lang;
+use kafkascope_engine::trace::RebalanceReason;
+use kafkascope_engine::{Action, TraceKind};
+
+/// A notable trace entry, told in `lang` (None for the routine ones: flights, appends, HW moves).
+pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
+    let ko = lang == Lang::Ko;
+    let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    Some(match what {
+        TraceKind::Action { action } => describe_action(lang, action),
+        TraceKind::BrokerFenced { broker } => {
+            if ko {
+                format!("컨트롤러가 {broker}를 펜싱함 (broker.session.timeout.ms 동안 하트비트 없음)")
+            } else {
+                format!("The controller fenced {broker} (no heartbeat for broker.session.timeout.ms)")
+            }
+        }
+        TraceKind::BrokerUnfenced { broker } => {
+            if ko {
+                format!("{broker}가 다시 하트비트를 보내 펜싱이 풀림")
+            } else {
+                format!("{broker} heartbeats again and is unfenced")
+            }
+        }
+        TraceKind::LeaderElected {
+            partition,
+            leader: Some(leader),
+            leader_epoch,
+            unclean,
+            ..
+        } => match (ko, unclean) {
+            (false, false) => format!(
+                "P{}: {leader} elected leader from the ISR (leader epoch {leader_epoch})",
+                partition.partition
+            ),
+            (false, true) => format!(
+                "P{}: UNCLEAN election — {leader}, not in the ISR, becomes leader (epoch {leader_epoch}); records only the old ISR had are lost",
+                partition.partition
+            ),
+            (true, false) => format!(
+                "P{}: ISR에서 {leader}가 리더로 선출됨 (리더 에포크 {leader_epoch})",
+                partition.partition
+            ),
+            (true, true) => format!(
+                "P{}: 언클린 선출 — ISR에 없던 {leader}가 리더가 됨 (에포크 {leader_epoch}); 이전 ISR만 가졌던 레코드는 사라짐",
+                partition.partition
+            ),
+        },
+        TraceKind::LeaderElected {
+            partition,
+            leader: None,
+            ..
+        } => {
+            if ko {
+                format!("P{}: 살아 있는 ISR 복제본이 없어 오프라인 (가용성 대신 안전)", partition.partition)
+            } else {
+                format!(
+                    "P{}: offline — no in-sync replica is alive (unavailable rather than unsafe)",
+                    partition.partition
+                )
+            }
+        }
+        TraceKind::IsrChanged { partition, isr } => {
+            if ko {
+                format!("P{}: ISR이 {{{}}}로 바뀜", partition.partition, list(isr))
+            } else {
+                format!("P{}: ISR is now {{{}}}", partition.partition, list(isr))
+            }
+        }
+        TraceKind::Truncated {
+            broker,
+            partition,
+            from_offset,
+            records,
+        } => {
+            if ko {
+                format!(
+                    "{broker}가 P{}를 오프셋 {from_offset}부터 잘라냄 (리더 에포크 기준): 레코드 {}건 삭제",
+                    partition.partition,
+                    records.len()
+                )
+            } else {
+                format!(
+                    "{broker} truncates P{} from offset {from_offset} (leader-epoch boundary): {} record(s) removed",
+                    partition.partition,
+                    records.len()
+                )
+            }
+        }
+        TraceKind::ProduceFailed {
+            producer,
+            partition,
+            error,
+            retrying,
+            ..
+        } => {
+            let error = error.name();
+            match (ko, retrying) {
+                (false, true) => format!("{producer} → P{}: {error}, retrying", partition.partition),
+                (false, false) => format!("{producer} → P{}: {error}, giving up", partition.partition),
+                (true, true) => format!("{producer} → P{}: {error}, 재시도", partition.partition),
+                (true, false) => format!("{producer} → P{}: {error}, 포기", partition.partition),
+            }
+        }
+        TraceKind::RebalanceStarted { group, reason, .. } => {
+            let why = reason_text(lang, reason);
+            if ko {
+                format!("그룹 {group}: 리밸런스 시작 — 그룹 전체가 멈춤 ({why})")
+            } else {
+                format!("Group {group}: rebalance — the whole group stops ({why})")
+            }
+        }
+        TraceKind::MemberRemoved {
+            group,
+            member,
+            reason,
+        } => {
+            let why = reason_text(lang, reason);
+            if ko {
+                format!("그룹 {group}: 코디네이터가 {member}를 제거함 ({why})")
+            } else {
+                format!("Group {group}: the coordinator removes {member} ({why})")
+            }
+        }
+        TraceKind::GroupStable {
+            group,
+            generation,
+            assignment,
+        } => {
+            let parts = assignment
+                .iter()
+                .map(|(m, p)| {
+                    let p: Vec<String> = p.iter().map(|p| format!("P{p}")).collect();
+                    let owned = if p.is_empty() {
+                        if ko { "없음".to_string() } else { "none".to_string() }
+                    } else {
+                        p.join(",")
+                    };
+                    format!("consumer-{} → {owned}", m.consumer)
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            if ko {
+                format!("그룹 {group}: 세대 {generation} 안정 — {parts}")
+            } else {
+                format!("Group {group}: generation {generation} stable — {parts}")
+            }
+        }
+        TraceKind::CoordinatorMoved { group, coordinator } => match (ko, coordinator) {
+            (false, Some(b)) => format!("Group {group}: its coordinator moves to {b} (the __consumer_offsets leader)"),
+            (true, Some(b)) => format!("그룹 {group}: 코디네이터가 {b}로 옮겨 감 (__consumer_offsets 리더)"),
+            (false, None) => format!("Group {group}: no broker can coordinate it now"),
+            (true, None) => format!("그룹 {group}: 지금은 코디네이터가 될 브로커가 없음"),
+        },
+        TraceKind::OffsetCommitRejected {
+            group,
+            member,
+            generation,
+            error,
+            ..
+        } => {
+            let error = error.name();
+            if ko {
+                format!("그룹 {group}: {member}(세대 {generation})의 커밋 거부 — {error}")
+            } else {
+                format!("Group {group}: commit from {member} (generation {generation}) rejected — {error}")
+            }
+        }
+        TraceKind::CommitFailed {
+            consumer, error, ..
+        } => match (ko, error) {
+            (false, Some(e)) => format!("{consumer}: commit failed ({}) — CommitFailedException; the next owner will process these records again", e.name()),
+            (true, Some(e)) => format!("{consumer}: 커밋 실패 ({}) — CommitFailedException; 다음 소유자가 이 레코드를 다시 처리함", e.name()),
+            (false, None) => format!("{consumer}: commit refused — no longer in an active group"),
+            (true, None) => format!("{consumer}: 커밋 거부 — 더 이상 활성 그룹의 멤버가 아님"),
+        },
+        TraceKind::PollTimeoutExpired { consumer, .. } => {
+            if ko {
+                format!("{consumer}: max.poll.interval.ms 안에 poll()을 부르지 않아 그룹을 떠남")
+            } else {
+                format!("{consumer}: no poll() within max.poll.interval.ms — it leaves the group")
+            }
+        }
+        TraceKind::PartitionsRevoked {
+            consumer,
+            partitions,
+            ..
+        } => {
+            let p: Vec<String> = partitions.iter().map(|p| format!("P{p}")).collect();
+            if ko {
+                format!("{consumer}: 이미 그룹에서 빠져 {} 를 잃음 (커밋 없이)", p.join(","))
+            } else {
+                format!("{consumer}: already out of the group, loses {} (no commit)", p.join(","))
+            }
+        }
+        _ => return None,
+    })
+}
+
+fn reason_text(lang: Lang, reason: &RebalanceReason) -> String {
+    let ko = lang == Lang::Ko;
+    match (reason, ko) {
+        (RebalanceReason::MemberJoined(m), false) => format!("{m} joins"),
+        (RebalanceReason::MemberJoined(m), true) => format!("{m} 참여"),
+        (RebalanceReason::MemberRejoined(m), false) => format!("{m} rejoins"),
+        (RebalanceReason::MemberRejoined(m), true) => format!("{m} 재참여"),
+        (RebalanceReason::MemberLeft, false) => "a member left".into(),
+        (RebalanceReason::MemberLeft, true) => "멤버가 떠남".into(),
+        (RebalanceReason::SessionTimeout, false) => "no heartbeat for session.timeout.ms".into(),
+        (RebalanceReason::SessionTimeout, true) => "session.timeout.ms 동안 하트비트 없음".into(),
+        (RebalanceReason::RebalanceTimeout, false) => {
+            "did not rejoin within max.poll.interval.ms".into()
+        }
+        (RebalanceReason::RebalanceTimeout, true) => {
+            "max.poll.interval.ms 안에 재참여하지 않음".into()
+        }
+    }
+}
+
+fn describe_action(lang: Lang, action: &Action) -> String {
+    let ko = lang == Lang::Ko;
+    match action {
+        Action::CrashBroker { broker } => {
+            if ko {
+                format!("{broker} 다운")
+            } else {
+                format!("{broker} crashes")
+            }
+        }
+        Action::RestartBroker { broker } => {
+            if ko {
+                format!("{broker} 재시작")
+            } else {
+                format!("{broker} restarts")
+            }
+        }
+        Action::CutLink { from, to, .. } => {
+            if ko {
+                format!("{from} ↔ {to} 링크 끊김")
+            } else {
+                format!("Link {from} ↔ {to} cut")
+            }
+        }
+        Action::HealLink { from, to, .. } => {
+            if ko {
+                format!("{from} ↔ {to} 링크 복구")
+            } else {
+                format!("Link {from} ↔ {to} healed")
+            }
+        }
+        Action::DropNext { from, to, kind } => {
+            if ko {
+                format!("{from} → {to}: 다음 {kind:?} 유실")
+            } else {
+                format!("{from} → {to}: the next {kind:?} is lost")
+            }
+        }
+        Action::DelayNext {
+            from,
+            to,
+            kind,
+            by_ms,
+        } => {
+            if ko {
+                format!("{from} → {to}: 다음 {kind:?} {by_ms} ms 지연")
+            } else {
+                format!("{from} → {to}: the next {kind:?} is delayed {by_ms} ms")
+            }
+        }
+        Action::KillConsumer { consumer } => {
+            if ko {
+                format!("{consumer} 프로세스 종료 (LeaveGroup 없이)")
+            } else {
+                format!("{consumer} is killed (no LeaveGroup)")
+            }
+        }
+        Action::RestartConsumer { consumer } => {
+            if ko {
+                format!("{consumer} 재시작 — 새 멤버로 참여")
+            } else {
+                format!("{consumer} restarts and joins as a new member")
+            }
+        }
+        Action::PauseConsumer { consumer, by_ms } => {
+            if ko {
+                format!("{consumer}: {by_ms} ms 동안 멈춤 (GC) — 하트비트도 없음")
+            } else {
+                format!("{consumer} stalls for {by_ms} ms (a GC pause) — no heartbeats either")
+            }
+        }
+        Action::SlowFollower { broker, by_ms } => {
+            if ko {
+                format!("{broker}: 팔로워 fetch마다 {by_ms} ms 대기")
+            } else {
+                format!("{broker}: waits {by_ms} ms before each follower fetch")
+            }
+        }
+    }
+}
