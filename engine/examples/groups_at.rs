@@ -29,5 +29,20 @@ fn main() {
                 g.offsets.values().collect::<Vec<_>>()
             );
         }
+        for c in world.consumers() {
+            println!(
+                "{ms:>7} ms   {} up {} {:?} {:?} member {:?} gen {:?} owns {:?} positions {:?} committed {:?} unprocessed {}",
+                c.id(),
+                world.consumer_is_up(c.id().number()),
+                c.phase(),
+                c.membership(),
+                c.member_id().map(|m| m.to_string()),
+                c.generation(),
+                c.assignment().iter().map(|tp| tp.partition).collect::<Vec<_>>(),
+                c.positions().values().collect::<Vec<_>>(),
+                c.committed().values().collect::<Vec<_>>(),
+                c.unprocessed()
+            );
+        }
     }
 }

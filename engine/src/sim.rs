@@ -39,6 +39,9 @@ enum Event {
         flight: u64,
         from: NodeId,
         to: NodeId,
+        /// The receiver's incarnation when the message was sent: a message sent to a process
+        /// that has since crashed and restarted travelled on a connection that no longer exists.
+        to_incarnation: u32,
         /// Boxed: queue entries move on every heap operation, so they are kept small.
         message: Box<Message>,
     },
@@ -341,9 +344,10 @@ impl Simulation {
                 flight,
                 from,
                 to,
+                to_incarnation,
                 message,
             } => {
-                if !self.is_up(to) {
+                if !self.is_up(to) || to_incarnation != self.incarnation(to) {
                     self.record(TraceKind::Undelivered { flight, to });
                     self.scratch = out;
                     return true;
@@ -553,12 +557,14 @@ impl Simulation {
                         },
                     });
                     if !lost {
+                        let to_incarnation = self.incarnation(to);
                         self.queue.push(
                             arrives,
                             Event::Deliver {
                                 flight: id,
                                 from: node,
                                 to,
+                                to_incarnation,
                                 message: Box::new(message),
                             },
                         );

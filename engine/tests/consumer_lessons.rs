@@ -54,14 +54,19 @@ fn lesson_1_records_stay_after_reading_and_each_group_has_its_own_offset() {
     assert_eq!(t.report().committed_in_log, 6, "reading removed nothing");
     let end = t.world_at(t.end());
     for name in ["billing", "audit"] {
-        let offsets: Vec<u64> = end.groups().group(name).unwrap().offsets.values().copied().collect();
+        let offsets: Vec<u64> = end
+            .groups()
+            .group(name)
+            .unwrap()
+            .offsets
+            .values()
+            .copied()
+            .collect();
         assert_eq!(offsets, vec![6], "{name} committed the next offset to read");
     }
     // `audit` started after billing had finished, and still read from offset 0.
     let first_audit = t.trace().iter().find_map(|e| match &e.what {
-        TraceKind::Processed {
-            group, offset, ..
-        } if group == "audit" => Some((e.at, *offset)),
+        TraceKind::Processed { group, offset, .. } if group == "audit" => Some((e.at, *offset)),
         _ => None,
     });
     let (at, offset) = first_audit.expect("audit processed something");
@@ -84,7 +89,10 @@ fn lesson_2_the_asynchronous_caller_is_answered_after_1_s_and_notified_after_11_
         .expect("processed");
     let ms = |t: SimTime| t.as_micros() / 1000;
     assert!((1000..1100).contains(&ms(acked)), "answer at {acked}");
-    assert!((11_000..11_100).contains(&ms(processed)), "done at {processed}");
+    assert!(
+        (11_000..11_100).contains(&ms(processed)),
+        "done at {processed}"
+    );
     assert_eq!(counts(group(&t, "user-service")), (1, 0, 0, 0, 0));
 }
 
@@ -136,7 +144,10 @@ fn lesson_4_one_owner_per_partition_an_idle_member_and_a_rebalance_after_a_kill(
     )));
     assert_eq!(counts(group(&t, "workers")), (150, 0, 0, 0, 0));
     let end = t.world_at(t.end());
-    assert_eq!(end.groups().group("workers").unwrap().state, GroupState::Stable);
+    assert_eq!(
+        end.groups().group("workers").unwrap().state,
+        GroupState::Stable
+    );
     assert!(!end.consumer_is_up(2));
 }
 

@@ -20,7 +20,7 @@ use super::{CommitKind, Consumer, ConsumerPhase, Pending, DEFAULT_API_TIMEOUT_MS
 use crate::effect::Out;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{KafkaError, Message};
-use crate::scenario::ManualCommit;
+use crate::scenario::{ManualCommit, ProcessingStyle};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 
@@ -69,6 +69,43 @@ impl Consumer {
             self.phase = ConsumerPhase::Committing;
         } else {
             self.poll(now, out);
+        }
+    }
+
+    /// Manual commit after an empty poll: commit progress not committed yet, if the group is
+    /// stable. True if the loop now waits for a `commitSync`.
+    pub(super) fn commit_on_empty_poll(&mut self, now: SimTime, out: &mut Out) -> bool {
+        if self.config.enable_auto_commit
+            || self.membership.state != MembershipState::Stable
+            || self.membership.rejoin_needed
+            || self.is_pending(|p| matches!(p, Pending::Commit { .. }))
+        {
+            return false;
+        }
+        match self.config.processing {
+            ProcessingStyle::HandOff => {
+                self.commit_worker_progress(now, out);
+                false
+            }
+            ProcessingStyle::InLoop => {
+                let offsets = self.uncommitted_positions();
+                if offsets.is_empty() {
+                    return false;
+                }
+                let sync = self.config.commit == ManualCommit::Sync;
+                let kind = if sync {
+                    CommitKind::Sync
+                } else {
+                    CommitKind::Async
+                };
+                if !self.send_commit(now, kind, now, offsets, out) {
+                    return false;
+                }
+                if sync {
+                    self.phase = ConsumerPhase::Committing;
+                }
+                sync
+            }
         }
     }
 

@@ -189,6 +189,10 @@ impl Consumer {
             }
         };
         let Some(coordinator) = self.coordinator else {
+            // The coordinator was given up on meanwhile: join again once it is found.
+            self.membership.member = Some(joined.member);
+            self.membership.state = MembershipState::Unjoined;
+            self.resume_poll(now, out);
             return;
         };
         self.membership.member = Some(joined.member);

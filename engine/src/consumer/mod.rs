@@ -126,6 +126,8 @@ pub struct Consumer {
     /// A `commitSync` waiting for the coordinator to be found again (when it started).
     sync_commit_started: Option<SimTime>,
     started: bool,
+    /// How many times the process was restarted.
+    restarts: u32,
     /// Survives restarts: what this consumer's application did (the checker's history).
     processed: Vec<ProcessedRecord>,
 }
@@ -155,6 +157,7 @@ impl Consumer {
             last_auto_commit: SimTime::ZERO,
             sync_commit_started: None,
             started: false,
+            restarts: 0,
             processed: Vec::new(),
         }
     }
@@ -241,10 +244,14 @@ impl Consumer {
     /// record of what the application already processed stays, for the checker).
     pub fn restart(&mut self, out: &mut Out) {
         let processed = std::mem::take(&mut self.processed);
+        let restarts = self.restarts + 1;
         let mut config = self.config.clone();
         config.start_ms = 0;
         *self = Consumer::new(self.id, config, self.partitions, self.brokers);
         self.processed = processed;
+        self.restarts = restarts;
+        // A new process has new connections: answers to the old one's requests never match.
+        self.next_correlation = u64::from(restarts) << 40;
         self.on_start(out);
     }
 
@@ -440,6 +447,11 @@ impl Consumer {
         }
         self.maybe_auto_commit(now, out);
         if self.fetched.is_empty() {
+            // The application's loop commits after every poll, an empty one too, so progress
+            // whose commit failed (say, during a rebalance) is committed once the group is stable.
+            if self.commit_on_empty_poll(now, out) {
+                return;
+            }
             self.phase = ConsumerPhase::Fetching;
             self.send_fetches(out);
             return;
