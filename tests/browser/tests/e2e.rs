@@ -573,3 +573,201 @@ async fn dropping_the_next_produce_response_live_makes_the_retry_write_a_duplica
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+/// The consumer lessons, with their scenario files (the same ones the engine tests run).
+const CONSUMER_LESSONS: [(&str, &str); 5] = [
+    (
+        "consumers-1-offsets",
+        include_str!("../../../scenarios/consumers-1-offsets.toml"),
+    ),
+    (
+        "consumers-2-async",
+        include_str!("../../../scenarios/consumers-2-async.toml"),
+    ),
+    (
+        "consumers-3-many-groups",
+        include_str!("../../../scenarios/consumers-3-many-groups.toml"),
+    ),
+    (
+        "consumers-4-partitions",
+        include_str!("../../../scenarios/consumers-4-partitions.toml"),
+    ),
+    (
+        "consumers-5-commits",
+        include_str!("../../../scenarios/consumers-5-commits.toml"),
+    ),
+];
+
+/// The per-group table of the paused outcome panel, for `group`.
+async fn group_row(c: &Client, group: &str) -> Option<[u64; 5]> {
+    let mut row = [0; 5];
+    for (i, what) in ["consumed", "lost", "twice", "out-of-order", "lag"]
+        .iter()
+        .enumerate()
+    {
+        row[i] = counter(c, &format!("group-{group}-{what}")).await?;
+    }
+    Some(row)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consumer_lessons_step_through_and_the_page_agrees_with_the_engine() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    for (name, text) in CONSUMER_LESSONS {
+        let scenario = Scenario::from_toml(text).unwrap();
+        let expected = run_scenario(&scenario, false);
+        let steps = scenario.steps.len();
+        page.open_scenario(name).await;
+        let position = || async { text_of(c, "[data-testid='lesson-position']").await };
+        wait_until(Duration::from_secs(20), "the lesson", || async {
+            position()
+                .await
+                .filter(|p| p.contains(&format!("1 of {steps}")))
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for step in 2..=steps {
+            click(c, "lesson-next").await;
+            wait_paused(c).await;
+            let p = position().await.unwrap();
+            assert!(p.contains(&format!("{step} of {steps}")), "{name}: {p}");
+        }
+        if name == "consumers-4-partitions" {
+            // Step 4 is the rebalance: the group box shows it stopped.
+            click(c, "lesson-step-4").await;
+            wait_paused(c).await;
+            wait_until(Duration::from_secs(5), "the rebalance drawn", || async {
+                c.find(Locator::Css(
+                    "[data-group='workers'][data-status='rebalancing']",
+                ))
+                .await
+                .ok()
+            })
+            .await
+            .unwrap();
+            screenshot(c, "rebalance.png").await;
+        }
+        // At the end of the run the page's per-group counts are the engine's report.
+        seek(c, "s.max").await.unwrap();
+        for g in &expected.groups {
+            let want = [
+                g.consumed,
+                g.not_processed,
+                g.processed_more_than_once,
+                g.out_of_order,
+                g.lag,
+            ];
+            let got = wait_until(Duration::from_secs(10), "the group table", || async {
+                group_row(c, &g.group).await.filter(|row| *row == want)
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{name}, group {}: expected {want:?} ({e})", g.group));
+            assert_eq!(got, want);
+        }
+        if name == "consumers-5-commits" {
+            // The duplicates are marked on the consumer, the losses on the group.
+            let twice = c
+                .find_all(Locator::Css("[data-node='consumer-2'] .processed.twice"))
+                .await
+                .unwrap();
+            assert!(!twice.is_empty(), "no record marked as processed twice");
+            screenshot(c, "consumer-commits.png").await;
+        }
+    }
+    // Korean: the same lessons tell their story in Korean.
+    click(c, "lang").await;
+    for (name, _) in CONSUMER_LESSONS {
+        page.open_scenario(name).await;
+        let text = wait_until(Duration::from_secs(20), "the lesson text", || async {
+            text_of(c, "[data-testid='lesson-text']").await
+        })
+        .await
+        .unwrap();
+        assert!(text.contains("컨슈머"), "{name} not in Korean: {text}");
+    }
+    screenshot(c, "consumers-korean.png").await;
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_and_pausing_consumers_from_the_page_rebalances_their_group() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    page.open_scenario("consumers-4-partitions").await;
+    // Stand in generation 1, then kill consumer 1 with a click in the picture.
+    seek(c, "4000000").await.unwrap();
+    let consumer1 = "[data-node='consumer-1']";
+    let up = || async {
+        c.find(Locator::Css(consumer1))
+            .await
+            .ok()?
+            .attr("data-up")
+            .await
+            .ok()
+            .flatten()
+    };
+    wait_until(Duration::from_secs(5), "consumer 1 up", || async {
+        up().await.filter(|u| u == "true")
+    })
+    .await
+    .unwrap();
+    c.find(Locator::Css(consumer1))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(5), "consumer 1 killed", || async {
+        up().await.filter(|u| u == "false")
+    })
+    .await
+    .unwrap();
+    // And stall consumer 3 past its session timeout from the fault panel.
+    let seconds = c
+        .find(Locator::Css("[data-testid='pause-seconds']"))
+        .await
+        .unwrap();
+    seconds.clear().await.unwrap();
+    seconds.send_keys("9").await.unwrap();
+    click(c, "pause-consumer-3").await;
+    let events = wait_until(Duration::from_secs(5), "the faults listed", || async {
+        text_of(c, "[data-testid='events']")
+            .await
+            .filter(|t| t.contains("consumer-3 stalls for 9000 ms"))
+    })
+    .await
+    .unwrap();
+    assert!(events.contains("consumer-1 is killed"), "{events}");
+    // At the end both were removed from the group at some point and the partitions were
+    // redistributed among the members still running; nothing was lost.
+    seek(c, "s.max").await.unwrap();
+    let row = wait_until(Duration::from_secs(10), "the group table", || async {
+        group_row(c, "workers").await
+    })
+    .await
+    .unwrap();
+    assert_eq!(row[1], 0, "never processed: {row:?}");
+    assert_eq!(row[4], 0, "lag: {row:?}");
+    let owners = c
+        .find_all(Locator::Css(
+            "[data-node^='consumer-'][data-up='true'] .partitions",
+        ))
+        .await
+        .unwrap();
+    let mut owned = Vec::new();
+    for o in owners {
+        owned.push(o.text().await.unwrap());
+    }
+    let all: String = owned.join(" ");
+    for p in ["P0", "P1", "P2"] {
+        assert_eq!(
+            all.matches(p).count(),
+            1,
+            "{p} must have one owner: {owned:?}"
+        );
+    }
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
