@@ -19,7 +19,7 @@ pub const BASE_RATE_US_PER_MS: f64 = 2.5;
 /// (a 5 s auto-commit wait passes in a quarter of a second).
 pub const IDLE_RATE_US_PER_MS: f64 = 20_000.0;
 /// The speed multipliers offered, and the default's index.
-pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+pub const SPEEDS: [f64; 6] = kafkascope_engine::scenario::PLAYBACK_SPEEDS;
 pub const DEFAULT_SPEED: usize = 2;
 /// Frames further apart than this (a background tab) count as this long.
 const MAX_FRAME_MS: f64 = 100.0;
@@ -76,11 +76,18 @@ pub enum PlaybackAction {
 
 impl Playback {
     pub fn new(timeline: Rc<Timeline>) -> Self {
+        // A scenario may ask for a starting speed (busy ones do).
+        let speed = timeline
+            .scenario()
+            .simulation
+            .playback_speed
+            .and_then(|s| SPEEDS.iter().position(|v| *v == s.0))
+            .unwrap_or(DEFAULT_SPEED);
         Playback {
             timeline,
             time: SimTime::ZERO,
             playing: false,
-            speed: DEFAULT_SPEED,
+            speed,
             fast_forwarding: false,
             frame: 0,
             generation: 0,

@@ -60,6 +60,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("two-groups", include_str!("../scenarios/two-groups.toml")),
     (
+        "retention-deletes-unread",
+        include_str!("../scenarios/retention-deletes-unread.toml"),
+    ),
+    (
         "bench-500-in-flight",
         include_str!("../scenarios/bench-500-in-flight.toml"),
     ),

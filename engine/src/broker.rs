@@ -49,6 +49,10 @@ pub struct BrokerConfig {
     pub replica_fetch_wait_max_ms: u64,
     /// Records per follower fetch at most (`replica.fetch.max.bytes`, in records).
     pub replica_fetch_max_records: u32,
+    /// `retention.ms` (topic-level): records older than this are deleted.
+    pub retention: SimDuration,
+    /// `log.retention.check.interval.ms`: how often the broker looks for expired records.
+    pub retention_check_interval: SimDuration,
 }
 
 /// A follower's progress as its leader sees it.
@@ -253,6 +257,7 @@ impl Broker {
 
     /// Starts work at the beginning of the scenario: heartbeats, follower fetching, ISR checks.
     pub fn on_start(&mut self, out: &mut Out) {
+        out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
         self.heartbeat(out);
         self.ensure_fetchers(out);
         if self.replicas.values().any(Replica::is_leader) {
@@ -276,7 +281,30 @@ impl Broker {
         self.registered = false;
         self.incarnation += 1;
         self.metadata_version = 0;
+        out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
         self.heartbeat(out);
+    }
+
+    /// `log.retention.check.interval.ms` passed: delete what `retention.ms` says is expired,
+    /// read or not (each replica applies retention to its own log, as Kafka's log manager does).
+    fn enforce_retention(&mut self, now: SimTime, out: &mut Out) {
+        out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
+        let Some(cutoff) = now.0.checked_sub(self.config.retention.as_micros()) else {
+            return;
+        };
+        for (tp, r) in self.replicas.iter_mut() {
+            let upto = r.log.retention_point(SimTime(cutoff));
+            if upto <= r.log.log_start_offset() {
+                continue;
+            }
+            let deleted = r.log.delete_records_before(upto);
+            out.trace(TraceKind::RetentionDeleted {
+                broker: self.id,
+                partition: *tp,
+                log_start_offset: r.log.log_start_offset(),
+                records: deleted.iter().map(|d| d.id).collect(),
+            });
+        }
     }
 
     /// Heartbeats register the broker until the controller answers with metadata (as KRaft's
@@ -330,6 +358,7 @@ impl Broker {
         match timer {
             Timer::Truncate { partition } => self.retry_truncation(partition, out),
             Timer::Heartbeat => self.heartbeat(out),
+            Timer::RetentionCheck => self.enforce_retention(now, out),
             Timer::IsrCheck => self.check_isr(now, out),
             Timer::FollowerFetch { leader } => self.send_follower_fetch(leader, out),
             Timer::RequestTimeout { correlation } => self.on_request_timeout(correlation, out),
@@ -751,6 +780,15 @@ impl Broker {
             };
             let fetching_here = matches!(replica.role,
                 Role::Follower { leader: l, truncated: true, .. } if l == leader);
+            if fetching_here
+                && p.error == Some(KafkaError::OffsetOutOfRange)
+                && p.log_start_offset > replica.log.log_end_offset()
+            {
+                // The leader's retention deleted what this follower needs next: start over at
+                // the leader's log start (KIP-107). Fetched again after the backoff.
+                replica.log.reset_to(p.log_start_offset);
+                continue;
+            }
             if !fetching_here || p.error.is_some() {
                 continue;
             }
@@ -827,9 +865,10 @@ impl Broker {
         }
         let ids: Vec<RecordId> = records.iter().map(|r| r.id).collect();
         let epoch = state.leader_epoch;
-        let base_offset = replica
-            .log
-            .append(epoch, records.iter().map(|r| (r.id, r.key)));
+        let base_offset =
+            replica
+                .log
+                .append(epoch, self.now, records.iter().map(|r| (r.id, r.key)));
         let end_offset = replica.log.log_end_offset();
         out.trace(TraceKind::Appended {
             broker: self.id,
@@ -1141,6 +1180,7 @@ impl Broker {
                     partition: pos.partition,
                     records: Vec::new(),
                     high_watermark: 0,
+                    log_start_offset: 0,
                     error: Some(e),
                 };
                 let Some(r) = self.replicas.get(&pos.partition) else {
@@ -1162,6 +1202,7 @@ impl Broker {
                 if pos.offset < log.log_start_offset() || pos.offset > log.log_end_offset() {
                     return FetchedPartition {
                         high_watermark: log.high_watermark(),
+                        log_start_offset: log.log_start_offset(),
                         ..error(KafkaError::OffsetOutOfRange)
                     };
                 }
@@ -1174,6 +1215,7 @@ impl Broker {
                     partition: pos.partition,
                     records: records.to_vec(),
                     high_watermark: log.high_watermark(),
+                    log_start_offset: log.log_start_offset(),
                     error: None,
                 }
             })

@@ -44,6 +44,8 @@ pub enum Timer {
     },
     /// Client: ask for fresh metadata (after `retry.backoff.ms`).
     MetadataRefresh,
+    /// Broker: `log.retention.check.interval.ms` passed; delete expired records.
+    RetentionCheck,
     /// Consumer: the heartbeat thread's turn (every `heartbeat.interval.ms`).
     ConsumerHeartbeat,
     /// Consumer (hand-off style): the worker finished the record it was processing.

@@ -3,7 +3,9 @@
 //! Most anomalies can be read off the final state (logs, what producers saw acknowledged, what
 //! consumers processed). Two cannot: a record that was **committed and then truncated** (below a
 //! leader's HW once, gone after an unclean election), and how long partitions were **unavailable**
-//! (offline, no eligible leader). The simulation feeds this history from its own trace entries.
+//! (offline, no eligible leader). Nor can it tell which records **retention** deleted (they are
+//! neither lost writes nor truncated). The simulation feeds this history from its own trace
+//! entries.
 
 use crate::ids::{RecordId, TopicPartition};
 use crate::time::SimTime;
@@ -17,6 +19,8 @@ pub struct History {
     leader_hw: BTreeMap<TopicPartition, (u32, u64)>,
     offline_since: BTreeMap<TopicPartition, SimTime>,
     unavailable_us: u64,
+    /// Records the partition leader deleted by retention (`retention.ms`), per partition.
+    expired: BTreeMap<TopicPartition, Vec<RecordId>>,
 }
 
 impl History {
@@ -50,6 +54,19 @@ impl History {
         if let Some(since) = self.offline_since.remove(&tp) {
             self.unavailable_us += at.since(since).as_micros();
         }
+    }
+
+    /// A leader's retention deleted `records` of `tp`.
+    pub fn expired(&mut self, tp: TopicPartition, records: &[RecordId]) {
+        self.expired
+            .entry(tp)
+            .or_default()
+            .extend_from_slice(records);
+    }
+
+    /// Records of `tp` that retention deleted (they were committed: retention stops at the HW).
+    pub fn expired_records(&self, tp: TopicPartition) -> &[RecordId] {
+        self.expired.get(&tp).map_or(&[], Vec::as_slice)
     }
 
     /// Every record that was ever committed in `tp` (may repeat a record committed twice).

@@ -6,8 +6,15 @@
 //! `isolation.level=read_uncommitted` see only records below it, and the HW never moves backward
 //! (Kafka documentation, Design: Replication). Each record keeps the leader epoch it was written in,
 //! which leader-epoch truncation (KIP-101/279) uses when a replica rejoins.
+//!
+//! **Retention** (`retention.ms`) deletes records from the *start* of the log, whether anyone
+//! read them or not, and moves the **log start offset** forward; a fetch below it gets
+//! `OFFSET_OUT_OF_RANGE`. Kafka deletes whole segments below the HW whose newest record is older
+//! than `retention.ms`; here every record is its own segment (a simplification of scale, not of
+//! the rule), and its timestamp is when the leader appended it.
 
 use crate::ids::RecordId;
+use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +23,8 @@ pub struct LogRecord {
     pub leader_epoch: u32,
     pub key: Option<u32>,
     pub id: RecordId,
+    /// When the leader appended it (what time-based retention compares with `retention.ms`).
+    pub timestamp: SimTime,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +131,7 @@ impl PartitionLog {
     pub fn append(
         &mut self,
         leader_epoch: u32,
+        timestamp: SimTime,
         batch: impl IntoIterator<Item = (RecordId, Option<u32>)>,
     ) -> u64 {
         let base = self.log_end_offset();
@@ -133,9 +143,44 @@ impl PartitionLog {
                 leader_epoch,
                 key,
                 id,
+                timestamp,
             });
         }
         base
+    }
+
+    /// Where retention may delete up to: the first offset that is not both committed (below the
+    /// HW) and older than `cutoff`.
+    pub fn retention_point(&self, cutoff: SimTime) -> u64 {
+        let committed = self.read_committed_from(self.log_start, usize::MAX);
+        let expired = committed.partition_point(|r| r.timestamp < cutoff);
+        self.log_start + expired as u64
+    }
+
+    /// Deletes every record below `offset` (at most up to the HW) and moves the log start offset
+    /// there; returns the deleted records.
+    pub fn delete_records_before(&mut self, offset: u64) -> Vec<LogRecord> {
+        let offset = offset.min(self.high_watermark).max(self.log_start);
+        let n = (offset - self.log_start) as usize;
+        let deleted: Vec<LogRecord> = self.records.drain(..n).collect();
+        self.log_start = offset;
+        // The epoch cache keeps the epoch that covers the new start (Kafka's truncateFromStart).
+        while self.epoch_starts.len() > 1 && self.epoch_starts[1].1 <= offset {
+            self.epoch_starts.remove(0);
+        }
+        if let Some(first) = self.epoch_starts.first_mut() {
+            first.1 = first.1.max(offset);
+        }
+        deleted
+    }
+
+    /// A follower too far behind a leader whose retention deleted what it needs: it empties its
+    /// log and starts at the leader's log start offset (KIP-107's `truncateFullyAndStartAt`).
+    pub fn reset_to(&mut self, offset: u64) {
+        self.records.clear();
+        self.epoch_starts.clear();
+        self.log_start = offset;
+        self.high_watermark = offset;
     }
 
     /// Moves the high watermark forward to `hw` (capped at the LEO). Returns whether it moved.
@@ -172,9 +217,9 @@ mod tests {
     #[test]
     fn epoch_cache_answers_offsets_for_leader_epoch() {
         let mut log = PartitionLog::default();
-        log.append(0, [(id(0), None), (id(1), None)]);
+        log.append(0, SimTime::ZERO, [(id(0), None), (id(1), None)]);
         log.start_epoch(1); // a leader elected at epoch 1 that wrote nothing
-        log.append(2, [(id(2), None)]);
+        log.append(2, SimTime::ZERO, [(id(2), None)]);
         assert_eq!(log.epoch_starts(), &[(0, 0), (1, 2), (2, 2)]);
         assert_eq!(log.end_offset_for_epoch(0), Some((0, 2)));
         assert_eq!(log.end_offset_for_epoch(1), Some((1, 2)));
@@ -185,7 +230,11 @@ mod tests {
     #[test]
     fn truncation_removes_the_tail_and_caps_the_high_watermark() {
         let mut log = PartitionLog::default();
-        log.append(0, [(id(0), None), (id(1), None), (id(2), None)]);
+        log.append(
+            0,
+            SimTime::ZERO,
+            [(id(0), None), (id(1), None), (id(2), None)],
+        );
         log.advance_high_watermark(3);
         let removed = log.truncate_to(1);
         assert_eq!(
@@ -200,12 +249,38 @@ mod tests {
     #[test]
     fn replicated_appends_keep_epochs_and_skip_gaps() {
         let mut leader = PartitionLog::default();
-        leader.append(3, [(id(0), None), (id(1), None)]);
+        leader.append(3, SimTime::ZERO, [(id(0), None), (id(1), None)]);
         let mut follower = PartitionLog::default();
         follower.append_replicated(&leader.records()[1..]); // a gap: ignored
         assert_eq!(follower.log_end_offset(), 0);
         follower.append_replicated(leader.records());
         assert_eq!(follower.records(), leader.records());
         assert_eq!(follower.latest_epoch(), Some(3));
+    }
+
+    #[test]
+    fn retention_deletes_old_committed_records_from_the_start_only() {
+        let mut log = PartitionLog::default();
+        log.append(0, SimTime::from_ms(1), [(id(0), None), (id(1), None)]);
+        log.append(1, SimTime::from_ms(5), [(id(2), None)]);
+        log.append(1, SimTime::from_ms(9), [(id(3), None)]);
+        log.advance_high_watermark(3);
+        // Older than 6 ms: offsets 0..3, but offset 3 is not committed yet anyway.
+        assert_eq!(log.retention_point(SimTime::from_ms(6)), 3);
+        assert_eq!(
+            log.retention_point(SimTime::from_ms(100)),
+            3,
+            "never past the HW"
+        );
+        let deleted = log.delete_records_before(2);
+        assert_eq!(
+            deleted.iter().map(|r| r.offset).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        assert_eq!(log.log_start_offset(), 2);
+        assert_eq!(log.log_end_offset(), 4);
+        assert_eq!(log.record_at(2).map(|r| r.id), Some(id(2)));
+        assert!(log.read_from(1, 10).is_empty(), "below the log start");
+        assert_eq!(log.epoch_starts(), &[(1, 2)]);
     }
 }

@@ -315,6 +315,8 @@ pub struct FetchedPartition {
     pub partition: TopicPartition,
     pub records: Vec<LogRecord>,
     pub high_watermark: u64,
+    /// The leader's log start offset (retention moves it; KIP-107).
+    pub log_start_offset: u64,
     pub error: Option<KafkaError>,
 }
 

@@ -10,6 +10,8 @@
 //!   same producer (a retried batch overtaken by the next, with several requests in flight);
 //! - **committed then truncated**: once below a leader's HW, gone at the end (unclean election);
 //! - **unavailable time**: partition-time with no leader;
+//! - **expired**: committed records that retention deleted (not a loss of the log; a group that
+//!   had not processed them yet has lost them);
 //! - per consumer group: records never processed, processed more than once, and the lag.
 //!
 //! "The committed log" of a partition is its leader's log below the HW; for a partition offline at
@@ -44,6 +46,8 @@ pub struct OutcomeReport {
     pub committed_then_truncated: u64,
     /// Partition-time without a leader, in microseconds (summed over partitions).
     pub unavailable_us: u64,
+    /// Committed records that retention (`retention.ms`) deleted — expired, not lost.
+    pub expired: u64,
     pub groups: Vec<GroupOutcome>,
     /// Simulated time at which the run ended, in microseconds.
     pub end_time_us: u64,
@@ -106,7 +110,11 @@ fn committed(log: &PartitionLog) -> &[crate::log::LogRecord] {
 }
 
 /// Per group: what its members processed, against the committed logs and its committed offsets.
-fn group_outcomes(sim: &Simulation, copies: &BTreeMap<RecordId, u64>) -> Vec<GroupOutcome> {
+fn group_outcomes(
+    sim: &Simulation,
+    copies: &BTreeMap<RecordId, u64>,
+    expired: &BTreeSet<RecordId>,
+) -> Vec<GroupOutcome> {
     let mut names: Vec<&str> = Vec::new();
     for c in sim.consumers() {
         if !names.contains(&c.group()) {
@@ -174,8 +182,13 @@ fn group_outcomes(sim: &Simulation, copies: &BTreeMap<RecordId, u64>) -> Vec<Gro
                 group: name.to_string(),
                 consumed: times.len() as u64,
                 processed_more_than_once: times.values().filter(|n| **n > 1).count() as u64,
+                // Retention deleting a record the group had not processed yet loses it for the
+                // group as surely as a skip does.
                 not_processed: copies
                     .keys()
+                    .chain(expired.iter())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
                     .filter(|id| !times.contains_key(id) && !unreached.contains(id))
                     .count() as u64,
                 out_of_order,
@@ -203,6 +216,11 @@ impl OutcomeReport {
             }
         }
 
+        let expired_ids: BTreeSet<RecordId> = sim
+            .partitions()
+            .iter()
+            .flat_map(|tp| sim.history().expired_records(*tp).iter().copied())
+            .collect();
         let mut copies: BTreeMap<RecordId, u64> = BTreeMap::new();
         let mut reordered = 0u64;
         let mut committed_then_truncated = 0u64;
@@ -222,16 +240,19 @@ impl OutcomeReport {
             }
             let ever: BTreeSet<RecordId> =
                 sim.history().committed_ever(*tp).iter().copied().collect();
-            committed_then_truncated += ever.difference(&in_this).count() as u64;
+            committed_then_truncated += ever
+                .difference(&in_this)
+                .filter(|id| !expired_ids.contains(id))
+                .count() as u64;
         }
         let committed_in_log = copies.len() as u64;
         let duplicates_in_log = copies.values().map(|n| n - 1).sum();
         let lost_acknowledged = acknowledged_ids
             .iter()
-            .filter(|id| !copies.contains_key(id))
+            .filter(|id| !copies.contains_key(id) && !expired_ids.contains(id))
             .count() as u64;
 
-        let groups = group_outcomes(sim, &copies);
+        let groups = group_outcomes(sim, &copies, &expired_ids);
 
         let (end, end_reason) = sim.ended().unwrap_or((sim.now(), EndReason::TimeLimit));
         OutcomeReport {
@@ -246,6 +267,7 @@ impl OutcomeReport {
             reordered,
             committed_then_truncated,
             unavailable_us: sim.history().unavailable_us(end),
+            expired: expired_ids.len() as u64,
             groups,
             end_time_us: end.as_micros(),
             end_reason,

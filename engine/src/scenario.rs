@@ -23,6 +23,8 @@ pub const MAX_BROKERS: u32 = 7;
 pub const MAX_PARTITIONS: u32 = 12;
 pub const MAX_RECORDS_PER_PRODUCER: u32 = 10_000_000;
 pub const MAX_CLIENTS: usize = 16;
+/// The playback speeds the page offers.
+pub const PLAYBACK_SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +92,9 @@ pub struct ClusterConfig {
     pub broker_heartbeat_interval_ms: u64,
     #[serde(rename = "replica.fetch.wait.max.ms")]
     pub replica_fetch_wait_max_ms: u64,
+    /// How often brokers look for records past `retention.ms`.
+    #[serde(rename = "log.retention.check.interval.ms")]
+    pub log_retention_check_interval_ms: u64,
     /// How long a new (empty) group waits for more members before its first rebalance completes.
     #[serde(rename = "group.initial.rebalance.delay.ms")]
     pub group_initial_rebalance_delay_ms: u64,
@@ -105,6 +110,7 @@ impl Default for ClusterConfig {
             broker_heartbeat_interval_ms: 2_000,
             replica_fetch_wait_max_ms: 500,
             group_initial_rebalance_delay_ms: 3_000,
+            log_retention_check_interval_ms: 300_000,
         }
     }
 }
@@ -120,6 +126,9 @@ pub struct TopicConfig {
     pub min_insync_replicas: u32,
     #[serde(rename = "unclean.leader.election.enable")]
     pub unclean_leader_election_enable: bool,
+    /// How long records are kept, read or not (7 days by default).
+    #[serde(rename = "retention.ms")]
+    pub retention_ms: u64,
 }
 
 impl Default for TopicConfig {
@@ -130,6 +139,7 @@ impl Default for TopicConfig {
             replication_factor: 1,
             min_insync_replicas: 1,
             unclean_leader_election_enable: false,
+            retention_ms: 604_800_000,
         }
     }
 }
@@ -328,12 +338,24 @@ pub struct ScriptedAction {
 pub struct SimulationConfig {
     /// The run stops here even if clients are still busy.
     pub max_time_ms: u64,
+    /// The page's starting playback speed for this scenario (a view setting: busy scenarios
+    /// start faster, since messages in flight are shown in slow motion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub playback_speed: Option<PlaybackSpeed>,
 }
+
+/// A playback speed multiplier (validated to be one the page offers, so never NaN).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PlaybackSpeed(pub f64);
+
+impl Eq for PlaybackSpeed {}
 
 impl Default for SimulationConfig {
     fn default() -> Self {
         SimulationConfig {
             max_time_ms: 600_000,
+            playback_speed: None,
         }
     }
 }
@@ -460,6 +482,11 @@ impl Scenario {
                 "cluster.broker.heartbeat.interval.ms",
                 c.broker_heartbeat_interval_ms,
             ),
+            (
+                "cluster.log.retention.check.interval.ms",
+                c.log_retention_check_interval_ms,
+            ),
+            ("topic.retention.ms", t.retention_ms),
         ] {
             if value == 0 {
                 return Err(invalid(field, "must be at least 1"));
@@ -598,6 +625,14 @@ impl Scenario {
                 ));
             }
             previous = step.at_ms;
+        }
+        if let Some(PlaybackSpeed(speed)) = self.simulation.playback_speed {
+            if !PLAYBACK_SPEEDS.contains(&speed) {
+                return Err(invalid(
+                    "simulation.playback_speed",
+                    format!("{speed}; the page plays at 0.25, 0.5, 1, 2, 4 or 8"),
+                ));
+            }
         }
         if self.simulation.max_time_ms == 0 {
             return Err(invalid("simulation.max_time_ms", "must be at least 1"));

@@ -130,6 +130,8 @@ impl Simulation {
             heartbeat_interval: SimDuration::from_ms(cluster.broker_heartbeat_interval_ms),
             replica_fetch_wait_max_ms: cluster.replica_fetch_wait_max_ms,
             replica_fetch_max_records: 500,
+            retention: SimDuration::from_ms(scenario.topic.retention_ms),
+            retention_check_interval: SimDuration::from_ms(cluster.log_retention_check_interval_ms),
         };
         let brokers = (1..=brokers_n)
             .map(|b| Broker::new(NodeId::Broker(b), broker_config.clone(), &metas))
@@ -499,6 +501,19 @@ impl Simulation {
         match what {
             TraceKind::BrokerFenced { .. } | TraceKind::BrokerUnfenced { .. } => {
                 self.fencing_changed = true;
+            }
+            TraceKind::RetentionDeleted {
+                broker,
+                partition,
+                records,
+                ..
+            } => {
+                let leads = self.brokers[broker.number() as usize - 1]
+                    .replica(*partition)
+                    .is_some_and(|r| r.is_leader());
+                if leads {
+                    self.history.expired(*partition, records);
+                }
             }
             TraceKind::HighWatermark {
                 broker,

@@ -172,6 +172,14 @@ pub enum TraceKind {
     },
     /// The consumer did not call poll() within `max.poll.interval.ms`; it leaves the group.
     PollTimeoutExpired { consumer: NodeId, group: String },
+    /// Retention deleted these records from the start of a replica's log (read or not).
+    RetentionDeleted {
+        broker: NodeId,
+        partition: TopicPartition,
+        /// The new log start offset.
+        log_start_offset: u64,
+        records: Vec<RecordId>,
+    },
     /// A consumer had no committed offset (or one outside the log) and reset by
     /// `auto.offset.reset`.
     OffsetReset {

@@ -416,3 +416,43 @@ fn members_of_one_group_must_share_an_assignment_strategy() {
         "{err}"
     );
 }
+
+#[test]
+fn retention_deletes_unread_records_and_a_consumer_behind_the_log_start_resets() {
+    let path = format!(
+        "{}/../scenarios/retention-deletes-unread.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let toml = std::fs::read_to_string(path).unwrap();
+    let (_, trace) = trace_of(&toml);
+    let report = run(&toml);
+    // Retention deleted committed records: expired, not lost writes.
+    assert!(report.expired > 0);
+    assert_eq!(report.lost_acknowledged, 0);
+    let group = |name: &str| report.groups.iter().find(|g| g.group == name).unwrap();
+    assert_eq!(
+        (group("live").consumed, group("live").not_processed),
+        (40, 0)
+    );
+    // The late group starts at the log start: everything retention deleted before, it never saw.
+    let late = group("nightly-report");
+    assert_eq!(late.consumed + late.not_processed, 40);
+    assert!(late.not_processed > 0);
+    // The stalled group's position fell below the log start: OFFSET_OUT_OF_RANGE, then a reset.
+    let resets: Vec<u64> = trace
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::OffsetReset {
+                consumer: NodeId::Consumer(3),
+                offset,
+                ..
+            } => Some(*offset),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(resets.len(), 2, "{resets:?}");
+    assert!(resets[1] > 0, "reset past the deleted records");
+    let slow = group("slow");
+    assert!(slow.not_processed > 0);
+    assert_eq!(slow.consumed + slow.not_processed, 40);
+}

@@ -619,6 +619,13 @@ async fn the_consumer_lessons_step_through_and_the_page_agrees_with_the_engine()
         let expected = run_scenario(&scenario, false);
         let steps = scenario.steps.len();
         page.open_scenario(name).await;
+        // 8×: these lessons keep many messages in flight, which playback shows in slow motion.
+        c.find(Locator::Css("[data-testid='speed']"))
+            .await
+            .unwrap()
+            .select_by_value("5")
+            .await
+            .unwrap();
         let position = || async { text_of(c, "[data-testid='lesson-position']").await };
         wait_until(Duration::from_secs(20), "the lesson", || async {
             position()
@@ -629,7 +636,11 @@ async fn the_consumer_lessons_step_through_and_the_page_agrees_with_the_engine()
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         for step in 2..=steps {
             click(c, "lesson-next").await;
-            wait_paused(c).await;
+            wait_until(Duration::from_secs(90), "playback to pause", || async {
+                c.find(Locator::Css("[data-testid='play']")).await.ok()
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{name}, step {step}: {e}"));
             let p = position().await.unwrap();
             assert!(p.contains(&format!("{step} of {steps}")), "{name}: {p}");
         }
