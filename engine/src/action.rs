@@ -53,6 +53,9 @@ pub enum Action {
     RestartConsumer { consumer: NodeId },
     /// The consumer process stalls (a GC pause) for `by_ms`: no processing, no heartbeats.
     PauseConsumer { consumer: NodeId, by_ms: u64 },
+    /// The topic is altered to `count` partitions (CreatePartitions); fewer than it has is
+    /// refused, as Kafka refuses it.
+    CreatePartitions { count: u32 },
 }
 
 impl Action {
@@ -69,6 +72,7 @@ impl Action {
             Action::KillConsumer { consumer }
             | Action::RestartConsumer { consumer }
             | Action::PauseConsumer { consumer, .. } => vec![*consumer],
+            Action::CreatePartitions { .. } => Vec::new(),
         }
     }
 

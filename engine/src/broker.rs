@@ -506,6 +506,16 @@ impl Broker {
         for meta in partitions {
             let tp = meta.partition;
             self.metadata.insert(tp, meta.clone());
+            if meta.is_replica(me) && !self.replicas.contains_key(&tp) {
+                // A partition added to the topic (CreatePartitions): a new, empty replica here.
+                self.replicas.insert(
+                    tp,
+                    Replica {
+                        log: PartitionLog::default(),
+                        role: Role::Unknown,
+                    },
+                );
+            }
             let Some(replica) = self.replicas.get_mut(&tp) else {
                 continue;
             };

@@ -40,6 +40,11 @@ impl ClientMetadata {
     }
 
     /// The broker believed to lead `tp` (`None`: offline, or unknown).
+    /// How many partitions the topic has, as far as the client knows.
+    pub fn partition_count(&self) -> u32 {
+        self.leaders.len() as u32
+    }
+
     pub fn leader(&self, tp: TopicPartition) -> Option<u32> {
         self.leaders.get(&tp).copied().flatten()
     }

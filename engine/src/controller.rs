@@ -21,7 +21,7 @@
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{KafkaError, Message};
-use crate::metadata::PartitionMeta;
+use crate::metadata::{assign_replicas, PartitionMeta};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -277,6 +277,64 @@ impl Controller {
     }
 
     /// A new metadata version, sent to every broker.
+    /// CreatePartitions: the topic grows to `count` partitions (Kafka's `kafka-topics --alter
+    /// --partitions`). Fewer than now is refused with Kafka's reason: a partition cannot be removed,
+    /// since its records would go with it and every key's partition would change.
+    pub fn create_partitions(
+        &mut self,
+        count: u32,
+        max: u32,
+        out: &mut Out,
+    ) -> Result<Vec<TopicPartition>, String> {
+        let current = self.partitions.len() as u32;
+        if count < current {
+            return Err(format!(
+                "Topic currently has {current} partitions, which is higher than the requested {count}."
+            ));
+        }
+        if count == current {
+            return Err(format!("Topic already has {current} partitions."));
+        }
+        if count > max {
+            return Err(format!(
+                "{count} partitions requested; a topic here has at most {max}"
+            ));
+        }
+        let rf = self
+            .partitions
+            .values()
+            .next()
+            .map_or(1, |m| m.replicas.len() as u32);
+        let mut created = Vec::new();
+        for p in current..count {
+            let replicas = assign_replicas(p, self.brokers, rf);
+            let isr: BTreeSet<u32> = replicas
+                .iter()
+                .filter(|b| !self.fenced.contains(b))
+                .copied()
+                .collect();
+            let tp = TopicPartition {
+                topic: 0,
+                partition: p as u16,
+            };
+            let leader = replicas.iter().find(|b| isr.contains(b)).copied();
+            self.partitions.insert(
+                tp,
+                PartitionMeta {
+                    partition: tp,
+                    leader,
+                    leader_epoch: 0,
+                    partition_epoch: 0,
+                    isr,
+                    replicas,
+                },
+            );
+            created.push(tp);
+        }
+        self.publish(out);
+        Ok(created)
+    }
+
     fn publish(&mut self, out: &mut Out) {
         self.metadata_version += 1;
         for b in 1..=self.brokers {

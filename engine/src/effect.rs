@@ -44,6 +44,9 @@ pub enum Timer {
     },
     /// Client: ask for fresh metadata (after `retry.backoff.ms`).
     MetadataRefresh,
+    /// Client: `metadata.max.age.ms` passed; refresh metadata even without an error (this is
+    /// how clients learn of partitions added to a topic).
+    MetadataMaxAge,
     /// Broker: `log.retention.check.interval.ms` passed; delete expired records.
     RetentionCheck,
     /// Consumer: the heartbeat thread's turn (every `heartbeat.interval.ms`).

@@ -123,6 +123,10 @@ impl Producer {
     }
 
     pub fn on_start(&mut self, out: &mut Out) {
+        out.set_timer(
+            SimDuration::from_ms(self.config.metadata_max_age_ms),
+            Timer::MetadataMaxAge,
+        );
         if self.config.records > 0 {
             out.set_timer(
                 SimDuration::from_ms(self.config.start_ms),
@@ -156,6 +160,13 @@ impl Producer {
                 self.refresh_scheduled = false;
                 self.refresh_metadata(out);
             }
+            Timer::MetadataMaxAge => {
+                out.set_timer(
+                    SimDuration::from_ms(self.config.metadata_max_age_ms),
+                    Timer::MetadataMaxAge,
+                );
+                self.refresh_metadata(out);
+            }
             _ => {}
         }
     }
@@ -167,6 +178,8 @@ impl Producer {
         } = &message
         {
             if self.metadata.on_response(*correlation, partitions) {
+                // New partitions (CreatePartitions): keys map over the new count from now on.
+                self.partitions = self.metadata.partition_count();
                 self.drain(now, out);
             }
             return;

@@ -195,6 +195,15 @@ pub struct ProducerConfig {
     /// Records per batch at most (Kafka's `batch.size` is in bytes; records are unit-sized here).
     #[serde(default = "default_batch_records")]
     pub batch_records: u32,
+    #[serde(
+        rename = "metadata.max.age.ms",
+        default = "default_metadata_max_age_ms"
+    )]
+    pub metadata_max_age_ms: u64,
+}
+
+fn default_metadata_max_age_ms() -> u64 {
+    300_000
 }
 
 fn default_interval_ms() -> u64 {
@@ -293,6 +302,11 @@ pub struct ConsumerConfig {
     /// Application: `commitSync` or `commitAsync` after processing (manual commit only).
     #[serde(default)]
     pub commit: ManualCommit,
+    #[serde(
+        rename = "metadata.max.age.ms",
+        default = "default_metadata_max_age_ms"
+    )]
+    pub metadata_max_age_ms: u64,
 }
 
 fn default_session_timeout_ms() -> u64 {
@@ -530,6 +544,9 @@ impl Scenario {
             if p.request_timeout_ms == 0 {
                 return Err(invalid(at("request.timeout.ms"), "must be at least 1"));
             }
+            if p.metadata_max_age_ms == 0 {
+                return Err(invalid(at("metadata.max.age.ms"), "must be at least 1"));
+            }
             // Kafka's ProducerConfig rejects delivery.timeout.ms < linger.ms + request.timeout.ms.
             if p.delivery_timeout_ms < p.request_timeout_ms {
                 return Err(invalid(
@@ -583,6 +600,9 @@ impl Scenario {
             if c.request_timeout_ms == 0 {
                 return Err(invalid(at("request.timeout.ms"), "must be at least 1"));
             }
+            if c.metadata_max_age_ms == 0 {
+                return Err(invalid(at("metadata.max.age.ms"), "must be at least 1"));
+            }
         }
         for (i, s) in self.script.iter().enumerate() {
             for node in s.action.nodes() {
@@ -602,6 +622,14 @@ impl Scenario {
                 }
             } else if let Some(problem) = s.action.target_problem() {
                 return Err(invalid(format!("script[{i}]"), problem));
+            }
+            if let Action::CreatePartitions { count } = s.action {
+                if count == 0 || count > MAX_PARTITIONS {
+                    return Err(invalid(
+                        format!("script[{i}].count"),
+                        format!("{count} partitions; a topic here has 1 to {MAX_PARTITIONS}"),
+                    ));
+                }
             }
         }
         let mut previous = 0;

@@ -464,6 +464,45 @@ impl Simulation {
         self.trace.push(TraceEvent { at: self.now, what });
     }
 
+    /// CreatePartitions through the controller; the trace says which keys now map elsewhere.
+    fn create_partitions(&mut self, count: u32) {
+        let mut out = std::mem::take(&mut self.scratch);
+        let before = self.partitions.len() as u32;
+        match self
+            .controller
+            .create_partitions(count, crate::scenario::MAX_PARTITIONS, &mut out)
+        {
+            Ok(created) => {
+                self.partitions.extend(created);
+                let keys = self
+                    .producers
+                    .iter()
+                    .map(|p| p.config().keys)
+                    .max()
+                    .unwrap_or(0);
+                let moved_keys = (0..keys)
+                    .filter_map(|k| {
+                        let bytes = crate::placement::key_bytes(k);
+                        let old = crate::placement::partition_for_key(&bytes, before);
+                        let new = crate::placement::partition_for_key(&bytes, count);
+                        (old != new).then_some((k, old as u16, new as u16))
+                    })
+                    .collect();
+                self.record(TraceKind::PartitionsCreated {
+                    from: before,
+                    to: count,
+                    moved_keys,
+                });
+            }
+            Err(reason) => self.record(TraceKind::PartitionChangeRefused {
+                requested: count,
+                reason,
+            }),
+        }
+        self.apply_effects(NodeId::Controller(1), &mut out);
+        self.scratch = out;
+    }
+
     /// Group coordinators follow the leadership of their `__consumer_offsets` partitions.
     fn move_coordinators(&mut self) {
         let mut outs = crate::group_coordinator::Outs::new();
@@ -653,6 +692,7 @@ impl Simulation {
                 let until = self.now + SimDuration::from_ms(by_ms);
                 self.consumer_paused_until[i] = self.consumer_paused_until[i].max(until);
             }
+            Action::CreatePartitions { count } => self.create_partitions(count),
             Action::SlowFollower { broker, by_ms } => {
                 self.brokers[broker.number() as usize - 1]
                     .set_fetch_delay(SimDuration::from_ms(by_ms));

@@ -115,7 +115,7 @@ fn lesson_3_a_slow_group_lags_without_holding_the_others_back() {
 }
 
 #[test]
-fn lesson_4_one_owner_per_partition_an_idle_member_and_a_rebalance_after_a_kill() {
+fn lesson_4_one_owner_per_partition_an_idle_member_a_rebalance_and_added_partitions() {
     let t = timeline("consumers-4-partitions");
     let stable: Vec<Vec<(u32, Vec<u16>)>> = t
         .trace()
@@ -135,14 +135,25 @@ fn lesson_4_one_owner_per_partition_an_idle_member_and_a_rebalance_after_a_kill(
         vec![
             vec![(1, vec![0]), (2, vec![1]), (3, vec![2]), (4, vec![])],
             vec![(1, vec![0]), (3, vec![1]), (4, vec![2])],
+            // After the topic grew to 4 partitions.
+            vec![(1, vec![0, 1]), (3, vec![2]), (4, vec![3])],
         ]
     );
+    assert!(t.trace().iter().any(|e| matches!(
+        &e.what,
+        TraceKind::PartitionsCreated { from: 3, to: 4, moved_keys } if !moved_keys.is_empty()
+    )));
+    assert!(t.trace().iter().any(|e| matches!(
+        &e.what,
+        TraceKind::PartitionChangeRefused { requested: 3, reason }
+            if reason == "Topic currently has 4 partitions, which is higher than the requested 3."
+    )));
     assert!(t.trace().iter().any(|e| matches!(
         &e.what,
         TraceKind::MemberRemoved { member, reason: RebalanceReason::SessionTimeout, .. }
             if member.consumer == 2
     )));
-    assert_eq!(counts(group(&t, "workers")), (150, 0, 0, 0, 0));
+    assert_eq!(counts(group(&t, "workers")), (250, 0, 0, 0, 0));
     let end = t.world_at(t.end());
     assert_eq!(
         end.groups().group("workers").unwrap().state,

@@ -456,3 +456,62 @@ fn retention_deletes_unread_records_and_a_consumer_behind_the_log_start_resets()
     assert!(slow.not_processed > 0);
     assert_eq!(slow.consumed + slow.not_processed, 40);
 }
+
+#[test]
+fn added_partitions_move_keys_and_rebalance_the_group_and_removing_them_is_refused() {
+    let toml = group(
+        2,
+        200,
+        2,
+        "\"enable.auto.commit\" = false\n\"metadata.max.age.ms\" = 1000",
+        "[[script]]\nat_ms = 3000\naction = \"create_partitions\"\ncount = 3\n\
+         [[script]]\nat_ms = 5000\naction = \"create_partitions\"\ncount = 2\n",
+    )
+    .replace(
+        "interval_ms = 20\nkeys = 16\n",
+        "interval_ms = 50\nkeys = 16\n\"metadata.max.age.ms\" = 1000\n",
+    );
+    let (sim, trace) = trace_of(&toml);
+    let created: Vec<_> = trace
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::PartitionsCreated {
+                from,
+                to,
+                moved_keys,
+            } => Some((*from, *to, moved_keys.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(created.len(), 1);
+    let (from, to, moved) = &created[0];
+    assert_eq!((*from, *to), (2, 3));
+    assert!(!moved.is_empty(), "some keys map to another partition");
+    assert!(moved.iter().all(|(_, old, new)| *new <= 2 && old != new));
+    let refused: Vec<_> = trace
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::PartitionChangeRefused { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        vec!["Topic currently has 3 partitions, which is higher than the requested 2.".to_string()]
+    );
+    // The producer learned of P2 (metadata.max.age.ms) and wrote to it; the group rebalanced and
+    // someone owns and reads it.
+    assert_eq!(sim.partitions().len(), 3);
+    let p2 = sim.leader_replica(kafkascope_engine::TopicPartition {
+        topic: 0,
+        partition: 2,
+    });
+    assert!(p2.is_some_and(|r| r.log.log_end_offset() > 0));
+    let last = stable_generations(&trace).pop().unwrap();
+    let owned: usize = last.1.iter().map(|(_, p)| p.len()).sum();
+    assert_eq!(owned, 3);
+    let report = run(&toml);
+    assert_eq!(report.groups[0].consumed, 200);
+    assert_eq!(report.groups[0].not_processed, 0);
+    assert_eq!(report.groups[0].lag, 0);
+}

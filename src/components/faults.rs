@@ -18,6 +18,7 @@ pub struct FaultTargets {
     pub brokers: Vec<(NodeId, bool)>,
     pub consumers: Vec<(NodeId, bool)>,
     pub links: Vec<(NodeId, NodeId, bool)>,
+    pub partitions: u32,
 }
 
 impl FaultTargets {
@@ -25,6 +26,7 @@ impl FaultTargets {
         FaultTargets {
             brokers: model.brokers.iter().map(|b| (b.node, b.up)).collect(),
             consumers: model.consumers.iter().map(|c| (c.node, c.up)).collect(),
+            partitions: model.partition_count,
             links: model
                 .edges
                 .iter()
@@ -66,6 +68,7 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                     }
                 }) }
             </ul>
+            <TopicPartitions current={props.targets.partitions} on_fault={props.on_fault.clone()} />
             if !props.targets.consumers.is_empty() {
                 <ConsumerFaults consumers={props.targets.consumers.clone()} on_fault={props.on_fault.clone()} />
             }
@@ -87,6 +90,44 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             </details>
             <DirectedFaultForm targets={props.targets.clone()} on_fault={props.on_fault.clone()} />
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TopicPartitionsProps {
+    current: u32,
+    on_fault: Callback<Action>,
+}
+
+/// Alter the topic's partition count (CreatePartitions): the engine adds partitions, or refuses
+/// fewer with Kafka's reason.
+#[function_component(TopicPartitions)]
+fn topic_partitions(props: &TopicPartitionsProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let wanted = use_state(|| props.current + 1);
+    let on_input = {
+        let wanted = wanted.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<u32>() {
+                wanted.set(v);
+            }
+        })
+    };
+    let apply = {
+        let on_fault = props.on_fault.clone();
+        let count = *wanted;
+        Callback::from(move |_: MouseEvent| on_fault.emit(Action::CreatePartitions { count }))
+    };
+    html! {
+        <div class="fault-topic">
+            <h3>{ format!("{} ({} {})", t(lang, Text::TopicPartitions), props.current, t(lang, Text::Now)) }</h3>
+            <label>{ t(lang, Text::Partitions) }
+                <input type="number" min="1" max="12" value={wanted.to_string()}
+                    data-testid="partition-count" oninput={on_input} />
+            </label>
+            <button data-testid="change-partitions" onclick={apply}>{ t(lang, Text::ChangePartitions) }</button>
+        </div>
     }
 }
 

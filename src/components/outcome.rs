@@ -44,6 +44,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 { anomaly(lang, Text::Reordered, "reordered", props.report.as_ref().map(|r| r.reordered.to_string())) }
                 { anomaly(lang, Text::CommittedThenTruncated, "truncated", props.report.as_ref().map(|r| r.committed_then_truncated.to_string())) }
                 { anomaly(lang, Text::Unavailable, "unavailable", props.report.as_ref().map(|r| format!("{:.1} s", r.unavailable_us as f64 / 1e6))) }
+                { anomaly(lang, Text::ExpiredByRetention, "expired", props.report.as_ref().map(|r| r.expired.to_string())) }
             </dl>
             if let Some(report) = props.report.as_ref().filter(|r| !r.groups.is_empty()) {
                 <div class="group-outcomes">

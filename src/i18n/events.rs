@@ -197,6 +197,65 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
                 format!("{consumer}: already out of the group, loses {} (no commit)", p.join(","))
             }
         }
+        TraceKind::PartitionsCreated {
+            from,
+            to,
+            moved_keys,
+        } => {
+            let shown: Vec<String> = moved_keys
+                .iter()
+                .take(6)
+                .map(|(k, old, new)| format!("k{k}: P{old}→P{new}"))
+                .collect();
+            let more = moved_keys.len().saturating_sub(shown.len());
+            let mut keys = shown.join(", ");
+            if more > 0 {
+                keys.push_str(&format!(" (+{more})"));
+            }
+            if ko {
+                format!("토픽 파티션 {from} → {to}개: 새 레코드의 키 {}개가 다른 파티션으로 감 — {keys}", moved_keys.len())
+            } else {
+                format!("The topic grows from {from} to {to} partitions: {} keys now map elsewhere — {keys}", moved_keys.len())
+            }
+        }
+        TraceKind::PartitionChangeRefused { requested, reason } => {
+            if ko {
+                format!("파티션 {requested}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
+            } else {
+                format!("Changing to {requested} partitions refused: {reason} (partitions are never removed)")
+            }
+        }
+        TraceKind::RetentionDeleted {
+            broker,
+            partition,
+            log_start_offset,
+            records,
+        } => {
+            if ko {
+                format!(
+                    "{broker}: P{} 보존 기간(retention.ms) 지난 레코드 {}건 삭제 — 로그 시작 오프셋 {log_start_offset}",
+                    partition.partition,
+                    records.len()
+                )
+            } else {
+                format!(
+                    "{broker}: P{} deletes {} record(s) past retention.ms — log start offset now {log_start_offset}",
+                    partition.partition,
+                    records.len()
+                )
+            }
+        }
+        TraceKind::OffsetReset {
+            consumer,
+            partition,
+            offset,
+        } => {
+            if ko {
+                format!("{consumer}: P{} 커밋 오프셋 없음/범위 밖 → auto.offset.reset으로 오프셋 {offset}부터", partition.partition)
+            } else {
+                format!("{consumer}: P{} has no usable committed offset → auto.offset.reset starts it at {offset}", partition.partition)
+            }
+        }
         _ => return None,
     })
 }
@@ -290,6 +349,13 @@ fn describe_action(lang: Lang, action: &Action) -> String {
                 format!("{consumer}: {by_ms} ms 동안 멈춤 (GC) — 하트비트도 없음")
             } else {
                 format!("{consumer} stalls for {by_ms} ms (a GC pause) — no heartbeats either")
+            }
+        }
+        Action::CreatePartitions { count } => {
+            if ko {
+                format!("토픽 파티션 수를 {count}개로 변경 요청 (CreatePartitions)")
+            } else {
+                format!("Request: change the topic to {count} partitions (CreatePartitions)")
             }
         }
         Action::SlowFollower { broker, by_ms } => {

@@ -169,6 +169,10 @@ pub enum Text {
     ProcessedMoreThanOnce,
     OutOfOrder,
     GroupProtocol,
+    TopicPartitions,
+    ExpiredByRetention,
+    Now,
+    ChangePartitions,
 }
 
 /// The string for `text` in `lang`.
@@ -332,6 +336,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "Group coordinator state: stable, or stopped for a rebalance",
             "그룹 코디네이터 상태: 안정, 또는 리밸런스로 멈춤",
         ),
+        TopicPartitions => ("Topic partitions", "토픽 파티션"),
+        Now => ("now", "현재"),
+        ExpiredByRetention => ("Deleted by retention", "보존 기간으로 삭제됨"),
+        ChangePartitions => ("Change the partition count", "파티션 수 바꾸기"),
         Lesson => ("Lesson", "레슨"),
         LessonBack => ("Back", "이전"),
         LessonNext => ("Next", "다음"),

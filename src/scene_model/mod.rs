@@ -233,6 +233,8 @@ pub struct SceneModel {
     pub edges: Vec<Edge>,
     pub dots: Vec<Dot>,
     pub topic: String,
+    /// The topic's partitions now (CreatePartitions adds some).
+    pub partition_count: u32,
     /// Totals for the outcome panel at this instant.
     pub produced: u64,
     pub acknowledged: u64,
@@ -295,6 +297,10 @@ fn is_notable(what: &TraceKind) -> bool {
             | TraceKind::CommitFailed { .. }
             | TraceKind::PollTimeoutExpired { .. }
             | TraceKind::PartitionsRevoked { lost: true, .. }
+            | TraceKind::PartitionsCreated { .. }
+            | TraceKind::PartitionChangeRefused { .. }
+            | TraceKind::RetentionDeleted { .. }
+            | TraceKind::OffsetReset { .. }
     )
 }
 
@@ -649,6 +655,7 @@ impl SceneModel {
             edges,
             dots,
             topic: world.topic_name().to_string(),
+            partition_count: world.partitions().len() as u32,
         }
     }
 }

@@ -47,6 +47,8 @@ pub(super) struct Membership {
     pub rejoin_needed: bool,
     /// The auto-commit before this rejoin has been done (or given up).
     pub committed_before_join: bool,
+    /// This member computed the current assignment (the group's leader member).
+    pub is_leader: bool,
 }
 
 impl Membership {
@@ -196,6 +198,7 @@ impl Consumer {
             return;
         };
         self.membership.member = Some(joined.member);
+        self.membership.is_leader = joined.leader == joined.member;
         self.membership.generation = Some(joined.generation);
         self.membership.state = MembershipState::Syncing;
         let assignment = (joined.leader == joined.member).then(|| {

@@ -264,7 +264,18 @@ impl Consumer {
                     SimDuration::from_ms(self.config.heartbeat_interval_ms),
                     Timer::ConsumerHeartbeat,
                 );
+                out.set_timer(
+                    SimDuration::from_ms(self.config.metadata_max_age_ms),
+                    Timer::MetadataMaxAge,
+                );
                 self.poll(now, out);
+            }
+            Timer::MetadataMaxAge => {
+                out.set_timer(
+                    SimDuration::from_ms(self.config.metadata_max_age_ms),
+                    Timer::MetadataMaxAge,
+                );
+                self.refresh_metadata(out);
             }
             Timer::RecordProcessed => self.finish_record(now, out),
             Timer::WorkerRecordProcessed => self.worker_finish_record(now, out),
@@ -337,6 +348,7 @@ impl Consumer {
             }
             (Pending::Metadata, Message::MetadataResponse { partitions, .. }) => {
                 self.metadata.on_response(correlation, &partitions);
+                self.notice_partition_count();
                 self.resume_poll(now, out);
             }
             (Pending::Fetch { .. }, Message::FetchResponse { partitions, .. }) => {
@@ -710,6 +722,20 @@ impl Consumer {
             }
             Pending::Metadata => self.resume_poll(now, out),
             Pending::Commit { kind, started } => self.on_commit_timeout(now, kind, started, out),
+        }
+    }
+
+    /// The topic has more partitions than the group's assignment was made for: the leader member
+    /// asks for a rebalance (Kafka's ConsumerCoordinator compares its metadata snapshot with the
+    /// one it assigned from).
+    fn notice_partition_count(&mut self) {
+        let count = self.metadata.partition_count();
+        if count <= self.partitions {
+            return;
+        }
+        self.partitions = count;
+        if self.membership.is_leader && self.membership.state == MembershipState::Stable {
+            self.membership.rejoin_needed = true;
         }
     }
 
