@@ -82,3 +82,40 @@ fn replication_scenarios_give_the_expected_outcomes_in_wasm() {
         assert_eq!(report.committed_then_truncated, truncated, "{name}");
     }
 }
+
+/// The consumer lessons' per-group outcomes in the browser's wasm engine, as the native tests
+/// assert them (engine/tests/consumer_lessons.rs): (group, consumed, never processed, twice).
+#[wasm_bindgen_test]
+fn consumer_lessons_give_the_expected_group_outcomes_in_wasm() {
+    let cases: [(&str, &[(&str, u64, u64, u64)]); 3] = [
+        (
+            include_str!("../scenarios/consumers-1-offsets.toml"),
+            &[("billing", 6, 0, 0), ("audit", 6, 0, 0)],
+        ),
+        (
+            include_str!("../scenarios/consumers-4-partitions.toml"),
+            &[("workers", 250, 0, 0)],
+        ),
+        (
+            include_str!("../scenarios/consumers-5-commits.toml"),
+            &[("auto-handoff", 15, 5, 0), ("manual-sync", 20, 0, 4)],
+        ),
+    ];
+    for (text, expected) in cases {
+        let scenario = Scenario::from_toml(text).unwrap();
+        let report = run_scenario(&scenario, false);
+        let got: Vec<(&str, u64, u64, u64)> = report
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.group.as_str(),
+                    g.consumed,
+                    g.not_processed,
+                    g.processed_more_than_once,
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{}", scenario.name);
+    }
+}

@@ -118,7 +118,7 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
             <text class="title" x={n(r.x + 10.0)} y={n(r.y + 18.0)}>
                 { format!("{} {}", t(lang, Text::Consumer), c.node.number()) }</text>
             if let (Some(member), true) = (&c.member, c.up) {
-                <text class="member" x={n(r.x + 102.0)} y={n(r.y + 18.0)}>{ member.clone() }</text>
+                <text class="member" x={n(r.x + r.w - 26.0)} y={n(r.y + 18.0)}>{ member.clone() }</text>
             }
             <text class="processed-count" x={n(r.x + r.w - 10.0)} y={n(r.y + 35.0)}
                 data-testid={format!("processed-{}", c.node)}>

@@ -800,4 +800,63 @@ mod tests {
         let model = SceneModel::build(&timeline.world_at(early), &timeline, early);
         assert_eq!(model.lost_acknowledged, 0);
     }
+
+    fn model_at(text: &str, ms: u64) -> SceneModel {
+        let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+        let timeline = Timeline::record(&scenario);
+        let t = SimTime::from_ms(ms).min(timeline.end());
+        SceneModel::build(&timeline.world_at(t), &timeline, t)
+    }
+
+    #[test]
+    fn a_group_shows_its_idle_member_its_rebalance_and_who_owns_what() {
+        let text = include_str!("../../scenarios/consumers-4-partitions.toml");
+        let stable = model_at(text, 5_000);
+        assert_eq!(stable.groups.len(), 1);
+        assert_eq!(stable.groups[0].status, GroupStatus::Stable);
+        let idle: Vec<bool> = stable.consumers.iter().map(|c| c.idle).collect();
+        assert_eq!(idle, vec![false, false, false, true]);
+        // One assignment line per owned partition, from that partition's leader row.
+        assert_eq!(stable.assignments.len(), 3);
+        let rebalancing = model_at(text, 11_600);
+        assert_eq!(rebalancing.groups[0].status, GroupStatus::Rebalancing);
+        assert!(!rebalancing.consumers[1].up, "consumer 2 was killed");
+        // Committed offset and position markers sit on the leaders' rows, in the group's colour.
+        let markers: Vec<MarkerKind> = stable
+            .brokers
+            .iter()
+            .flat_map(|b| b.rows.iter())
+            .flat_map(|r| r.committed_markers.iter().map(|m| m.kind))
+            .collect();
+        assert!(markers.contains(&MarkerKind::Committed));
+        assert!(markers.contains(&MarkerKind::Position));
+    }
+
+    #[test]
+    fn lost_and_twice_processed_records_are_marked_where_they_happened() {
+        let text = include_str!("../../scenarios/consumers-5-commits.toml");
+        let end = model_at(text, u64::MAX / 1000);
+        let auto = end
+            .groups
+            .iter()
+            .find(|g| g.name == "auto-handoff")
+            .unwrap();
+        assert_eq!(auto.never_processed, vec!["#5", "#6", "#7", "#8", "#9"]);
+        let manual = end.groups.iter().find(|g| g.name == "manual-sync").unwrap();
+        assert!(manual.never_processed.is_empty());
+        // Just after the restarted consumer re-processed #7–#10.
+        let replay = model_at(text, 5_950);
+        let twice: Vec<&str> = replay.consumers[1]
+            .recent
+            .iter()
+            .filter(|p| p.twice)
+            .map(|p| p.label.as_str())
+            .collect();
+        assert!(
+            !twice.is_empty(),
+            "the manual group's duplicates are marked"
+        );
+        assert!(twice.contains(&"#7"), "{twice:?}");
+        assert!(replay.consumers[0].recent.iter().all(|p| !p.twice));
+    }
 }
