@@ -83,11 +83,14 @@ fn replication_scenarios_give_the_expected_outcomes_in_wasm() {
     }
 }
 
+/// (group, consumed, never processed, processed twice).
+type GroupCounts<'a> = (&'a str, u64, u64, u64);
+
 /// The consumer lessons' per-group outcomes in the browser's wasm engine, as the native tests
 /// assert them (engine/tests/consumer_lessons.rs): (group, consumed, never processed, twice).
 #[wasm_bindgen_test]
 fn consumer_lessons_give_the_expected_group_outcomes_in_wasm() {
-    let cases: [(&str, &[(&str, u64, u64, u64)]); 3] = [
+    let cases: [(&str, &[GroupCounts]); 3] = [
         (
             include_str!("../scenarios/consumers-1-offsets.toml"),
             &[("billing", 6, 0, 0), ("audit", 6, 0, 0)],
@@ -104,7 +107,7 @@ fn consumer_lessons_give_the_expected_group_outcomes_in_wasm() {
     for (text, expected) in cases {
         let scenario = Scenario::from_toml(text).unwrap();
         let report = run_scenario(&scenario, false);
-        let got: Vec<(&str, u64, u64, u64)> = report
+        let got: Vec<GroupCounts> = report
             .groups
             .iter()
             .map(|g| {
