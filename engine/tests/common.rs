@@ -32,3 +32,13 @@ pub fn scenario(toml: &str) -> Scenario {
 pub fn run(toml: &str) -> OutcomeReport {
     kafkascope_engine::run::run_scenario(&scenario(toml), true)
 }
+
+/// The property tests' proptest seed: fixed, so CI explores the same schedules every run;
+/// `PROPTEST_RNG_SEED` explores others (a failure prints the schedule to reproduce it).
+pub fn seed_from_env() -> proptest::test_runner::RngSeed {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20261125);
+    proptest::test_runner::RngSeed::Fixed(seed)
+}

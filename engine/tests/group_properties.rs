@@ -2,20 +2,15 @@
 //! failing schedule and seed): the group protocol's invariants after every event, and the
 //! delivery guarantee each commit style gives.
 
+mod common;
+
+use common::seed_from_env;
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::sim::EndReason;
 use kafkascope_engine::{OutcomeReport, Scenario, Simulation, TopicPartition};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use std::collections::BTreeMap;
-
-fn seed_from_env() -> proptest::test_runner::RngSeed {
-    let seed = std::env::var("PROPTEST_RNG_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20261125);
-    proptest::test_runner::RngSeed::Fixed(seed)
-}
 
 const CONSUMERS: u32 = 3;
 

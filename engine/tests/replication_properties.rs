@@ -1,20 +1,15 @@
 //! Property tests over random fault schedules for the replication model (seeded; proptest prints
 //! the failing schedule and seed).
 
+mod common;
+
+use common::seed_from_env;
 use kafkascope_engine::broker::Role;
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::sim::EndReason;
 use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-
-fn seed_from_env() -> proptest::test_runner::RngSeed {
-    let seed = std::env::var("PROPTEST_RNG_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20261125);
-    proptest::test_runner::RngSeed::Fixed(seed)
-}
 
 /// A fault in a schedule: crash a broker for a while, or cut a link for a while.
 #[derive(Clone, Debug)]
