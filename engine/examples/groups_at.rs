@@ -12,15 +12,7 @@ fn main() {
         let t = SimTime::from_ms(ms);
         let world = timeline.world_at(t);
         for (name, g) in world.groups().groups() {
-            let lag: u64 = world
-                .partitions()
-                .iter()
-                .map(|tp| {
-                    world
-                        .high_watermark(*tp)
-                        .saturating_sub(g.offsets.get(tp).copied().unwrap_or(0))
-                })
-                .sum();
+            let lag = world.group_lag(name);
             println!(
                 "{ms:>7} ms {name:<16} {:?} gen {} members {:?} lag {lag} offsets {:?}",
                 g.state,

@@ -115,13 +115,7 @@ fn group_outcomes(
     copies: &BTreeMap<RecordId, u64>,
     expired: &BTreeSet<RecordId>,
 ) -> Vec<GroupOutcome> {
-    let mut names: Vec<&str> = Vec::new();
-    for c in sim.consumers() {
-        if !names.contains(&c.group()) {
-            names.push(c.group());
-        }
-    }
-    names
+    sim.group_names()
         .into_iter()
         .map(|name| {
             let mut times: BTreeMap<RecordId, u64> = BTreeMap::new();

@@ -265,6 +265,33 @@ impl Simulation {
     pub fn groups(&self) -> &GroupCoordinators {
         &self.groups
     }
+
+    /// The consumer groups, in the order their first member appears in the scenario.
+    pub fn group_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for c in &self.consumers {
+            if !names.contains(&c.group()) {
+                names.push(c.group());
+            }
+        }
+        names
+    }
+
+    /// A group's lag now: per online partition, the leader's high watermark minus the group's
+    /// committed offset (the log start where it has committed nothing), summed.
+    pub fn group_lag(&self, group: &str) -> u64 {
+        let offsets = self.groups.group(group).map(|g| &g.offsets);
+        self.partitions
+            .iter()
+            .filter_map(|tp| {
+                let log = &self.leader_replica(*tp)?.log;
+                let committed = offsets
+                    .and_then(|o| o.get(tp).copied())
+                    .unwrap_or(log.log_start_offset());
+                Some(log.high_watermark().saturating_sub(committed))
+            })
+            .sum()
+    }
     pub fn partitions(&self) -> &[TopicPartition] {
         &self.partitions
     }

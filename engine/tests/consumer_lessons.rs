@@ -33,17 +33,7 @@ fn counts(g: &GroupOutcome) -> (u64, u64, u64, u64, u64) {
 }
 
 fn lag_at(t: &Timeline, ms: u64, name: &str) -> u64 {
-    let world = t.world_at(SimTime::from_ms(ms));
-    let g = world.groups().group(name).expect("group");
-    world
-        .partitions()
-        .iter()
-        .map(|tp| {
-            world
-                .high_watermark(*tp)
-                .saturating_sub(g.offsets.get(tp).copied().unwrap_or(0))
-        })
-        .sum()
+    t.world_at(SimTime::from_ms(ms)).group_lag(name)
 }
 
 #[test]

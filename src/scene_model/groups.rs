@@ -104,17 +104,6 @@ pub fn short_label(id: RecordId) -> String {
     }
 }
 
-/// The groups in the order their first member appears in the scenario.
-pub fn group_names(world: &Simulation) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    for c in world.consumers() {
-        if !names.contains(&c.group()) {
-            names.push(c.group());
-        }
-    }
-    names
-}
-
 /// Where a group stands on a partition: its committed offset and, if a member owns the
 /// partition, that member's position.
 #[derive(Clone, Debug, PartialEq)]
@@ -170,7 +159,7 @@ pub fn build_groups(
     now: SimTime,
     top: f64,
 ) -> (Vec<GroupBox>, Vec<ConsumerBox>) {
-    let names = group_names(world);
+    let names = world.group_names();
     let mut groups = Vec::new();
     let mut consumers: Vec<ConsumerBox> = Vec::new();
     let mut y = top;
@@ -194,7 +183,6 @@ pub fn build_groups(
             ),
             None => (GroupStatus::Empty, 0, None),
         };
-        let mut lag = 0;
         let mut never_processed = Vec::new();
         for tp in world.partitions() {
             let Some(leader) = world.leader_replica(*tp) else {
@@ -202,9 +190,6 @@ pub fn build_groups(
             };
             let log = &leader.log;
             let committed = coordinator_view.and_then(|g| g.offsets.get(tp).copied());
-            lag += log
-                .high_watermark()
-                .saturating_sub(committed.unwrap_or(log.log_start_offset()));
             if let Some(committed) = committed {
                 // The records just below the committed offset (a bounded look back per frame).
                 let from = committed
@@ -279,7 +264,7 @@ pub fn build_groups(
             status,
             generation,
             coordinator,
-            lag,
+            lag: world.group_lag(name),
             never_processed,
         });
         y += GROUP_GAP;

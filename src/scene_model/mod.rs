@@ -428,7 +428,7 @@ impl SceneModel {
             })
             .collect();
 
-        let group_names = groups::group_names(world);
+        let group_names = world.group_names();
         let broker_height =
             |b: &kafkascope_engine::broker::Broker| 34.0 + b.replicas().len().max(1) as f64 * ROW_H;
         let ys = stack(
