@@ -81,6 +81,18 @@ async fn counter(client: &Client, testid: &str) -> Option<u64> {
         .ok()
 }
 
+/// A node's `data-up` attribute ("true" while it runs, "false" once crashed or killed).
+async fn data_up(client: &Client, selector: &str) -> Option<String> {
+    client
+        .find(Locator::Css(selector))
+        .await
+        .ok()?
+        .attr("data-up")
+        .await
+        .ok()
+        .flatten()
+}
+
 /// The "what just happened" list once it mentions `needle` (within 5 s).
 async fn events_containing(client: &Client, needle: &str) -> String {
     wait_until(Duration::from_secs(5), "the event list", || async {
@@ -413,15 +425,7 @@ async fn crashing_a_broker_with_a_click_changes_what_follows() {
     let c = &page.client;
     page.open_scenario("lesson-1-replication").await;
     let broker2 = "[data-node='broker-2']";
-    let up = |sel: &'static str| async move {
-        c.find(Locator::Css(sel))
-            .await
-            .ok()?
-            .attr("data-up")
-            .await
-            .ok()
-            .flatten()
-    };
+    let up = |sel| data_up(c, sel);
     assert_eq!(up(broker2).await.as_deref(), Some("true"));
     // Click the broker in the picture: it crashes now, and the rest of the run is re-simulated.
     c.find(Locator::Css(broker2))
@@ -722,15 +726,7 @@ async fn killing_and_pausing_consumers_from_the_page_rebalances_their_group() {
     // Stand in generation 1, then kill consumer 1 with a click in the picture.
     seek(c, "4000000").await.unwrap();
     let consumer1 = "[data-node='consumer-1']";
-    let up = || async {
-        c.find(Locator::Css(consumer1))
-            .await
-            .ok()?
-            .attr("data-up")
-            .await
-            .ok()
-            .flatten()
-    };
+    let up = || data_up(c, consumer1);
     wait_until(Duration::from_secs(5), "consumer 1 up", || async {
         up().await.filter(|u| u == "true")
     })
