@@ -3,14 +3,17 @@
 //! **As leader** of a partition it appends produce batches and answers according to `acks`:
 //! `acks=0` gets no response, `acks=1` is answered after the local append, `acks=all` once the
 //! high watermark has passed the batch — refused up front with `NOT_ENOUGH_REPLICAS` when the ISR
-//! is smaller than `min.insync.replicas`, and answered `NOT_ENOUGH_REPLICAS_AFTER_APPEND` when the
-//! ISR shrank below it after the append (the record *is* in the log). The HW is the minimum LEO
-//! over the ISR, never moves backward, and does not advance while the ISR is smaller than
-//! min(min.insync.replicas, replication factor) (Kafka 3.7+). The leader tracks each follower's
-//! LEO from its fetches and proposes ISR changes to the controller (AlterPartition): a follower
-//! that has not caught up for `replica.lag.time.max.ms` is dropped; one that reaches the HW and
-//! the start of the current leader epoch is added back. While an expansion is pending, the HW is
-//! computed over the larger ISR (KIP-497's "maximal ISR").
+//! is smaller than min(`min.insync.replicas`, replication factor). The HW is the minimum LEO over
+//! the ISR, never moves backward, and does not advance while the ISR is smaller than that minimum
+//! (Kafka 3.7+, KAFKA-15583): so an ISR that shrinks *after* the append leaves the request waiting
+//! until `REQUEST_TIMED_OUT` — an indeterminate outcome, the record is in the leader's log. (Before
+//! 3.7 the HW could pass the batch and the answer was `NOT_ENOUGH_REPLICAS_AFTER_APPEND`; the code
+//! path is kept, but with the 3.7 rule it is not reached.) The leader tracks each follower's LEO
+//! from its fetches and proposes ISR changes to the controller (AlterPartition): a follower behind
+//! the leader's LEO that has not caught up for `replica.lag.time.max.ms` is dropped (one *at* the
+//! LEO is in sync however long since its last fetch: Kafka's `isCaughtUp`); one that reaches the
+//! HW and the start of the current leader epoch is added back. While an expansion is pending, the
+//! HW is computed over the larger ISR (KIP-497's "maximal ISR").
 //!
 //! **As follower** it first asks the leader where its last leader epoch ends
 //! (OffsetsForLeaderEpoch, KIP-101/279) and truncates everything after that point, then fetches
@@ -53,6 +56,15 @@ pub struct BrokerConfig {
     pub retention: SimDuration,
     /// `log.retention.check.interval.ms`: how often the broker looks for expired records.
     pub retention_check_interval: SimDuration,
+}
+
+impl BrokerConfig {
+    /// The ISR size acks=all needs: min(`min.insync.replicas`, replication factor), as Kafka's
+    /// `Partition` computes it — a topic whose `min.insync.replicas` exceeds its replication
+    /// factor still takes writes once every replica is in sync.
+    pub fn effective_min_insync_replicas(&self) -> usize {
+        self.min_insync_replicas.min(self.replication_factor) as usize
+    }
 }
 
 /// A follower's progress as its leader sees it.
@@ -851,7 +863,7 @@ impl Broker {
         records: Vec<ProducerRecord>,
         out: &mut Out,
     ) {
-        let min_isr = self.config.min_insync_replicas as usize;
+        let min_isr = self.config.effective_min_insync_replicas();
         let refuse = |error: KafkaError, out: &mut Out| {
             if acks != Acks::None {
                 out.send(
@@ -911,8 +923,7 @@ impl Broker {
     /// Recomputes a leader's HW from its ISR's LEOs, then completes what waited for it.
     fn update_high_watermark(&mut self, tp: TopicPartition, out: &mut Out) {
         let me = self.number();
-        let min_isr = self.config.min_insync_replicas as usize;
-        let gate = min_isr.min(self.config.replication_factor as usize);
+        let gate = self.config.effective_min_insync_replicas();
         let Some(replica) = self.replicas.get_mut(&tp) else {
             return;
         };
@@ -952,7 +963,7 @@ impl Broker {
             return;
         };
         let hw = replica.log.high_watermark();
-        let enough = state.isr.len() >= self.config.min_insync_replicas as usize;
+        let enough = state.isr.len() >= self.config.effective_min_insync_replicas();
         let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending_produce)
             .into_iter()
             .partition(|p| p.partition == tp && p.end_offset <= hw);
@@ -983,6 +994,7 @@ impl Broker {
             let Role::Leader(state) = &replica.role else {
                 continue;
             };
+            let leo = replica.log.log_end_offset();
             any_leader = true;
             if state.pending_isr.is_some() {
                 continue;
@@ -992,10 +1004,12 @@ impl Broker {
                 .iter()
                 .filter(|b| **b != me)
                 .filter(|b| {
-                    state
-                        .followers
-                        .get(b)
-                        .is_none_or(|f| now.since(f.last_caught_up) > lag_max)
+                    // Kafka's `isCaughtUp`: a follower at the leader's LEO is in sync however
+                    // long ago it last fetched (an idle partition keeps its ISR); only a
+                    // follower behind the leader is judged by `replica.lag.time.max.ms`.
+                    state.followers.get(b).is_none_or(|f| {
+                        f.log_end_offset < leo && now.since(f.last_caught_up) > lag_max
+                    })
                 })
                 .copied()
                 .collect();
@@ -1055,8 +1069,11 @@ impl Broker {
             }
         }
         self.update_high_watermark(tp, out);
-        // A produce that waited while the ISR shrank below min.insync.replicas can now be
-        // answered (NOT_ENOUGH_REPLICAS_AFTER_APPEND) if the HW already covers it.
+        // A produce that waited while the ISR changed may now be answered. Since Kafka 3.7
+        // (KAFKA-15583) the HW does not advance while the ISR is below min.insync.replicas, so a
+        // shrink after the append leaves the request waiting until REQUEST_TIMED_OUT; before 3.7
+        // it was answered NOT_ENOUGH_REPLICAS_AFTER_APPEND. The engine follows 3.7+; the check
+        // in `complete_produce` keeps Kafka's code path for an HW that passed the batch first.
         self.complete_produce(tp, out);
     }
 
@@ -1204,7 +1221,7 @@ impl Broker {
                         return error(KafkaError::FencedLeaderEpoch)
                     }
                     Some(e) if e > state.leader_epoch => {
-                        return error(KafkaError::NotLeaderOrFollower)
+                        return error(KafkaError::UnknownLeaderEpoch)
                     }
                     _ => {}
                 }

@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 pub struct ClientMetadata {
     leaders: BTreeMap<TopicPartition, Option<u32>>,
+    /// The leader epoch each partition's metadata carried (KIP-320: clients send it with
+    /// fetches, and a consumer validates its position when it goes up).
+    leader_epochs: BTreeMap<TopicPartition, u32>,
     brokers: u32,
     next_node: u32,
     in_flight: Option<u64>,
@@ -33,6 +36,7 @@ impl ClientMetadata {
                     (tp, Some(preferred_leader(tp, brokers)))
                 })
                 .collect(),
+            leader_epochs: BTreeMap::new(),
             brokers,
             next_node: 0,
             in_flight: None,
@@ -47,6 +51,12 @@ impl ClientMetadata {
 
     pub fn leader(&self, tp: TopicPartition) -> Option<u32> {
         self.leaders.get(&tp).copied().flatten()
+    }
+
+    /// The partition's leader epoch as the latest metadata gave it (0 before any refresh: the
+    /// initial metadata is epoch 0).
+    pub fn leader_epoch(&self, tp: TopicPartition) -> u32 {
+        self.leader_epochs.get(&tp).copied().unwrap_or(0)
     }
 
     pub fn is_refreshing(&self) -> bool {
@@ -91,6 +101,7 @@ impl ClientMetadata {
         self.in_flight = None;
         for meta in partitions {
             self.leaders.insert(meta.partition, meta.leader);
+            self.leader_epochs.insert(meta.partition, meta.leader_epoch);
         }
         true
     }

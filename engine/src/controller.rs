@@ -11,8 +11,11 @@
 //!   in the ISR; the leader epoch goes up by one. If none qualifies the partition goes **offline**
 //!   (unavailable, nothing lost) — unless `unclean.leader.election.enable=true`, when any alive
 //!   replica may lead and records only the old ISR had are lost.
-//! - A fenced broker that heartbeats again is unfenced; an offline partition whose ISR includes it
-//!   gets it back as leader.
+//! - A fenced broker that heartbeats again is unfenced once its heartbeat shows it has caught up
+//!   with the metadata published since it was fenced; a restarted broker re-registers and is
+//!   fenced first (its old registration ends), then unfenced the same way — never fenced and
+//!   unfenced in one step (KIP-631's broker registration and heartbeat states). An offline
+//!   partition whose ISR includes it then gets it back as leader.
 //! - Partition leaders propose ISR changes with **AlterPartition**; the controller accepts one only
 //!   for the current leader epoch and partition epoch, and never adds a fenced broker.
 //!
@@ -37,6 +40,9 @@ pub struct Controller {
     /// The latest registered incarnation of each broker.
     incarnations: BTreeMap<u32, u32>,
     fenced: BTreeSet<u32>,
+    /// Per fenced broker: the metadata version it must report before it is unfenced (KRaft
+    /// unfences a broker once it has caught up with the metadata log).
+    catch_up_to: BTreeMap<u32, u64>,
     /// Bumped on every metadata change; brokers report theirs in heartbeats.
     metadata_version: u64,
     session_timeout: SimDuration,
@@ -56,6 +62,7 @@ impl Controller {
             last_heartbeat: (1..=brokers).map(|b| (b, SimTime::ZERO)).collect(),
             incarnations: (1..=brokers).map(|b| (b, 0)).collect(),
             fenced: BTreeSet::new(),
+            catch_up_to: BTreeMap::new(),
             metadata_version: 0,
             session_timeout,
             unclean_election,
@@ -94,6 +101,9 @@ impl Controller {
                 self.fence(*b, out);
             }
             self.publish(out);
+            for b in expired {
+                self.catch_up_to.insert(b, self.metadata_version);
+            }
         }
         out.set_timer(SimDuration::from_ms(SESSION_CHECK_MS), Timer::SessionCheck);
     }
@@ -110,16 +120,25 @@ impl Controller {
             } => {
                 self.last_heartbeat.insert(broker, now);
                 // A restarted broker registers anew: its previous incarnation's leaderships and
-                // ISR memberships end first (KRaft fences the old registration).
+                // ISR memberships end first (KRaft fences the old registration), and it stays
+                // fenced until it has caught up with the metadata log.
                 let known = self.incarnations.get(&broker).copied().unwrap_or(0);
                 if registering && incarnation > known {
                     self.incarnations.insert(broker, incarnation);
-                    if !self.fenced.contains(&broker) {
+                    if self.fenced.contains(&broker) {
+                        self.send_metadata(broker, out);
+                    } else {
                         self.fence(broker, out);
+                        self.publish(out);
                     }
+                    self.catch_up_to.insert(broker, self.metadata_version);
+                    return;
                 }
-                let unfenced = self.fenced.remove(&broker);
-                if unfenced {
+                let caught_up = !registering
+                    && metadata_version >= self.catch_up_to.get(&broker).copied().unwrap_or(0);
+                if self.fenced.contains(&broker) && caught_up {
+                    self.fenced.remove(&broker);
+                    self.catch_up_to.remove(&broker);
                     out.trace(TraceKind::BrokerUnfenced {
                         broker: NodeId::Broker(broker),
                     });
@@ -132,8 +151,6 @@ impl Controller {
                     for tp in offline {
                         self.elect(tp, out);
                     }
-                }
-                if unfenced {
                     self.publish(out);
                 } else if registering || metadata_version < self.metadata_version {
                     // A broker behind on metadata (a lost update, a registration) catches up.

@@ -20,8 +20,10 @@ use crate::trace::TraceKind;
 pub enum Timer {
     /// Producer: the application creates its next record.
     CreateRecord,
-    /// Producer: `retry.backoff.ms` passed; re-send what waited for it.
+    /// Producer: a retry's backoff passed; re-send what waited for it.
     RetryBackoffElapsed,
+    /// Producer: a new batch has waited `linger.ms`; send it if nothing sent it earlier.
+    LingerElapsed,
     /// Any client: `request.timeout.ms` elapsed for this request.
     RequestTimeout { correlation: u64 },
     /// Broker: a parked fetch reached `fetch.max.wait.ms`.

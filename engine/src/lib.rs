@@ -2,7 +2,7 @@
 //!
 //! A deterministic, discrete-event simulation of Apache Kafka's delivery guarantees: brokers and
 //! partition logs, producers with `acks` and retries, consumers in groups with offset commits, and
-//! the network between them — the rules of `shared/kafka-model.md`, executed, so that every outcome
+//! the network between them — the rules of `docs/kafka-model.md`, executed, so that every outcome
 //! the visualizer shows follows from Kafka's rules rather than from a script.
 //!
 //! The shape (see the README's architecture section):
@@ -18,12 +18,13 @@
 pub mod action;
 pub mod assignor;
 pub mod broker;
+pub mod check;
+pub mod chunked;
 pub mod client_metadata;
 pub mod consumer;
 pub mod controller;
 pub mod effect;
 pub mod group_coordinator;
-pub mod history;
 pub mod ids;
 pub mod log;
 pub mod message;
@@ -32,7 +33,6 @@ pub mod network;
 pub mod placement;
 pub mod producer;
 pub mod queue;
-pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
@@ -42,6 +42,7 @@ pub mod timeline;
 pub mod trace;
 
 pub use action::Action;
+pub use check::{history, report};
 pub use ids::{NodeId, RecordId, TopicPartition};
 pub use report::OutcomeReport;
 pub use scenario::{Scenario, ScenarioError};

@@ -21,7 +21,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// `acks`: how many replicas must have a batch before the leader answers the producer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// A scenario writes it as Kafka's properties files do: `0`, `1`, `-1` or `"all"` (`-1` is
+/// Kafka's own spelling of `all`), as a number or a string. Anything else is refused with the
+/// accepted values named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Acks {
     /// `acks=0`: fire and forget; the leader sends no response at all.
     #[serde(rename = "0")]
@@ -35,6 +39,53 @@ pub enum Acks {
     All,
 }
 
+impl Acks {
+    /// The value as a properties file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Acks::None => "0",
+            Acks::Leader => "1",
+            Acks::All => "all",
+        }
+    }
+
+    /// Kafka's accepted spellings (`ProducerConfig`'s validator for `acks`).
+    pub fn parse(text: &str) -> Option<Acks> {
+        match text.trim() {
+            "0" => Some(Acks::None),
+            "1" => Some(Acks::Leader),
+            "all" | "-1" => Some(Acks::All),
+            _ => None,
+        }
+    }
+}
+
+const ACKS_ACCEPTED: &str = "acks accepts 0, 1, -1 or \"all\" (as Kafka does)";
+
+impl<'de> Deserialize<'de> for Acks {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AcksVisitor;
+        impl serde::de::Visitor<'_> for AcksVisitor {
+            type Value = Acks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("0, 1, -1 or \"all\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Acks, E> {
+                Acks::parse(&v.to_string())
+                    .ok_or_else(|| E::custom(format!("acks = {v}: {ACKS_ACCEPTED}")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Acks, E> {
+                Acks::parse(&v.to_string())
+                    .ok_or_else(|| E::custom(format!("acks = {v}: {ACKS_ACCEPTED}")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Acks, E> {
+                Acks::parse(v).ok_or_else(|| E::custom(format!("acks = \"{v}\": {ACKS_ACCEPTED}")))
+            }
+        }
+        deserializer.deserialize_any(AcksVisitor)
+    }
+}
+
 /// Kafka error codes the model produces (names as in `org.apache.kafka.common.protocol.Errors`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -42,6 +93,9 @@ pub enum KafkaError {
     NotLeaderOrFollower,
     /// The request carried an older leader epoch than the replica's (KIP-320).
     FencedLeaderEpoch,
+    /// The request carried a newer leader epoch than the replica knows yet (KIP-320): the
+    /// replica's metadata is behind; retry.
+    UnknownLeaderEpoch,
     /// An AlterPartition based on a stale partition epoch.
     InvalidUpdateVersion,
     NotEnoughReplicas,
@@ -67,6 +121,7 @@ impl KafkaError {
         match self {
             KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
             KafkaError::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
+            KafkaError::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
             KafkaError::InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
             KafkaError::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
             KafkaError::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
@@ -98,6 +153,7 @@ impl KafkaError {
             self,
             KafkaError::NotLeaderOrFollower
                 | KafkaError::FencedLeaderEpoch
+                | KafkaError::UnknownLeaderEpoch
                 | KafkaError::UnknownTopicOrPartition
                 | KafkaError::RequestTimedOut
         )

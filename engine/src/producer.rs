@@ -2,13 +2,16 @@
 //!
 //! Records are appended to a per-partition queue of batches (Kafka's `RecordAccumulator`); the
 //! sender ships a partition's oldest ready batch to that partition's leader whenever fewer than
-//! `max.in.flight.requests.per.connection` requests are outstanding to that broker. With
-//! `linger.ms=0` a batch leaves as soon as it can, so batches only grow while the in-flight limit
-//! holds them back — as in Kafka.
+//! `max.in.flight.requests.per.connection` requests are outstanding to that broker. A batch is
+//! ready when it is full (`batch_records`) or has waited `linger.ms` (0 by default, Kafka 3.x; 4.0
+//! made it 5 ms, KIP-1030): with `linger.ms=0` a batch leaves as soon as it can, so batches only
+//! grow while the in-flight limit holds them back — as in Kafka.
 //!
 //! Retries follow Kafka's rules: a retriable error or a `request.timeout.ms` expiry puts the batch
-//! back at the *front* of its queue after `retry.backoff.ms`, until `retries` or
-//! `delivery.timeout.ms` runs out. A timed-out request may still have been appended, so without
+//! back at the *front* of its queue after a backoff, until `retries` or `delivery.timeout.ms` runs
+//! out. The backoff grows exponentially (KIP-580, Kafka 3.7+): `retry.backoff.ms` × 2^(attempt−1),
+//! capped at `retry.backoff.max.ms`. (Kafka adds ±20% random jitter; the model leaves it out so
+//! that a retry's timing reads off the settings.) A timed-out request may still have been appended, so without
 //! idempotence a retry can write a **duplicate**, and with several requests in flight a retried
 //! batch can land **after** a later one (reordering). `acks=0` requests get no response: the
 //! producer counts them as sent, offset unknown.
@@ -30,6 +33,15 @@ use std::collections::{BTreeMap, VecDeque};
 /// `retry.backoff.ms` default.
 pub const RETRY_BACKOFF_MS: u64 = 100;
 
+/// The wait before a batch's next attempt (KIP-580's exponential backoff without jitter):
+/// `retry.backoff.ms × 2^(failed attempts − 1)`, at most `retry.backoff.max.ms` (and never less
+/// than `retry.backoff.ms`, as Kafka's `ExponentialBackoff` treats a smaller maximum).
+pub fn retry_backoff(base_ms: u64, max_ms: u64, failed_attempts: u32) -> SimDuration {
+    let exponent = failed_attempts.saturating_sub(1).min(32);
+    let grown = base_ms.saturating_mul(1u64 << exponent);
+    SimDuration::from_ms(grown.min(max_ms.max(base_ms)))
+}
+
 /// Where one record stands, from the producer's point of view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordState {
@@ -37,8 +49,11 @@ pub enum RecordState {
     Queued,
     /// Sent; no answer yet.
     InFlight,
-    /// Acknowledged; the record's offset is known except for acks=0.
+    /// Acknowledged by the leader, at this offset (acks=1 or all).
     Acknowledged { offset: Option<u64> },
+    /// acks=0: written to the connection; no answer ever comes, so the producer cannot know
+    /// whether (or where) it was appended. *Sent*, never acknowledged.
+    Sent,
     /// Given up on (retries or delivery.timeout.ms exhausted, or a fatal error).
     Failed,
 }
@@ -50,6 +65,18 @@ struct Batch {
     /// Not before this time (retry.backoff.ms after a failure).
     ready_at: SimTime,
     attempts: u32,
+}
+
+impl Batch {
+    /// Kafka's `RecordAccumulator.ready`: a retry once its backoff has passed; a first attempt
+    /// once it is full or has lingered `linger.ms`.
+    fn is_sendable(&self, now: SimTime, linger: SimDuration, batch_records: u32) -> bool {
+        if self.attempts > 0 {
+            self.ready_at <= now
+        } else {
+            self.records.len() as u32 >= batch_records || now >= self.created_at + linger
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -73,6 +100,8 @@ pub struct Producer {
     next_correlation: u64,
     records: Vec<(RecordState, TopicPartition)>,
     acknowledged: u32,
+    /// acks=0 records written to the connection (never acknowledged).
+    sent_unacknowledged: u32,
     failed: u32,
 }
 
@@ -91,6 +120,7 @@ impl Producer {
             next_correlation: 0,
             records: Vec::new(),
             acknowledged: 0,
+            sent_unacknowledged: 0,
             failed: 0,
         }
     }
@@ -107,6 +137,10 @@ impl Producer {
     }
     pub fn acknowledged(&self) -> u32 {
         self.acknowledged
+    }
+    /// acks=0 records sent (no acknowledgement ever comes for them).
+    pub fn sent_unacknowledged(&self) -> u32 {
+        self.sent_unacknowledged
     }
     pub fn failed(&self) -> u32 {
         self.failed
@@ -155,7 +189,7 @@ impl Producer {
                 self.metadata.refresh_timed_out(correlation);
                 self.drain(now, out);
             }
-            Timer::RetryBackoffElapsed => self.drain(now, out),
+            Timer::RetryBackoffElapsed | Timer::LingerElapsed => self.drain(now, out),
             Timer::MetadataRefresh => {
                 self.refresh_scheduled = false;
                 self.refresh_metadata(out);
@@ -233,12 +267,20 @@ impl Producer {
             Some(b) if b.attempts == 0 && (b.records.len() as u32) < self.config.batch_records => {
                 b.records.push(record)
             }
-            _ => queue.push_back(Batch {
-                records: vec![record],
-                created_at: now,
-                ready_at: now,
-                attempts: 0,
-            }),
+            _ => {
+                queue.push_back(Batch {
+                    records: vec![record],
+                    created_at: now,
+                    ready_at: now,
+                    attempts: 0,
+                });
+                if self.config.linger_ms > 0 {
+                    out.set_timer(
+                        SimDuration::from_ms(self.config.linger_ms),
+                        Timer::LingerElapsed,
+                    );
+                }
+            }
         }
     }
 
@@ -278,7 +320,12 @@ impl Producer {
                 let Some(queue) = self.accumulator.get_mut(&tp) else {
                     break;
                 };
-                if queue.front().is_none_or(|b| b.ready_at > now) {
+                let linger = SimDuration::from_ms(self.config.linger_ms);
+                let batch_records = self.config.batch_records;
+                if queue
+                    .front()
+                    .is_none_or(|b| !b.is_sendable(now, linger, batch_records))
+                {
                     break;
                 }
                 let mut batch = queue.pop_front().expect("front checked above");
@@ -292,7 +339,7 @@ impl Producer {
         if leaderless && !self.refresh_scheduled && !self.metadata.is_refreshing() {
             self.refresh_scheduled = true;
             out.set_timer(
-                SimDuration::from_ms(RETRY_BACKOFF_MS),
+                SimDuration::from_ms(self.config.retry_backoff_ms),
                 Timer::MetadataRefresh,
             );
         }
@@ -378,11 +425,18 @@ impl Producer {
 
     fn acknowledge(&mut self, tp: TopicPartition, batch: &Batch, base: Option<u64>, out: &mut Out) {
         for (i, r) in batch.records.iter().enumerate() {
-            self.records[r.id.seq as usize].0 = RecordState::Acknowledged {
-                offset: base.map(|b| b + i as u64),
+            self.records[r.id.seq as usize].0 = match base {
+                Some(b) => RecordState::Acknowledged {
+                    offset: Some(b + i as u64),
+                },
+                None => RecordState::Sent,
             };
         }
-        self.acknowledged += batch.records.len() as u32;
+        if base.is_some() {
+            self.acknowledged += batch.records.len() as u32;
+        } else {
+            self.sent_unacknowledged += batch.records.len() as u32;
+        }
         out.trace(TraceKind::Acknowledged {
             producer: self.id,
             partition: tp,
@@ -415,7 +469,11 @@ impl Producer {
             for r in &batch.records {
                 self.records[r.id.seq as usize].0 = RecordState::Queued;
             }
-            let backoff = SimDuration::from_ms(RETRY_BACKOFF_MS);
+            let backoff = retry_backoff(
+                self.config.retry_backoff_ms,
+                self.config.retry_backoff_max_ms,
+                batch.attempts,
+            );
             batch.ready_at = now + backoff;
             self.accumulator
                 .entry(partition)

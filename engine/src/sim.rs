@@ -16,11 +16,12 @@
 
 use crate::action::Action;
 use crate::broker::{Broker, BrokerConfig};
+use crate::check::fates::{ProducerView, RecordFates};
+use crate::check::history::History;
 use crate::consumer::Consumer;
 use crate::controller::Controller;
 use crate::effect::{Effect, Out, Timer};
 use crate::group_coordinator::GroupCoordinators;
-use crate::history::History;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::Message;
 use crate::metadata::{assign_replicas, PartitionMeta};
@@ -98,6 +99,27 @@ pub struct Simulation {
     /// Reused for every handler call, so a step does not allocate for its effects.
     scratch: Out,
     history: History,
+    /// Every record's fate, kept as the run goes (the one truth the report and the page read).
+    fates: RecordFates,
+    /// Partitions whose log that counts may have changed in this step.
+    fates_dirty: Vec<TopicPartition>,
+    /// Unclean elections in this step, to be told with what they cost once the step is done.
+    unclean_elections: Vec<(TopicPartition, NodeId)>,
+    /// Consumers that reset a position (auto.offset.reset, or a truncation found by KIP-320
+    /// validation); the invariant checker allows a committed offset to move back after one.
+    offset_resets: u64,
+    /// Scripted or live actions the cluster refused, with Kafka's reason.
+    refused_actions: Vec<RefusedAction>,
+}
+
+/// An action the cluster refused (CreatePartitions with fewer partitions than the topic has).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RefusedAction {
+    /// When it was refused, in microseconds.
+    pub at_us: u64,
+    pub action: Action,
+    /// Kafka's reason, as the error message says it.
+    pub reason: String,
 }
 
 impl Simulation {
@@ -203,7 +225,18 @@ impl Simulation {
             trace: Vec::new(),
             scratch: Out::default(),
             history: History::default(),
+            fates: RecordFates::new(
+                scenario.producers.len(),
+                group_names_in_order(scenario.consumers.iter().map(|c| c.group_id.as_str())),
+            ),
+            fates_dirty: Vec::new(),
+            unclean_elections: Vec::new(),
+            offset_resets: 0,
+            refused_actions: Vec::new(),
         };
+        for tp in sim.partitions.clone() {
+            sim.sync_fates(tp);
+        }
         sim.queue
             .push(SimTime::ZERO, Event::Start(NodeId::Controller(1)));
         for b in &sim.brokers {
@@ -268,30 +301,48 @@ impl Simulation {
 
     /// The consumer groups, in the order their first member appears in the scenario.
     pub fn group_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = Vec::new();
-        for c in &self.consumers {
-            if !names.contains(&c.group()) {
-                names.push(c.group());
-            }
-        }
-        names
+        group_names_in_order(self.consumers.iter().map(Consumer::group))
     }
 
-    /// A group's lag now: per online partition, the leader's high watermark minus the group's
-    /// committed offset (the log start where it has committed nothing), summed.
+    /// A group's lag now, summed over partitions: the high watermark of the log that counts
+    /// (see [`crate::check::fates`]) minus where the group stands — its committed offset, else
+    /// the owning member's position (where `auto.offset.reset` put it), else the log start.
     pub fn group_lag(&self, group: &str) -> u64 {
         let offsets = self.groups.group(group).map(|g| &g.offsets);
         self.partitions
             .iter()
             .filter_map(|tp| {
-                let log = &self.leader_replica(*tp)?.log;
-                let committed = offsets
+                let (log_start, hw) = self.fates.counted_log_bounds(*tp)?;
+                let stands_at = offsets
                     .and_then(|o| o.get(tp).copied())
-                    .unwrap_or(log.log_start_offset());
-                Some(log.high_watermark().saturating_sub(committed))
+                    .or_else(|| {
+                        self.consumers
+                            .iter()
+                            .filter(|c| c.group() == group)
+                            .filter_map(|c| c.positions().get(tp).copied())
+                            .max()
+                    })
+                    .unwrap_or(log_start);
+                Some(hw.saturating_sub(stands_at))
             })
             .sum()
     }
+
+    /// Every record's fate (the one truth the report and the page read).
+    pub fn fates(&self) -> &RecordFates {
+        &self.fates
+    }
+
+    /// Actions the cluster refused so far, with Kafka's reasons.
+    pub fn refused_actions(&self) -> &[RefusedAction] {
+        &self.refused_actions
+    }
+
+    /// How many times a consumer reset a position (for the invariant checker).
+    pub fn offset_resets(&self) -> u64 {
+        self.offset_resets
+    }
+
     pub fn partitions(&self) -> &[TopicPartition] {
         &self.partitions
     }
@@ -443,6 +494,7 @@ impl Simulation {
         if std::mem::take(&mut self.fencing_changed) {
             self.move_coordinators();
         }
+        self.sync_dirty_fates(actor);
         if self.is_settled() {
             self.ended = Some((self.now, EndReason::Settled));
         }
@@ -521,10 +573,17 @@ impl Simulation {
                     moved_keys,
                 });
             }
-            Err(reason) => self.record(TraceKind::PartitionChangeRefused {
-                requested: count,
-                reason,
-            }),
+            Err(reason) => {
+                self.refused_actions.push(RefusedAction {
+                    at_us: self.now.as_micros(),
+                    action: Action::CreatePartitions { count },
+                    reason: reason.clone(),
+                });
+                self.record(TraceKind::PartitionChangeRefused {
+                    requested: count,
+                    reason,
+                })
+            }
         }
         self.apply_effects(NodeId::Controller(1), &mut out);
         self.scratch = out;
@@ -564,9 +623,100 @@ impl Simulation {
     }
 
     fn observe(&mut self, what: &TraceKind) {
+        self.observe_fates(what);
         match what {
             TraceKind::BrokerFenced { .. } | TraceKind::BrokerUnfenced { .. } => {
                 self.fencing_changed = true;
+            }
+            TraceKind::LeaderElected {
+                partition,
+                leader,
+                unclean,
+                ..
+            } => match leader {
+                Some(leader) => {
+                    self.history.partition_online(*partition, self.now);
+                    if *unclean {
+                        self.unclean_elections.push((*partition, *leader));
+                    }
+                }
+                None => self.history.partition_offline(*partition, self.now),
+            },
+            _ => {}
+        }
+    }
+
+    /// An unclean election: which committed records (of the log that counted until now) the new
+    /// leader's log lacks. Traced only when there are some, so the election's own event need
+    /// not guess.
+    fn note_unclean_election_loss(&mut self, tp: TopicPartition, leader: NodeId) {
+        let Some(replica) = self.brokers[leader.number() as usize - 1].replica(tp) else {
+            return;
+        };
+        let held: std::collections::BTreeSet<_> =
+            replica.log.records().iter().map(|r| r.id).collect();
+        let records: Vec<_> = self
+            .fates
+            .committed_ids(tp)
+            .into_iter()
+            .filter(|id| !held.contains(id))
+            .collect();
+        if !records.is_empty() {
+            self.record(TraceKind::CommittedRecordsLost {
+                partition: tp,
+                leader,
+                records,
+            });
+        }
+    }
+
+    /// Feeds the record-fate index from a trace entry.
+    fn observe_fates(&mut self, what: &TraceKind) {
+        match what {
+            TraceKind::RecordCreated {
+                record, partition, ..
+            } => self.fates.created(*record, *partition),
+            TraceKind::Acknowledged {
+                base_offset,
+                records,
+                ..
+            } => {
+                let view = if base_offset.is_some() {
+                    ProducerView::Acknowledged
+                } else {
+                    ProducerView::Sent
+                };
+                for r in records {
+                    self.fates.producer_view(*r, view);
+                }
+            }
+            TraceKind::ProduceFailed {
+                records,
+                retrying: false,
+                ..
+            } => {
+                for r in records {
+                    self.fates.producer_view(*r, ProducerView::Failed);
+                }
+            }
+            TraceKind::Processed {
+                group,
+                partition,
+                offset,
+                record,
+                ..
+            } => {
+                self.sync_fates(*partition);
+                self.fates.processed(group, *partition, *offset, *record);
+            }
+            TraceKind::OffsetCommitted {
+                group,
+                partition,
+                offset,
+                ..
+            } => {
+                self.sync_fates(*partition);
+                self.fates.offset_committed(group, *partition, *offset);
             }
             TraceKind::RetentionDeleted {
                 broker,
@@ -578,38 +728,68 @@ impl Simulation {
                     .replica(*partition)
                     .is_some_and(|r| r.is_leader());
                 if leads {
-                    self.history.expired(*partition, records);
+                    self.fates.expired(records);
                 }
+                self.fates_dirty.push(*partition);
             }
-            TraceKind::HighWatermark {
-                broker,
-                partition,
-                high_watermark,
-            } => {
-                let b = broker.number();
-                let Some(replica) = self.brokers[b as usize - 1].replica(*partition) else {
-                    return;
-                };
-                if !replica.is_leader() {
-                    return;
-                }
-                let log = &replica.log;
-                self.history
-                    .leader_hw_advanced(*partition, b, *high_watermark, |from, to| {
-                        log.read_committed_from(from, (to - from) as usize)
-                            .iter()
-                            .map(|r| r.id)
-                            .collect()
-                    });
+            TraceKind::Appended { partition, .. }
+            | TraceKind::HighWatermark { partition, .. }
+            | TraceKind::Truncated { partition, .. }
+            | TraceKind::LeaderElected { partition, .. }
+            | TraceKind::IsrChanged { partition, .. } => self.fates_dirty.push(*partition),
+            TraceKind::ConsumerTruncationDetected { .. } | TraceKind::OffsetReset { .. } => {
+                self.offset_resets += 1;
             }
-            TraceKind::LeaderElected {
-                partition, leader, ..
-            } => match leader {
-                Some(_) => self.history.partition_online(*partition, self.now),
-                None => self.history.partition_offline(*partition, self.now),
-            },
             _ => {}
         }
+    }
+
+    /// The log that counts for `tp` now: its leader's (as the controller has it), or while it
+    /// is offline, its first in-sync replica's.
+    pub fn counted_log(&self, tp: TopicPartition) -> Option<(u32, &crate::log::PartitionLog)> {
+        let meta = self.controller.partitions().get(&tp)?;
+        let broker = match meta.leader {
+            Some(leader) => leader,
+            None => *meta.isr.iter().next()?,
+        };
+        let replica = self.brokers[broker as usize - 1].replica(tp)?;
+        Some((broker, &replica.log))
+    }
+
+    /// Brings the fate index up to date with the log that counts for `tp`.
+    fn sync_fates(&mut self, tp: TopicPartition) {
+        let meta = self.controller.partitions().get(&tp);
+        let source = meta.and_then(|m| m.leader.or_else(|| m.isr.iter().next().copied()));
+        let log = source.and_then(|b| self.brokers[b as usize - 1].replica(tp).map(|r| &r.log));
+        self.fates
+            .sync_log(tp, source.filter(|_| log.is_some()), log);
+    }
+
+    /// After a step: the partitions whose log that counts may have changed, and (when a broker
+    /// handled the step) those it holds the log that counts of — a follower's appends are not
+    /// traced, and it may be the one that counts while its partition is offline.
+    fn sync_dirty_fates(&mut self, actor: Option<NodeId>) {
+        for (tp, leader) in std::mem::take(&mut self.unclean_elections) {
+            self.note_unclean_election_loss(tp, leader);
+        }
+        let mut dirty = std::mem::take(&mut self.fates_dirty);
+        if let Some(NodeId::Broker(b)) = actor {
+            dirty.extend(
+                self.partitions
+                    .iter()
+                    .filter(|tp| self.counted_log(**tp).is_some_and(|(src, _)| src == b)),
+            );
+        }
+        if actor.is_none() || matches!(actor, Some(NodeId::Controller(_))) {
+            dirty.extend(self.partitions.iter().copied());
+        }
+        dirty.sort_unstable();
+        dirty.dedup();
+        for tp in &dirty {
+            self.sync_fates(*tp);
+        }
+        dirty.clear();
+        self.fates_dirty = dirty;
     }
 
     fn apply_effects(&mut self, node: NodeId, out: &mut Out) {
@@ -811,4 +991,15 @@ impl Simulation {
                     }))
         })
     }
+}
+
+/// Names in first-seen order, each once.
+fn group_names_in_order<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for n in names {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
 }

@@ -39,6 +39,17 @@ pub enum TraceKind {
         record: RecordId,
         partition: TopicPartition,
     },
+    /// A consumer validating its position after a leader change (KIP-320) found that the new
+    /// leader's log diverges before it: it resets to the divergence point instead of skipping
+    /// the records that replaced what it had read.
+    ConsumerTruncationDetected {
+        consumer: NodeId,
+        partition: TopicPartition,
+        /// The position it had.
+        position: u64,
+        /// Where the new leader's log stops agreeing with what it read.
+        reset_to: u64,
+    },
     /// A broker appended a batch to a partition replica's log.
     Appended {
         broker: NodeId,
@@ -95,6 +106,13 @@ pub enum TraceKind {
         leader_epoch: u32,
         isr: Vec<u32>,
         unclean: bool,
+    },
+    /// An unclean election made a leader whose log lacks records that were committed: they are
+    /// lost (Kafka documentation, Design: Unclean leader election).
+    CommittedRecordsLost {
+        partition: TopicPartition,
+        leader: NodeId,
+        records: Vec<RecordId>,
     },
     /// The controller accepted a new ISR.
     IsrChanged {

@@ -102,11 +102,13 @@ kind = "produce_request"
     let report = run(&toml);
     assert_eq!(report.produced, 5);
     assert_eq!(
-        report.acknowledged, 5,
-        "acks=0 never hears back, so every send counts as done"
+        report.sent, 5,
+        "acks=0 never hears back, so every send counts as sent"
     );
+    assert_eq!(report.acknowledged, 0, "and none as acknowledged");
     assert_eq!(report.committed_in_log, 4);
-    assert_eq!(report.lost_acknowledged, 1);
+    assert_eq!(report.sent_not_in_log, 1, "the dropped one never arrived");
+    assert_eq!(report.lost_acknowledged, 0);
 }
 
 #[test]

@@ -103,7 +103,10 @@ fn acks_zero_under_random_drops_does_lose_records() {
     for seed in 0..20u64 {
         let toml = faulty_scenario(seed, 20, &[(seed % 20, 0)])
             .replace("interval_ms = 1", "interval_ms = 1\n\"acks\" = \"0\"");
-        losses += run_scenario(&scenario(&toml), false).lost_acknowledged;
+        let report = run_scenario(&scenario(&toml), false);
+        assert_eq!(report.acknowledged, 0, "acks=0 is never acknowledged");
+        assert_eq!(report.lost_acknowledged, 0);
+        losses += report.sent_not_in_log;
     }
     assert_eq!(
         losses, 20,

@@ -164,7 +164,7 @@ impl Consumer {
         }
         self.assignment.retain(|tp| !partitions.contains(tp));
         for tp in partitions {
-            self.positions.remove(tp);
+            self.forget_position(*tp);
             self.start_positions.remove(tp);
             self.committed.remove(tp);
         }

@@ -24,6 +24,7 @@
 
 mod commit;
 mod membership;
+mod validation;
 
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
@@ -85,9 +86,22 @@ enum Pending {
     Heartbeat,
     Leave,
     OffsetFetch,
-    ListOffsets { broker: u32 },
-    Fetch { broker: u32 },
-    Commit { kind: CommitKind, started: SimTime },
+    ListOffsets {
+        broker: u32,
+    },
+    Fetch {
+        broker: u32,
+    },
+    /// OffsetsForLeaderEpoch for a position, after the partition's leader epoch went up.
+    ValidatePosition {
+        broker: u32,
+        partition: TopicPartition,
+        leader_epoch: u32,
+    },
+    Commit {
+        kind: CommitKind,
+        started: SimTime,
+    },
     Metadata,
 }
 
@@ -109,6 +123,10 @@ pub struct Consumer {
     assignment: Vec<TopicPartition>,
     phase: ConsumerPhase,
     positions: BTreeMap<TopicPartition, u64>,
+    /// The leader epoch of the record just before each position (KIP-320's offset epoch).
+    position_epochs: BTreeMap<TopicPartition, u32>,
+    /// The leader epoch at which each position was last known good.
+    validated_epochs: BTreeMap<TopicPartition, u32>,
     committed: BTreeMap<TopicPartition, u64>,
     /// Where each partition's reading started (from a committed offset or auto.offset.reset).
     start_positions: BTreeMap<TopicPartition, u64>,
@@ -145,6 +163,8 @@ impl Consumer {
             assignment: Vec::new(),
             phase: ConsumerPhase::NotStarted,
             positions: BTreeMap::new(),
+            position_epochs: BTreeMap::new(),
+            validated_epochs: BTreeMap::new(),
             committed: BTreeMap::new(),
             start_positions: BTreeMap::new(),
             fetched: VecDeque::new(),
@@ -302,7 +322,8 @@ impl Consumer {
             | Message::JoinGroupResponse { correlation, .. }
             | Message::SyncGroupResponse { correlation, .. }
             | Message::HeartbeatResponse { correlation, .. }
-            | Message::LeaveGroupResponse { correlation } => *correlation,
+            | Message::LeaveGroupResponse { correlation }
+            | Message::OffsetsForLeaderEpochResponse { correlation, .. } => *correlation,
             _ => return,
         };
         // Late answers to requests that already timed out are dropped.
@@ -346,6 +367,14 @@ impl Consumer {
                 }
                 self.resume_poll(now, out);
             }
+            (
+                Pending::ValidatePosition {
+                    partition,
+                    leader_epoch,
+                    ..
+                },
+                Message::OffsetsForLeaderEpochResponse { result, .. },
+            ) => self.on_epoch_end_offset(now, partition, leader_epoch, result, out),
             (Pending::Metadata, Message::MetadataResponse { partitions, .. }) => {
                 self.metadata.on_response(correlation, &partitions);
                 self.notice_partition_count();
@@ -472,6 +501,7 @@ impl Consumer {
         let batch: Vec<(TopicPartition, LogRecord)> = self.fetched.drain(..n).collect();
         for (tp, r) in &batch {
             self.positions.insert(*tp, r.offset + 1);
+            self.position_epochs.insert(*tp, r.leader_epoch);
         }
         match self.config.processing {
             ProcessingStyle::InLoop => {
@@ -543,7 +573,7 @@ impl Consumer {
     /// A fetch position outside the log (retention deleted it): start again at
     /// `auto.offset.reset`.
     fn reset_out_of_range(&mut self, tp: TopicPartition, out: &mut Out) {
-        self.positions.remove(&tp);
+        self.forget_position(tp);
         self.fetched.retain(|(p, _)| *p != tp);
         self.list_offsets(vec![tp], out);
     }
@@ -584,17 +614,21 @@ impl Consumer {
     }
 
     fn send_fetches(&mut self, out: &mut Out) {
+        let validating = self.positions_to_validate(out);
         let mut by_leader: BTreeMap<u32, Vec<FetchPosition>> = BTreeMap::new();
         let mut leaderless = false;
         for tp in &self.assignment {
             let Some(pos) = self.positions.get(tp) else {
                 continue;
             };
+            if validating.contains(tp) {
+                continue;
+            }
             match self.metadata.leader(*tp) {
                 Some(leader) => by_leader.entry(leader).or_default().push(FetchPosition {
                     partition: *tp,
                     offset: *pos,
-                    current_leader_epoch: None,
+                    current_leader_epoch: Some(self.metadata.leader_epoch(*tp)),
                 }),
                 None => leaderless = true,
             }
@@ -719,6 +753,10 @@ impl Consumer {
                 if self.phase == ConsumerPhase::Fetching {
                     self.send_fetches(out);
                 }
+            }
+            Pending::ValidatePosition { broker, .. } => {
+                self.forget_leader_broker(broker);
+                self.resume_poll(now, out);
             }
             Pending::Metadata => self.resume_poll(now, out),
             Pending::Commit { kind, started } => self.on_commit_timeout(now, kind, started, out),

@@ -1,0 +1,721 @@
+//! One truth about every record: its fate, kept up to date as the simulation runs.
+//!
+//! Every question "what happened to this record?" — acknowledged, committed, lost, duplicated,
+//! expired, not yet committed, processed by a group once, twice or never — is answered here, by
+//! one definition, and nowhere else: the outcome report and the page's counters both read
+//! [`RecordFates`]. (Jepsen's Kafka checker names the same anomalies from a history; this index is
+//! that history, folded as it happens.)
+//!
+//! Three sources feed it, each through [`crate::sim::Simulation`]'s observer of the trace:
+//!
+//! - **The producer's view** of each record: queued or in flight, *acknowledged* (acks=1/all),
+//!   *sent* (acks=0: no answer ever comes, so the producer cannot know whether it was written),
+//!   or *failed* (the producer gave up).
+//! - **The log that counts** for each partition: its current leader's log (the controller's
+//!   choice), or, while the partition is offline, the first in-sync replica's (the one a clean
+//!   election would bring back). A record below that log's high watermark is *committed*; above it,
+//!   *not committed (yet)*. The index follows that log incrementally (appends, HW moves, retention)
+//!   and re-reads it whole when the log that counts changes (an election, a truncation).
+//! - **What each consumer group processed**, and its committed offsets.
+//!
+//! The fate of a record, from those facts (see [`RecordFacts::fate`]):
+//!
+//! | fate | definition |
+//! |---|---|
+//! | pending | created; queued or in flight, no answer yet |
+//! | failed | the producer gave up (it may still be in the log: a timed-out append) |
+//! | committed | at least one copy below the HW of the log that counts |
+//! | not committed | acknowledged or sent, in the log that counts but not below its HW — *indeterminate* when a run stops there |
+//! | lost | acknowledged, and not in the log that counts at all (nor deleted by retention) |
+//! | sent, not in log | acks=0, sent, and not in the log that counts (the producer never knew) |
+//! | expired | deleted by retention (`retention.ms`): not a loss of the log |
+//!
+//! Counted besides: copies beyond the first (**duplicates in the log**), records committed once and
+//! gone now (**committed then truncated**), records that landed after a later one of the same
+//! producer (**reordered**). Per group: records **processed** (distinct), **processed more than
+//! once**, **never processed** (below the group's reach — its committed offset, or past a later
+//! record it processed — with no member having processed them; or deleted by retention before
+//! anyone in the group did), **out of order**, and the **lag**.
+
+use crate::chunked::ChunkedVec;
+use crate::ids::{RecordId, TopicPartition};
+use crate::log::PartitionLog;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The producer's view of a record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProducerView {
+    /// Created; not answered yet (queued, in flight, or waiting for a retry).
+    #[default]
+    Pending,
+    /// The leader acknowledged it (acks=1 or all).
+    Acknowledged,
+    /// acks=0: written to the connection; never acknowledged.
+    Sent,
+    /// The producer gave up on it.
+    Failed,
+}
+
+/// What happened to a record, by the one definition (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    Pending,
+    Failed,
+    Committed,
+    NotCommitted,
+    Lost,
+    SentNotInLog,
+    Expired,
+}
+
+/// The facts the index keeps per record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordFacts {
+    pub partition: TopicPartition,
+    pub producer: ProducerView,
+    /// Copies in the log that counts (any offset).
+    pub present: u16,
+    /// Copies below that log's high watermark.
+    pub committed: u16,
+    /// Was committed at some time.
+    pub committed_ever: bool,
+    /// Deleted by retention.
+    pub expired: bool,
+}
+
+impl RecordFacts {
+    /// The record's fate: the one definition the report and the page share.
+    pub fn fate(&self) -> Fate {
+        if self.committed > 0 {
+            return Fate::Committed;
+        }
+        if self.expired {
+            return Fate::Expired;
+        }
+        match self.producer {
+            ProducerView::Pending if self.present == 0 => Fate::Pending,
+            ProducerView::Failed if self.present == 0 => Fate::Failed,
+            _ if self.present > 0 => Fate::NotCommitted,
+            ProducerView::Acknowledged => Fate::Lost,
+            ProducerView::Sent => Fate::SentNotInLog,
+            _ => Fate::Pending,
+        }
+    }
+
+    /// Committed once, gone now, and not by retention.
+    fn committed_then_truncated(&self) -> bool {
+        self.committed_ever && self.committed == 0 && !self.expired
+    }
+}
+
+/// Counts over every record, each kept up to date as facts change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FateCounts {
+    pub produced: u64,
+    pub acknowledged: u64,
+    /// acks=0 records sent (never acknowledged).
+    pub sent: u64,
+    pub failed: u64,
+    /// Distinct records committed in the log.
+    pub committed_in_log: u64,
+    pub duplicates_in_log: u64,
+    /// Acknowledged, then gone from the log that counts.
+    pub lost_acknowledged: u64,
+    /// Acknowledged or sent, in the log but not below the HW (indeterminate at the end).
+    pub not_committed: u64,
+    /// acks=0 records that never reached the log (the producer could not know).
+    pub sent_not_in_log: u64,
+    pub committed_then_truncated: u64,
+    pub expired: u64,
+    pub reordered: u64,
+}
+
+impl FateCounts {
+    fn apply(&mut self, facts: &RecordFacts, sign: i64) {
+        let add = |n: &mut u64, yes: bool| {
+            if yes {
+                *n = n.wrapping_add_signed(sign);
+            }
+        };
+        add(
+            &mut self.acknowledged,
+            facts.producer == ProducerView::Acknowledged,
+        );
+        add(&mut self.sent, facts.producer == ProducerView::Sent);
+        add(&mut self.failed, facts.producer == ProducerView::Failed);
+        add(&mut self.committed_in_log, facts.committed > 0);
+        if facts.committed > 1 {
+            self.duplicates_in_log = self
+                .duplicates_in_log
+                .wrapping_add_signed(sign * (i64::from(facts.committed) - 1));
+        }
+        let fate = facts.fate();
+        add(
+            &mut self.lost_acknowledged,
+            fate == Fate::Lost && facts.producer == ProducerView::Acknowledged,
+        );
+        add(
+            &mut self.not_committed,
+            fate == Fate::NotCommitted
+                && matches!(
+                    facts.producer,
+                    ProducerView::Acknowledged | ProducerView::Sent
+                ),
+        );
+        add(&mut self.sent_not_in_log, fate == Fate::SentNotInLog);
+        add(
+            &mut self.committed_then_truncated,
+            facts.committed_then_truncated(),
+        );
+        add(&mut self.expired, facts.expired);
+    }
+}
+
+/// The log that counts for one partition, as the index last read it.
+#[derive(Clone, Debug, Default)]
+struct CountedLog {
+    /// The broker whose log it is.
+    source: Option<u32>,
+    log_start: u64,
+    /// Record ids from the log start, in offset order.
+    ids: ChunkedVec<RecordId>,
+    high_watermark: u64,
+    /// Per producer, the highest sequence committed so far in this log (for reordering).
+    highest_seq: BTreeMap<u32, u32>,
+    /// Records of this log that landed after a later record of the same producer.
+    reordered: u64,
+}
+
+impl CountedLog {
+    fn id_at(&self, offset: u64) -> Option<RecordId> {
+        let i = offset.checked_sub(self.log_start)?;
+        self.ids.get(usize::try_from(i).ok()?).copied()
+    }
+    fn end(&self) -> u64 {
+        self.log_start + self.ids.len() as u64
+    }
+}
+
+/// One group on one partition.
+#[derive(Clone, Debug, Default)]
+struct GroupOnPartition {
+    committed_offset: Option<u64>,
+    /// The highest offset, in the log that counts, of a record the group processed.
+    highest_processed_in_log: Option<u64>,
+    /// The highest offset the group processed a record at for the first time (for ordering).
+    highest_first_processed: Option<u64>,
+    /// Committed offsets below the group's reach whose record no member processed.
+    skipped: BTreeSet<u64>,
+    /// Where `skipped` has been filled up to.
+    reach: u64,
+}
+
+impl GroupOnPartition {
+    fn target_reach(&self) -> u64 {
+        self.committed_offset
+            .unwrap_or(0)
+            .max(self.highest_processed_in_log.map_or(0, |o| o + 1))
+    }
+}
+
+/// One consumer group's facts.
+#[derive(Clone, Debug, Default)]
+struct GroupFates {
+    name: String,
+    /// Per producer: how many times the group processed each record (by sequence).
+    times: Vec<ChunkedVec<u16>>,
+    consumed: u64,
+    processed_more_than_once: u64,
+    out_of_order: u64,
+    /// Records retention deleted before anyone in the group processed them.
+    expired_unprocessed: BTreeSet<RecordId>,
+    partitions: BTreeMap<TopicPartition, GroupOnPartition>,
+}
+
+impl GroupFates {
+    fn times(&self, id: RecordId) -> u16 {
+        self.times
+            .get(id.producer as usize - 1)
+            .and_then(|t| t.get(id.seq as usize))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// What a group's facts add up to now.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GroupCounts {
+    pub consumed: u64,
+    pub processed_more_than_once: u64,
+    pub never_processed: u64,
+    pub out_of_order: u64,
+}
+
+/// The index: every record's facts, the logs that count, and each group's processing.
+#[derive(Clone, Debug, Default)]
+pub struct RecordFates {
+    /// Per producer (index = producer number − 1), per sequence number.
+    records: Vec<ChunkedVec<RecordFacts>>,
+    logs: BTreeMap<TopicPartition, CountedLog>,
+    groups: Vec<GroupFates>,
+    counts: FateCounts,
+}
+
+impl RecordFates {
+    pub fn new<'a>(producers: usize, groups: impl IntoIterator<Item = &'a str>) -> Self {
+        RecordFates {
+            records: vec![ChunkedVec::new(); producers],
+            groups: groups
+                .into_iter()
+                .map(|name| GroupFates {
+                    name: name.to_string(),
+                    times: vec![ChunkedVec::new(); producers],
+                    ..GroupFates::default()
+                })
+                .collect(),
+            ..RecordFates::default()
+        }
+    }
+
+    /// The totals now.
+    pub fn counts(&self) -> &FateCounts {
+        &self.counts
+    }
+
+    /// A record's facts, if it was created.
+    pub fn facts(&self, id: RecordId) -> Option<&RecordFacts> {
+        self.records
+            .get((id.producer as usize).checked_sub(1)?)?
+            .get(id.seq as usize)
+    }
+
+    /// A record's fate, if it was created.
+    pub fn fate(&self, id: RecordId) -> Option<Fate> {
+        self.facts(id).map(RecordFacts::fate)
+    }
+
+    /// Every record of a producer (1-based), in sequence order.
+    pub fn producer_records(&self, producer: u32) -> impl Iterator<Item = &RecordFacts> + '_ {
+        self.records
+            .get(producer as usize - 1)
+            .into_iter()
+            .flat_map(|r| r.iter())
+    }
+
+    /// How many records a producer (1-based) has created.
+    pub fn produced_by(&self, producer: u32) -> usize {
+        self.records
+            .get(producer as usize - 1)
+            .map_or(0, ChunkedVec::len)
+    }
+
+    /// The newest `n` records of a producer, with their sequence numbers.
+    pub fn newest_records(&self, producer: u32, n: usize) -> Vec<(u32, RecordFacts)> {
+        let Some(records) = self.records.get(producer as usize - 1) else {
+            return Vec::new();
+        };
+        let from = records.len().saturating_sub(n);
+        records
+            .range(from, records.len())
+            .enumerate()
+            .map(|(i, f)| ((from + i) as u32, *f))
+            .collect()
+    }
+
+    fn update(&mut self, id: RecordId, change: impl FnOnce(&mut RecordFacts)) {
+        let Some(facts) = self
+            .records
+            .get_mut(id.producer as usize - 1)
+            .and_then(|r| r.get_mut(id.seq as usize))
+        else {
+            return;
+        };
+        self.counts.apply(facts, -1);
+        change(facts);
+        self.counts.apply(facts, 1);
+    }
+
+    // ---- the producer's view ----
+
+    pub fn created(&mut self, id: RecordId, partition: TopicPartition) {
+        let Some(records) = self.records.get_mut(id.producer as usize - 1) else {
+            return;
+        };
+        debug_assert_eq!(records.len(), id.seq as usize);
+        let facts = RecordFacts {
+            partition,
+            producer: ProducerView::Pending,
+            present: 0,
+            committed: 0,
+            committed_ever: false,
+            expired: false,
+        };
+        records.push(facts);
+        self.counts.produced += 1;
+        self.counts.apply(&facts, 1);
+        for g in &mut self.groups {
+            g.times[id.producer as usize - 1].push(0);
+        }
+    }
+
+    pub fn producer_view(&mut self, id: RecordId, view: ProducerView) {
+        self.update(id, |f| f.producer = view);
+    }
+
+    // ---- the log that counts ----
+
+    /// Brings the index's copy of `tp`'s log that counts up to date with `log` (held by
+    /// `source`): follows appends, HW moves and retention; re-reads it whole when the source
+    /// changed or the log was cut back.
+    pub fn sync_log(
+        &mut self,
+        tp: TopicPartition,
+        source: Option<u32>,
+        log: Option<&PartitionLog>,
+    ) {
+        let known = self.logs.entry(tp).or_default();
+        let same_source = known.source == source;
+        let consistent = match log {
+            None => known.ids.is_empty(),
+            Some(log) => {
+                same_source
+                    && known.end() <= log.log_end_offset()
+                    && log.log_start_offset() <= known.end()
+                    && known.end().checked_sub(1).is_none_or(|last| {
+                        last < log.log_start_offset()
+                            || log.record_at(last).map(|r| r.id) == known.id_at(last)
+                    })
+            }
+        };
+        if !consistent || !same_source {
+            self.reread_log(tp, source, log);
+            return;
+        }
+        let Some(log) = log else {
+            return;
+        };
+        // Retention: the front moved.
+        if log.log_start_offset() > known.log_start {
+            let gone = (log.log_start_offset() - known.log_start) as usize;
+            let dropped: Vec<(u64, RecordId)> = known
+                .ids
+                .range(0, gone)
+                .enumerate()
+                .map(|(i, id)| (known.log_start + i as u64, *id))
+                .collect();
+            let hw = known.high_watermark;
+            known.ids.drop_front(gone);
+            known.log_start = log.log_start_offset();
+            for (offset, id) in dropped {
+                let below_hw = offset < hw;
+                self.update(id, |f| {
+                    f.present -= 1;
+                    if below_hw {
+                        f.committed -= 1;
+                    }
+                });
+                for g in &mut self.groups {
+                    if let Some(on) = g.partitions.get_mut(&tp) {
+                        on.skipped.remove(&offset);
+                    }
+                }
+            }
+        }
+        // Appends.
+        let known = self.logs.get_mut(&tp).expect("entry made above");
+        let from = known.end();
+        let new: Vec<RecordId> = (from..log.log_end_offset())
+            .filter_map(|o| log.record_at(o).map(|r| r.id))
+            .collect();
+        known.ids.extend(new.iter().copied());
+        for id in new {
+            self.update(id, |f| f.present += 1);
+        }
+        self.move_high_watermark(tp, log.high_watermark());
+    }
+
+    /// Records retention deleted from the log that counts (the leader's): expired, not lost.
+    pub fn expired(&mut self, records: &[RecordId]) {
+        for id in records {
+            self.update(*id, |f| f.expired = true);
+            for g in &mut self.groups {
+                if g.times(*id) == 0 {
+                    g.expired_unprocessed.insert(*id);
+                }
+            }
+        }
+    }
+
+    fn move_high_watermark(&mut self, tp: TopicPartition, hw: u64) {
+        let known = self.logs.get_mut(&tp).expect("synced log");
+        let hw = hw.min(known.end()).max(known.log_start);
+        let old = known.high_watermark.max(known.log_start);
+        known.high_watermark = hw;
+        if hw > old {
+            let ids: Vec<(u64, RecordId)> = (old..hw)
+                .filter_map(|o| known.id_at(o).map(|id| (o, id)))
+                .collect();
+            for (offset, id) in ids {
+                let first_copy = self.facts(id).is_some_and(|f| f.committed == 0);
+                let known = self.logs.get_mut(&tp).expect("synced log");
+                let top = known.highest_seq.entry(id.producer).or_insert(id.seq);
+                if first_copy && id.seq < *top {
+                    known.reordered += 1;
+                    self.counts.reordered += 1;
+                }
+                *top = (*top).max(id.seq);
+                self.update(id, |f| {
+                    f.committed += 1;
+                    f.committed_ever = true;
+                });
+                self.committed_below_reach(tp, offset, id);
+            }
+        } else if hw < old {
+            // Only a re-read lowers the HW of the log that counts (a new leader's HW starts at
+            // its own, which may lag); treat it as one.
+            let ids: Vec<RecordId> = (hw..old).filter_map(|o| known.id_at(o)).collect();
+            for id in ids {
+                self.update(id, |f| f.committed -= 1);
+            }
+            for g in &mut self.groups {
+                if let Some(on) = g.partitions.get_mut(&tp) {
+                    on.skipped.retain(|o| *o < hw);
+                    on.reach = on.reach.min(hw);
+                }
+            }
+        }
+    }
+
+    /// A newly committed record at `offset`: a group whose reach is past it and that never
+    /// processed it has skipped it.
+    fn committed_below_reach(&mut self, tp: TopicPartition, offset: u64, id: RecordId) {
+        for g in &mut self.groups {
+            let times = g.times(id);
+            if let Some(on) = g.partitions.get_mut(&tp) {
+                if offset < on.target_reach() && times == 0 {
+                    on.skipped.insert(offset);
+                }
+                if offset < on.target_reach() {
+                    on.reach = on.reach.max(offset + 1);
+                }
+            }
+        }
+    }
+
+    /// Reads the log that counts anew (its source changed, or it was cut back).
+    fn reread_log(&mut self, tp: TopicPartition, source: Option<u32>, log: Option<&PartitionLog>) {
+        let old = self.logs.remove(&tp).unwrap_or_default();
+        self.counts.reordered -= old.reordered;
+        for (i, id) in old.ids.iter().enumerate() {
+            let below_hw = old.log_start + (i as u64) < old.high_watermark;
+            self.update(*id, |f| {
+                f.present -= 1;
+                if below_hw {
+                    f.committed -= 1;
+                }
+            });
+        }
+        let mut fresh = CountedLog {
+            source,
+            ..CountedLog::default()
+        };
+        if let Some(log) = log {
+            fresh.log_start = log.log_start_offset();
+            fresh.high_watermark = log.log_start_offset();
+            fresh.ids = log.records().iter().map(|r| r.id).collect();
+        }
+        let ids: Vec<RecordId> = fresh.ids.iter().copied().collect();
+        let (start, hw) = (fresh.log_start, log.map_or(0, PartitionLog::high_watermark));
+        self.logs.insert(tp, fresh);
+        for id in ids {
+            self.update(id, |f| f.present += 1);
+        }
+        // Groups: where they stand on this log is worked out again.
+        for g in &mut self.groups {
+            let on = g.partitions.entry(tp).or_default();
+            on.skipped.clear();
+            on.reach = start;
+            on.highest_processed_in_log = None;
+        }
+        let ids: Vec<(u64, RecordId)> = {
+            let known = &self.logs[&tp];
+            (known.log_start..known.end())
+                .filter_map(|o| known.id_at(o).map(|id| (o, id)))
+                .collect()
+        };
+        for g in &mut self.groups {
+            let highest = ids
+                .iter()
+                .filter(|(_, id)| g.times(*id) > 0)
+                .map(|(offset, _)| *offset)
+                .max();
+            g.partitions
+                .get_mut(&tp)
+                .expect("made above")
+                .highest_processed_in_log = highest;
+        }
+        self.move_high_watermark(tp, hw);
+    }
+
+    // ---- consumer groups ----
+
+    fn group_index(&self, group: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.name == group)
+    }
+
+    /// A member of `group` finished processing `id`, read at `offset` of `tp`.
+    pub fn processed(&mut self, group: &str, tp: TopicPartition, offset: u64, id: RecordId) {
+        let Some(gi) = self.group_index(group) else {
+            return;
+        };
+        let in_log = self.logs.get(&tp).and_then(|l| l.id_at(offset)) == Some(id);
+        let g = &mut self.groups[gi];
+        let Some(times) = g
+            .times
+            .get_mut(id.producer as usize - 1)
+            .and_then(|t| t.get_mut(id.seq as usize))
+        else {
+            return;
+        };
+        *times = times.saturating_add(1);
+        let times = *times;
+        let on = g.partitions.entry(tp).or_default();
+        if times == 1 {
+            g.consumed += 1;
+            if on.highest_first_processed.is_some_and(|top| offset < top) {
+                g.out_of_order += 1;
+            }
+            on.highest_first_processed =
+                Some(on.highest_first_processed.map_or(offset, |t| t.max(offset)));
+            g.expired_unprocessed.remove(&id);
+        } else if times == 2 {
+            g.processed_more_than_once += 1;
+        }
+        // Wherever else this record sits below the reach, it is processed now.
+        let copies: Vec<u64> = on
+            .skipped
+            .iter()
+            .copied()
+            .filter(|o| self.logs.get(&tp).and_then(|l| l.id_at(*o)) == Some(id))
+            .collect();
+        for o in copies {
+            on.skipped.remove(&o);
+        }
+        if in_log {
+            on.highest_processed_in_log = Some(
+                on.highest_processed_in_log
+                    .map_or(offset, |h| h.max(offset)),
+            );
+        }
+        self.extend_reach(gi, tp);
+    }
+
+    /// The group's committed offset for `tp` is now `offset`.
+    pub fn offset_committed(&mut self, group: &str, tp: TopicPartition, offset: u64) {
+        let Some(gi) = self.group_index(group) else {
+            return;
+        };
+        let on = self.groups[gi].partitions.entry(tp).or_default();
+        on.committed_offset = Some(offset);
+        if on.target_reach() < on.reach {
+            // A commit that moved back (a reset): what lies past it is ahead again, not skipped.
+            let reach = on.target_reach();
+            on.skipped.retain(|o| *o < reach);
+            on.reach = reach;
+        }
+        self.extend_reach(gi, tp);
+    }
+
+    /// Fills `skipped` from the group's last reach to its new one, over committed records.
+    fn extend_reach(&mut self, gi: usize, tp: TopicPartition) {
+        let Some(log) = self.logs.get(&tp) else {
+            return;
+        };
+        let g = &mut self.groups[gi];
+        let on = g.partitions.entry(tp).or_default();
+        let target = on.target_reach().min(log.high_watermark);
+        let from = on.reach.max(log.log_start);
+        if target <= from {
+            return;
+        }
+        for offset in from..target {
+            if let Some(id) = log.id_at(offset) {
+                let times = g
+                    .times
+                    .get(id.producer as usize - 1)
+                    .and_then(|t| t.get(id.seq as usize))
+                    .copied()
+                    .unwrap_or(0);
+                if times == 0 {
+                    on.skipped.insert(offset);
+                }
+            }
+        }
+        on.reach = target;
+    }
+
+    /// How many times `group` processed `id`.
+    pub fn times_processed(&self, group: &str, id: RecordId) -> u16 {
+        self.group_index(group)
+            .map_or(0, |gi| self.groups[gi].times(id))
+    }
+
+    /// The records `group` never processed (see the module docs), in offset order per
+    /// partition, then those retention deleted first.
+    pub fn never_processed(&self, group: &str) -> Vec<RecordId> {
+        let Some(gi) = self.group_index(group) else {
+            return Vec::new();
+        };
+        let g = &self.groups[gi];
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (tp, on) in &g.partitions {
+            let Some(log) = self.logs.get(tp) else {
+                continue;
+            };
+            for offset in &on.skipped {
+                if let Some(id) = log.id_at(*offset) {
+                    if seen.insert(id) {
+                        out.push(id);
+                    }
+                }
+            }
+        }
+        for id in &g.expired_unprocessed {
+            if seen.insert(*id) {
+                out.push(*id);
+            }
+        }
+        out
+    }
+
+    /// What `group`'s facts add up to now.
+    pub fn group_counts(&self, group: &str) -> GroupCounts {
+        let Some(gi) = self.group_index(group) else {
+            return GroupCounts::default();
+        };
+        let g = &self.groups[gi];
+        GroupCounts {
+            consumed: g.consumed,
+            processed_more_than_once: g.processed_more_than_once,
+            never_processed: self.never_processed(group).len() as u64,
+            out_of_order: g.out_of_order,
+        }
+    }
+
+    /// The committed records of the log that counts for `tp`, as the index last read it.
+    pub fn committed_ids(&self, tp: TopicPartition) -> Vec<RecordId> {
+        self.logs.get(&tp).map_or_else(Vec::new, |l| {
+            let n = l.high_watermark.saturating_sub(l.log_start) as usize;
+            l.ids.range(0, n).copied().collect()
+        })
+    }
+
+    /// The high watermark of the log that counts for `tp`, and its log start.
+    pub fn counted_log_bounds(&self, tp: TopicPartition) -> Option<(u64, u64)> {
+        self.logs.get(&tp).map(|l| (l.log_start, l.high_watermark))
+    }
+}

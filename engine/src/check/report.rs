@@ -1,0 +1,178 @@
+//! The outcome report: what happened to every record, and the anomalies, named.
+//!
+//! Like Jepsen's Kafka checker, the report names anomalies from the run's history rather than
+//! leaving the viewer to infer them — and it reads them off [`super::fates`], the one index of
+//! every record's fate that the page reads too, so the two can never disagree. Each record carries
+//! a unique [`crate::ids::RecordId`]. The counts (definitions in [`super::fates`]):
+//!
+//! - **acknowledged** (acks=1/all) and **sent** (acks=0: never acknowledged, the producer cannot
+//!   know) and **failed** (the producer gave up);
+//! - **lost write**: acknowledged, then gone from the log that counts;
+//! - **not committed at the end**: acknowledged (or sent) and in the log, but not below the high
+//!   watermark when the run stopped — *indeterminate*, not lost (a run stopped by
+//!   `simulation.max_time_ms` in the middle of replication);
+//! - **sent, not in the log**: acks=0 records that never arrived;
+//! - **duplicate**: more than one copy in the committed log;
+//! - **reordering**: within a partition, a record of a producer lands after a later one of the
+//!   same producer (a retried batch overtaken by the next, with several requests in flight);
+//! - **committed then truncated**: once below a leader's HW, gone at the end (unclean election);
+//! - **unavailable time**: partition-time with no leader;
+//! - **expired**: committed records that retention deleted (not a loss of the log; a group that
+//!   had not processed them yet has lost them);
+//! - per consumer group: records processed, processed more than once, never processed, out of
+//!   order, and the lag;
+//! - **refused actions**: scripted or live actions the cluster refused, with Kafka's reason.
+
+use crate::check::fates::Fate;
+use crate::ids::RecordId;
+use crate::sim::{EndReason, RefusedAction, Simulation};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutcomeReport {
+    pub scenario: String,
+    pub seed: u64,
+    /// Records the applications handed to `send()`.
+    pub produced: u64,
+    /// Records whose send the leader acknowledged (acks=1 or all).
+    pub acknowledged: u64,
+    /// acks=0 records written to the network: *sent*, never acknowledged.
+    pub sent: u64,
+    /// Records the producer gave up on.
+    pub failed: u64,
+    /// Distinct records in the committed logs.
+    pub committed_in_log: u64,
+    /// Extra copies of records in the committed logs (a record written twice counts once here).
+    pub duplicates_in_log: u64,
+    /// Acknowledged records that the log that counts no longer holds at all.
+    pub lost_acknowledged: u64,
+    /// Acknowledged or sent records in the log but not below the high watermark when the run
+    /// stopped: not committed at the end (indeterminate), not lost.
+    pub not_committed_at_end: u64,
+    /// acks=0 records that never reached the log.
+    pub sent_not_in_log: u64,
+    /// Records that landed after a later record of the same producer in the same partition.
+    pub reordered: u64,
+    /// Records that were committed at some point and are not in the committed log now.
+    pub committed_then_truncated: u64,
+    /// Partition-time without a leader, in microseconds (summed over partitions).
+    pub unavailable_us: u64,
+    /// Committed records that retention (`retention.ms`) deleted — expired, not lost.
+    pub expired: u64,
+    pub groups: Vec<GroupOutcome>,
+    /// Actions the cluster refused, with Kafka's reason.
+    pub refused_actions: Vec<RefusedAction>,
+    /// Simulated time at which the run ended (or stood, for a report taken mid-run), in
+    /// microseconds.
+    pub end_time_us: u64,
+    pub end_reason: EndReason,
+    /// Events the engine processed.
+    pub events: u64,
+    /// FNV-1a digest of the whole trace, when the runner computed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_hash: Option<String>,
+    /// Per-record outcomes, when asked for (`kafkascope-sim run --records`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<RecordOutcome>>,
+}
+
+/// One consumer group's outcome, over every member it ever had.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroupOutcome {
+    pub group: String,
+    /// Distinct records the group processed.
+    pub consumed: u64,
+    /// Records the group processed more than once (each counted once): **duplicate processing**.
+    pub processed_more_than_once: u64,
+    /// Records the group never processed though its reach passed them (its committed offset, or
+    /// a later record it processed), or that retention deleted first: **lost** for this group.
+    /// Records the group could not have reached yet are in `lag` instead.
+    pub not_processed: u64,
+    /// Records first processed after a later record of the same partition had been processed.
+    pub out_of_order: u64,
+    /// Records between where the group stands and the high watermarks, summed over partitions
+    /// (the consumer lag).
+    pub lag: u64,
+}
+
+/// One record's fate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordOutcome {
+    pub record: String,
+    pub partition: u16,
+    pub fate: Fate,
+    pub acknowledged: bool,
+    /// Copies in the committed log.
+    pub copies_in_log: u64,
+}
+
+impl OutcomeReport {
+    /// The report as of the simulation's current time (its end, once it has ended).
+    pub fn from_simulation(sim: &Simulation, scenario: &str, seed: u64) -> Self {
+        let fates = sim.fates();
+        let c = fates.counts();
+        let groups = sim
+            .group_names()
+            .into_iter()
+            .map(|name| {
+                let g = fates.group_counts(name);
+                GroupOutcome {
+                    group: name.to_string(),
+                    consumed: g.consumed,
+                    processed_more_than_once: g.processed_more_than_once,
+                    not_processed: g.never_processed,
+                    out_of_order: g.out_of_order,
+                    lag: sim.group_lag(name),
+                }
+            })
+            .collect();
+        let (end, end_reason) = sim.ended().unwrap_or((sim.now(), EndReason::TimeLimit));
+        OutcomeReport {
+            scenario: scenario.to_string(),
+            seed,
+            produced: c.produced,
+            acknowledged: c.acknowledged,
+            sent: c.sent,
+            failed: c.failed,
+            committed_in_log: c.committed_in_log,
+            duplicates_in_log: c.duplicates_in_log,
+            lost_acknowledged: c.lost_acknowledged,
+            not_committed_at_end: c.not_committed,
+            sent_not_in_log: c.sent_not_in_log,
+            reordered: c.reordered,
+            committed_then_truncated: c.committed_then_truncated,
+            unavailable_us: sim.history().unavailable_us(end),
+            expired: c.expired,
+            groups,
+            refused_actions: sim.refused_actions().to_vec(),
+            end_time_us: end.as_micros(),
+            end_reason,
+            events: sim.events_processed(),
+            trace_hash: None,
+            records: None,
+        }
+    }
+
+    /// Adds the per-record listing.
+    pub fn with_records(mut self, sim: &Simulation) -> Self {
+        let mut outcomes = Vec::new();
+        for p in sim.producers() {
+            let producer = p.id().number();
+            for (seq, facts) in sim.fates().producer_records(producer).enumerate() {
+                let id = RecordId {
+                    producer,
+                    seq: seq as u32,
+                };
+                outcomes.push(RecordOutcome {
+                    record: id.to_string(),
+                    partition: facts.partition.partition,
+                    fate: facts.fate(),
+                    acknowledged: facts.producer == crate::check::fates::ProducerView::Acknowledged,
+                    copies_in_log: u64::from(facts.committed),
+                });
+            }
+        }
+        self.records = Some(outcomes);
+        self
+    }
+}

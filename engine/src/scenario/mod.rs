@@ -1,0 +1,210 @@
+//! Scenario files: the cluster, the clients, and a timed script of faults.
+//!
+//! A scenario is TOML (or JSON with the same shape). Kafka's own settings are written with their
+//! real names, quoted because they contain dots (`"acks" = "all"`, `"enable.auto.commit" = false`),
+//! so what a reader learns here carries over to a real cluster; the defaults are Kafka's (3.x/4.x)
+//! defaults. Settings that describe the *application* rather than Kafka (`records`, `interval_ms`,
+//! `processing_ms`) use plain snake_case.
+//!
+//! Parsing rejects unknown fields and values of the wrong type with the field's name and position;
+//! [`Scenario::validate`] then rejects impossible combinations with the field's path. Neither ever
+//! panics. See `docs/scenario-format.md` for a commented example.
+
+mod builder;
+mod clients;
+mod cluster;
+mod validate;
+
+pub use builder::ScenarioBuilder;
+pub use clients::{
+    ConsumerConfig, Idempotence, IsolationLevel, ManualCommit, OffsetReset, ProcessingStyle,
+    ProducerConfig,
+};
+pub use cluster::{ClusterConfig, NetworkConfig, TopicConfig};
+
+use crate::action::Action;
+use crate::ids::NodeId;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The most of anything a scenario may ask for (the view and the engine are sized for these).
+pub const MAX_BROKERS: u32 = 7;
+pub const MAX_PARTITIONS: u32 = 12;
+pub const MAX_RECORDS_PER_PRODUCER: u32 = 10_000_000;
+pub const MAX_CLIENTS: usize = 16;
+/// The playback speeds the page offers.
+pub const PLAYBACK_SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The scenario's identifier (file-name-like; used in URLs and reports).
+    #[serde(default)]
+    pub name: String,
+    /// The title shown to readers, in each language.
+    #[serde(default)]
+    pub title: LocalizedText,
+    /// What the scenario shows, in each language.
+    #[serde(default)]
+    pub description: LocalizedText,
+    /// Seeds the world's one RNG.
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub cluster: ClusterConfig,
+    #[serde(default)]
+    pub topic: TopicConfig,
+    #[serde(default)]
+    pub network: NetworkConfig,
+    #[serde(default)]
+    pub producers: Vec<ProducerConfig>,
+    #[serde(default)]
+    pub consumers: Vec<ConsumerConfig>,
+    #[serde(default)]
+    pub script: Vec<ScriptedAction>,
+    /// A guided lesson's narration: each step tells what the scene shows at its time.
+    #[serde(default)]
+    pub steps: Vec<LessonStep>,
+    #[serde(default)]
+    pub simulation: SimulationConfig,
+}
+
+/// One step of a lesson: the reader is taken to `at_ms` and reads the text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonStep {
+    pub at_ms: u64,
+    pub en: String,
+    pub ko: String,
+}
+
+/// Text a scenario shows to readers, in English and Korean (scenario files are content, so their
+/// prose lives with them rather than in the app's string table).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocalizedText {
+    pub en: String,
+    pub ko: String,
+}
+
+/// One timed entry of the script. (Unknown fields are rejected by [`Action`] itself: serde's
+/// `deny_unknown_fields` cannot be combined with `flatten` on the outer struct.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptedAction {
+    pub at_ms: u64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimulationConfig {
+    /// The run stops here even if clients are still busy.
+    pub max_time_ms: u64,
+    /// The page's starting playback speed for this scenario (a view setting: busy scenarios
+    /// start faster, since messages in flight are shown in slow motion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub playback_speed: Option<PlaybackSpeed>,
+}
+
+/// A playback speed multiplier (validated to be one the page offers, so never NaN).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PlaybackSpeed(pub f64);
+
+impl Eq for PlaybackSpeed {}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            max_time_ms: 600_000,
+            playback_speed: None,
+        }
+    }
+}
+
+/// Why a scenario was rejected: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// The text is not a valid scenario (syntax, unknown field, wrong type); the message names the
+    /// field and its line.
+    Parse(String),
+    /// The scenario parses but asks for something impossible.
+    Invalid { field: String, problem: String },
+    /// The file holds no settings at all (empty, or only comments).
+    Empty,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::Parse(msg) => write!(f, "the scenario file could not be read: {msg}"),
+            ScenarioError::Invalid { field, problem } => {
+                write!(f, "the scenario's `{field}` is invalid: {problem}")
+            }
+            ScenarioError::Empty => write!(
+                f,
+                "the scenario file is empty: it names no brokers, topic, producers or consumers \
+                 (see docs/scenario-format.md for an example)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ScenarioError {
+    ScenarioError::Invalid {
+        field: field.into(),
+        problem: problem.into(),
+    }
+}
+
+impl Scenario {
+    /// Parses TOML and validates it. A file with nothing in it (or only comments) is refused
+    /// as empty rather than run as a scenario without brokers' work.
+    pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
+        let nothing_but_comments = text.lines().all(|line| {
+            let line = line.trim();
+            line.is_empty() || line.starts_with('#')
+        });
+        if nothing_but_comments {
+            return Err(ScenarioError::Empty);
+        }
+        let scenario: Scenario =
+            toml::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string().trim().into()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Parses JSON and validates it.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        if text.trim().is_empty() || text.trim() == "{}" {
+            return Err(ScenarioError::Empty);
+        }
+        let scenario: Scenario =
+            serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Parses by file name: `.json` is JSON, anything else TOML.
+    pub fn from_file_text(file_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        if file_name.ends_with(".json") {
+            Scenario::from_json(text)
+        } else {
+            Scenario::from_toml(text)
+        }
+    }
+
+    pub fn has_node(&self, node: NodeId) -> bool {
+        let n = node.number() as usize;
+        n >= 1
+            && match node {
+                NodeId::Producer(_) => n <= self.producers.len(),
+                NodeId::Broker(_) => n <= self.cluster.brokers as usize,
+                NodeId::Consumer(_) => n <= self.consumers.len(),
+                NodeId::Controller(_) => n == 1,
+            }
+    }
+}

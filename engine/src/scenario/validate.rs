@@ -1,0 +1,278 @@
+//! What a scenario's types cannot say: ranges, cross-field rules and script targets, each refused
+//! with the field's path and the reason (Kafka's own, where Kafka refuses the same thing).
+
+use super::*;
+use crate::assignor::AssignmentStrategy;
+use std::collections::BTreeMap;
+
+impl Scenario {
+    /// Checks what the types cannot: ranges, cross-field rules, and script targets.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.title.en.is_empty() != self.title.ko.is_empty() {
+            return Err(invalid(
+                "title",
+                "give the title in both `en` and `ko`, or neither",
+            ));
+        }
+        if self.description.en.is_empty() != self.description.ko.is_empty() {
+            return Err(invalid(
+                "description",
+                "give the description in both `en` and `ko`, or neither",
+            ));
+        }
+        let brokers = self.cluster.brokers;
+        if !(1..=MAX_BROKERS).contains(&brokers) {
+            return Err(invalid(
+                "cluster.brokers",
+                format!("{brokers} brokers; a cluster here has 1 to {MAX_BROKERS}"),
+            ));
+        }
+        let t = &self.topic;
+        if t.name.is_empty() {
+            return Err(invalid("topic.name", "a topic needs a name"));
+        }
+        if !(1..=MAX_PARTITIONS).contains(&t.partitions) {
+            return Err(invalid(
+                "topic.partitions",
+                format!(
+                    "{} partitions; a topic here has 1 to {MAX_PARTITIONS}",
+                    t.partitions
+                ),
+            ));
+        }
+        if t.replication_factor == 0 || t.replication_factor > brokers {
+            return Err(invalid(
+                "topic.replication.factor",
+                format!(
+                    "{} replicas on {brokers} broker(s): Kafka needs 1 ≤ replication.factor ≤ brokers",
+                    t.replication_factor
+                ),
+            ));
+        }
+        if t.min_insync_replicas == 0 {
+            return Err(invalid("topic.min.insync.replicas", "must be at least 1"));
+        }
+        let c = &self.cluster;
+        if ![1, 3, 5].contains(&c.controllers) {
+            return Err(invalid(
+                "cluster.controllers",
+                format!(
+                    "{} controllers; a KRaft quorum has 1, 3 or 5 (an odd number, because Raft needs a majority)",
+                    c.controllers
+                ),
+            ));
+        }
+        for (field, value) in [
+            ("cluster.replica.lag.time.max.ms", c.replica_lag_time_max_ms),
+            (
+                "cluster.broker.session.timeout.ms",
+                c.broker_session_timeout_ms,
+            ),
+            (
+                "cluster.broker.heartbeat.interval.ms",
+                c.broker_heartbeat_interval_ms,
+            ),
+            (
+                "cluster.log.retention.check.interval.ms",
+                c.log_retention_check_interval_ms,
+            ),
+            ("topic.retention.ms", t.retention_ms),
+        ] {
+            if value == 0 {
+                return Err(invalid(field, "must be at least 1"));
+            }
+        }
+        if c.broker_heartbeat_interval_ms >= c.broker_session_timeout_ms {
+            return Err(invalid(
+                "cluster.broker.heartbeat.interval.ms",
+                "must be shorter than broker.session.timeout.ms, or every broker would be fenced",
+            ));
+        }
+        if self.producers.len() > MAX_CLIENTS || self.consumers.len() > MAX_CLIENTS {
+            return Err(invalid(
+                "producers/consumers",
+                format!("at most {MAX_CLIENTS} producers and {MAX_CLIENTS} consumers"),
+            ));
+        }
+        if self.network.jitter_us > self.network.latency_us {
+            return Err(invalid(
+                "network.jitter_us",
+                "jitter larger than the latency would make latencies negative",
+            ));
+        }
+        for (i, p) in self.producers.iter().enumerate() {
+            let at = |f: &str| format!("producers[{i}].{f}");
+            if p.records > MAX_RECORDS_PER_PRODUCER {
+                return Err(invalid(
+                    at("records"),
+                    format!("{} records; at most {MAX_RECORDS_PER_PRODUCER}", p.records),
+                ));
+            }
+            if p.max_in_flight == 0 {
+                return Err(invalid(
+                    at("max.in.flight.requests.per.connection"),
+                    "must be at least 1",
+                ));
+            }
+            if p.batch_records == 0 {
+                return Err(invalid(at("batch_records"), "must be at least 1"));
+            }
+            if p.enable_idempotence == Some(true) {
+                if let Some(field) = p.idempotence_conflict() {
+                    return Err(invalid(
+                        at("enable.idempotence"),
+                        format!(
+                            "true, but {field} = {} rules it out: Kafka refuses this \
+                             configuration (idempotence needs acks=all, retries > 0 and at most \
+                             5 requests in flight)",
+                            match field {
+                                "acks" => p.acks.name().to_string(),
+                                "retries" => p.retries.to_string(),
+                                _ => p.max_in_flight.to_string(),
+                            }
+                        ),
+                    ));
+                }
+                return Err(invalid(
+                    at("enable.idempotence"),
+                    "true: the idempotent producer is not simulated yet; write false \
+                     (the engine runs every producer without idempotence until it is)",
+                ));
+            }
+            if p.retry_backoff_ms == 0 {
+                return Err(invalid(at("retry.backoff.ms"), "must be at least 1"));
+            }
+            if p.request_timeout_ms == 0 {
+                return Err(invalid(at("request.timeout.ms"), "must be at least 1"));
+            }
+            if p.metadata_max_age_ms == 0 {
+                return Err(invalid(at("metadata.max.age.ms"), "must be at least 1"));
+            }
+            // Kafka's ProducerConfig rejects delivery.timeout.ms < linger.ms + request.timeout.ms.
+            if p.delivery_timeout_ms < p.linger_ms.saturating_add(p.request_timeout_ms) {
+                return Err(invalid(
+                    at("delivery.timeout.ms"),
+                    "must be at least linger.ms + request.timeout.ms (Kafka rejects it otherwise)",
+                ));
+            }
+        }
+        let mut strategies: BTreeMap<&str, AssignmentStrategy> = BTreeMap::new();
+        for (i, c) in self.consumers.iter().enumerate() {
+            let at = |f: &str| format!("consumers[{i}].{f}");
+            if c.group_id.trim().is_empty() {
+                return Err(invalid(
+                    at("group.id"),
+                    "every consumer belongs to a consumer group; give it a group.id",
+                ));
+            }
+            let strategy = *strategies
+                .entry(c.group_id.as_str())
+                .or_insert(c.assignment_strategy);
+            if strategy != c.assignment_strategy {
+                return Err(invalid(
+                    at("partition.assignment.strategy"),
+                    format!(
+                        "`{}`, but another member of group `{}` uses `{}`: the coordinator would \
+                         refuse the join with INCONSISTENT_GROUP_PROTOCOL",
+                        c.assignment_strategy.name(),
+                        c.group_id,
+                        strategy.name()
+                    ),
+                ));
+            }
+            if c.session_timeout_ms == 0 || c.max_poll_interval_ms == 0 {
+                return Err(invalid(
+                    at("session.timeout.ms"),
+                    "session.timeout.ms and max.poll.interval.ms must be at least 1",
+                ));
+            }
+            if c.heartbeat_interval_ms == 0 || c.heartbeat_interval_ms >= c.session_timeout_ms {
+                return Err(invalid(
+                    at("heartbeat.interval.ms"),
+                    "must be at least 1 and shorter than session.timeout.ms (Kafka rejects it otherwise)",
+                ));
+            }
+            if c.isolation_level == IsolationLevel::ReadCommitted {
+                return Err(invalid(
+                    at("isolation.level"),
+                    "read_committed needs transactions, which are not simulated yet; \
+                     use read_uncommitted (Kafka's default)",
+                ));
+            }
+            if c.max_poll_records == 0 {
+                return Err(invalid(at("max.poll.records"), "must be at least 1"));
+            }
+            if c.enable_auto_commit && c.auto_commit_interval_ms == 0 {
+                return Err(invalid(at("auto.commit.interval.ms"), "must be at least 1"));
+            }
+            if c.request_timeout_ms == 0 {
+                return Err(invalid(at("request.timeout.ms"), "must be at least 1"));
+            }
+            if c.metadata_max_age_ms == 0 {
+                return Err(invalid(at("metadata.max.age.ms"), "must be at least 1"));
+            }
+        }
+        for (i, s) in self.script.iter().enumerate() {
+            for node in s.action.nodes() {
+                if !self.has_node(node) {
+                    return Err(invalid(
+                        format!("script[{i}]"),
+                        format!("names {node}, which is not in this scenario"),
+                    ));
+                }
+            }
+            if let Some((from, to)) = s.action.link() {
+                if from == to {
+                    return Err(invalid(
+                        format!("script[{i}]"),
+                        "a link joins two different nodes",
+                    ));
+                }
+            } else if let Some(problem) = s.action.target_problem() {
+                return Err(invalid(format!("script[{i}]"), problem));
+            }
+            if let Action::CreatePartitions { count } = s.action {
+                if count == 0 || count > MAX_PARTITIONS {
+                    return Err(invalid(
+                        format!("script[{i}].count"),
+                        format!("{count} partitions; a topic here has 1 to {MAX_PARTITIONS}"),
+                    ));
+                }
+            }
+        }
+        let mut previous = 0;
+        for (i, step) in self.steps.iter().enumerate() {
+            if step.en.trim().is_empty() || step.ko.trim().is_empty() {
+                return Err(invalid(
+                    format!("steps[{i}]"),
+                    "every step is told in both `en` and `ko`",
+                ));
+            }
+            if step.at_ms < previous {
+                return Err(invalid(
+                    format!("steps[{i}].at_ms"),
+                    "steps must be in time order",
+                ));
+            }
+            if step.at_ms > self.simulation.max_time_ms {
+                return Err(invalid(
+                    format!("steps[{i}].at_ms"),
+                    "after simulation.max_time_ms",
+                ));
+            }
+            previous = step.at_ms;
+        }
+        if let Some(PlaybackSpeed(speed)) = self.simulation.playback_speed {
+            if !PLAYBACK_SPEEDS.contains(&speed) {
+                return Err(invalid(
+                    "simulation.playback_speed",
+                    format!("{speed}; the page plays at 0.25, 0.5, 1, 2, 4 or 8"),
+                ));
+            }
+        }
+        if self.simulation.max_time_ms == 0 {
+            return Err(invalid("simulation.max_time_ms", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
