@@ -40,6 +40,7 @@ pub mod sim;
 pub mod time;
 pub mod timeline;
 pub mod trace;
+pub mod view;
 
 pub use action::Action;
 pub use check::{history, report};

@@ -94,6 +94,15 @@ impl Network {
         }
     }
 
+    /// Every (from, to) direction that is cut now.
+    pub fn cut_links(&self) -> Vec<(NodeId, NodeId)> {
+        self.faults
+            .iter()
+            .filter(|(_, f)| f.cut)
+            .map(|(link, _)| *link)
+            .collect()
+    }
+
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
         self.faults.get(&(from, to)).is_some_and(|f| f.cut)
     }

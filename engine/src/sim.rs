@@ -90,6 +90,9 @@ pub struct Simulation {
     fencing_changed: bool,
     partitions: Vec<TopicPartition>,
     topic_name: String,
+    replication_factor: u32,
+    /// The KRaft quorum's size (drawn; the active controller's decisions are simulated).
+    controller_quorum: u32,
     events_processed: u64,
     next_flight: u64,
     pending_actions: u32,
@@ -217,6 +220,8 @@ impl Simulation {
             fencing_changed: false,
             partitions,
             topic_name: scenario.topic.name.clone(),
+            replication_factor: rf,
+            controller_quorum: scenario.cluster.controllers,
             events_processed: 0,
             next_flight: 0,
             pending_actions: 0,
@@ -345,6 +350,12 @@ impl Simulation {
 
     pub fn partitions(&self) -> &[TopicPartition] {
         &self.partitions
+    }
+    pub fn replication_factor(&self) -> u32 {
+        self.replication_factor
+    }
+    pub fn controller_quorum(&self) -> u32 {
+        self.controller_quorum
     }
     pub fn topic_name(&self) -> &str {
         &self.topic_name
@@ -482,8 +493,11 @@ impl Simulation {
             }
             Event::Action(action) => {
                 self.pending_actions -= 1;
+                // The action first, then what it caused (a refusal, a restart's effects).
+                self.record(TraceKind::Action {
+                    action: action.clone(),
+                });
                 self.apply_action(&action);
-                self.record(TraceKind::Action { action });
                 None
             }
         };

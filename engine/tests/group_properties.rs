@@ -5,12 +5,12 @@
 mod common;
 
 use common::seed_from_env;
+use kafkascope_engine::check::invariants::InvariantChecker;
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::sim::EndReason;
-use kafkascope_engine::{OutcomeReport, Scenario, Simulation, TopicPartition};
+use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use std::collections::BTreeMap;
 
 const CONSUMERS: u32 = 3;
 
@@ -164,38 +164,13 @@ max_time_ms = 300000
 /// Runs a schedule, checking the group invariants after every event.
 fn run_checked(s: &Scenario) -> Result<OutcomeReport, TestCaseError> {
     let mut sim = Simulation::new(s);
-    let mut committed: BTreeMap<TopicPartition, u64> = BTreeMap::new();
+    // The engine's checker: within a generation no partition has two owners, and committed
+    // offsets never go backward (nothing here resets a position after a truncation).
+    let mut checker = InvariantChecker::default();
     while sim.step() {
         sim.discard_trace();
-        // Within a generation no partition has two owners.
-        let mut owners: BTreeMap<(u32, TopicPartition), u32> = BTreeMap::new();
-        for c in sim.consumers() {
-            let n = c.id().number();
-            let Some(generation) = c.generation() else {
-                continue;
-            };
-            if !sim.consumer_is_up(n) {
-                continue;
-            }
-            for tp in c.assignment() {
-                if let Some(other) = owners.insert((generation, *tp), n) {
-                    prop_assert!(
-                        false,
-                        "P{} owned by consumer-{other} and consumer-{n} in generation {generation}",
-                        tp.partition
-                    );
-                }
-            }
-        }
-        // The coordinator's committed offsets never go backward (nothing here seeks or resets).
-        let g = sim.groups().group("g").expect("the group");
-        for (tp, offset) in &g.offsets {
-            let before = committed.insert(*tp, *offset).unwrap_or(0);
-            prop_assert!(
-                *offset >= before,
-                "P{}'s committed offset went back from {before} to {offset}",
-                tp.partition
-            );
+        if let Err(v) = checker.check(&sim) {
+            prop_assert!(false, "seed {}: {v}", s.seed);
         }
     }
     prop_assert_eq!(sim.ended().map(|e| e.1), Some(EndReason::Settled));

@@ -4,7 +4,7 @@
 mod common;
 
 use common::seed_from_env;
-use kafkascope_engine::broker::Role;
+use kafkascope_engine::check::invariants::InvariantChecker;
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::sim::EndReason;
 use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
@@ -142,41 +142,13 @@ max_time_ms = 200000
 /// Runs a schedule, checking the HW invariants after every event.
 fn run_checked(s: &Scenario) -> Result<OutcomeReport, TestCaseError> {
     let mut sim = Simulation::new(s);
-    let mut last_hw: Vec<Vec<(u32, u64)>> = vec![vec![(0, 0); 2]; 3];
+    // Kafka's invariants (the engine's own checker): HW ≤ LEO, the leader's HW never moves back
+    // within an epoch, and never passes an in-sync follower's LEO.
+    let mut checker = InvariantChecker::default();
     while sim.step() {
         sim.discard_trace();
-        for (bi, b) in sim.brokers().iter().enumerate() {
-            for (tp, r) in b.replicas() {
-                let hw = r.log.high_watermark();
-                prop_assert!(
-                    hw <= r.log.log_end_offset(),
-                    "HW beyond LEO on broker {}",
-                    bi + 1
-                );
-                if let Role::Leader(state) = &r.role {
-                    // Within one leader epoch the leader's HW never moves backward.
-                    let (epoch, previous) = last_hw[bi][tp.partition as usize];
-                    if epoch == state.leader_epoch {
-                        prop_assert!(hw >= previous, "HW moved backward on broker {}", bi + 1);
-                    }
-                    last_hw[bi][tp.partition as usize] = (state.leader_epoch, hw);
-                    // The HW never exceeds the LEO of an ISR member following this leader epoch.
-                    let me = bi as u32 + 1;
-                    for m in state.isr.iter().filter(|m| **m != me) {
-                        let member = sim.brokers()[*m as usize - 1].replica(*tp).unwrap();
-                        let following = matches!(member.role,
-                            Role::Follower { leader, leader_epoch, truncated: true }
-                                if leader == me && leader_epoch == state.leader_epoch);
-                        if sim.broker_is_up(*m) && following {
-                            prop_assert!(
-                                member.log.log_end_offset() >= hw,
-                                "ISR member {m} has LEO {} below the leader's HW {hw}",
-                                member.log.log_end_offset()
-                            );
-                        }
-                    }
-                }
-            }
+        if let Err(v) = checker.check(&sim) {
+            prop_assert!(false, "seed {}: {v}", s.seed);
         }
     }
     prop_assert_eq!(sim.ended().map(|e| e.1), Some(EndReason::Settled));

@@ -160,3 +160,34 @@ fn cli_rejects_a_bad_file_with_exit_code_2_and_the_field() {
     assert_eq!(code, 2);
     assert!(stderr.contains("usage"), "{stderr}");
 }
+
+#[test]
+fn cli_check_runs_the_invariants_after_every_step() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/unclean-election-loss.toml"
+    );
+    let (code, stdout, stderr) = cli(&["run", path, "--check", "--records"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert!(report["committed_then_truncated"].as_u64().unwrap() > 0);
+    let fates: Vec<&str> = report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["fate"].as_str().unwrap())
+        .collect();
+    assert!(fates.contains(&"committed"), "{fates:?}");
+    assert!(fates.contains(&"lost"), "{fates:?}");
+}
+
+#[test]
+fn cli_says_an_empty_file_is_empty() {
+    let dir = std::env::temp_dir().join(format!("kafkascope-cli-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("empty.toml");
+    std::fs::write(&file, "").unwrap();
+    let (code, _, stderr) = cli(&["run", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("empty"), "{stderr}");
+}

@@ -5,7 +5,7 @@
 
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus};
-use kafkascope_engine::consumer::ConsumerPhase;
+use kafkascope_engine::view::ConsumerPhase;
 use kafkascope_engine::{Action, NodeId};
 use yew::prelude::*;
 

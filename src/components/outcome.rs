@@ -1,8 +1,8 @@
-//! The outcome counters at the current instant. The four basic counters follow every frame;
-//! the checker's anomaly counts (duplicates, reorderings, committed-then-truncated, unavailable
-//! time, and per consumer group: never processed, processed twice, out of order, lag) scan whole
-//! logs, so they are computed when playback is paused (the reader has stopped
-//! to look) and shown as "…" while it plays.
+//! The outcome panel: the engine's outcome report at the current instant.
+//!
+//! Every figure here is read off the report that [`kafkascope_engine::view::WorldView`] carries
+//! for this instant — the engine's one index of record fates — so the panel always says what the
+//! headless runner would say had the run stopped here. Nothing is worked out in the page.
 
 use crate::i18n::{t, Lang, Text};
 use kafkascope_engine::OutcomeReport;
@@ -10,18 +10,14 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct OutcomeProps {
-    pub produced: u64,
-    pub acknowledged: u64,
-    pub consumed: u64,
-    pub lost_acknowledged: u64,
-    /// The checker's report at this instant, when paused.
-    #[prop_or_default]
-    pub report: Option<OutcomeReport>,
+    /// The engine's report at this instant.
+    pub report: OutcomeReport,
 }
 
 #[function_component(Outcome)]
 pub fn outcome(props: &OutcomeProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let report = &props.report;
     let row = |label: Text, testid: &'static str, value: u64| {
         html! {
             <div class="counter">
@@ -30,23 +26,34 @@ pub fn outcome(props: &OutcomeProps) -> Html {
             </div>
         }
     };
+    let consumed: u64 = report.groups.iter().map(|g| g.consumed).sum();
     html! {
         <section class="outcome" aria-live="polite">
             <h2>{ t(lang, Text::Outcome) }</h2>
             <dl>
-                { row(Text::Produced, "produced", props.produced) }
-                { row(Text::Acknowledged, "acked", props.acknowledged) }
-                { row(Text::Consumed, "consumed", props.consumed) }
-                { row(Text::LostAcknowledged, "lost", props.lost_acknowledged) }
+                { row(Text::Produced, "produced", report.produced) }
+                { row(Text::Acknowledged, "acked", report.acknowledged) }
+                if report.sent > 0 {
+                    { row(Text::SentAcksZero, "sent", report.sent) }
+                }
+                { row(Text::Consumed, "consumed", consumed) }
+                { row(Text::LostAcknowledged, "lost", report.lost_acknowledged) }
+                if report.sent_not_in_log > 0 {
+                    { row(Text::SentNotInLog, "sent-not-in-log", report.sent_not_in_log) }
+                }
+                { row(Text::NotCommittedAtEnd, "not-committed", report.not_committed_at_end) }
             </dl>
             <dl class="anomalies" title={t(lang, Text::AnomaliesWhenPaused)}>
-                { anomaly(lang, Text::DuplicatesInLog, "duplicates", props.report.as_ref().map(|r| r.duplicates_in_log.to_string())) }
-                { anomaly(lang, Text::Reordered, "reordered", props.report.as_ref().map(|r| r.reordered.to_string())) }
-                { anomaly(lang, Text::CommittedThenTruncated, "truncated", props.report.as_ref().map(|r| r.committed_then_truncated.to_string())) }
-                { anomaly(lang, Text::Unavailable, "unavailable", props.report.as_ref().map(|r| format!("{:.1} s", r.unavailable_us as f64 / 1e6))) }
-                { anomaly(lang, Text::ExpiredByRetention, "expired", props.report.as_ref().map(|r| r.expired.to_string())) }
+                { row(Text::DuplicatesInLog, "duplicates", report.duplicates_in_log) }
+                { row(Text::Reordered, "reordered", report.reordered) }
+                { row(Text::CommittedThenTruncated, "truncated", report.committed_then_truncated) }
+                <div class="counter">
+                    <dt>{ t(lang, Text::Unavailable) }</dt>
+                    <dd data-testid="unavailable">{ format!("{:.1} s", report.unavailable_us as f64 / 1e6) }</dd>
+                </div>
+                { row(Text::ExpiredByRetention, "expired", report.expired) }
             </dl>
-            if let Some(report) = props.report.as_ref().filter(|r| !r.groups.is_empty()) {
+            if !report.groups.is_empty() {
                 <div class="group-outcomes">
                     <h3>{ t(lang, Text::GroupOutcomes) }</h3>
                     <table>
@@ -80,15 +87,13 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                     <p class="legend-line">{ format!("✗ {} · ×2 {} · ⇅ {}", t(lang, Text::NotProcessed), t(lang, Text::ProcessedMoreThanOnce), t(lang, Text::OutOfOrder)) }</p>
                 </div>
             }
+            if !report.refused_actions.is_empty() {
+                <ul class="refused" data-testid="refused-actions">
+                    { for report.refused_actions.iter().map(|r| html! {
+                        <li>{ crate::i18n::describe_refusal(lang, &r.action, &r.reason) }</li>
+                    }) }
+                </ul>
+            }
         </section>
-    }
-}
-
-fn anomaly(lang: Lang, label: Text, testid: &'static str, value: Option<String>) -> Html {
-    html! {
-        <div class="counter">
-            <dt>{ t(lang, label) }</dt>
-            <dd data-testid={testid}>{ value.unwrap_or_else(|| "…".into()) }</dd>
-        </div>
     }
 }

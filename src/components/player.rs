@@ -131,14 +131,8 @@ pub fn player(props: &PlayerProps) -> Html {
         } else {
             timeline.seek(world, playback.time);
         }
-        let report = (!playback.playing)
-            .then(|| kafkascope_engine::OutcomeReport::from_simulation(world, "", 0));
-        (
-            Rc::new(SceneModel::build(world, &timeline, playback.time)),
-            report,
-        )
+        Rc::new(SceneModel::build(world, &timeline, playback.time))
     };
-    let (model, report) = model;
     let on_fault = {
         let dispatcher = playback.dispatcher();
         Callback::from(move |action: kafkascope_engine::Action| {
@@ -153,8 +147,7 @@ pub fn player(props: &PlayerProps) -> Html {
             <div class="stage">
                 <Scene model={model.clone()} on_fault={on_fault.clone()} />
                 <aside class="side">
-                    <Outcome {report} produced={model.produced} acknowledged={model.acknowledged}
-                        consumed={model.consumed} lost_acknowledged={model.lost_acknowledged} />
+                    <Outcome report={model.report.clone()} />
                     <EventLog events={model.events.clone()} />
                     <FaultPanel targets={FaultTargets::of(&model)} {on_fault} />
                     <Legend />

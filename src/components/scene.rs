@@ -222,10 +222,12 @@ fn controller(lang: Lang, c: &ControllerBox) -> Html {
 
 fn mark_class(mark: RecordMark) -> (&'static str, Text) {
     match mark {
-        RecordMark::Queued => ("queued", Text::RecordInFlight),
+        RecordMark::Queued => ("queued", Text::RecordQueued),
         RecordMark::InFlight => ("in-flight", Text::RecordInFlight),
         RecordMark::Acknowledged => ("acked", Text::RecordAcked),
+        RecordMark::Sent => ("sent", Text::RecordSentNoAck),
         RecordMark::AcknowledgedButLost => ("lost", Text::RecordLost),
+        RecordMark::SentNotInLog => ("sent-lost", Text::RecordSentNotInLog),
         RecordMark::Failed => ("failed", Text::RecordFailed),
     }
 }
@@ -239,14 +241,18 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
             <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>{ format!("acks={}", p.acks) }</text>
             <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 55.0)}>
-                { format!("{} {}/{} · ack {}", t(lang, Text::RecordsSent), p.created, p.total, p.acknowledged) }</text>
+                { if p.acks == "0" {
+                    format!("{} {}/{} · {}", t(lang, Text::RecordsSent), p.created, p.total, t(lang, Text::NoAck))
+                } else {
+                    format!("{} {}/{} · ack {}", t(lang, Text::RecordsSent), p.created, p.total, p.acknowledged)
+                } }</text>
             { for p.records.iter().enumerate().map(|(i, (label, mark))| {
                 let (class, text) = mark_class(*mark);
                 let x = r.x + 10.0 + i as f64 * 15.0;
                 html! {
                     <g class={classes!("record", class)} data-record={label.clone()}>
                         <rect x={n(x)} y={n(r.y + 66.0)} width="12" height="16" rx="2" />
-                        if *mark == RecordMark::AcknowledgedButLost {
+                        if matches!(mark, RecordMark::AcknowledgedButLost | RecordMark::SentNotInLog) {
                             <path class="cross" d={format!("M{} {} l8 10 m0 -10 l-8 10", n(x + 2.0), n(r.y + 69.0))} />
                         }
                         <title>{ format!("{label}: {}", t(lang, text)) }</title>

@@ -14,16 +14,18 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
         TraceKind::Action { action } => describe_action(lang, action),
         TraceKind::BrokerFenced { broker } => {
             if ko {
-                format!("컨트롤러가 {broker}를 펜싱함 (broker.session.timeout.ms 동안 하트비트 없음)")
+                let b = broker.to_string();
+                format!("컨트롤러가 {b}{} 펜싱함 (하트비트가 끊겼거나 재시작해 다시 등록함)", object_particle(&b))
             } else {
-                format!("The controller fenced {broker} (no heartbeat for broker.session.timeout.ms)")
+                format!("The controller fenced {broker} (no heartbeat for broker.session.timeout.ms, or it restarted and registers anew)")
             }
         }
         TraceKind::BrokerUnfenced { broker } => {
             if ko {
-                format!("{broker}가 다시 하트비트를 보내 펜싱이 풀림")
+                let b = broker.to_string();
+                format!("{b}{} 메타데이터를 따라잡아 펜싱이 풀림", subject_particle(&b))
             } else {
-                format!("{broker} heartbeats again and is unfenced")
+                format!("{broker} has caught up with the metadata and is unfenced")
             }
         }
         TraceKind::LeaderElected {
@@ -38,16 +40,18 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
                 partition.partition
             ),
             (false, true) => format!(
-                "P{}: UNCLEAN election — {leader}, not in the ISR, becomes leader (epoch {leader_epoch}); records only the old ISR had are lost",
+                "P{}: UNCLEAN election — {leader}, not in the ISR, becomes leader (epoch {leader_epoch})",
                 partition.partition
             ),
             (true, false) => format!(
-                "P{}: ISR에서 {leader}가 리더로 선출됨 (리더 에포크 {leader_epoch})",
-                partition.partition
+                "P{}: ISR에서 {leader}{} 리더로 선출됨 (리더 에포크 {leader_epoch})",
+                partition.partition,
+                subject_particle(&leader.to_string())
             ),
             (true, true) => format!(
-                "P{}: 언클린 선출 — ISR에 없던 {leader}가 리더가 됨 (에포크 {leader_epoch}); 이전 ISR만 가졌던 레코드는 사라짐",
-                partition.partition
+                "P{}: 언클린 선출 — ISR에 없던 {leader}{} 리더가 됨 (에포크 {leader_epoch})",
+                partition.partition,
+                subject_particle(&leader.to_string())
             ),
         },
         TraceKind::LeaderElected {
@@ -218,6 +222,44 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
                 format!("The topic grows from {from} to {to} partitions: {} keys now map elsewhere — {keys}", moved_keys.len())
             }
         }
+        TraceKind::CommittedRecordsLost {
+            partition,
+            leader,
+            records,
+        } => {
+            let listed = record_list(records);
+            if ko {
+                format!(
+                    "P{}: 새 리더 {leader}의 로그에 커밋된 레코드 {}개({listed})가 없음 — 언클린 선출로 유실",
+                    partition.partition,
+                    records.len()
+                )
+            } else {
+                format!(
+                    "P{}: the new leader {leader} lacks {} committed record(s) ({listed}): lost by the unclean election",
+                    partition.partition,
+                    records.len()
+                )
+            }
+        }
+        TraceKind::ConsumerTruncationDetected {
+            consumer,
+            partition,
+            position,
+            reset_to,
+        } => {
+            if ko {
+                format!(
+                    "{consumer}: P{}의 새 리더 로그가 읽은 것과 오프셋 {reset_to}부터 다름 — 위치를 {position}에서 {reset_to}(으)로 되돌려 바뀐 레코드를 읽음 (KIP-320)",
+                    partition.partition
+                )
+            } else {
+                format!(
+                    "{consumer}: P{}'s new leader diverges from what it read at offset {reset_to} — it moves back from {position} to {reset_to} and reads the records that replaced them (KIP-320)",
+                    partition.partition
+                )
+            }
+        }
         TraceKind::PartitionChangeRefused { requested, reason } => {
             if ko {
                 format!("파티션 {requested}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
@@ -365,5 +407,90 @@ fn describe_action(lang: Lang, action: &Action) -> String {
                 format!("{broker}: waits {by_ms} ms before each follower fetch")
             }
         }
+    }
+}
+
+/// A refused action, told with Kafka's reason (the report's list of refusals).
+pub fn describe_refusal(lang: Lang, action: &Action, reason: &str) -> String {
+    match (lang, action) {
+        (Lang::Ko, Action::CreatePartitions { count }) => {
+            format!("파티션 {count}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
+        }
+        (Lang::En, Action::CreatePartitions { count }) => {
+            format!(
+                "Changing to {count} partitions refused: {reason} (partitions are never removed)"
+            )
+        }
+        (Lang::Ko, other) => format!("{} — 거부됨: {reason}", describe_action(lang, other)),
+        (Lang::En, other) => format!("{} — refused: {reason}", describe_action(lang, other)),
+    }
+}
+
+/// Records as `#2 #3 … #9` (the first and last few of a long list).
+fn record_list(records: &[kafkascope_engine::RecordId]) -> String {
+    let label = |r: &kafkascope_engine::RecordId| {
+        if r.producer == 1 {
+            format!("#{}", r.seq)
+        } else {
+            r.to_string()
+        }
+    };
+    if records.len() <= 6 {
+        records.iter().map(label).collect::<Vec<_>>().join(" ")
+    } else {
+        format!(
+            "{} … {}",
+            records[..3].iter().map(label).collect::<Vec<_>>().join(" "),
+            records[records.len() - 2..]
+                .iter()
+                .map(label)
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    }
+}
+
+/// Whether the word, as read aloud in Korean, ends in a consonant (받침): Hangul by its final
+/// jamo; digits by their Sino-Korean reading (영, 일, 삼, 육, 칠, 팔 end in one; 이, 사, 오, 구
+/// do not); Latin letters by their usual Korean reading (l, m, n, r end in one).
+fn ends_in_consonant(word: &str) -> bool {
+    match word.trim_end().chars().last() {
+        Some(c @ '가'..='힣') => (c as u32 - 0xAC00) % 28 != 0,
+        Some(d) if d.is_ascii_digit() => matches!(d, '0' | '1' | '3' | '6' | '7' | '8'),
+        Some(c) => matches!(c.to_ascii_lowercase(), 'l' | 'm' | 'n' | 'r'),
+        None => false,
+    }
+}
+
+/// 이/가 after `word`.
+pub fn subject_particle(word: &str) -> &'static str {
+    if ends_in_consonant(word) {
+        "이"
+    } else {
+        "가"
+    }
+}
+
+/// 을/를 after `word`.
+pub fn object_particle(word: &str) -> &'static str {
+    if ends_in_consonant(word) {
+        "을"
+    } else {
+        "를"
+    }
+}
+
+#[cfg(test)]
+mod particle_tests {
+    use super::*;
+
+    #[test]
+    fn particles_follow_the_final_sound_as_read() {
+        assert_eq!(subject_particle("broker-1"), "이", "일");
+        assert_eq!(subject_particle("broker-2"), "가", "이");
+        assert_eq!(object_particle("broker-3"), "을", "삼");
+        assert_eq!(object_particle("broker-5"), "를", "오");
+        assert_eq!(subject_particle("컨슈머"), "가");
+        assert_eq!(subject_particle("오프셋"), "이");
     }
 }

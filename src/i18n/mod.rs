@@ -7,7 +7,7 @@
 
 mod events;
 
-pub use events::describe;
+pub use events::{describe, describe_refusal};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -56,6 +56,13 @@ pub enum Text {
     Outcome,
     Produced,
     Acknowledged,
+    SentAcksZero,
+    NotCommittedAtEnd,
+    SentNotInLog,
+    RecordQueued,
+    RecordSentNoAck,
+    RecordSentNotInLog,
+    NoAck,
     Consumed,
     CommittedInLog,
     Producer,
@@ -257,7 +264,23 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         RecordAcked => ("acknowledged", "확인됨"),
         RecordLost => ("acknowledged but lost", "확인됐지만 유실됨"),
         RecordInFlight => ("sent, no answer yet", "전송됨, 응답 대기"),
-        RecordFailed => ("failed", "실패"),
+        RecordFailed => ("failed: the producer gave up", "실패: 프로듀서가 포기함"),
+        RecordQueued => ("not sent yet", "아직 보내지 않음"),
+        RecordSentNoAck => (
+            "sent with acks=0: no acknowledgement ever comes",
+            "acks=0으로 보냄: ack는 오지 않음",
+        ),
+        RecordSentNotInLog => (
+            "sent with acks=0, never reached the log",
+            "acks=0으로 보냈지만 로그에 닿지 못함",
+        ),
+        SentAcksZero => ("Sent (acks=0, never acknowledged)", "보냄 (acks=0, ack 없음)"),
+        NotCommittedAtEnd => (
+            "Not committed yet (indeterminate)",
+            "아직 커밋되지 않음 (불확정)",
+        ),
+        SentNotInLog => ("Sent, never in the log", "보냈지만 로그에 없음"),
+        NoAck => ("no ack", "ack 없음"),
         Faults => ("Break something", "장애 일으키기"),
         FaultsHint => (
             "Click a broker or a line in the picture, or use these buttons: it happens at the current time, and the engine simulates what follows.",
@@ -299,8 +322,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "보내는 쪽 브로커의 팔로워 fetch 늦추기 (0 ms면 해제)",
         ),
         AnomaliesWhenPaused => (
-            "The checker's counts, computed from the logs when playback is paused",
-            "재생을 멈추면 로그에서 계산하는 검사기 수치",
+            "The checker's counts at this instant, from the engine's record fates",
+            "지금 이 시각의 검사기 수치 (엔진이 정한 레코드의 운명)",
         ),
         TruncatedCell => (
             "truncated: removed by leader-epoch truncation",

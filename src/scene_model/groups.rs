@@ -1,17 +1,16 @@
 //! The consuming side of the scene: consumer groups as containers of their member consumers,
-//! which partitions each member owns, where each group stands on each partition (committed
-//! offset and the owner's position), and what each consumer processed.
+//! which partitions each member owns, and what each consumer processed.
 //!
-//! Everything is read from the engine's world at the playback time: the group coordinator's state
-//! (generation, rebalancing or stable, committed offsets) and each consumer's own view (member id,
-//! assignment, positions, auto-commit timer, processed records). Records the group processed more
-//! than once are marked **twice**; records its committed offset passed without anyone processing
-//! them are listed as **never processed** (lost for this group).
+//! Everything comes from the engine's view ([`kafkascope_engine::view`]): the group's state,
+//! generation and coordinator, its lag, the records it never processed (decided by the engine's
+//! record fates, the same that the outcome report counts), and per member its phase, membership,
+//! partitions and processed records, each marked **twice** when the engine says the group
+//! processed it more than once.
 
 use super::{Point, Rect};
-use kafkascope_engine::consumer::{Consumer, ConsumerPhase, MembershipState};
-use kafkascope_engine::group_coordinator::GroupState;
-use kafkascope_engine::{NodeId, RecordId, SimTime, Simulation, TopicPartition};
+use kafkascope_engine::view::WorldView;
+pub use kafkascope_engine::view::{ConsumerPhase, GroupStatus, MembershipState};
+use kafkascope_engine::{NodeId, RecordId, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const GROUP_X: f64 = 776.0;
@@ -24,21 +23,6 @@ const MEMBER_GAP: f64 = 8.0;
 const GROUP_GAP: f64 = 16.0;
 /// Processed records shown on a consumer, newest last.
 pub const PROCESSED_SHOWN: usize = 7;
-/// Never-processed records listed on a group.
-const SKIPPED_SHOWN: usize = 6;
-/// How far below a committed offset the scene looks for records nobody processed.
-const NEVER_PROCESSED_LOOKBACK: u64 = 256;
-/// How many of a member's latest processed records the per-frame checks look at.
-const PROCESSED_WINDOW: usize = 4096;
-
-/// A group as its coordinator has it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GroupStatus {
-    Empty,
-    /// Stopped for a rebalance (PreparingRebalance or CompletingRebalance).
-    Rebalancing,
-    Stable,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupBox {
@@ -50,8 +34,10 @@ pub struct GroupBox {
     pub coordinator: Option<NodeId>,
     /// High watermark minus committed offset, summed over partitions.
     pub lag: u64,
-    /// Visible records the group's committed offset passed though no member processed them.
+    /// The first records the group never processed (the engine's record fates), and how many
+    /// there are in all.
     pub never_processed: Vec<String>,
+    pub never_processed_count: u64,
 }
 
 /// A processed record as listed on its consumer.
@@ -104,156 +90,51 @@ pub fn short_label(id: RecordId) -> String {
     }
 }
 
-/// Where a group stands on a partition: its committed offset and, if a member owns the
-/// partition, that member's position.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GroupOnPartition {
-    pub group_index: usize,
-    pub committed: Option<u64>,
-    pub position: Option<u64>,
-}
-
-pub fn group_positions(
-    world: &Simulation,
-    names: &[&str],
-    tp: TopicPartition,
-) -> Vec<GroupOnPartition> {
-    names
-        .iter()
-        .enumerate()
-        .map(|(gi, name)| {
-            let committed = world
-                .groups()
-                .group(name)
-                .and_then(|g| g.offsets.get(&tp).copied());
-            let position = world
-                .consumers()
-                .iter()
-                .filter(|c| c.group() == *name && world.consumer_is_up(c.id().number()))
-                .find(|c| c.assignment().contains(&tp))
-                .and_then(|c| c.positions().get(&tp).copied());
-            GroupOnPartition {
-                group_index: gi,
-                committed,
-                position,
-            }
-        })
-        .collect()
-}
-
-/// The records a consumer's group processed recently, with how many times.
-fn processed_counts<'a>(members: impl Iterator<Item = &'a Consumer>) -> BTreeMap<RecordId, u32> {
-    let mut counts = BTreeMap::new();
-    for c in members {
-        let p = c.processed();
-        for r in &p[p.len().saturating_sub(PROCESSED_WINDOW)..] {
-            *counts.entry(r.record).or_default() += 1;
-        }
-    }
-    counts
-}
-
-/// Lays out the groups and their members from `top`, and lists what the picture needs.
-pub fn build_groups(
-    world: &Simulation,
-    now: SimTime,
-    top: f64,
-) -> (Vec<GroupBox>, Vec<ConsumerBox>) {
-    let names = world.group_names();
+/// Lays out the groups and their members from `top`.
+pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerBox>) {
     let mut groups = Vec::new();
     let mut consumers: Vec<ConsumerBox> = Vec::new();
     let mut y = top;
-    for (gi, name) in names.iter().enumerate() {
-        let members: Vec<&Consumer> = world
-            .consumers()
-            .iter()
-            .filter(|c| c.group() == *name)
-            .collect();
-        let counts = processed_counts(members.iter().copied());
-        let coordinator_view = world.groups().group(name);
-        let (status, generation, coordinator) = match coordinator_view {
-            Some(g) => (
-                match g.state {
-                    GroupState::Empty => GroupStatus::Empty,
-                    GroupState::Stable => GroupStatus::Stable,
-                    _ => GroupStatus::Rebalancing,
-                },
-                g.generation,
-                g.coordinator.map(NodeId::Broker),
-            ),
-            None => (GroupStatus::Empty, 0, None),
-        };
-        let mut never_processed = Vec::new();
-        for tp in world.partitions() {
-            let Some(leader) = world.leader_replica(*tp) else {
-                continue;
-            };
-            let log = &leader.log;
-            let committed = coordinator_view.and_then(|g| g.offsets.get(tp).copied());
-            if let Some(committed) = committed {
-                // The records just below the committed offset (a bounded look back per frame).
-                let from = committed
-                    .saturating_sub(NEVER_PROCESSED_LOOKBACK)
-                    .max(log.log_start_offset());
-                let below = log
-                    .read_from(from, committed.saturating_sub(from) as usize)
-                    .iter()
-                    .filter(|r| !counts.contains_key(&r.id))
-                    .map(|r| short_label(r.id));
-                never_processed.extend(below);
-            }
-        }
-        never_processed.truncate(SKIPPED_SHOWN);
+    for (gi, g) in view.groups.iter().enumerate() {
         let group_top = y;
         y += GROUP_HEADER;
-        for c in &members {
-            let n = c.id().number();
-            let generation = c.generation();
-            let recent = c
-                .processed()
-                .iter()
-                .rev()
-                .take(PROCESSED_SHOWN)
-                .rev()
-                .map(|p| ProcessedMark {
-                    label: short_label(p.record),
-                    twice: counts.get(&p.record).is_some_and(|n| *n > 1),
-                })
-                .collect();
-            let auto_commit = c.next_auto_commit().map(|next| {
-                let interval = c.config().auto_commit_interval_ms as f64 * 1000.0;
-                let left = next.0.saturating_sub(now.0) as f64;
-                (1.0 - left / interval).clamp(0.0, 1.0)
-            });
+        for c in view.consumers.iter().filter(|c| c.group_index == gi) {
             consumers.push(ConsumerBox {
-                node: c.id(),
+                node: c.node,
                 rect: Rect {
                     x: MEMBER_X,
                     y,
                     w: MEMBER_W,
                     h: MEMBER_H,
                 },
-                group: c.group().to_string(),
+                group: c.group.clone(),
                 group_index: gi,
-                up: world.consumer_is_up(n),
-                paused_until: world.consumer_paused_until(n),
-                phase: c.phase(),
-                membership: c.membership(),
-                member: c.member_id().map(|m| match generation {
-                    Some(g) => format!("#{} · gen {g}", m.join),
-                    None => format!("#{}", m.join),
+                up: c.up,
+                paused_until: c.paused_until,
+                phase: c.phase,
+                membership: c.membership,
+                member: c.member.map(|(join, generation)| match generation {
+                    Some(g) => format!("#{join} · gen {g}"),
+                    None => format!("#{join}"),
                 }),
-                partitions: c.assignment().iter().map(|tp| tp.partition).collect(),
-                idle: c.membership() == MembershipState::Stable && c.assignment().is_empty(),
-                auto_commit,
-                waiting: c.unprocessed(),
-                processed: c.processed().len(),
-                recent,
+                partitions: c.partitions.clone(),
+                idle: c.idle,
+                auto_commit: c.auto_commit,
+                waiting: c.waiting,
+                processed: c.processed,
+                recent: c
+                    .recent
+                    .iter()
+                    .map(|(id, twice)| ProcessedMark {
+                        label: short_label(*id),
+                        twice: *twice,
+                    })
+                    .collect(),
             });
             y += MEMBER_H + MEMBER_GAP;
         }
         groups.push(GroupBox {
-            name: name.to_string(),
+            name: g.name.clone(),
             index: gi,
             rect: Rect {
                 x: GROUP_X,
@@ -261,11 +142,16 @@ pub fn build_groups(
                 w: GROUP_W,
                 h: y - group_top,
             },
-            status,
-            generation,
-            coordinator,
-            lag: world.group_lag(name),
-            never_processed,
+            status: g.status,
+            generation: g.generation,
+            coordinator: g.coordinator,
+            lag: g.lag,
+            never_processed: g
+                .never_processed
+                .iter()
+                .map(|id| short_label(*id))
+                .collect(),
+            never_processed_count: g.never_processed_count,
         });
         y += GROUP_GAP;
     }

@@ -1,8 +1,11 @@
 //! What the scene shows at one instant, as plain data: node boxes, partition replicas with their
 //! log cells and markers, message paths and the dots travelling along them.
 //!
-//! [`SceneModel::build`] reads the engine's world at the playback time and the timeline's flights;
-//! it knows nothing of Yew, so it is tested natively and its cost per frame can be measured.
+//! [`SceneModel::build`] reads the engine's read-only view of the world at the playback time
+//! ([`kafkascope_engine::view::WorldView`]: plain data, with every record's fate decided by the
+//! engine) and the timeline's flights, and turns them into geometry. It decides no protocol
+//! outcome; it knows nothing of Yew, so it is tested natively and its cost per frame can be
+//! measured.
 //!
 //! Layout: producers on the left; the controller quorum above the brokers in the middle; each
 //! broker a box holding one row per partition replica it hosts; consumer groups on the right, each
@@ -15,10 +18,13 @@ pub mod groups;
 
 pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMark};
 
-use kafkascope_engine::broker::Role;
-use kafkascope_engine::message::{Acks, MessageKind};
-use kafkascope_engine::producer::RecordState;
-use kafkascope_engine::{NodeId, SimTime, Simulation, Timeline, TopicPartition, TraceKind};
+pub use kafkascope_engine::view::{MarkerKind, RecordMark, ReplicaRole};
+
+use kafkascope_engine::message::MessageKind;
+use kafkascope_engine::view::{ViewOptions, WorldView};
+use kafkascope_engine::{
+    NodeId, OutcomeReport, SimTime, Simulation, Timeline, TopicPartition, TraceKind,
+};
 
 pub const WIDTH: f64 = 1000.0;
 pub const CELL_W: f64 = 26.0;
@@ -104,23 +110,14 @@ impl Path {
     }
 }
 
-/// How a producer sees one of its records, for the record strip on the producer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RecordMark {
-    Queued,
-    InFlight,
-    Acknowledged,
-    /// Acknowledged, but the current leader's log no longer has it: a lost write.
-    AcknowledgedButLost,
-    Failed,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProducerBox {
     pub node: NodeId,
     pub rect: Rect,
     pub created: u32,
     pub acknowledged: u32,
+    /// acks=0 records sent (never acknowledged).
+    pub sent: u32,
     pub total: u32,
     pub acks: &'static str,
     /// The newest records: (label, mark).
@@ -136,15 +133,6 @@ pub struct LogCell {
     pub x: f64,
 }
 
-/// Which of a group's offsets a marker shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MarkerKind {
-    /// The committed offset (the next offset a new owner would read), below the cells.
-    Committed,
-    /// The owning member's position (the next offset poll() returns), above the cells.
-    Position,
-}
-
 /// A group's committed offset or position on a partition log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupMarker {
@@ -152,14 +140,6 @@ pub struct GroupMarker {
     pub kind: MarkerKind,
     pub offset: u64,
     pub x: f64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReplicaRole {
-    Leader,
-    Follower,
-    Offline,
-    Unknown,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -235,11 +215,8 @@ pub struct SceneModel {
     pub topic: String,
     /// The topic's partitions now (CreatePartitions adds some).
     pub partition_count: u32,
-    /// Totals for the outcome panel at this instant.
-    pub produced: u64,
-    pub acknowledged: u64,
-    pub consumed: u64,
-    pub lost_acknowledged: u64,
+    /// The outcome report at this instant (the engine's; the panel's counters read it).
+    pub report: OutcomeReport,
     /// The latest notable trace entries at or before now, newest first.
     pub events: Vec<(SimTime, TraceKind)>,
 }
@@ -299,6 +276,8 @@ fn is_notable(what: &TraceKind) -> bool {
             | TraceKind::PartitionsRevoked { lost: true, .. }
             | TraceKind::PartitionsCreated { .. }
             | TraceKind::PartitionChangeRefused { .. }
+            | TraceKind::CommittedRecordsLost { .. }
+            | TraceKind::ConsumerTruncationDetected { .. }
             | TraceKind::RetentionDeleted { .. }
             | TraceKind::OffsetReset { .. }
     )
@@ -331,22 +310,19 @@ fn stack(top: f64, heights: impl Iterator<Item = f64>) -> Vec<f64> {
         .collect()
 }
 
-fn role_of(role: &Role) -> (ReplicaRole, u32, Vec<u32>) {
-    match role {
-        Role::Leader(s) => (
-            ReplicaRole::Leader,
-            s.leader_epoch,
-            s.isr.iter().copied().collect(),
-        ),
-        Role::Follower { leader_epoch, .. } => (ReplicaRole::Follower, *leader_epoch, Vec::new()),
-        Role::Offline => (ReplicaRole::Offline, 0, Vec::new()),
-        Role::Unknown => (ReplicaRole::Unknown, 0, Vec::new()),
-    }
-}
-
 impl SceneModel {
+    /// The scene at `now`, from the world at that time.
     pub fn build(world: &Simulation, timeline: &Timeline, now: SimTime) -> SceneModel {
-        let scenario = timeline.scenario();
+        let options = ViewOptions {
+            cells_per_replica: CELLS_SHOWN as usize,
+            records_per_producer: PRODUCER_RECORDS_SHOWN,
+            ..ViewOptions::default()
+        };
+        SceneModel::from_view(WorldView::of(world, &options), timeline, now)
+    }
+
+    /// Lays out what the engine's view holds.
+    pub fn from_view(view: WorldView, timeline: &Timeline, now: SimTime) -> SceneModel {
         let controller = ControllerBox {
             node: NodeId::Controller(1),
             rect: Rect {
@@ -355,90 +331,43 @@ impl SceneModel {
                 w: BROKER_W - 120.0,
                 h: CONTROLLER_H,
             },
-            quorum: scenario.cluster.controllers,
+            quorum: view.controller_quorum,
         };
-
-        // Whether the current leader of `tp` holds record `id`: by its acknowledged offset when
-        // known (O(1)), else (acks=0) by a scan of that leader's log.
-        // The current leader's log of each partition, looked up once per frame, not per record.
-        let leader_logs: Vec<Option<&kafkascope_engine::log::PartitionLog>> = world
-            .partitions()
-            .iter()
-            .map(|tp| world.leader_replica(*tp).map(|r| &r.log))
-            .collect();
-        let held = |tp: TopicPartition, id: kafkascope_engine::RecordId, offset: Option<u64>| {
-            let Some(log) = leader_logs
-                .get(usize::from(tp.partition))
-                .copied()
-                .flatten()
-            else {
-                return true; // offline: unavailable, not (yet) known lost
-            };
-            match offset {
-                Some(o) => log.record_at(o).is_some_and(|r| r.id == id),
-                None => log.records().iter().any(|r| r.id == id),
-            }
-        };
-        let mut lost_acknowledged = 0u64;
-        let ys = stack(TOP, world.producers().iter().map(|_| 96.0));
-        let producers: Vec<ProducerBox> = world
-            .producers()
+        let ys = stack(TOP, view.producers.iter().map(|_| 96.0));
+        let producers: Vec<ProducerBox> = view
+            .producers
             .iter()
             .zip(ys)
-            .map(|(p, y)| {
-                let states = p.record_states();
-                let mut records = Vec::new();
-                for (seq, (state, tp)) in states.iter().enumerate() {
-                    let id = kafkascope_engine::RecordId {
-                        producer: p.id().number(),
-                        seq: seq as u32,
-                    };
-                    let mark = match state {
-                        RecordState::Queued => RecordMark::Queued,
-                        RecordState::InFlight => RecordMark::InFlight,
-                        RecordState::Failed => RecordMark::Failed,
-                        RecordState::Acknowledged { offset } if !held(*tp, id, *offset) => {
-                            lost_acknowledged += 1;
-                            RecordMark::AcknowledgedButLost
-                        }
-                        RecordState::Acknowledged { .. } => RecordMark::Acknowledged,
-                    };
-                    if seq + PRODUCER_RECORDS_SHOWN >= states.len() {
-                        records.push((format!("#{seq}"), mark));
-                    }
-                }
-                ProducerBox {
-                    node: p.id(),
-                    rect: Rect {
-                        x: PRODUCER_X,
-                        y,
-                        w: PRODUCER_W,
-                        h: 96.0,
-                    },
-                    created: p.created(),
-                    acknowledged: p.acknowledged(),
-                    total: p.config().records,
-                    acks: match p.config().acks {
-                        Acks::None => "0",
-                        Acks::Leader => "1",
-                        Acks::All => "all",
-                    },
-                    records,
-                }
+            .map(|(p, y)| ProducerBox {
+                node: p.node,
+                rect: Rect {
+                    x: PRODUCER_X,
+                    y,
+                    w: PRODUCER_W,
+                    h: 96.0,
+                },
+                created: p.created,
+                acknowledged: p.acknowledged,
+                sent: p.sent,
+                total: p.total,
+                acks: p.acks.name(),
+                records: p
+                    .records
+                    .iter()
+                    .map(|(id, mark)| (format!("#{}", id.seq), *mark))
+                    .collect(),
             })
             .collect();
 
-        let group_names = world.group_names();
         let broker_height =
-            |b: &kafkascope_engine::broker::Broker| 34.0 + b.replicas().len().max(1) as f64 * ROW_H;
+            |b: &kafkascope_engine::view::BrokerNode| 34.0 + b.rows.len().max(1) as f64 * ROW_H;
         let ys = stack(
             TOP + CONTROLLER_H + GAP + 10.0,
-            world.brokers().iter().map(broker_height),
+            view.brokers.iter().map(broker_height),
         );
-        let fenced = world.controller().fenced();
         let truncations = recent_truncations(timeline, now);
-        let brokers: Vec<BrokerBox> = world
-            .brokers()
+        let brokers: Vec<BrokerBox> = view
+            .brokers
             .iter()
             .zip(ys)
             .map(|(b, y)| {
@@ -449,94 +378,22 @@ impl SceneModel {
                     h: broker_height(b),
                 };
                 let rows = b
-                    .replicas()
+                    .rows
                     .iter()
                     .enumerate()
-                    .map(|(i, (tp, replica))| {
-                        let log = &replica.log;
-                        let leo = log.log_end_offset();
-                        let first_shown =
-                            leo.saturating_sub(CELLS_SHOWN).max(log.log_start_offset());
-                        let cells_x0 = rect.x + 112.0;
-                        let x_of = |offset: u64| {
-                            cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W
-                        };
-                        let (role, leader_epoch, isr) = role_of(&replica.role);
-                        let cells = log
-                            .records()
-                            .iter()
-                            .filter(|r| r.offset >= first_shown)
-                            .map(|r| LogCell {
-                                offset: r.offset,
-                                label: r.id.to_string(),
-                                committed: r.offset < log.high_watermark(),
-                                leader_epoch: r.leader_epoch,
-                                x: x_of(r.offset),
-                            })
-                            .collect();
-                        let committed_markers = if role == ReplicaRole::Leader {
-                            groups::group_positions(world, &group_names, *tp)
-                                .into_iter()
-                                .flat_map(|g| {
-                                    let at = |kind, offset: u64| GroupMarker {
-                                        group_index: g.group_index,
-                                        kind,
-                                        offset,
-                                        x: x_of(offset.max(first_shown)),
-                                    };
-                                    [
-                                        g.committed.map(|o| at(MarkerKind::Committed, o)),
-                                        g.position.map(|o| at(MarkerKind::Position, o)),
-                                    ]
-                                })
-                                .flatten()
-                                .collect()
-                        } else {
-                            Vec::new()
-                        };
-                        let held_end = leo.max(first_shown);
-                        let truncated = truncations
-                            .iter()
-                            .filter(|(broker, partition, offset, _)| {
-                                *broker == b.id() && partition == tp && *offset >= held_end
-                            })
-                            .take(CELLS_SHOWN as usize)
-                            .map(|(_, _, offset, label)| LogCell {
-                                offset: *offset,
-                                label: label.clone(),
-                                committed: false,
-                                leader_epoch: 0,
-                                x: x_of(*offset),
-                            })
-                            .collect();
-                        ReplicaRow {
-                            truncated,
-                            partition: *tp,
-                            role,
-                            leader_epoch,
-                            isr,
-                            y: rect.y + 32.0 + i as f64 * ROW_H,
-                            cells,
-                            high_watermark: log.high_watermark(),
-                            hw_x: x_of(log.high_watermark().max(first_shown)),
-                            log_end_offset: leo,
-                            leo_x: x_of(leo),
-                            hidden_before: first_shown,
-                            committed_markers,
-                        }
-                    })
+                    .map(|(i, row)| replica_row(b.node, &rect, i, row, &truncations))
                     .collect();
                 BrokerBox {
-                    node: b.id(),
+                    node: b.node,
                     rect,
-                    up: world.broker_is_up(b.id().number()),
-                    fenced: fenced.contains(&b.id().number()),
+                    up: b.up,
+                    fenced: b.fenced,
                     rows,
                 }
             })
             .collect();
 
-        let (groups, consumers) = groups::build_groups(world, now, TOP);
+        let (groups, consumers) = groups::build_groups(&view, TOP);
         let leader_rows: std::collections::BTreeMap<u16, Point> = brokers
             .iter()
             .flat_map(|b| {
@@ -563,11 +420,15 @@ impl SceneModel {
             consumers: &consumers,
         };
 
-        let network = world.network();
+        let cut = |a: NodeId, b: NodeId| {
+            view.cut_links
+                .iter()
+                .any(|(f, t)| (*f, *t) == (a, b) || (*f, *t) == (b, a))
+        };
         let edge = |a: NodeId, b: NodeId, internal: bool| Edge {
             path: layout.path(a, b).expect("both nodes are drawn"),
             internal,
-            cut: network.is_cut(a, b) || network.is_cut(b, a),
+            cut: cut(a, b),
             ends: (a, b),
         };
         let mut edges = Vec::new();
@@ -581,7 +442,7 @@ impl SceneModel {
                 edges.push(edge(b.node, c.node, false));
             }
         }
-        let replicated = scenario.topic.replication_factor > 1;
+        let replicated = view.replication_factor > 1;
         for (i, a) in brokers.iter().enumerate() {
             edges.push(edge(a.node, controller.node, true));
             if replicated {
@@ -641,10 +502,6 @@ impl SceneModel {
 
         SceneModel {
             height,
-            produced: producers.iter().map(|p| u64::from(p.created)).sum(),
-            acknowledged: producers.iter().map(|p| u64::from(p.acknowledged)).sum(),
-            consumed: consumers.iter().map(|c| c.processed as u64).sum(),
-            lost_acknowledged,
             events: recent_events(timeline, now),
             controller,
             producers,
@@ -654,9 +511,76 @@ impl SceneModel {
             assignments,
             edges,
             dots,
-            topic: world.topic_name().to_string(),
-            partition_count: world.partitions().len() as u32,
+            topic: view.topic.clone(),
+            partition_count: view.partition_count,
+            report: view.report,
         }
+    }
+}
+
+/// One replica's row: cells, markers and ghosts placed along the log.
+fn replica_row(
+    broker: NodeId,
+    rect: &Rect,
+    i: usize,
+    row: &kafkascope_engine::view::ReplicaRow,
+    truncations: &[TruncatedRecord],
+) -> ReplicaRow {
+    let leo = row.log_end_offset;
+    let first_shown = leo.saturating_sub(CELLS_SHOWN).max(row.log_start_offset);
+    let cells_x0 = rect.x + 112.0;
+    let x_of = |offset: u64| cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W;
+    let cells = row
+        .cells
+        .iter()
+        .filter(|c| c.offset >= first_shown)
+        .map(|c| LogCell {
+            offset: c.offset,
+            label: c.record.to_string(),
+            committed: c.committed,
+            leader_epoch: c.leader_epoch,
+            x: x_of(c.offset),
+        })
+        .collect();
+    let committed_markers = row
+        .markers
+        .iter()
+        .map(|m| GroupMarker {
+            group_index: m.group_index,
+            kind: m.kind,
+            offset: m.offset,
+            x: x_of(m.offset.max(first_shown)),
+        })
+        .collect();
+    let held_end = leo.max(first_shown);
+    let truncated = truncations
+        .iter()
+        .filter(|(b, partition, offset, _)| {
+            *b == broker && *partition == row.partition && *offset >= held_end
+        })
+        .take(CELLS_SHOWN as usize)
+        .map(|(_, _, offset, label)| LogCell {
+            offset: *offset,
+            label: label.clone(),
+            committed: false,
+            leader_epoch: 0,
+            x: x_of(*offset),
+        })
+        .collect();
+    ReplicaRow {
+        truncated,
+        partition: row.partition,
+        role: row.role,
+        leader_epoch: row.leader_epoch,
+        isr: row.isr.clone(),
+        y: rect.y + 32.0 + i as f64 * ROW_H,
+        cells,
+        high_watermark: row.high_watermark,
+        hw_x: x_of(row.high_watermark.max(first_shown)),
+        log_end_offset: leo,
+        leo_x: x_of(leo),
+        hidden_before: first_shown,
+        committed_markers,
     }
 }
 
@@ -776,8 +700,11 @@ mod tests {
         let end = timeline.end();
         let world = timeline.world_at(end);
         let model = SceneModel::build(&world, &timeline, end);
-        assert_eq!(model.lost_acknowledged, timeline.report().lost_acknowledged);
-        assert!(model.lost_acknowledged > 0);
+        assert_eq!(
+            model.report.lost_acknowledged,
+            timeline.report().lost_acknowledged
+        );
+        assert!(model.report.lost_acknowledged > 0);
         let marks: Vec<RecordMark> = model.producers[0].records.iter().map(|r| r.1).collect();
         assert!(
             marks.contains(&RecordMark::AcknowledgedButLost),
@@ -798,7 +725,7 @@ mod tests {
         // Before the crash nothing is lost yet.
         let early = SimTime::from_ms(100);
         let model = SceneModel::build(&timeline.world_at(early), &timeline, early);
-        assert_eq!(model.lost_acknowledged, 0);
+        assert_eq!(model.report.lost_acknowledged, 0);
     }
 
     fn model_at(text: &str, ms: u64) -> SceneModel {

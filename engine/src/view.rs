@@ -1,0 +1,429 @@
+//! The read-only view the page draws: plain data, built from the world at one instant.
+//!
+//! The app reads the engine through this view, the trace, the timeline and the outcome report —
+//! never through the actors' internals — so an engine refactor never ripples into the page, and
+//! the page never decides a protocol outcome: a record's mark (acknowledged, lost, sent, failed),
+//! a group's never-processed records and its lag, a processed record's "twice" all come from the
+//! one index of record fates ([`crate::check::fates`]) that the outcome report reads too.
+//!
+//! What the view holds: the controller quorum; each producer with its newest records and their
+//! marks; each broker (running, fenced) with one row per partition replica — its role, leader
+//! epoch, ISR, log start, high watermark, log end offset, the newest log cells with their fates,
+//! and each group's committed offset and owner position on the leader's row; each consumer group
+//! with its state, generation, coordinator, lag and never-processed records; each consumer with
+//! its phase, membership, partitions, auto-commit progress and recent processed records; the cut
+//! links; and the counters (the outcome report at this instant).
+
+use crate::check::fates::{Fate, ProducerView as FateProducerView};
+use crate::consumer::Consumer;
+use crate::group_coordinator::GroupState;
+use crate::ids::{NodeId, RecordId, TopicPartition};
+use crate::message::Acks;
+use crate::producer::RecordState;
+use crate::report::OutcomeReport;
+use crate::sim::Simulation;
+use crate::time::SimTime;
+
+pub use crate::consumer::{ConsumerPhase, MembershipState};
+
+/// How much of each log the view copies out (the page shows a window, not the whole log).
+#[derive(Clone, Copy, Debug)]
+pub struct ViewOptions {
+    /// The newest cells per replica.
+    pub cells_per_replica: usize,
+    /// The newest records per producer.
+    pub records_per_producer: usize,
+    /// The newest processed records per consumer.
+    pub processed_per_consumer: usize,
+    /// Never-processed records listed per group.
+    pub never_processed_per_group: usize,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions {
+            cells_per_replica: 10,
+            records_per_producer: 12,
+            processed_per_consumer: 7,
+            never_processed_per_group: 6,
+        }
+    }
+}
+
+/// How a producer's record is marked on its strip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordMark {
+    Queued,
+    InFlight,
+    Acknowledged,
+    /// acks=0: sent, never acknowledged.
+    Sent,
+    /// Acknowledged, then gone from the log that counts: a lost write.
+    AcknowledgedButLost,
+    /// acks=0, sent, and never reached the log.
+    SentNotInLog,
+    /// The producer gave up on it.
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducerNode {
+    pub node: NodeId,
+    pub created: u32,
+    pub acknowledged: u32,
+    pub sent: u32,
+    pub total: u32,
+    pub acks: Acks,
+    /// The newest records, oldest first.
+    pub records: Vec<(RecordId, RecordMark)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplicaRole {
+    Leader,
+    Follower,
+    Offline,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub offset: u64,
+    pub record: RecordId,
+    pub leader_epoch: u32,
+    /// Below this replica's high watermark.
+    pub committed: bool,
+    /// The record's fate by the one definition.
+    pub fate: Option<Fate>,
+}
+
+/// Which of a group's offsets a marker shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// The committed offset (the next offset a new owner would read).
+    Committed,
+    /// The owning member's position (the next offset poll() returns).
+    Position,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupMarker {
+    pub group_index: usize,
+    pub kind: MarkerKind,
+    pub offset: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaRow {
+    pub partition: TopicPartition,
+    pub role: ReplicaRole,
+    pub leader_epoch: u32,
+    /// For a leader: its view of the ISR.
+    pub isr: Vec<u32>,
+    pub log_start_offset: u64,
+    pub high_watermark: u64,
+    pub log_end_offset: u64,
+    /// The newest cells, oldest first.
+    pub cells: Vec<Cell>,
+    /// On the leader's row: each group's committed offset and owner position.
+    pub markers: Vec<GroupMarker>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrokerNode {
+    pub node: NodeId,
+    pub up: bool,
+    pub fenced: bool,
+    pub rows: Vec<ReplicaRow>,
+}
+
+/// A group as its coordinator has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupStatus {
+    Empty,
+    /// Stopped for a rebalance (PreparingRebalance or CompletingRebalance).
+    Rebalancing,
+    Stable,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupNode {
+    pub name: String,
+    pub status: GroupStatus,
+    pub generation: u32,
+    pub coordinator: Option<NodeId>,
+    pub lag: u64,
+    /// Records the group never processed (the first few), and how many in all.
+    pub never_processed: Vec<RecordId>,
+    pub never_processed_count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerNode {
+    pub node: NodeId,
+    pub group: String,
+    pub group_index: usize,
+    pub up: bool,
+    /// Stalled (a GC pause) until this time.
+    pub paused_until: Option<SimTime>,
+    pub phase: ConsumerPhase,
+    pub membership: MembershipState,
+    /// (join number, generation) once it is a member.
+    pub member: Option<(u32, Option<u32>)>,
+    pub partitions: Vec<u16>,
+    /// A stable member that owns nothing (more members than partitions).
+    pub idle: bool,
+    /// How far the auto-commit interval has run (0..1), when auto-commit is on.
+    pub auto_commit: Option<f64>,
+    /// Records poll() returned that are not processed yet.
+    pub waiting: usize,
+    pub processed: usize,
+    /// The newest processed records, oldest first, with whether the group processed each more
+    /// than once.
+    pub recent: Vec<(RecordId, bool)>,
+}
+
+/// The world at one instant, for drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorldView {
+    pub now: SimTime,
+    pub controller_quorum: u32,
+    pub topic: String,
+    pub partition_count: u32,
+    pub replication_factor: u32,
+    pub producers: Vec<ProducerNode>,
+    pub brokers: Vec<BrokerNode>,
+    pub groups: Vec<GroupNode>,
+    pub consumers: Vec<ConsumerNode>,
+    /// Links cut in at least one direction.
+    pub cut_links: Vec<(NodeId, NodeId)>,
+    /// The outcome report at this instant: the page's counters.
+    pub report: OutcomeReport,
+}
+
+impl WorldView {
+    pub fn of(world: &Simulation, options: &ViewOptions) -> WorldView {
+        let names = world.group_names();
+        let fates = world.fates();
+        let producers = world
+            .producers()
+            .iter()
+            .map(|p| {
+                let number = p.id().number();
+                let states = p.record_states();
+                let records = fates
+                    .newest_records(number, options.records_per_producer)
+                    .into_iter()
+                    .map(|(seq, facts)| {
+                        let id = RecordId {
+                            producer: number,
+                            seq,
+                        };
+                        let mark = match (facts.fate(), facts.producer) {
+                            (Fate::Lost, _) => RecordMark::AcknowledgedButLost,
+                            (Fate::SentNotInLog, _) => RecordMark::SentNotInLog,
+                            (_, FateProducerView::Acknowledged) => RecordMark::Acknowledged,
+                            (_, FateProducerView::Sent) => RecordMark::Sent,
+                            (_, FateProducerView::Failed) => RecordMark::Failed,
+                            (_, FateProducerView::Pending) => match states.get(seq as usize) {
+                                Some((RecordState::InFlight, _)) => RecordMark::InFlight,
+                                _ => RecordMark::Queued,
+                            },
+                        };
+                        (id, mark)
+                    })
+                    .collect();
+                ProducerNode {
+                    node: p.id(),
+                    created: p.created(),
+                    acknowledged: p.acknowledged(),
+                    sent: p.sent_unacknowledged(),
+                    total: p.config().records,
+                    acks: p.config().acks,
+                    records,
+                }
+            })
+            .collect();
+
+        let fenced = world.controller().fenced();
+        let brokers = world
+            .brokers()
+            .iter()
+            .map(|b| BrokerNode {
+                node: b.id(),
+                up: world.broker_is_up(b.id().number()),
+                fenced: fenced.contains(&b.id().number()),
+                rows: b
+                    .replicas()
+                    .iter()
+                    .map(|(tp, r)| replica_row(world, &names, *tp, r, options))
+                    .collect(),
+            })
+            .collect();
+
+        let groups = names
+            .iter()
+            .map(|name| {
+                let coordinator_view = world.groups().group(name);
+                let (status, generation, coordinator) = match coordinator_view {
+                    Some(g) => (
+                        match g.state {
+                            GroupState::Empty => GroupStatus::Empty,
+                            GroupState::Stable => GroupStatus::Stable,
+                            _ => GroupStatus::Rebalancing,
+                        },
+                        g.generation,
+                        g.coordinator.map(NodeId::Broker),
+                    ),
+                    None => (GroupStatus::Empty, 0, None),
+                };
+                let never = fates.never_processed(name);
+                GroupNode {
+                    name: name.to_string(),
+                    status,
+                    generation,
+                    coordinator,
+                    lag: world.group_lag(name),
+                    never_processed_count: never.len() as u64,
+                    never_processed: never
+                        .into_iter()
+                        .take(options.never_processed_per_group)
+                        .collect(),
+                }
+            })
+            .collect();
+
+        let consumers = world
+            .consumers()
+            .iter()
+            .map(|c| consumer_node(world, &names, c, options))
+            .collect();
+
+        WorldView {
+            now: world.now(),
+            controller_quorum: world.controller_quorum(),
+            topic: world.topic_name().to_string(),
+            partition_count: world.partitions().len() as u32,
+            replication_factor: world.replication_factor(),
+            producers,
+            brokers,
+            groups,
+            consumers,
+            cut_links: world.network().cut_links(),
+            report: OutcomeReport::from_simulation(world, "", 0),
+        }
+    }
+}
+
+fn replica_row(
+    world: &Simulation,
+    names: &[&str],
+    tp: TopicPartition,
+    replica: &crate::broker::Replica,
+    options: &ViewOptions,
+) -> ReplicaRow {
+    use crate::broker::Role;
+    let log = &replica.log;
+    let (role, leader_epoch, isr) = match &replica.role {
+        Role::Leader(s) => (
+            ReplicaRole::Leader,
+            s.leader_epoch,
+            s.isr.iter().copied().collect(),
+        ),
+        Role::Follower { leader_epoch, .. } => (ReplicaRole::Follower, *leader_epoch, Vec::new()),
+        Role::Offline => (ReplicaRole::Offline, 0, Vec::new()),
+        Role::Unknown => (ReplicaRole::Unknown, 0, Vec::new()),
+    };
+    let records = log.records();
+    let from = records.len().saturating_sub(options.cells_per_replica);
+    let cells = records[from..]
+        .iter()
+        .map(|r| Cell {
+            offset: r.offset,
+            record: r.id,
+            leader_epoch: r.leader_epoch,
+            committed: r.offset < log.high_watermark(),
+            fate: world.fates().fate(r.id),
+        })
+        .collect();
+    let markers = if role == ReplicaRole::Leader {
+        names
+            .iter()
+            .enumerate()
+            .flat_map(|(gi, name)| {
+                let committed = world
+                    .groups()
+                    .group(name)
+                    .and_then(|g| g.offsets.get(&tp).copied());
+                let position = world
+                    .consumers()
+                    .iter()
+                    .filter(|c| c.group() == *name && world.consumer_is_up(c.id().number()))
+                    .find(|c| c.assignment().contains(&tp))
+                    .and_then(|c| c.positions().get(&tp).copied());
+                let marker = move |kind, offset| GroupMarker {
+                    group_index: gi,
+                    kind,
+                    offset,
+                };
+                [
+                    committed.map(|o| marker(MarkerKind::Committed, o)),
+                    position.map(|o| marker(MarkerKind::Position, o)),
+                ]
+            })
+            .flatten()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ReplicaRow {
+        partition: tp,
+        role,
+        leader_epoch,
+        isr,
+        log_start_offset: log.log_start_offset(),
+        high_watermark: log.high_watermark(),
+        log_end_offset: log.log_end_offset(),
+        cells,
+        markers,
+    }
+}
+
+fn consumer_node(
+    world: &Simulation,
+    names: &[&str],
+    c: &Consumer,
+    options: &ViewOptions,
+) -> ConsumerNode {
+    let n = c.id().number();
+    let fates = world.fates();
+    let recent = c
+        .processed()
+        .iter()
+        .rev()
+        .take(options.processed_per_consumer)
+        .rev()
+        .map(|p| (p.record, fates.times_processed(c.group(), p.record) > 1))
+        .collect();
+    let auto_commit = c.next_auto_commit().map(|next| {
+        let interval = c.config().auto_commit_interval_ms as f64 * 1000.0;
+        let left = next.0.saturating_sub(world.now().0) as f64;
+        (1.0 - left / interval).clamp(0.0, 1.0)
+    });
+    ConsumerNode {
+        node: c.id(),
+        group: c.group().to_string(),
+        group_index: names.iter().position(|g| *g == c.group()).unwrap_or(0),
+        up: world.consumer_is_up(n),
+        paused_until: world.consumer_paused_until(n),
+        phase: c.phase(),
+        membership: c.membership(),
+        member: c.member_id().map(|m| (m.join, c.generation())),
+        partitions: c.assignment().iter().map(|tp| tp.partition).collect(),
+        idle: c.membership() == MembershipState::Stable && c.assignment().is_empty(),
+        auto_commit,
+        waiting: c.unprocessed(),
+        processed: c.processed().len(),
+        recent,
+    }
+}
