@@ -2,7 +2,8 @@
 # Installs everything Kafkascope needs on a fresh machine, and does nothing
 # noticeable when it is already there. Each step checks before it installs.
 #   1. a Rust toolchain that can build wasm32 (rustup target, else Debian's rustc-web
-#      plus a wasm32 std built from its source; see ../shared/toolchain.md)
+#      plus a wasm32 std built from its source: rustup cannot fetch the wasm32 target on a
+#      machine that reaches only the package registries)
 #   2. Trunk 0.21, wasm-bindgen-cli pinned to Cargo.lock's wasm-bindgen
 #   3. wasm-opt from npm's binaryen (Debian's is too old for rustc 1.96's output)
 #   4. Chromium and ChromeDriver for the browser tests

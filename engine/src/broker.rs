@@ -30,6 +30,7 @@
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::log::PartitionLog;
+use crate::log::ProducerBatchHeader;
 use crate::message::{
     Acks, FetchPosition, FetchedPartition, KafkaError, Message, OffsetSpec, ProducerRecord,
 };
@@ -398,8 +399,9 @@ impl Broker {
                 correlation,
                 partition,
                 acks,
+                batch,
                 records,
-            } => self.on_produce(from, correlation, partition, acks, records, out),
+            } => self.on_produce(from, correlation, partition, acks, batch, records, out),
             Message::FetchRequest {
                 correlation,
                 replica,
@@ -816,7 +818,7 @@ impl Broker {
             }
             if !p.records.is_empty() {
                 let base = replica.log.log_end_offset();
-                replica.log.append_replicated(&p.records);
+                replica.log.append_replicated(&p.batches, &p.records);
                 let added: Vec<RecordId> = replica
                     .log
                     .read_from(base, usize::MAX)
@@ -860,6 +862,7 @@ impl Broker {
         correlation: u64,
         partition: TopicPartition,
         acks: Acks,
+        batch: ProducerBatchHeader,
         records: Vec<ProducerRecord>,
         out: &mut Out,
     ) {
@@ -887,10 +890,12 @@ impl Broker {
         }
         let ids: Vec<RecordId> = records.iter().map(|r| r.id).collect();
         let epoch = state.leader_epoch;
-        let base_offset =
-            replica
-                .log
-                .append(epoch, self.now, records.iter().map(|r| (r.id, r.key)));
+        let base_offset = replica.log.append(
+            epoch,
+            self.now,
+            batch,
+            records.iter().map(|r| (r.id, r.key)),
+        );
         let end_offset = replica.log.log_end_offset();
         out.trace(TraceKind::Appended {
             broker: self.id,
@@ -1205,6 +1210,7 @@ impl Broker {
             .map(|pos| {
                 let error = |e| FetchedPartition {
                     partition: pos.partition,
+                    batches: Vec::new(),
                     records: Vec::new(),
                     high_watermark: 0,
                     log_start_offset: 0,
@@ -1236,11 +1242,12 @@ impl Broker {
                 let records = if fetch.replica.is_some() {
                     log.read_from(pos.offset, fetch.max_records as usize)
                 } else {
-                    log.read_committed_from(pos.offset, fetch.max_records as usize)
+                    log.read_below_high_watermark(pos.offset, fetch.max_records as usize)
                 };
                 FetchedPartition {
                     partition: pos.partition,
-                    records: records.to_vec(),
+                    batches: log.batches_for(&records),
+                    records,
                     high_watermark: log.high_watermark(),
                     log_start_offset: log.log_start_offset(),
                     error: None,

@@ -15,7 +15,7 @@
 
 use crate::assignor::{Assignment, AssignmentStrategy, MemberSubscription};
 use crate::ids::{MemberId, RecordId, TopicPartition};
-use crate::log::LogRecord;
+use crate::log::{BatchHeader, LogRecord, ProducerBatchHeader};
 use crate::metadata::PartitionMeta;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -181,6 +181,8 @@ pub enum Message {
         correlation: u64,
         partition: TopicPartition,
         acks: Acks,
+        /// The batch header's producer fields (id, epoch, base sequence, transactional).
+        batch: ProducerBatchHeader,
         records: Vec<ProducerRecord>,
     },
     ProduceResponse {
@@ -369,6 +371,8 @@ pub struct FetchPosition {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FetchedPartition {
     pub partition: TopicPartition,
+    /// The headers of the batches the records belong to (a follower copies them).
+    pub batches: Vec<BatchHeader>,
     pub records: Vec<LogRecord>,
     pub high_watermark: u64,
     /// The leader's log start offset (retention moves it; KIP-107).

@@ -386,6 +386,8 @@ impl Producer {
                 correlation,
                 partition: tp,
                 acks: self.config.acks,
+                // No idempotence yet: Kafka's "no producer" values.
+                batch: crate::log::ProducerBatchHeader::PLAIN,
                 records: batch.records.clone(),
             },
         );

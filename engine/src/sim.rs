@@ -113,6 +113,8 @@ pub struct Simulation {
     offset_resets: u64,
     /// Scripted or live actions the cluster refused, with Kafka's reason.
     refused_actions: Vec<RefusedAction>,
+    /// How many of the scenario's actions were the reader's (see `schedule_reader_action`).
+    reader_actions: usize,
 }
 
 /// An action the cluster refused (CreatePartitions with fewer partitions than the topic has).
@@ -238,6 +240,7 @@ impl Simulation {
             unclean_elections: Vec::new(),
             offset_resets: 0,
             refused_actions: Vec::new(),
+            reader_actions: 0,
         };
         for tp in sim.partitions.clone() {
             sim.sync_fates(tp);
@@ -254,9 +257,24 @@ impl Simulation {
             sim.queue.push(SimTime::ZERO, Event::Start(c.id()));
         }
         for s in &scenario.script {
+            if s.by_reader {
+                sim.reader_actions += 1;
+            }
             sim.schedule_action(SimTime::from_ms(s.at_ms), s.action.clone());
         }
         sim
+    }
+
+    /// Queues a reader's action (a live click) at `at`, counting it among the reader's actions
+    /// this world knows (see [`crate::timeline::Timeline::inject`]).
+    pub fn schedule_reader_action(&mut self, at: SimTime, action: Action) {
+        self.reader_actions += 1;
+        self.schedule_action(at, action);
+    }
+
+    /// How many of the reader's actions this world has been given.
+    pub fn reader_actions(&self) -> usize {
+        self.reader_actions
     }
 
     /// Queues a fault or user action at `at` (not before the current time).
@@ -667,8 +685,7 @@ impl Simulation {
         let Some(replica) = self.brokers[leader.number() as usize - 1].replica(tp) else {
             return;
         };
-        let held: std::collections::BTreeSet<_> =
-            replica.log.records().iter().map(|r| r.id).collect();
+        let held: std::collections::BTreeSet<_> = replica.log.records().map(|r| r.id).collect();
         let records: Vec<_> = self
             .fates
             .committed_ids(tp)

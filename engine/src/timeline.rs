@@ -8,11 +8,13 @@
 //!
 //! [`Timeline::inject`] is how a live click changes history: the action is queued into the
 //! checkpoint before its time, and the run is re-recorded from there; the trace before that
-//! checkpoint is kept as it was.
+//! checkpoint is kept as it was. The action also becomes part of the timeline's scenario, marked
+//! as the reader's: the scenario is the whole session, so running it anew (the page's download,
+//! `kafkascope-sim run`) gives the same trace, event for event.
 
 use crate::action::Action;
 use crate::report::OutcomeReport;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScriptedAction};
 use crate::sim::{EndReason, Simulation};
 use crate::time::SimTime;
 use crate::trace::{TraceEvent, TraceKind};
@@ -168,8 +170,12 @@ impl Timeline {
             .map(move |f| &self.trace[f.trace_index])
     }
 
-    /// Changes history: `action` happens at `at`, and everything after is simulated anew.
+    /// Changes history: `action` happens at `at` (to the millisecond, as a scenario's script
+    /// says it), and everything after is simulated anew. The reader's actions that the restored
+    /// checkpoint had not seen yet (done after it, before a rewind) are dropped from the session,
+    /// as they are from the new history.
     pub fn inject(&mut self, at: SimTime, action: Action) {
+        let at = SimTime::from_ms(at.as_micros() / 1000);
         let i = self
             .checkpoints
             .partition_point(|c| c.world.now() <= at)
@@ -181,7 +187,20 @@ impl Timeline {
             .expect("there is always a first checkpoint");
         self.trace.truncate(checkpoint.trace_len);
         let mut world = checkpoint.world;
-        world.schedule_action(at, action);
+        let mut kept = 0;
+        self.scenario.script.retain(|s| {
+            if !s.by_reader {
+                return true;
+            }
+            kept += 1;
+            kept <= world.reader_actions()
+        });
+        self.scenario.script.push(ScriptedAction {
+            at_ms: at.as_micros() / 1000,
+            action: action.clone(),
+            by_reader: true,
+        });
+        world.schedule_reader_action(at, action);
         self.record_from(world);
     }
 }

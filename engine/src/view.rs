@@ -334,10 +334,8 @@ fn replica_row(
         Role::Offline => (ReplicaRole::Offline, 0, Vec::new()),
         Role::Unknown => (ReplicaRole::Unknown, 0, Vec::new()),
     };
-    let records = log.records();
-    let from = records.len().saturating_sub(options.cells_per_replica);
-    let cells = records[from..]
-        .iter()
+    let cells = log
+        .newest(options.cells_per_replica)
         .map(|r| Cell {
             offset: r.offset,
             record: r.id,

@@ -50,7 +50,7 @@ fn log_offsets_are_contiguous_and_follow_send_order_with_one_request_in_flight()
     let log = &sim.brokers()[0].replica(P0).unwrap().log;
     assert_eq!(log.log_end_offset(), 20);
     assert_eq!(log.high_watermark(), 20);
-    for (i, r) in log.records().iter().enumerate() {
+    for (i, r) in log.records().enumerate() {
         assert_eq!(r.offset, i as u64);
         assert_eq!(r.id.seq, i as u32, "records land in send order");
     }

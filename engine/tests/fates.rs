@@ -92,7 +92,6 @@ fn recount(world: &Simulation, expired: &BTreeSet<RecordId>) -> Recount {
             let committed_offset = offsets.as_ref().and_then(|o| o.get(tp).copied());
             let highest_processed = log
                 .records()
-                .iter()
                 .filter(|r| times.contains_key(&r.id))
                 .map(|r| r.offset + 1)
                 .max();

@@ -46,6 +46,10 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let on_download = {
+        let timeline = p.timeline.clone();
+        Callback::from(move |_: MouseEvent| download_session(timeline.scenario()))
+    };
     let end = p.timeline.end();
     html! {
         <div class="controls" role="toolbar">
@@ -79,6 +83,41 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span class="ended">{ " · " }{ t(lang, Text::Ended) }</span>
                 }
             </span>
+            <button data-testid="download-session" title={t(lang, Text::DownloadSessionTitle)}
+                onclick={on_download}>{ t(lang, Text::DownloadSession) }</button>
         </div>
     }
+}
+
+/// Saves the session — the scenario plus the reader's live actions and settings — as a TOML
+/// file that `kafkascope-sim run` replays to the same trace. Made in the page (a Blob), so no
+/// request leaves it.
+fn download_session(scenario: &kafkascope_engine::Scenario) {
+    use wasm_bindgen::JsCast;
+    let text = scenario.to_toml();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/toml");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = gloo::utils::document();
+    if let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        let name = if scenario.name.is_empty() {
+            "session".to_string()
+        } else {
+            scenario.name.clone()
+        };
+        a.set_href(&url);
+        a.set_download(&format!("{name}.session.toml"));
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

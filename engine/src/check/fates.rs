@@ -237,8 +237,11 @@ struct GroupFates {
 
 impl GroupFates {
     fn times(&self, id: RecordId) -> u16 {
+        let Some(i) = (id.producer as usize).checked_sub(1) else {
+            return 0;
+        };
         self.times
-            .get(id.producer as usize - 1)
+            .get(i)
             .and_then(|t| t.get(id.seq as usize))
             .copied()
             .unwrap_or(0)
@@ -287,6 +290,7 @@ impl RecordFates {
 
     /// A record's facts, if it was created.
     pub fn facts(&self, id: RecordId) -> Option<&RecordFacts> {
+        // (Control records have producer 0: no facts.)
         self.records
             .get((id.producer as usize).checked_sub(1)?)?
             .get(id.seq as usize)
@@ -300,7 +304,7 @@ impl RecordFates {
     /// Every record of a producer (1-based), in sequence order.
     pub fn producer_records(&self, producer: u32) -> impl Iterator<Item = &RecordFacts> + '_ {
         self.records
-            .get(producer as usize - 1)
+            .get((producer as usize).wrapping_sub(1))
             .into_iter()
             .flat_map(|r| r.iter())
     }
@@ -308,13 +312,13 @@ impl RecordFates {
     /// How many records a producer (1-based) has created.
     pub fn produced_by(&self, producer: u32) -> usize {
         self.records
-            .get(producer as usize - 1)
+            .get((producer as usize).wrapping_sub(1))
             .map_or(0, ChunkedVec::len)
     }
 
     /// The newest `n` records of a producer, with their sequence numbers.
     pub fn newest_records(&self, producer: u32, n: usize) -> Vec<(u32, RecordFacts)> {
-        let Some(records) = self.records.get(producer as usize - 1) else {
+        let Some(records) = self.records.get((producer as usize).wrapping_sub(1)) else {
             return Vec::new();
         };
         let from = records.len().saturating_sub(n);
@@ -326,9 +330,13 @@ impl RecordFates {
     }
 
     fn update(&mut self, id: RecordId, change: impl FnOnce(&mut RecordFacts)) {
+        // Control records (transaction markers) are no application's record.
+        let Some(producer) = (id.producer as usize).checked_sub(1) else {
+            return;
+        };
         let Some(facts) = self
             .records
-            .get_mut(id.producer as usize - 1)
+            .get_mut(producer)
             .and_then(|r| r.get_mut(id.seq as usize))
         else {
             return;
@@ -341,7 +349,10 @@ impl RecordFates {
     // ---- the producer's view ----
 
     pub fn created(&mut self, id: RecordId, partition: TopicPartition) {
-        let Some(records) = self.records.get_mut(id.producer as usize - 1) else {
+        let Some(records) = (id.producer as usize)
+            .checked_sub(1)
+            .and_then(|i| self.records.get_mut(i))
+        else {
             return;
         };
         debug_assert_eq!(records.len(), id.seq as usize);
@@ -459,6 +470,9 @@ impl RecordFates {
                 .filter_map(|o| known.id_at(o).map(|id| (o, id)))
                 .collect();
             for (offset, id) in ids {
+                if id.is_control() {
+                    continue;
+                }
                 let first_copy = self.facts(id).is_some_and(|f| f.committed == 0);
                 let known = self.logs.get_mut(&tp).expect("synced log");
                 let top = known.highest_seq.entry(id.producer).or_insert(id.seq);
@@ -525,7 +539,7 @@ impl RecordFates {
         if let Some(log) = log {
             fresh.log_start = log.log_start_offset();
             fresh.high_watermark = log.log_start_offset();
-            fresh.ids = log.records().iter().map(|r| r.id).collect();
+            fresh.ids = log.records().map(|r| r.id).collect();
         }
         let ids: Vec<RecordId> = fresh.ids.iter().copied().collect();
         let (start, hw) = (fresh.log_start, log.map_or(0, PartitionLog::high_watermark));
@@ -573,9 +587,9 @@ impl RecordFates {
         };
         let in_log = self.logs.get(&tp).and_then(|l| l.id_at(offset)) == Some(id);
         let g = &mut self.groups[gi];
-        let Some(times) = g
-            .times
-            .get_mut(id.producer as usize - 1)
+        let Some(times) = (id.producer as usize)
+            .checked_sub(1)
+            .and_then(|i| g.times.get_mut(i))
             .and_then(|t| t.get_mut(id.seq as usize))
         else {
             return;
@@ -641,19 +655,14 @@ impl RecordFates {
         if target <= from {
             return;
         }
-        for offset in from..target {
-            if let Some(id) = log.id_at(offset) {
-                let times = g
-                    .times
-                    .get(id.producer as usize - 1)
-                    .and_then(|t| t.get(id.seq as usize))
-                    .copied()
-                    .unwrap_or(0);
-                if times == 0 {
-                    on.skipped.insert(offset);
-                }
-            }
-        }
+        let unprocessed: Vec<u64> = (from..target)
+            .filter(|offset| {
+                log.id_at(*offset)
+                    .is_some_and(|id| !id.is_control() && g.times(id) == 0)
+            })
+            .collect();
+        let on = g.partitions.get_mut(&tp).expect("made above");
+        on.skipped.extend(unprocessed);
         on.reach = target;
     }
 

@@ -80,7 +80,11 @@ impl ScenarioBuilder {
 
     /// Schedules an action at `at_ms`.
     pub fn at(mut self, at_ms: u64, action: Action) -> Self {
-        self.scenario.script.push(ScriptedAction { at_ms, action });
+        self.scenario.script.push(ScriptedAction {
+            at_ms,
+            action,
+            by_reader: false,
+        });
         self
     }
 

@@ -94,6 +94,14 @@ pub struct ScriptedAction {
     pub at_ms: u64,
     #[serde(flatten)]
     pub action: Action,
+    /// Done by the reader in the page (a click, a fault from the panel), not by the scenario's
+    /// author: a session is the scenario plus these, so the page can hand its run to anyone.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub by_reader: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +194,16 @@ impl Scenario {
             serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         scenario.validate()?;
         Ok(scenario)
+    }
+
+    /// The scenario as a TOML file (what the page's "download" gives, and the CLI replays).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a scenario always serializes")
+    }
+
+    /// The reader's own actions, in the order they were done.
+    pub fn reader_actions(&self) -> impl Iterator<Item = &ScriptedAction> + '_ {
+        self.script.iter().filter(|s| s.by_reader)
     }
 
     /// Parses by file name: `.json` is JSON, anything else TOML.

@@ -1,0 +1,93 @@
+//! A session is a scenario plus what the reader did: live actions injected into a timeline
+//! become part of its scenario (marked as the reader's), so that running that scenario anew —
+//! from its TOML, as the page's download or `kafkascope-sim run` would — gives the same trace.
+
+use kafkascope_engine::run::run_scenario;
+use kafkascope_engine::{trace_hash, Action, NodeId, Scenario, SimTime, Timeline};
+
+fn timeline_of(name: &str) -> Timeline {
+    let path = format!("{}/../scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    Timeline::record(&Scenario::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap())
+}
+
+fn replayed_hash(timeline: &Timeline) -> String {
+    let text = timeline.scenario().to_toml();
+    let replayed = Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(&replayed, timeline.scenario(), "the TOML round-trips");
+    run_scenario(&replayed, true).trace_hash.unwrap()
+}
+
+#[test]
+fn a_session_with_live_actions_replays_to_the_same_trace() {
+    let mut timeline = timeline_of("acks-1-failover-loss");
+    timeline.inject(
+        SimTime(2_345_678),
+        Action::CrashBroker {
+            broker: NodeId::Broker(3),
+        },
+    );
+    timeline.inject(
+        SimTime(4_000_000),
+        Action::RestartBroker {
+            broker: NodeId::Broker(3),
+        },
+    );
+    let readers: Vec<u64> = timeline
+        .scenario()
+        .reader_actions()
+        .map(|s| s.at_ms)
+        .collect();
+    assert_eq!(readers, vec![2_345, 4_000], "to the millisecond, in order");
+    assert_eq!(
+        format!("{:016x}", trace_hash(timeline.trace())),
+        replayed_hash(&timeline)
+    );
+}
+
+#[test]
+fn rewinding_and_acting_again_drops_the_undone_future_from_the_session() {
+    let mut timeline = timeline_of("consumers-4-partitions");
+    timeline.inject(
+        SimTime::from_ms(9_000),
+        Action::KillConsumer {
+            consumer: NodeId::Consumer(1),
+        },
+    );
+    timeline.inject(
+        SimTime::from_ms(3_000),
+        Action::PauseConsumer {
+            consumer: NodeId::Consumer(3),
+            by_ms: 2_000,
+        },
+    );
+    let readers: Vec<&Action> = timeline
+        .scenario()
+        .reader_actions()
+        .map(|s| &s.action)
+        .collect();
+    assert_eq!(
+        readers,
+        vec![&Action::PauseConsumer {
+            consumer: NodeId::Consumer(3),
+            by_ms: 2_000
+        }],
+        "the kill at 9 s belonged to the history the rewind replaced"
+    );
+    assert_eq!(
+        format!("{:016x}", trace_hash(timeline.trace())),
+        replayed_hash(&timeline)
+    );
+}
+
+#[test]
+fn a_scenario_file_marks_the_readers_actions() {
+    let mut timeline = timeline_of("hello-kafka");
+    timeline.inject(
+        SimTime::from_ms(50),
+        Action::CrashBroker {
+            broker: NodeId::Broker(1),
+        },
+    );
+    let text = timeline.scenario().to_toml();
+    assert!(text.contains("by_reader = true"), "{text}");
+}
