@@ -122,6 +122,16 @@ pub fn load(source: &ScenarioSource) -> Result<Rc<Timeline>, ScenarioError> {
             (**scenario).clone()
         }
     };
+    // A run the tab could not hold is refused with the reason, before it is recorded.
+    let estimate = Timeline::estimate(&scenario);
+    if !estimate.fits() {
+        return Err(ScenarioError::TooLarge {
+            records: estimate.records,
+            trace_entries: estimate.trace_entries,
+            limit: kafkascope_engine::timeline::MAX_TRACE_ENTRIES,
+            records_that_fit: estimate.records_that_fit(),
+        });
+    }
     Ok(Rc::new(Timeline::record(&scenario)))
 }
 
@@ -243,5 +253,18 @@ mod tests {
         };
         let err = load(&source).unwrap_err().to_string();
         assert!(err.contains("partitions"), "{err}");
+    }
+
+    #[test]
+    fn a_run_too_large_for_the_tab_is_refused_up_front_with_what_to_change() {
+        let source = ScenarioSource::File {
+            name: "bench-1m.toml".into(),
+            text: include_str!("../scenarios/bench-1m.toml").into(),
+        };
+        let err = load(&source).unwrap_err().to_string();
+        assert!(
+            err.contains("too large") && err.contains("records") && err.contains("kafkascope-sim"),
+            "{err}"
+        );
     }
 }

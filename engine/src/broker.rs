@@ -35,6 +35,7 @@ use crate::message::{
     Acks, FetchPosition, FetchedPartition, KafkaError, Message, OffsetSpec, ProducerRecord,
 };
 use crate::metadata::PartitionMeta;
+use crate::requests::Requests;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -179,8 +180,8 @@ pub struct Broker {
     parked_fetches: Vec<ParkedFetch>,
     /// Leaders this broker has a follower fetch in flight to.
     fetching_from: BTreeSet<u32>,
-    pending: BTreeMap<u64, Pending>,
-    next_correlation: u64,
+    /// Inter-broker and controller requests awaiting an answer.
+    requests: Requests<Pending>,
     registered: bool,
     incarnation: u32,
     metadata_version: u64,
@@ -236,8 +237,7 @@ impl Broker {
             pending_produce: Vec::new(),
             parked_fetches: Vec::new(),
             fetching_from: BTreeSet::new(),
-            pending: BTreeMap::new(),
-            next_correlation: 0,
+            requests: Requests::default(),
             registered: true,
             incarnation: 0,
             metadata_version: 0,
@@ -281,7 +281,8 @@ impl Broker {
     /// Starts again after a crash: volatile state is gone, the logs (with their HW checkpoint)
     /// and stored offsets remain. The first heartbeat registers anew with the controller, which
     /// then tells this broker its roles.
-    pub fn restart(&mut self, out: &mut Out) {
+    pub fn restart(&mut self, now: SimTime, out: &mut Out) {
+        self.now = now;
         for r in self.replicas.values_mut() {
             r.role = Role::Unknown;
         }
@@ -289,7 +290,7 @@ impl Broker {
         self.pending_produce.clear();
         self.parked_fetches.clear();
         self.fetching_from.clear();
-        self.pending.clear();
+        self.requests.clear();
         self.fetch_backoff_until.clear();
         self.registered = false;
         self.incarnation += 1;
@@ -336,18 +337,16 @@ impl Broker {
 
     /// A new inter-broker/controller request, with its timeout set.
     fn correlation(&mut self, pending: Pending, out: &mut Out) -> u64 {
-        let c = self.next_correlation;
-        self.next_correlation += 1;
-        self.pending.insert(c, pending);
-        out.set_timer(
+        self.requests.start(
+            self.now,
             SimDuration::from_ms(INTER_BROKER_TIMEOUT_MS),
-            Timer::RequestTimeout { correlation: c },
-        );
-        c
+            pending,
+            out,
+        )
     }
 
-    fn on_request_timeout(&mut self, correlation: u64, out: &mut Out) {
-        match self.pending.remove(&correlation) {
+    fn on_request_timeout(&mut self, pending: Pending, out: &mut Out) {
+        match Some(pending) {
             Some(Pending::Truncation(tp)) => self.retry_truncation(tp, out),
             Some(Pending::AlterPartition(tp)) => {
                 if let Some(Replica {
@@ -374,7 +373,11 @@ impl Broker {
             Timer::RetentionCheck => self.enforce_retention(now, out),
             Timer::IsrCheck => self.check_isr(now, out),
             Timer::FollowerFetch { leader } => self.send_follower_fetch(leader, out),
-            Timer::RequestTimeout { correlation } => self.on_request_timeout(correlation, out),
+            Timer::RequestDeadline => {
+                for (_, pending) in self.requests.expire(now, out) {
+                    self.on_request_timeout(pending, out);
+                }
+            }
             Timer::FetchWaitExpired {
                 client,
                 correlation,
@@ -426,7 +429,7 @@ impl Broker {
                 partitions,
             } => {
                 // A response to a fetch that already timed out is dropped.
-                if let Some(Pending::Fetch(_)) = self.pending.remove(&correlation) {
+                if let Some(Pending::Fetch(_)) = self.requests.finish(correlation) {
                     self.on_follower_fetch_response(from, partitions, out);
                 }
             }
@@ -487,7 +490,7 @@ impl Broker {
                 partition,
                 result,
             } => {
-                if let Some(Pending::Truncation(tp)) = self.pending.remove(&correlation) {
+                if let Some(Pending::Truncation(tp)) = self.requests.finish(correlation) {
                     debug_assert_eq!(tp, partition);
                     self.on_truncation_point(partition, result, out);
                 }
@@ -504,7 +507,7 @@ impl Broker {
                 partition,
                 result,
             } => {
-                if let Some(Pending::AlterPartition(_)) = self.pending.remove(&correlation) {
+                if let Some(Pending::AlterPartition(_)) = self.requests.finish(correlation) {
                     self.on_alter_partition_response(partition, result, out);
                 }
             }

@@ -141,22 +141,18 @@ impl<T: Clone> ChunkedVec<T> {
         }
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+    pub fn iter(&self) -> Iter<'_, T> {
         self.range(0, self.len)
     }
 
     /// Elements `from..to` (clamped to the length).
-    pub fn range(&self, from: usize, to: usize) -> impl DoubleEndedIterator<Item = &T> + '_ {
+    pub fn range(&self, from: usize, to: usize) -> Iter<'_, T> {
         let to = to.min(self.len);
-        let from = from.min(to);
-        let (start, end) = (self.skip + from, self.skip + to);
-        let first = start / CHUNK;
-        let last = end.div_ceil(CHUNK).max(first);
-        (first..last).flat_map(move |c| {
-            let lo = if c == first { start % CHUNK } else { 0 };
-            let hi = (end - c * CHUNK).min(CHUNK);
-            &self.chunks[c][lo..hi]
-        })
+        Iter {
+            vec: self,
+            front: from.min(to),
+            back: to,
+        }
     }
 
     /// Copies elements `from..to` out (a fetch response, a view window).
@@ -186,6 +182,50 @@ impl<T: Clone> ChunkedVec<T> {
             .iter()
             .filter(|c| other.chunks.iter().any(|o| Rc::ptr_eq(c, o)))
             .count()
+    }
+}
+
+/// An iterator over a [`ChunkedVec`]'s elements (in order, from either end).
+pub struct Iter<'a, T> {
+    vec: &'a ChunkedVec<T>,
+    front: usize,
+    back: usize,
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = &'a T;
+    fn next(&mut self) -> Option<&'a T> {
+        if self.front >= self.back {
+            return None;
+        }
+        let physical = self.vec.skip + self.front;
+        self.front += 1;
+        Some(&self.vec.chunks[physical / CHUNK][physical % CHUNK])
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+}
+
+impl<T> DoubleEndedIterator for Iter<'_, T> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        let physical = self.vec.skip + self.back;
+        Some(&self.vec.chunks[physical / CHUNK][physical % CHUNK])
+    }
+}
+
+impl<T> ExactSizeIterator for Iter<'_, T> {}
+
+impl<'a, T: Clone> IntoIterator for &'a ChunkedVec<T> {
+    type Item = &'a T;
+    type IntoIter = Iter<'a, T>;
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
     }
 }
 

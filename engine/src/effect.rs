@@ -24,8 +24,9 @@ pub enum Timer {
     RetryBackoffElapsed,
     /// Producer: a new batch has waited `linger.ms`; send it if nothing sent it earlier.
     LingerElapsed,
-    /// Any client: `request.timeout.ms` elapsed for this request.
-    RequestTimeout { correlation: u64 },
+    /// Any caller of requests: its earliest request deadline has come
+    /// ([`crate::requests::Requests`] keeps one such timer armed per caller).
+    RequestDeadline,
     /// Broker: a parked fetch reached `fetch.max.wait.ms`.
     FetchWaitExpired { client: NodeId, correlation: u64 },
     /// Consumer: the application finished processing the record it was working on.

@@ -33,6 +33,7 @@ pub mod network;
 pub mod placement;
 pub mod producer;
 pub mod queue;
+pub mod requests;
 pub mod rng;
 pub mod run;
 pub mod scenario;

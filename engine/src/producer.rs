@@ -20,11 +20,13 @@
 //! `NOT_LEADER_OR_FOLLOWER` or a timeout it refreshes the metadata and retries at the new leader
 //! (see [`crate::client_metadata`]).
 
+use crate::chunked::ChunkedVec;
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::{Acks, KafkaError, Message, ProducerRecord};
 use crate::placement::{key_bytes, partition_for_key};
+use crate::requests::Requests;
 use crate::scenario::ProducerConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
@@ -79,6 +81,13 @@ impl Batch {
     }
 }
 
+/// What a producer awaits an answer to.
+#[derive(Clone, Debug)]
+enum ProducerRequest {
+    Produce(InFlight),
+    Metadata,
+}
+
 #[derive(Clone, Debug)]
 struct InFlight {
     partition: TopicPartition,
@@ -95,10 +104,13 @@ pub struct Producer {
     refresh_scheduled: bool,
     next_keyless_partition: u32,
     accumulator: BTreeMap<TopicPartition, VecDeque<Batch>>,
-    in_flight: BTreeMap<u64, InFlight>,
+    /// Produce and metadata requests awaiting an answer.
+    requests: Requests<ProducerRequest>,
     in_flight_per_broker: BTreeMap<u32, u32>,
-    next_correlation: u64,
-    records: Vec<(RecordState, TopicPartition)>,
+    /// The time of the event being handled.
+    now: SimTime,
+    /// Per record (by sequence): its state and partition. Chunked, so checkpoints share it.
+    records: ChunkedVec<(RecordState, TopicPartition)>,
     acknowledged: u32,
     /// acks=0 records written to the connection (never acknowledged).
     sent_unacknowledged: u32,
@@ -115,10 +127,10 @@ impl Producer {
             refresh_scheduled: false,
             next_keyless_partition: 0,
             accumulator: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
+            requests: Requests::default(),
             in_flight_per_broker: BTreeMap::new(),
-            next_correlation: 0,
-            records: Vec::new(),
+            now: SimTime::ZERO,
+            records: ChunkedVec::new(),
             acknowledged: 0,
             sent_unacknowledged: 0,
             failed: 0,
@@ -146,13 +158,15 @@ impl Producer {
         self.failed
     }
     /// Each created record's state and partition, indexed by its sequence number.
-    pub fn record_states(&self) -> &[(RecordState, TopicPartition)] {
+    pub fn record_states(&self) -> &ChunkedVec<(RecordState, TopicPartition)> {
         &self.records
     }
     /// Every record created, and every one settled (acknowledged or failed).
     pub fn is_finished(&self) -> bool {
         self.created() == self.config.records
-            && self.in_flight.is_empty()
+            && !self
+                .requests
+                .any(|r| matches!(r, ProducerRequest::Produce(_)))
             && self.accumulator.is_empty()
     }
 
@@ -170,6 +184,7 @@ impl Producer {
     }
 
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
+        self.now = now;
         match timer {
             Timer::CreateRecord => {
                 self.create_record(now, out);
@@ -181,12 +196,16 @@ impl Producer {
                 }
                 self.drain(now, out);
             }
-            Timer::RequestTimeout { correlation } if self.in_flight.contains_key(&correlation) => {
-                self.fail_request(now, correlation, KafkaError::RequestTimedOut, out);
-                self.drain(now, out);
-            }
-            Timer::RequestTimeout { correlation } => {
-                self.metadata.refresh_timed_out(correlation);
+            Timer::RequestDeadline => {
+                for (correlation, request) in self.requests.expire(now, out) {
+                    match request {
+                        ProducerRequest::Produce(done) => {
+                            self.release_slot(done.broker);
+                            self.fail(now, done, KafkaError::RequestTimedOut, out);
+                        }
+                        ProducerRequest::Metadata => self.metadata.refresh_timed_out(correlation),
+                    }
+                }
                 self.drain(now, out);
             }
             Timer::RetryBackoffElapsed | Timer::LingerElapsed => self.drain(now, out),
@@ -206,6 +225,7 @@ impl Producer {
     }
 
     pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
+        self.now = now;
         if let Message::MetadataResponse {
             correlation,
             partitions,
@@ -227,15 +247,12 @@ impl Producer {
             return;
         };
         // A response to a request we already gave up on (timed out) is ignored, as in Kafka.
-        if !self.in_flight.contains_key(&correlation) {
+        let Some(done) = self.finish_request(correlation) else {
             return;
-        }
+        };
         match result {
-            Ok(base_offset) => {
-                let done = self.finish_request(correlation);
-                self.acknowledge(partition, &done.batch, Some(base_offset), out);
-            }
-            Err(error) => self.fail_request(now, correlation, error, out),
+            Ok(base_offset) => self.acknowledge(partition, &done.batch, Some(base_offset), out),
+            Err(error) => self.fail(now, done, error, out),
         }
         self.drain(now, out);
     }
@@ -284,20 +301,24 @@ impl Producer {
         }
     }
 
-    fn next_correlation(&mut self) -> u64 {
-        let c = self.next_correlation;
-        self.next_correlation += 1;
-        c
+    fn set_state(&mut self, seq: u32, state: RecordState) {
+        if let Some(r) = self.records.get_mut(seq as usize) {
+            r.0 = state;
+        }
     }
 
     fn refresh_metadata(&mut self, out: &mut Out) {
-        let correlation = self.next_correlation();
+        if self.metadata.is_refreshing() {
+            return;
+        }
+        let correlation = self.requests.start(
+            self.now,
+            SimDuration::from_ms(self.config.request_timeout_ms),
+            ProducerRequest::Metadata,
+            out,
+        );
         if let Some((to, request)) = self.metadata.refresh(correlation) {
             out.send(to, request);
-            out.set_timer(
-                SimDuration::from_ms(self.config.request_timeout_ms),
-                Timer::RequestTimeout { correlation },
-            );
         }
     }
 
@@ -368,7 +389,7 @@ impl Producer {
                 retrying: false,
             });
             for r in &batch.records {
-                self.records[r.id.seq as usize].0 = RecordState::Failed;
+                self.set_state(r.id.seq, RecordState::Failed);
             }
             self.failed += batch.records.len() as u32;
         }
@@ -379,7 +400,25 @@ impl Producer {
         if self.config.keys == 0 && u32::from(tp.partition) == self.next_keyless_partition {
             self.next_keyless_partition = (self.next_keyless_partition + 1) % self.partitions;
         }
-        let correlation = self.next_correlation();
+        let records = batch.records.clone();
+        let correlation = if self.config.acks == Acks::None {
+            self.requests.untracked()
+        } else {
+            for r in &batch.records {
+                self.set_state(r.id.seq, RecordState::InFlight);
+            }
+            *self.in_flight_per_broker.entry(broker).or_default() += 1;
+            self.requests.start(
+                self.now,
+                SimDuration::from_ms(self.config.request_timeout_ms),
+                ProducerRequest::Produce(InFlight {
+                    partition: tp,
+                    broker,
+                    batch: batch.clone(),
+                }),
+                out,
+            )
+        };
         out.send(
             NodeId::Broker(broker),
             Message::ProduceRequest {
@@ -388,51 +427,46 @@ impl Producer {
                 acks: self.config.acks,
                 // No idempotence yet: Kafka's "no producer" values.
                 batch: crate::log::ProducerBatchHeader::PLAIN,
-                records: batch.records.clone(),
+                records,
             },
         );
         if self.config.acks == Acks::None {
             // No response will come: the send completes as soon as the request is written.
             self.acknowledge(tp, &batch, None, out);
-            return;
         }
-        for r in &batch.records {
-            self.records[r.id.seq as usize].0 = RecordState::InFlight;
-        }
-        *self.in_flight_per_broker.entry(broker).or_default() += 1;
-        self.in_flight.insert(
-            correlation,
-            InFlight {
-                partition: tp,
-                broker,
-                batch,
-            },
-        );
-        out.set_timer(
-            SimDuration::from_ms(self.config.request_timeout_ms),
-            Timer::RequestTimeout { correlation },
-        );
     }
 
-    fn finish_request(&mut self, correlation: u64) -> InFlight {
-        let done = self
-            .in_flight
-            .remove(&correlation)
-            .expect("caller checked the request is in flight");
-        if let Some(n) = self.in_flight_per_broker.get_mut(&done.broker) {
+    /// The produce request `correlation` is answered: what it carried, if still awaited.
+    fn finish_request(&mut self, correlation: u64) -> Option<InFlight> {
+        match self.requests.get(correlation) {
+            Some(ProducerRequest::Produce(_)) => {}
+            _ => return None,
+        }
+        let Some(ProducerRequest::Produce(done)) = self.requests.finish(correlation) else {
+            return None;
+        };
+        self.release_slot(done.broker);
+        Some(done)
+    }
+
+    /// One fewer request in flight to `broker`.
+    fn release_slot(&mut self, broker: u32) {
+        if let Some(n) = self.in_flight_per_broker.get_mut(&broker) {
             *n -= 1;
         }
-        done
     }
 
     fn acknowledge(&mut self, tp: TopicPartition, batch: &Batch, base: Option<u64>, out: &mut Out) {
         for (i, r) in batch.records.iter().enumerate() {
-            self.records[r.id.seq as usize].0 = match base {
-                Some(b) => RecordState::Acknowledged {
-                    offset: Some(b + i as u64),
+            self.set_state(
+                r.id.seq,
+                match base {
+                    Some(b) => RecordState::Acknowledged {
+                        offset: Some(b + i as u64),
+                    },
+                    None => RecordState::Sent,
                 },
-                None => RecordState::Sent,
-            };
+            );
         }
         if base.is_some() {
             self.acknowledged += batch.records.len() as u32;
@@ -447,12 +481,12 @@ impl Producer {
         });
     }
 
-    fn fail_request(&mut self, now: SimTime, correlation: u64, error: KafkaError, out: &mut Out) {
+    fn fail(&mut self, now: SimTime, done: InFlight, error: KafkaError, out: &mut Out) {
         let InFlight {
             partition,
             mut batch,
             ..
-        } = self.finish_request(correlation);
+        } = done;
         let retries_left = batch.attempts <= self.config.retries;
         let within_delivery_timeout =
             now.since(batch.created_at) < SimDuration::from_ms(self.config.delivery_timeout_ms);
@@ -469,7 +503,7 @@ impl Producer {
         });
         if retrying {
             for r in &batch.records {
-                self.records[r.id.seq as usize].0 = RecordState::Queued;
+                self.set_state(r.id.seq, RecordState::Queued);
             }
             let backoff = retry_backoff(
                 self.config.retry_backoff_ms,
@@ -484,7 +518,7 @@ impl Producer {
             out.set_timer(backoff, Timer::RetryBackoffElapsed);
         } else {
             for r in &batch.records {
-                self.records[r.id.seq as usize].0 = RecordState::Failed;
+                self.set_state(r.id.seq, RecordState::Failed);
             }
             self.failed += batch.records.len() as u32;
         }

@@ -381,6 +381,10 @@ impl Simulation {
     pub fn network(&self) -> &Network {
         &self.network
     }
+    /// Events waiting in the queue (a checkpoint holds them all).
+    pub fn queued_events(&self) -> usize {
+        self.queue.len()
+    }
     pub fn events_processed(&self) -> u64 {
         self.events_processed
     }
@@ -906,7 +910,7 @@ impl Simulation {
                     self.broker_up[i] = true;
                     self.incarnations[i] += 1;
                     let mut out = std::mem::take(&mut self.scratch);
-                    self.brokers[i].restart(&mut out);
+                    self.brokers[i].restart(self.now, &mut out);
                     self.apply_effects(broker, &mut out);
                     self.scratch = out;
                 }

@@ -19,8 +19,15 @@ use crate::sim::{EndReason, Simulation};
 use crate::time::SimTime;
 use crate::trace::{TraceEvent, TraceKind};
 
-/// Events between two checkpoints.
+/// Events between two checkpoints, at first.
 pub const CHECKPOINT_EVERY: u64 = 512;
+/// At most this many checkpoints are kept: past it, every other one is dropped and the spacing
+/// doubles, so a long run's checkpoints take bounded memory (a seek then re-simulates up to the
+/// wider spacing; playing forward does not re-simulate at all).
+pub const MAX_CHECKPOINTS: usize = 1024;
+/// What the page refuses up front (see [`Timeline::estimate`]): a run whose trace would pass this
+/// many entries (about 80 bytes each, plus the checkpoints) does not fit a browser tab.
+pub const MAX_TRACE_ENTRIES: u64 = 6_000_000;
 
 #[derive(Clone, Debug)]
 struct Checkpoint {
@@ -37,6 +44,26 @@ struct FlightSpan {
     trace_index: usize,
 }
 
+/// A projection of how big a recorded run would be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Estimate {
+    pub records: u64,
+    pub trace_entries: u64,
+}
+
+impl Estimate {
+    /// Whether the page can hold it (see [`MAX_TRACE_ENTRIES`]).
+    pub fn fits(&self) -> bool {
+        self.trace_entries <= MAX_TRACE_ENTRIES
+    }
+
+    /// Roughly how many records would fit, for the message that refuses a run.
+    pub fn records_that_fit(&self) -> u64 {
+        let per_record = (self.trace_entries / self.records.max(1)).max(1);
+        MAX_TRACE_ENTRIES / per_record
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Timeline {
     scenario: Scenario,
@@ -44,6 +71,8 @@ pub struct Timeline {
     checkpoints: Vec<Checkpoint>,
     flights: Vec<FlightSpan>,
     longest_flight: u64,
+    /// Events between two checkpoints now (doubles as the run grows; see [`MAX_CHECKPOINTS`]).
+    checkpoint_every: u64,
     end: SimTime,
     end_reason: EndReason,
     report: OutcomeReport,
@@ -59,6 +88,7 @@ impl Timeline {
             checkpoints: Vec::new(),
             flights: Vec::new(),
             longest_flight: 0,
+            checkpoint_every: CHECKPOINT_EVERY,
             end: SimTime::ZERO,
             end_reason: EndReason::NothingLeft,
             report: OutcomeReport::from_simulation(&world, &scenario.name, scenario.seed),
@@ -69,7 +99,10 @@ impl Timeline {
 
     fn record_from(&mut self, mut world: Simulation) {
         loop {
-            if world.events_processed() % CHECKPOINT_EVERY == 0 {
+            if world.events_processed() % self.checkpoint_every == 0 {
+                if self.checkpoints.len() >= MAX_CHECKPOINTS {
+                    self.thin_checkpoints();
+                }
                 let mut snapshot = world.clone();
                 snapshot.discard_trace();
                 self.trace.extend(world.take_trace());
@@ -89,6 +122,46 @@ impl Timeline {
         self.report =
             OutcomeReport::from_simulation(&world, &self.scenario.name, self.scenario.seed);
         self.index_flights();
+    }
+
+    /// Keeps every other checkpoint (those on the doubled spacing) and doubles the spacing.
+    fn thin_checkpoints(&mut self) {
+        self.checkpoint_every *= 2;
+        let every = self.checkpoint_every;
+        let first = self.checkpoints.first().map(|c| c.world.events_processed());
+        self.checkpoints.retain(|c| {
+            Some(c.world.events_processed()) == first || c.world.events_processed() % every == 0
+        });
+    }
+
+    /// What recording `scenario` would hold, projected from its first records: the page checks
+    /// this before recording and refuses, with the reason, a run that would not fit.
+    pub fn estimate(scenario: &Scenario) -> Estimate {
+        let total: u64 = scenario
+            .producers
+            .iter()
+            .map(|p| u64::from(p.records))
+            .sum();
+        let mut world = Simulation::new(scenario);
+        let mut entries = 0u64;
+        let sample = total.min(2_000);
+        while world.step() {
+            entries += world.take_trace().len() as u64;
+            let created: u64 = world.fates().counts().produced;
+            if created >= sample && world.events_processed() >= 10_000 || entries >= 200_000 {
+                break;
+            }
+        }
+        let created = world.fates().counts().produced.max(1);
+        let projected = if world.ended().is_some() {
+            entries
+        } else {
+            entries.saturating_mul(total.max(created)) / created
+        };
+        Estimate {
+            records: total,
+            trace_entries: projected,
+        }
     }
 
     fn index_flights(&mut self) {

@@ -395,12 +395,14 @@ fn consumer_node(
 ) -> ConsumerNode {
     let n = c.id().number();
     let fates = world.fates();
-    let recent = c
-        .processed()
-        .iter()
-        .rev()
-        .take(options.processed_per_consumer)
-        .rev()
+    let processed = c.processed();
+    let recent = processed
+        .range(
+            processed
+                .len()
+                .saturating_sub(options.processed_per_consumer),
+            processed.len(),
+        )
         .map(|p| (p.record, fates.times_processed(c.group(), p.record) > 1))
         .collect();
     let auto_commit = c.next_auto_commit().map(|next| {

@@ -786,4 +786,37 @@ mod tests {
         assert!(twice.contains(&"#7"), "{twice:?}");
         assert!(replay.consumers[0].recent.iter().all(|p| !p.twice));
     }
+
+    /// The page's counters and group marks are the engine's report at the same instant, on
+    /// every built-in scenario, at instants spread over each run.
+    #[test]
+    fn the_page_counters_equal_the_engines_report_at_every_sampled_instant() {
+        for (name, text) in crate::scenarios::BUILTIN {
+            let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+            let timeline = Timeline::record(&scenario);
+            for k in 1..=6u64 {
+                let t = SimTime(timeline.end().0 * k / 6);
+                let world = timeline.world_at(t);
+                let model = SceneModel::build(&world, &timeline, t);
+                let report = OutcomeReport::from_simulation(&world, "", 0);
+                assert_eq!(model.report, report, "{name} at {t:?}");
+                for (g, r) in model.groups.iter().zip(&report.groups) {
+                    assert_eq!(g.name, r.group);
+                    assert_eq!(g.lag, r.lag, "{name} {} lag at {t:?}", g.name);
+                    assert_eq!(
+                        g.never_processed_count, r.not_processed,
+                        "{name} {} at {t:?}",
+                        g.name
+                    );
+                }
+                let lost_marks = model
+                    .producers
+                    .iter()
+                    .flat_map(|p| &p.records)
+                    .filter(|(_, m)| *m == RecordMark::AcknowledgedButLost)
+                    .count() as u64;
+                assert!(lost_marks <= report.lost_acknowledged, "{name} at {t:?}");
+            }
+        }
+    }
 }

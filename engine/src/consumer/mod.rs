@@ -26,11 +26,13 @@ mod commit;
 mod membership;
 mod validation;
 
+use crate::chunked::ChunkedVec;
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
 use crate::ids::{MemberId, NodeId, RecordId, TopicPartition};
 use crate::log::LogRecord;
 use crate::message::{FetchPosition, KafkaError, Message, OffsetSpec};
+use crate::requests::Requests;
 use crate::scenario::{ConsumerConfig, OffsetReset, ProcessingStyle};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
@@ -137,8 +139,10 @@ pub struct Consumer {
     worker_busy: bool,
     /// Hand-off style: the next offset after the last record the worker finished, per partition.
     worker_done: BTreeMap<TopicPartition, u64>,
-    pending: BTreeMap<u64, Pending>,
-    next_correlation: u64,
+    /// Requests awaiting an answer.
+    requests: Requests<Pending>,
+    /// The time of the event being handled.
+    now: SimTime,
     last_poll: SimTime,
     last_auto_commit: SimTime,
     /// A `commitSync` waiting for the coordinator to be found again (when it started).
@@ -147,7 +151,7 @@ pub struct Consumer {
     /// How many times the process was restarted.
     restarts: u32,
     /// Survives restarts: what this consumer's application did (the checker's history).
-    processed: Vec<ProcessedRecord>,
+    processed: ChunkedVec<ProcessedRecord>,
 }
 
 impl Consumer {
@@ -171,14 +175,14 @@ impl Consumer {
             processing: VecDeque::new(),
             worker_busy: false,
             worker_done: BTreeMap::new(),
-            pending: BTreeMap::new(),
-            next_correlation: 0,
+            requests: Requests::default(),
+            now: SimTime::ZERO,
             last_poll: SimTime::ZERO,
             last_auto_commit: SimTime::ZERO,
             sync_commit_started: None,
             started: false,
             restarts: 0,
-            processed: Vec::new(),
+            processed: ChunkedVec::new(),
         }
     }
 
@@ -218,7 +222,7 @@ impl Consumer {
     pub fn committed(&self) -> &BTreeMap<TopicPartition, u64> {
         &self.committed
     }
-    pub fn processed(&self) -> &[ProcessedRecord] {
+    pub fn processed(&self) -> &ChunkedVec<ProcessedRecord> {
         &self.processed
     }
     /// Records returned by poll() and not processed yet (the batch, or the worker's queue).
@@ -242,10 +246,9 @@ impl Consumer {
             && self.fetched.is_empty()
             && self.processing.is_empty()
             && !self.worker_busy
-            && self
-                .pending
-                .values()
-                .all(|p| matches!(p, Pending::Fetch { .. } | Pending::Heartbeat))
+            && !self
+                .requests
+                .any(|p| !matches!(p, Pending::Fetch { .. } | Pending::Heartbeat))
             && self.assignment.iter().all(|tp| {
                 let pos = self.positions.get(tp);
                 pos.is_some()
@@ -271,11 +274,12 @@ impl Consumer {
         self.processed = processed;
         self.restarts = restarts;
         // A new process has new connections: answers to the old one's requests never match.
-        self.next_correlation = u64::from(restarts) << 40;
+        self.requests = Requests::starting_at(u64::from(restarts) << 40);
         self.on_start(out);
     }
 
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
+        self.now = now;
         match timer {
             Timer::StartConsumer => {
                 self.started = true;
@@ -301,9 +305,9 @@ impl Consumer {
             Timer::WorkerRecordProcessed => self.worker_finish_record(now, out),
             Timer::ConsumerHeartbeat => self.heartbeat_tick(now, out),
             Timer::FindCoordinatorRetry => self.find_coordinator(out),
-            Timer::RequestTimeout { correlation } => {
-                self.metadata.refresh_timed_out(correlation);
-                if let Some(p) = self.pending.remove(&correlation) {
+            Timer::RequestDeadline => {
+                for (correlation, p) in self.requests.expire(now, out) {
+                    self.metadata.refresh_timed_out(correlation);
                     self.on_request_timeout(now, p, out);
                 }
             }
@@ -312,6 +316,7 @@ impl Consumer {
     }
 
     pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
+        self.now = now;
         let correlation = match &message {
             Message::FetchResponse { correlation, .. }
             | Message::MetadataResponse { correlation, .. }
@@ -327,7 +332,7 @@ impl Consumer {
             _ => return,
         };
         // Late answers to requests that already timed out are dropped.
-        let Some(pending) = self.pending.remove(&correlation) else {
+        let Some(pending) = self.requests.finish(correlation) else {
             return;
         };
         match (pending, message) {
@@ -413,18 +418,12 @@ impl Consumer {
     }
 
     fn request(&mut self, pending: Pending, timeout_ms: u64, out: &mut Out) -> u64 {
-        let correlation = self.next_correlation;
-        self.next_correlation += 1;
-        self.pending.insert(correlation, pending);
-        out.set_timer(
-            SimDuration::from_ms(timeout_ms),
-            Timer::RequestTimeout { correlation },
-        );
-        correlation
+        self.requests
+            .start(self.now, SimDuration::from_ms(timeout_ms), pending, out)
     }
 
     fn is_pending(&self, what: impl Fn(&Pending) -> bool) -> bool {
-        self.pending.values().any(what)
+        self.requests.any(what)
     }
 
     /// Whether the application thread is inside poll(), waiting (so news should wake it).

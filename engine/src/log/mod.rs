@@ -78,7 +78,7 @@ impl PartitionLog {
         self.high_watermark
     }
     /// Every record held, in offset order.
-    pub fn records(&self) -> impl DoubleEndedIterator<Item = &LogRecord> + '_ {
+    pub fn records(&self) -> crate::chunked::Iter<'_, LogRecord> {
         self.records.iter()
     }
     /// How many records the log holds.
@@ -89,13 +89,19 @@ impl PartitionLog {
         self.records.is_empty()
     }
     /// The newest `n` records, oldest first.
-    pub fn newest(&self, n: usize) -> impl DoubleEndedIterator<Item = &LogRecord> + '_ {
+    pub fn newest(&self, n: usize) -> crate::chunked::Iter<'_, LogRecord> {
         let len = self.records.len();
         self.records.range(len.saturating_sub(n), len)
     }
     /// Every batch header, in offset order.
-    pub fn batches(&self) -> impl DoubleEndedIterator<Item = &BatchHeader> + '_ {
+    pub fn batches(&self) -> crate::chunked::Iter<'_, BatchHeader> {
         self.batches.iter()
+    }
+
+    /// How many chunks of records this log shares with `other` (a checkpoint's copy): the
+    /// measure of copy-on-write sharing.
+    pub fn shared_chunks_with(&self, other: &PartitionLog) -> usize {
+        self.records.shared_chunks_with(&other.records)
     }
 
     /// The record at `offset`, if the log holds it.

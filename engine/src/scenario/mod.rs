@@ -141,6 +141,13 @@ pub enum ScenarioError {
     Invalid { field: String, problem: String },
     /// The file holds no settings at all (empty, or only comments).
     Empty,
+    /// The run would not fit in a browser tab (see `Timeline::estimate`): refused up front.
+    TooLarge {
+        records: u64,
+        trace_entries: u64,
+        limit: u64,
+        records_that_fit: u64,
+    },
 }
 
 impl fmt::Display for ScenarioError {
@@ -150,6 +157,18 @@ impl fmt::Display for ScenarioError {
             ScenarioError::Invalid { field, problem } => {
                 write!(f, "the scenario's `{field}` is invalid: {problem}")
             }
+            ScenarioError::TooLarge {
+                records,
+                trace_entries,
+                limit,
+                records_that_fit,
+            } => write!(
+                f,
+                "this run is too large to play in the page: its {records} records would make about \
+                 {trace_entries} trace entries, and a browser tab holds about {limit}. Lower \
+                 `records` to about {records_that_fit} in all, or run it headlessly with \
+                 `kafkascope-sim run FILE`, which keeps nothing in memory"
+            ),
             ScenarioError::Empty => write!(
                 f,
                 "the scenario file is empty: it names no brokers, topic, producers or consumers \
