@@ -6,6 +6,8 @@
 #      Chromium (release build, best of 3), in events per second
 #   3. time from navigation to the first rendered frame in headless Chromium (median of 5)
 #   4. the app's own work per animation frame with ~500 messages in flight (p95)
+#   5. load time and page memory for a 300,000-record scenario file, and for bench-1m (which the
+#      page refuses up front, with the reason)
 # Takes several minutes: the 1M-record run is about 23 million engine events.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 main
@@ -48,3 +50,6 @@ cargo run -q --release -p kafkascope-browser-tests --bin first-frame | sed 's/^/
 
 say "4. Per-frame work with ~500 messages in flight (headless Chromium)"
 cargo run -q --release -p kafkascope-browser-tests --bin frame-time | sed 's/^/    /'
+
+say "5. Loading a large scenario file: time and the page's memory (headless Chromium)"
+cargo run -q --release -p kafkascope-browser-tests --bin load-memory | sed 's/^/    /'

@@ -122,3 +122,35 @@ fn consumer_lessons_give_the_expected_group_outcomes_in_wasm() {
         assert_eq!(got, expected, "{}", scenario.name);
     }
 }
+
+/// In wasm too: the report read off the fate index at any instant of a checkpointed timeline
+/// equals a run straight to that instant, and a session with a reader's action replays from its
+/// TOML to the same trace.
+#[wasm_bindgen_test]
+fn fates_and_sessions_hold_in_wasm() {
+    use kafkascope_engine::{Action, NodeId, OutcomeReport, SimTime, Simulation};
+    let text = include_str!("../scenarios/acks-1-failover-loss.toml");
+    let scenario = Scenario::from_toml(text).unwrap();
+    let mut timeline = Timeline::record(&scenario);
+    for k in 1..=4u64 {
+        let t = SimTime(timeline.end().0 * k / 4);
+        let mut straight = Simulation::new(&scenario);
+        straight.run_until(t);
+        assert_eq!(
+            OutcomeReport::from_simulation(&timeline.world_at(t), "", 0),
+            OutcomeReport::from_simulation(&straight, "", 0)
+        );
+    }
+    assert_eq!(timeline.report().lost_acknowledged, 3);
+    timeline.inject(
+        SimTime::from_ms(1_500),
+        Action::CrashBroker {
+            broker: NodeId::Broker(3),
+        },
+    );
+    let replayed = Scenario::from_toml(&timeline.scenario().to_toml()).unwrap();
+    assert_eq!(
+        run_scenario(&replayed, true).trace_hash.unwrap(),
+        format!("{:016x}", trace_hash(timeline.trace()))
+    );
+}

@@ -23,8 +23,8 @@ pub mod chunked;
 pub mod client_metadata;
 pub mod consumer;
 pub mod controller;
+pub mod coordinator;
 pub mod effect;
-pub mod group_coordinator;
 pub mod ids;
 pub mod log;
 pub mod message;
@@ -45,6 +45,7 @@ pub mod view;
 
 pub use action::Action;
 pub use check::{history, report};
+pub use coordinator::group as group_coordinator;
 pub use ids::{NodeId, RecordId, TopicPartition};
 pub use report::OutcomeReport;
 pub use scenario::{Scenario, ScenarioError};

@@ -121,6 +121,24 @@ pub fn player(props: &PlayerProps) -> Html {
         }
     });
 
+    // Each newly recorded run: when it was on screen and how much memory the page holds, for
+    // the bench command (a run's size is what memory grows with).
+    use_effect_with(playback.timeline.end(), |_| {
+        let now = gloo::utils::window()
+            .performance()
+            .map(|p| p.now())
+            .unwrap_or(0.0);
+        let bytes = wasm_bindgen::memory()
+            .dyn_into::<js_sys::WebAssembly::Memory>()
+            .ok()
+            .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+            .map_or(0.0, |b| f64::from(b.byte_length()));
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("data-loaded-ms", &format!("{now:.1}"));
+            let _ = root.set_attribute("data-wasm-memory-bytes", &format!("{bytes}"));
+        }
+    });
+
     let timeline = playback.timeline.clone();
     let model = {
         let mut cursor = world.borrow_mut();

@@ -364,3 +364,28 @@ impl Consumer {
         }
     }
 }
+
+impl Consumer {
+    /// The coordinator did not answer or said it is not the coordinator: look it up again.
+    pub(super) fn coordinator_lost(&mut self, out: &mut Out) {
+        if self.coordinator.take().is_some()
+            || !self.is_pending(|p| matches!(p, Pending::FindCoordinator))
+        {
+            self.find_coordinator(out);
+        }
+    }
+
+    /// The topic has more partitions than the group's assignment was made for: the leader member
+    /// asks for a rebalance (Kafka's ConsumerCoordinator compares its metadata snapshot with the
+    /// one it assigned from).
+    pub(super) fn notice_partition_count(&mut self) {
+        let count = self.metadata.partition_count();
+        if count <= self.partitions {
+            return;
+        }
+        self.partitions = count;
+        if self.membership.is_leader && self.membership.state == MembershipState::Stable {
+            self.membership.rejoin_needed = true;
+        }
+    }
+}

@@ -784,3 +784,130 @@ async fn killing_and_pausing_consumers_from_the_page_rebalances_their_group() {
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+/// The page's counters at any instant are the engine's report at that instant: seek a few
+/// built-in scenarios to several times and compare every counter and group cell with the report
+/// computed natively for the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_counters_equal_the_engines_report_at_any_time() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    for (name, text) in [
+        (
+            "acks-1-failover-loss",
+            include_str!("../../../scenarios/acks-1-failover-loss.toml"),
+        ),
+        (
+            "consumers-5-commits",
+            include_str!("../../../scenarios/consumers-5-commits.toml"),
+        ),
+        (
+            "retention-deletes-unread",
+            include_str!("../../../scenarios/retention-deletes-unread.toml"),
+        ),
+    ] {
+        page.open_scenario(name).await;
+        let timeline = kafkascope_engine::Timeline::record(&Scenario::from_toml(text).unwrap());
+        for k in [1u64, 3, 5] {
+            let t = kafkascope_engine::SimTime(timeline.end().0 * k / 5);
+            seek(c, &t.as_micros().to_string()).await.unwrap();
+            let report =
+                kafkascope_engine::OutcomeReport::from_simulation(&timeline.world_at(t), "", 0);
+            let consumed: u64 = report.groups.iter().map(|g| g.consumed).sum();
+            let expected = [
+                ("produced", report.produced),
+                ("acked", report.acknowledged),
+                ("consumed", consumed),
+                ("lost", report.lost_acknowledged),
+                ("not-committed", report.not_committed_at_end),
+                ("duplicates", report.duplicates_in_log),
+                ("truncated", report.committed_then_truncated),
+                ("expired", report.expired),
+            ];
+            for (testid, value) in expected {
+                let shown = wait_until(Duration::from_secs(10), testid, || async {
+                    counter(c, testid).await.filter(|n| *n == value)
+                })
+                .await;
+                assert!(
+                    shown.is_ok(),
+                    "{name} at {t:?}: {testid} shows {:?}, the engine says {value}",
+                    counter(c, testid).await
+                );
+            }
+            for g in &report.groups {
+                for (what, value) in [
+                    ("consumed", g.consumed),
+                    ("lost", g.not_processed),
+                    ("twice", g.processed_more_than_once),
+                    ("lag", g.lag),
+                ] {
+                    let testid = format!("group-{}-{what}", g.group);
+                    assert_eq!(
+                        counter(c, &testid).await,
+                        Some(value),
+                        "{name} at {t:?}: {testid}"
+                    );
+                }
+            }
+        }
+    }
+    assert_no_console_errors(c).await;
+}
+
+/// A 300,000-record scenario file plays (the page holds it), and bench-1m — which a browser tab
+/// cannot hold — is refused up front with what to change, never a crash.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_300k_record_file_plays_and_a_run_too_large_is_refused_with_the_reason() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let open = |file: &'static str| {
+        let path = root.join(file).canonicalize().unwrap();
+        async move {
+            c.find(Locator::Css("[data-testid='open-file']"))
+                .await
+                .unwrap()
+                .send_keys(path.to_str().unwrap())
+                .await
+                .unwrap();
+        }
+    };
+    open("bench-300k.toml").await;
+    let title = wait_until(Duration::from_secs(180), "the 300k scene", || async {
+        text_of(c, "[data-testid='scenario-title']")
+            .await
+            .filter(|t| t.contains("300,000"))
+    })
+    .await
+    .unwrap();
+    assert!(title.contains("300,000"));
+    // Near the end: every record produced and consumed, as the engine says.
+    seek(
+        c,
+        "Number(document.querySelector(\"[data-testid='timeline']\").max)",
+    )
+    .await
+    .unwrap();
+    wait_until(Duration::from_secs(30), "all 300,000 consumed", || async {
+        counter(c, "consumed").await.filter(|n| *n == 300_000)
+    })
+    .await
+    .unwrap();
+    assert_eq!(counter(c, "produced").await, Some(300_000));
+    screenshot(c, "bench-300k.png").await;
+
+    open("bench-1m.toml").await;
+    let message = wait_until(Duration::from_secs(60), "the refusal", || async {
+        text_of(c, "[data-testid='scenario-error']").await
+    })
+    .await
+    .unwrap();
+    assert!(
+        message.contains("too large")
+            && message.contains("records")
+            && message.contains("bench-1m.toml"),
+        "{message}"
+    );
+    assert_no_console_errors(c).await;
+}

@@ -19,6 +19,9 @@
 //!   and `REBALANCE_IN_PROGRESS` while the group awaits its assignment. A committed offset is the
 //!   next offset to read.
 //!
+//! Placement, moving on fencing and `NOT_COORDINATOR` are what every coordinator shares
+//! ([`super`]).
+//!
 //! Simplifications of scale, not rules: `__consumer_offsets` (replication factor 3 by default,
 //! written with acks=all) is not drawn; an offset the coordinator acknowledged is durable and the
 //! next coordinator has it. On a coordinator move the new coordinator restarts every member's
@@ -29,10 +32,14 @@ use crate::assignor::{Assignment, AssignmentStrategy, MemberSubscription};
 use crate::effect::{Out, Timer};
 use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::message::{JoinGroupResult, KafkaError, Message};
-use crate::metadata::assign_replicas;
-use crate::placement::{java_string_hash, OFFSETS_TOPIC_PARTITIONS};
+mod rebalance;
+
+use super::{follow_fencing, Coordinated, InternalTopic, Outs};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{RebalanceReason, TraceKind};
+use rebalance::{
+    complete_join, complete_sync, extend_initial_delay, prepare_rebalance, remove_member,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -137,13 +144,7 @@ pub struct GroupCoordinators {
 /// The replicas of the `__consumer_offsets` partition that holds `group` (replication factor
 /// `offsets.topic.replication.factor` = 3, or the number of brokers if smaller).
 pub fn offsets_partition_replicas(group: &str, brokers: u32) -> Vec<u32> {
-    let hash = java_string_hash(group);
-    let p = if hash == i32::MIN {
-        0
-    } else {
-        hash.unsigned_abs()
-    } % OFFSETS_TOPIC_PARTITIONS;
-    assign_replicas(p, brokers, brokers.min(3))
+    InternalTopic::CONSUMER_OFFSETS.replicas_for(group, brokers)
 }
 
 impl GroupCoordinators {
@@ -187,34 +188,17 @@ impl GroupCoordinators {
         )
     }
 
-    /// The controller fenced `broker`: groups it coordinated move to the next unfenced replica of
-    /// their offsets partition (or have none until one returns).
-    pub fn broker_fenced(&mut self, now: SimTime, fenced: &BTreeSet<u32>, out: &mut Outs) {
-        let brokers = self.brokers;
-        for g in self.groups.values_mut() {
-            if g.coordinator.is_some_and(|c| !fenced.contains(&c)) {
-                continue;
-            }
-            let next = offsets_partition_replicas(&g.name, brokers)
-                .into_iter()
-                .find(|b| !fenced.contains(b));
-            if next != g.coordinator {
-                move_group(now, g, next, out);
-            }
-        }
-    }
-
-    /// A broker was unfenced: groups without a coordinator get one again.
-    pub fn broker_unfenced(&mut self, now: SimTime, fenced: &BTreeSet<u32>, out: &mut Outs) {
-        let brokers = self.brokers;
-        for g in self.groups.values_mut().filter(|g| g.coordinator.is_none()) {
-            let next = offsets_partition_replicas(&g.name, brokers)
-                .into_iter()
-                .find(|b| !fenced.contains(b));
-            if next.is_some() {
-                move_group(now, g, next, out);
-            }
-        }
+    /// The controller fenced or unfenced brokers: groups follow the leadership of their
+    /// `__consumer_offsets` partition (see [`super::follow_fencing`]).
+    pub fn fencing_changed(&mut self, now: SimTime, fenced: &BTreeSet<u32>, outs: &mut Outs) {
+        follow_fencing(
+            self.groups.values_mut(),
+            InternalTopic::CONSUMER_OFFSETS,
+            self.brokers,
+            now,
+            fenced,
+            outs,
+        );
     }
 
     pub fn on_timer(&mut self, now: SimTime, broker: u32, timer: Timer, out: &mut Out) {
@@ -525,9 +509,21 @@ impl GroupCoordinators {
     }
 }
 
-/// Effects of a coordinator move, per broker that must apply them (the new coordinator's timers).
-pub type Outs = BTreeMap<u32, Out>;
+impl Coordinated for Group {
+    fn key(&self) -> &str {
+        &self.name
+    }
+    fn coordinator(&self) -> Option<u32> {
+        self.coordinator
+    }
+    fn move_to(&mut self, now: SimTime, to: Option<u32>, outs: &mut Outs) {
+        move_group(now, self, to, outs);
+    }
+}
 
+/// Loads `g` on its new coordinator: fresh session timers for every member (Kafka schedules a
+/// session expiry for each member of a group it loads); requests the old coordinator held are
+/// gone; a rebalance in progress starts over.
 fn move_group(now: SimTime, g: &mut Group, to: Option<u32>, outs: &mut Outs) {
     let from = g.coordinator;
     g.coordinator = to;
@@ -629,191 +625,5 @@ fn member_check(g: &Group, member: MemberId, generation: u32) -> Result<(), Kafk
         Err(KafkaError::IllegalGeneration)
     } else {
         Ok(())
-    }
-}
-
-fn prepare_rebalance(
-    now: SimTime,
-    g: &mut Group,
-    reason: RebalanceReason,
-    initial_delay: SimDuration,
-    out: &mut Out,
-) {
-    // Members waiting for the old assignment must rejoin instead.
-    for m in g.members.values_mut() {
-        if let Some(correlation) = m.pending_sync.take() {
-            out.send(
-                m.client,
-                Message::SyncGroupResponse {
-                    correlation,
-                    result: Err(KafkaError::RebalanceInProgress),
-                },
-            );
-        }
-    }
-    let was_empty = g.state == GroupState::Empty;
-    g.state = GroupState::PreparingRebalance;
-    g.round += 1;
-    out.trace(TraceKind::RebalanceStarted {
-        group: g.name.clone(),
-        generation: g.generation,
-        reason,
-    });
-    let wait = if was_empty && initial_delay > SimDuration::ZERO {
-        // group.initial.rebalance.delay.ms: a new group waits for more members, each new one
-        // extending the wait, up to the rebalance timeout.
-        g.initial_delay_cap = Some(now + g.rebalance_timeout());
-        initial_delay
-    } else {
-        g.rebalance_timeout()
-    };
-    out.set_timer(
-        wait,
-        Timer::RebalanceDeadline {
-            group: g.name.clone(),
-            round: g.round,
-        },
-    );
-}
-
-fn extend_initial_delay(now: SimTime, g: &mut Group, delay: SimDuration, out: &mut Out) {
-    let Some(cap) = g.initial_delay_cap else {
-        return;
-    };
-    g.round += 1;
-    let until = (now + delay).min(cap);
-    out.set_timer(
-        until.since(now),
-        Timer::RebalanceDeadline {
-            group: g.name.clone(),
-            round: g.round,
-        },
-    );
-}
-
-fn remove_member(
-    now: SimTime,
-    g: &mut Group,
-    member: MemberId,
-    reason: RebalanceReason,
-    delay: SimDuration,
-    out: &mut Out,
-) {
-    g.members.remove(&member);
-    g.assignment.remove(&member);
-    out.trace(TraceKind::MemberRemoved {
-        group: g.name.clone(),
-        member,
-        reason: reason.clone(),
-    });
-    match g.state {
-        GroupState::Stable | GroupState::CompletingRebalance => {
-            if g.members.is_empty() {
-                complete_join(now, g, out);
-            } else {
-                prepare_rebalance(now, g, reason, delay, out);
-            }
-        }
-        GroupState::PreparingRebalance => {
-            if g.initial_delay_cap.is_none() && g.all_joined() {
-                complete_join(now, g, out);
-            }
-        }
-        GroupState::Empty => {}
-    }
-}
-
-/// Every member rejoined (or the rest timed out): a new generation begins.
-fn complete_join(now: SimTime, g: &mut Group, out: &mut Out) {
-    g.generation += 1;
-    g.round += 1;
-    g.assignment.clear();
-    if g.members.is_empty() {
-        g.state = GroupState::Empty;
-        g.leader = None;
-        out.trace(TraceKind::GenerationStarted {
-            group: g.name.clone(),
-            generation: g.generation,
-            leader: None,
-            members: Vec::new(),
-        });
-        return;
-    }
-    g.state = GroupState::CompletingRebalance;
-    if !g.leader.is_some_and(|l| g.members.contains_key(&l)) {
-        g.leader = g.members.keys().next().copied();
-    }
-    let leader = g.leader.expect("a member exists");
-    let subscriptions: Vec<MemberSubscription> = g
-        .members
-        .values()
-        .map(|m| MemberSubscription {
-            member: m.id,
-            owned: m.owned.clone(),
-        })
-        .collect();
-    out.trace(TraceKind::GenerationStarted {
-        group: g.name.clone(),
-        generation: g.generation,
-        leader: Some(leader),
-        members: g.members.keys().copied().collect(),
-    });
-    for m in g.members.values_mut() {
-        m.last_heard = now;
-        let Some(correlation) = m.pending_join.take() else {
-            continue;
-        };
-        out.send(
-            m.client,
-            Message::JoinGroupResponse {
-                correlation,
-                result: Ok(JoinGroupResult {
-                    generation: g.generation,
-                    member: m.id,
-                    leader,
-                    strategy: g.strategy,
-                    members: if m.id == leader {
-                        subscriptions.clone()
-                    } else {
-                        Vec::new()
-                    },
-                }),
-            },
-        );
-        schedule_session_check(&g.name, m, now, out);
-    }
-}
-
-/// The leader's SyncGroup arrived: the group is stable with this assignment.
-fn complete_sync(now: SimTime, g: &mut Group, assignment: Assignment, out: &mut Out) {
-    g.assignment = assignment
-        .into_iter()
-        .filter(|(m, _)| g.members.contains_key(m))
-        .collect();
-    for id in g.members.keys() {
-        g.assignment.entry(*id).or_default();
-    }
-    g.state = GroupState::Stable;
-    out.trace(TraceKind::GroupStable {
-        group: g.name.clone(),
-        generation: g.generation,
-        assignment: g
-            .assignment
-            .iter()
-            .map(|(m, parts)| (*m, parts.iter().map(|tp| tp.partition).collect()))
-            .collect(),
-    });
-    for m in g.members.values_mut() {
-        m.last_heard = now;
-        let Some(correlation) = m.pending_sync.take() else {
-            continue;
-        };
-        out.send(
-            m.client,
-            Message::SyncGroupResponse {
-                correlation,
-                result: Ok(g.assignment.get(&m.id).cloned().unwrap_or_default()),
-            },
-        );
     }
 }

@@ -37,6 +37,8 @@
 //! record it processed — with no member having processed them; or deleted by retention before
 //! anyone in the group did), **out of order**, and the **lag**.
 
+mod groups;
+
 use crate::chunked::ChunkedVec;
 use crate::ids::{RecordId, TopicPartition};
 use crate::log::PartitionLog;
@@ -503,22 +505,6 @@ impl RecordFates {
         }
     }
 
-    /// A newly committed record at `offset`: a group whose reach is past it and that never
-    /// processed it has skipped it.
-    fn committed_below_reach(&mut self, tp: TopicPartition, offset: u64, id: RecordId) {
-        for g in &mut self.groups {
-            let times = g.times(id);
-            if let Some(on) = g.partitions.get_mut(&tp) {
-                if offset < on.target_reach() && times == 0 {
-                    on.skipped.insert(offset);
-                }
-                if offset < on.target_reach() {
-                    on.reach = on.reach.max(offset + 1);
-                }
-            }
-        }
-    }
-
     /// Reads the log that counts anew (its source changed, or it was cut back).
     fn reread_log(&mut self, tp: TopicPartition, source: Option<u32>, log: Option<&PartitionLog>) {
         let old = self.logs.remove(&tp).unwrap_or_default();
@@ -575,145 +561,6 @@ impl RecordFates {
     }
 
     // ---- consumer groups ----
-
-    fn group_index(&self, group: &str) -> Option<usize> {
-        self.groups.iter().position(|g| g.name == group)
-    }
-
-    /// A member of `group` finished processing `id`, read at `offset` of `tp`.
-    pub fn processed(&mut self, group: &str, tp: TopicPartition, offset: u64, id: RecordId) {
-        let Some(gi) = self.group_index(group) else {
-            return;
-        };
-        let in_log = self.logs.get(&tp).and_then(|l| l.id_at(offset)) == Some(id);
-        let g = &mut self.groups[gi];
-        let Some(times) = (id.producer as usize)
-            .checked_sub(1)
-            .and_then(|i| g.times.get_mut(i))
-            .and_then(|t| t.get_mut(id.seq as usize))
-        else {
-            return;
-        };
-        *times = times.saturating_add(1);
-        let times = *times;
-        let on = g.partitions.entry(tp).or_default();
-        if times == 1 {
-            g.consumed += 1;
-            if on.highest_first_processed.is_some_and(|top| offset < top) {
-                g.out_of_order += 1;
-            }
-            on.highest_first_processed =
-                Some(on.highest_first_processed.map_or(offset, |t| t.max(offset)));
-            g.expired_unprocessed.remove(&id);
-        } else if times == 2 {
-            g.processed_more_than_once += 1;
-        }
-        // Wherever else this record sits below the reach, it is processed now.
-        let copies: Vec<u64> = on
-            .skipped
-            .iter()
-            .copied()
-            .filter(|o| self.logs.get(&tp).and_then(|l| l.id_at(*o)) == Some(id))
-            .collect();
-        for o in copies {
-            on.skipped.remove(&o);
-        }
-        if in_log {
-            on.highest_processed_in_log = Some(
-                on.highest_processed_in_log
-                    .map_or(offset, |h| h.max(offset)),
-            );
-        }
-        self.extend_reach(gi, tp);
-    }
-
-    /// The group's committed offset for `tp` is now `offset`.
-    pub fn offset_committed(&mut self, group: &str, tp: TopicPartition, offset: u64) {
-        let Some(gi) = self.group_index(group) else {
-            return;
-        };
-        let on = self.groups[gi].partitions.entry(tp).or_default();
-        on.committed_offset = Some(offset);
-        if on.target_reach() < on.reach {
-            // A commit that moved back (a reset): what lies past it is ahead again, not skipped.
-            let reach = on.target_reach();
-            on.skipped.retain(|o| *o < reach);
-            on.reach = reach;
-        }
-        self.extend_reach(gi, tp);
-    }
-
-    /// Fills `skipped` from the group's last reach to its new one, over committed records.
-    fn extend_reach(&mut self, gi: usize, tp: TopicPartition) {
-        let Some(log) = self.logs.get(&tp) else {
-            return;
-        };
-        let g = &mut self.groups[gi];
-        let on = g.partitions.entry(tp).or_default();
-        let target = on.target_reach().min(log.high_watermark);
-        let from = on.reach.max(log.log_start);
-        if target <= from {
-            return;
-        }
-        let unprocessed: Vec<u64> = (from..target)
-            .filter(|offset| {
-                log.id_at(*offset)
-                    .is_some_and(|id| !id.is_control() && g.times(id) == 0)
-            })
-            .collect();
-        let on = g.partitions.get_mut(&tp).expect("made above");
-        on.skipped.extend(unprocessed);
-        on.reach = target;
-    }
-
-    /// How many times `group` processed `id`.
-    pub fn times_processed(&self, group: &str, id: RecordId) -> u16 {
-        self.group_index(group)
-            .map_or(0, |gi| self.groups[gi].times(id))
-    }
-
-    /// The records `group` never processed (see the module docs), in offset order per
-    /// partition, then those retention deleted first.
-    pub fn never_processed(&self, group: &str) -> Vec<RecordId> {
-        let Some(gi) = self.group_index(group) else {
-            return Vec::new();
-        };
-        let g = &self.groups[gi];
-        let mut seen = BTreeSet::new();
-        let mut out = Vec::new();
-        for (tp, on) in &g.partitions {
-            let Some(log) = self.logs.get(tp) else {
-                continue;
-            };
-            for offset in &on.skipped {
-                if let Some(id) = log.id_at(*offset) {
-                    if seen.insert(id) {
-                        out.push(id);
-                    }
-                }
-            }
-        }
-        for id in &g.expired_unprocessed {
-            if seen.insert(*id) {
-                out.push(*id);
-            }
-        }
-        out
-    }
-
-    /// What `group`'s facts add up to now.
-    pub fn group_counts(&self, group: &str) -> GroupCounts {
-        let Some(gi) = self.group_index(group) else {
-            return GroupCounts::default();
-        };
-        let g = &self.groups[gi];
-        GroupCounts {
-            consumed: g.consumed,
-            processed_more_than_once: g.processed_more_than_once,
-            never_processed: self.never_processed(group).len() as u64,
-            out_of_order: g.out_of_order,
-        }
-    }
 
     /// The committed records of the log that counts for `tp`, as the index last read it.
     pub fn committed_ids(&self, tp: TopicPartition) -> Vec<RecordId> {

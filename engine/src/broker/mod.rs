@@ -1,0 +1,592 @@
+//! A Kafka broker: partition leader or follower, and fetch server.
+//!
+//! **As leader** of a partition it appends produce batches and answers according to `acks`:
+//! `acks=0` gets no response, `acks=1` is answered after the local append, `acks=all` once the
+//! high watermark has passed the batch — refused up front with `NOT_ENOUGH_REPLICAS` when the ISR
+//! is smaller than min(`min.insync.replicas`, replication factor). The HW is the minimum LEO over
+//! the ISR, never moves backward, and does not advance while the ISR is smaller than that minimum
+//! (Kafka 3.7+, KAFKA-15583): so an ISR that shrinks *after* the append leaves the request waiting
+//! until `REQUEST_TIMED_OUT` — an indeterminate outcome, the record is in the leader's log. (Before
+//! 3.7 the HW could pass the batch and the answer was `NOT_ENOUGH_REPLICAS_AFTER_APPEND`; the code
+//! path is kept, but with the 3.7 rule it is not reached.) The leader tracks each follower's LEO
+//! from its fetches and proposes ISR changes to the controller (AlterPartition): a follower behind
+//! the leader's LEO that has not caught up for `replica.lag.time.max.ms` is dropped (one *at* the
+//! LEO is in sync however long since its last fetch: Kafka's `isCaughtUp`); one that reaches the
+//! HW and the start of the current leader epoch is added back. While an expansion is pending, the
+//! HW is computed over the larger ISR (KIP-497's "maximal ISR").
+//!
+//! **As follower** it first asks the leader where its last leader epoch ends
+//! (OffsetsForLeaderEpoch, KIP-101/279) and truncates everything after that point, then fetches
+//! from the leader in a loop (pull, not push). The HW reaches it in fetch responses, one round
+//! trip late.
+//!
+//! **As fetch server** for consumers it hands out records below the HW and holds a fetch with
+//! nothing to read for up to `fetch.max.wait.ms` (long poll). Group-protocol requests that reach a
+//! broker are handled by its group coordinator ([`crate::group_coordinator`]).
+//!
+//! A crash loses only volatile state: the log (with its HW checkpoint) survives a restart, as it
+//! does on disk.
+
+mod fetch;
+mod follower;
+mod leader;
+
+use crate::effect::{Out, Timer};
+use crate::ids::{NodeId, RecordId, TopicPartition};
+use crate::log::PartitionLog;
+use crate::log::ProducerBatchHeader;
+use crate::message::{
+    Acks, FetchPosition, FetchedPartition, KafkaError, Message, OffsetSpec, ProducerRecord,
+};
+use crate::metadata::PartitionMeta;
+use crate::requests::Requests;
+use crate::time::{SimDuration, SimTime};
+use crate::trace::TraceKind;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Broker settings that shape replication (Kafka's names and defaults in the scenario file).
+#[derive(Clone, Debug)]
+pub struct BrokerConfig {
+    /// `replica.lag.time.max.ms`
+    pub replica_lag_time_max: SimDuration,
+    /// `min.insync.replicas` (topic-level)
+    pub min_insync_replicas: u32,
+    pub replication_factor: u32,
+    /// `broker.heartbeat.interval.ms`
+    pub heartbeat_interval: SimDuration,
+    /// `replica.fetch.wait.max.ms`
+    pub replica_fetch_wait_max_ms: u64,
+    /// Records per follower fetch at most (`replica.fetch.max.bytes`, in records).
+    pub replica_fetch_max_records: u32,
+    /// `retention.ms` (topic-level): records older than this are deleted.
+    pub retention: SimDuration,
+    /// `log.retention.check.interval.ms`: how often the broker looks for expired records.
+    pub retention_check_interval: SimDuration,
+}
+
+impl BrokerConfig {
+    /// The ISR size acks=all needs: min(`min.insync.replicas`, replication factor), as Kafka's
+    /// `Partition` computes it — a topic whose `min.insync.replicas` exceeds its replication
+    /// factor still takes writes once every replica is in sync.
+    pub fn effective_min_insync_replicas(&self) -> usize {
+        self.min_insync_replicas.min(self.replication_factor) as usize
+    }
+}
+
+/// A follower's progress as its leader sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowerProgress {
+    /// The follower's log end offset (its last fetch offset).
+    pub log_end_offset: u64,
+    pub last_caught_up: SimTime,
+    last_fetch: SimTime,
+    leader_end_at_last_fetch: u64,
+}
+
+impl FollowerProgress {
+    /// A follower a new leader knows nothing about yet: LEO unknown (0), caught up as of now,
+    /// so it gets `replica.lag.time.max.ms` to show it is keeping up.
+    fn new(now: SimTime) -> Self {
+        FollowerProgress {
+            log_end_offset: 0,
+            last_caught_up: now,
+            last_fetch: now,
+            leader_end_at_last_fetch: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaderState {
+    pub leader_epoch: u32,
+    pub partition_epoch: u32,
+    /// The ISR as the controller last confirmed it.
+    pub isr: BTreeSet<u32>,
+    /// An AlterPartition in flight: the proposed ISR.
+    pub pending_isr: Option<BTreeSet<u32>>,
+    pub followers: BTreeMap<u32, FollowerProgress>,
+}
+
+impl LeaderState {
+    /// The ISR used for the HW: the confirmed one, plus members a pending expansion adds.
+    pub fn maximal_isr(&self) -> BTreeSet<u32> {
+        match &self.pending_isr {
+            Some(p) => self.isr.union(p).copied().collect(),
+            None => self.isr.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// No metadata yet (just started).
+    Unknown,
+    Leader(LeaderState),
+    Follower {
+        leader: u32,
+        leader_epoch: u32,
+        /// Leader-epoch truncation done; fetching may begin.
+        truncated: bool,
+    },
+    /// The partition has no leader (offline), as far as this broker knows.
+    Offline,
+}
+
+#[derive(Clone, Debug)]
+pub struct Replica {
+    pub log: PartitionLog,
+    pub role: Role,
+}
+
+impl Replica {
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader(_))
+    }
+}
+
+#[derive(Clone, Debug)]
+struct PendingProduce {
+    client: NodeId,
+    correlation: u64,
+    partition: TopicPartition,
+    base_offset: u64,
+    end_offset: u64,
+}
+
+#[derive(Clone, Debug)]
+struct ParkedFetch {
+    client: NodeId,
+    correlation: u64,
+    replica: Option<u32>,
+    partitions: Vec<FetchPosition>,
+    max_records: u32,
+}
+
+#[derive(Clone, Debug)]
+enum Pending {
+    Truncation(TopicPartition),
+    AlterPartition(TopicPartition),
+    Fetch(u32),
+}
+
+/// `replica.socket.timeout.ms` / the inter-broker request timeout.
+pub const INTER_BROKER_TIMEOUT_MS: u64 = 30_000;
+/// `replica.fetch.backoff.ms`: the pause after a follower fetch that returned an error.
+pub const REPLICA_FETCH_BACKOFF_MS: u64 = 1_000;
+
+#[derive(Clone, Debug)]
+pub struct Broker {
+    id: NodeId,
+    config: BrokerConfig,
+    replicas: BTreeMap<TopicPartition, Replica>,
+    metadata: BTreeMap<TopicPartition, PartitionMeta>,
+    pending_produce: Vec<PendingProduce>,
+    parked_fetches: Vec<ParkedFetch>,
+    /// Leaders this broker has a follower fetch in flight to.
+    fetching_from: BTreeSet<u32>,
+    /// Inter-broker and controller requests awaiting an answer.
+    requests: Requests<Pending>,
+    registered: bool,
+    incarnation: u32,
+    metadata_version: u64,
+    /// Extra wait before each follower fetch (the "slow follower" fault).
+    fetch_delay: SimDuration,
+    /// Follower partitions whose last fetch failed wait until then (`replica.fetch.backoff.ms`).
+    fetch_backoff_until: BTreeMap<TopicPartition, SimTime>,
+    /// The time of the event being handled.
+    now: SimTime,
+}
+
+impl Broker {
+    /// A broker of a cluster that is already running: it hosts the replicas `metadata` assigns
+    /// to it, in the roles the metadata gives (as if it had been up before the scenario began).
+    pub fn new(id: NodeId, config: BrokerConfig, metadata: &[PartitionMeta]) -> Self {
+        let me = id.number();
+        let replicas = metadata
+            .iter()
+            .filter(|m| m.is_replica(me))
+            .map(|m| {
+                let role = match m.leader {
+                    Some(l) if l == me => Role::Leader(LeaderState {
+                        leader_epoch: m.leader_epoch,
+                        partition_epoch: m.partition_epoch,
+                        isr: m.isr.clone(),
+                        pending_isr: None,
+                        followers: m
+                            .replicas
+                            .iter()
+                            .filter(|b| **b != me)
+                            .map(|b| (*b, FollowerProgress::new(SimTime::ZERO)))
+                            .collect(),
+                    }),
+                    Some(l) => Role::Follower {
+                        leader: l,
+                        leader_epoch: m.leader_epoch,
+                        truncated: true,
+                    },
+                    None => Role::Offline,
+                };
+                let mut log = PartitionLog::default();
+                if matches!(role, Role::Leader(_)) {
+                    log.start_epoch(m.leader_epoch);
+                }
+                (m.partition, Replica { log, role })
+            })
+            .collect();
+        Broker {
+            id,
+            config,
+            replicas,
+            metadata: metadata.iter().map(|m| (m.partition, m.clone())).collect(),
+            pending_produce: Vec::new(),
+            parked_fetches: Vec::new(),
+            fetching_from: BTreeSet::new(),
+            requests: Requests::default(),
+            registered: true,
+            incarnation: 0,
+            metadata_version: 0,
+            fetch_delay: SimDuration::ZERO,
+            fetch_backoff_until: BTreeMap::new(),
+            now: SimTime::ZERO,
+        }
+    }
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    fn number(&self) -> u32 {
+        self.id.number()
+    }
+    pub fn replicas(&self) -> &BTreeMap<TopicPartition, Replica> {
+        &self.replicas
+    }
+    pub fn replica(&self, tp: TopicPartition) -> Option<&Replica> {
+        self.replicas.get(&tp)
+    }
+    pub fn fetch_delay(&self) -> SimDuration {
+        self.fetch_delay
+    }
+
+    /// The "slow follower" fault: wait this long before every follower fetch.
+    pub fn set_fetch_delay(&mut self, delay: SimDuration) {
+        self.fetch_delay = delay;
+    }
+
+    /// Starts work at the beginning of the scenario: heartbeats, follower fetching, ISR checks.
+    pub fn on_start(&mut self, out: &mut Out) {
+        out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
+        self.heartbeat(out);
+        self.ensure_fetchers(out);
+        if self.replicas.values().any(Replica::is_leader) {
+            out.set_timer(self.isr_check_interval(), Timer::IsrCheck);
+        }
+    }
+
+    /// Starts again after a crash: volatile state is gone, the logs (with their HW checkpoint)
+    /// and stored offsets remain. The first heartbeat registers anew with the controller, which
+    /// then tells this broker its roles.
+    pub fn restart(&mut self, now: SimTime, out: &mut Out) {
+        self.now = now;
+        for r in self.replicas.values_mut() {
+            r.role = Role::Unknown;
+        }
+        self.metadata.clear();
+        self.pending_produce.clear();
+        self.parked_fetches.clear();
+        self.fetching_from.clear();
+        self.requests.clear();
+        self.fetch_backoff_until.clear();
+        self.registered = false;
+        self.incarnation += 1;
+        self.metadata_version = 0;
+        out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
+        self.heartbeat(out);
+    }
+
+    /// `log.retention.check.interval.ms` passed: delete what `retention.ms` says is expired,
+    /// read or not (each replica applies retention to its own log, as Kafka's log manager does).
+    fn enforce_retention(&mut self, now: SimTime, out: &mut Out) {
+        out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
+        let Some(cutoff) = now.0.checked_sub(self.config.retention.as_micros()) else {
+            return;
+        };
+        for (tp, r) in self.replicas.iter_mut() {
+            let upto = r.log.retention_point(SimTime(cutoff));
+            if upto <= r.log.log_start_offset() {
+                continue;
+            }
+            let deleted = r.log.delete_records_before(upto);
+            out.trace(TraceKind::RetentionDeleted {
+                broker: self.id,
+                partition: *tp,
+                log_start_offset: r.log.log_start_offset(),
+                records: deleted.iter().map(|d| d.id).collect(),
+            });
+        }
+    }
+
+    /// Heartbeats register the broker until the controller answers with metadata (as KRaft's
+    /// BrokerRegistration is retried until it succeeds).
+    fn heartbeat(&mut self, out: &mut Out) {
+        out.send(
+            NodeId::Controller(1),
+            Message::BrokerHeartbeat {
+                registering: !self.registered,
+                incarnation: self.incarnation,
+                metadata_version: self.metadata_version,
+            },
+        );
+        out.set_timer(self.config.heartbeat_interval, Timer::Heartbeat);
+    }
+
+    /// A new inter-broker/controller request, with its timeout set.
+    fn correlation(&mut self, pending: Pending, out: &mut Out) -> u64 {
+        self.requests.start(
+            self.now,
+            SimDuration::from_ms(INTER_BROKER_TIMEOUT_MS),
+            pending,
+            out,
+        )
+    }
+
+    fn on_request_timeout(&mut self, pending: Pending, out: &mut Out) {
+        match Some(pending) {
+            Some(Pending::Truncation(tp)) => self.retry_truncation(tp, out),
+            Some(Pending::AlterPartition(tp)) => {
+                if let Some(Replica {
+                    role: Role::Leader(state),
+                    ..
+                }) = self.replicas.get_mut(&tp)
+                {
+                    state.pending_isr = None;
+                }
+            }
+            Some(Pending::Fetch(leader)) => {
+                self.fetching_from.remove(&leader);
+                self.ensure_fetchers(out);
+            }
+            None => {}
+        }
+    }
+
+    pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
+        self.now = now;
+        match timer {
+            Timer::Truncate { partition } => self.retry_truncation(partition, out),
+            Timer::Heartbeat => self.heartbeat(out),
+            Timer::RetentionCheck => self.enforce_retention(now, out),
+            Timer::IsrCheck => self.check_isr(now, out),
+            Timer::FollowerFetch { leader } => self.send_follower_fetch(leader, out),
+            Timer::RequestDeadline => {
+                for (_, pending) in self.requests.expire(now, out) {
+                    self.on_request_timeout(pending, out);
+                }
+            }
+            Timer::FetchWaitExpired {
+                client,
+                correlation,
+            } => {
+                if let Some(i) = self
+                    .parked_fetches
+                    .iter()
+                    .position(|f| f.client == client && f.correlation == correlation)
+                {
+                    let fetch = self.parked_fetches.remove(i);
+                    self.answer_fetch(&fetch, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Out) {
+        self.now = now;
+        match message {
+            Message::ProduceRequest {
+                correlation,
+                partition,
+                acks,
+                batch,
+                records,
+            } => self.on_produce(from, correlation, partition, acks, batch, records, out),
+            Message::FetchRequest {
+                correlation,
+                replica,
+                partitions,
+                max_wait_ms,
+                max_records,
+            } => self.on_fetch(
+                now,
+                ParkedFetch {
+                    client: from,
+                    correlation,
+                    replica,
+                    partitions,
+                    max_records,
+                },
+                max_wait_ms,
+                out,
+            ),
+            Message::FetchResponse {
+                correlation,
+                replica: Some(_),
+                partitions,
+            } => {
+                // A response to a fetch that already timed out is dropped.
+                if let Some(Pending::Fetch(_)) = self.requests.finish(correlation) {
+                    self.on_follower_fetch_response(from, partitions, out);
+                }
+            }
+            Message::ListOffsetsRequest {
+                correlation,
+                partitions,
+                spec,
+            } => {
+                let offsets = partitions
+                    .into_iter()
+                    .filter_map(|tp| {
+                        let r = self.replicas.get(&tp).filter(|r| r.is_leader())?;
+                        // LATEST for a read_uncommitted consumer is the high watermark.
+                        Some(match spec {
+                            OffsetSpec::Earliest => (tp, r.log.log_start_offset()),
+                            OffsetSpec::Latest => (tp, r.log.high_watermark()),
+                        })
+                    })
+                    .collect();
+                out.send(
+                    from,
+                    Message::ListOffsetsResponse {
+                        correlation,
+                        offsets,
+                    },
+                );
+            }
+            Message::MetadataRequest { correlation } => out.send(
+                from,
+                Message::MetadataResponse {
+                    correlation,
+                    partitions: self.metadata.values().cloned().collect(),
+                },
+            ),
+            Message::OffsetsForLeaderEpochRequest {
+                correlation,
+                partition,
+                leader_epoch,
+            } => {
+                let result = match self.replicas.get(&partition) {
+                    Some(r) if r.is_leader() => Ok(r
+                        .log
+                        .end_offset_for_epoch(leader_epoch)
+                        .unwrap_or((leader_epoch, r.log.log_start_offset()))),
+                    _ => Err(KafkaError::NotLeaderOrFollower),
+                };
+                out.send(
+                    from,
+                    Message::OffsetsForLeaderEpochResponse {
+                        correlation,
+                        partition,
+                        result,
+                    },
+                );
+            }
+            Message::OffsetsForLeaderEpochResponse {
+                correlation,
+                partition,
+                result,
+            } => {
+                if let Some(Pending::Truncation(tp)) = self.requests.finish(correlation) {
+                    debug_assert_eq!(tp, partition);
+                    self.on_truncation_point(partition, result, out);
+                }
+            }
+            Message::UpdateMetadata {
+                version,
+                partitions,
+            } if version > self.metadata_version || !self.registered => {
+                self.metadata_version = version;
+                self.on_metadata(now, partitions, out);
+            }
+            Message::AlterPartitionResponse {
+                correlation,
+                partition,
+                result,
+            } => {
+                if let Some(Pending::AlterPartition(_)) = self.requests.finish(correlation) {
+                    self.on_alter_partition_response(partition, result, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ---- metadata and roles ----
+
+    fn on_metadata(&mut self, now: SimTime, partitions: Vec<PartitionMeta>, out: &mut Out) {
+        self.registered = true;
+        let me = self.number();
+        for meta in partitions {
+            let tp = meta.partition;
+            self.metadata.insert(tp, meta.clone());
+            if meta.is_replica(me) && !self.replicas.contains_key(&tp) {
+                // A partition added to the topic (CreatePartitions): a new, empty replica here.
+                self.replicas.insert(
+                    tp,
+                    Replica {
+                        log: PartitionLog::default(),
+                        role: Role::Unknown,
+                    },
+                );
+            }
+            let Some(replica) = self.replicas.get_mut(&tp) else {
+                continue;
+            };
+            match meta.leader {
+                Some(leader) if leader == me => match &mut replica.role {
+                    Role::Leader(state) if state.leader_epoch == meta.leader_epoch => {
+                        state.isr = meta.isr.clone();
+                        state.partition_epoch = meta.partition_epoch;
+                    }
+                    _ => {
+                        replica.log.start_epoch(meta.leader_epoch);
+                        let followers = meta
+                            .replicas
+                            .iter()
+                            .filter(|b| **b != me)
+                            .map(|b| (*b, FollowerProgress::new(now)))
+                            .collect();
+                        replica.role = Role::Leader(LeaderState {
+                            leader_epoch: meta.leader_epoch,
+                            partition_epoch: meta.partition_epoch,
+                            isr: meta.isr.clone(),
+                            pending_isr: None,
+                            followers,
+                        });
+                        out.set_timer(self.isr_check_interval(), Timer::IsrCheck);
+                    }
+                },
+                Some(leader) => {
+                    let same = matches!(replica.role,
+                        Role::Follower { leader: l, leader_epoch: e, .. } if l == leader && e == meta.leader_epoch);
+                    if !same {
+                        replica.role = Role::Follower {
+                            leader,
+                            leader_epoch: meta.leader_epoch,
+                            truncated: false,
+                        };
+                        self.fail_pending_produce(tp, out);
+                        self.start_truncation(tp, leader, out);
+                    }
+                }
+                None => {
+                    if replica.role != Role::Offline {
+                        replica.role = Role::Offline;
+                        self.fail_pending_produce(tp, out);
+                    }
+                }
+            }
+            // A leader whose ISR shrank may now advance its HW (or answer acks=all requests).
+            self.update_high_watermark(tp, out);
+        }
+        self.ensure_fetchers(out);
+    }
+}

@@ -1,0 +1,227 @@
+//! The simulation loop: pop the earliest event, hand it to the actor it concerns (routing a
+//! message to the broker, its group coordinator, the controller or a client), apply the effects
+//! the actor returned — messages onto the network (traced as flights), timers into the queue,
+//! trace entries stamped with the time — and end the run when it has settled or reached
+//! `simulation.max_time_ms`.
+
+use super::*;
+
+impl Simulation {
+    /// Runs the next event. Returns false when the run has ended.
+    pub fn step(&mut self) -> bool {
+        let Some(at) = self.next_event_time() else {
+            self.end_now();
+            return false;
+        };
+        let (_, event) = self.queue.pop().expect("peeked above");
+        self.now = at;
+        self.events_processed += 1;
+        if let Some(until) = self.stalled_target(&event) {
+            // A stalled consumer handles nothing until the pause ends; then everything that
+            // reached it, in order.
+            self.queue.push(until, event);
+            return true;
+        }
+        let mut out = std::mem::take(&mut self.scratch);
+        let actor = match event {
+            Event::Start(node) => {
+                match node {
+                    NodeId::Producer(n) => self.producers[n as usize - 1].on_start(&mut out),
+                    NodeId::Consumer(n) => self.consumers[n as usize - 1].on_start(&mut out),
+                    NodeId::Broker(n) => self.brokers[n as usize - 1].on_start(&mut out),
+                    NodeId::Controller(_) => self.controller.on_start(&mut out),
+                }
+                Some(node)
+            }
+            Event::Deliver {
+                flight,
+                from,
+                to,
+                to_incarnation,
+                message,
+            } => {
+                if !self.is_up(to) || to_incarnation != self.incarnation(to) {
+                    self.record(TraceKind::Undelivered { flight, to });
+                    self.scratch = out;
+                    return true;
+                }
+                match to {
+                    NodeId::Broker(n) if GroupCoordinators::handles(&message) => {
+                        self.groups.on_message(at, n, from, *message, &mut out)
+                    }
+                    NodeId::Broker(n) => {
+                        self.brokers[n as usize - 1].on_message(at, from, *message, &mut out)
+                    }
+                    NodeId::Controller(_) => {
+                        self.controller.on_message(at, from, *message, &mut out)
+                    }
+                    NodeId::Producer(n) => {
+                        self.producers[n as usize - 1].on_message(at, *message, &mut out)
+                    }
+                    NodeId::Consumer(n) => {
+                        self.consumers[n as usize - 1].on_message(at, *message, &mut out)
+                    }
+                }
+                Some(to)
+            }
+            Event::Timer {
+                node,
+                incarnation,
+                timer,
+            } => {
+                if !self.is_up(node) || incarnation != self.incarnation(node) {
+                    self.scratch = out;
+                    return true;
+                }
+                match node {
+                    NodeId::Controller(_) => self.controller.on_timer(at, timer, &mut out),
+                    NodeId::Broker(n)
+                        if matches!(
+                            timer,
+                            Timer::MemberSessionExpiry { .. } | Timer::RebalanceDeadline { .. }
+                        ) =>
+                    {
+                        self.groups.on_timer(at, n, timer, &mut out)
+                    }
+                    NodeId::Broker(n) => self.brokers[n as usize - 1].on_timer(at, timer, &mut out),
+                    NodeId::Producer(n) => {
+                        self.producers[n as usize - 1].on_timer(at, timer, &mut out)
+                    }
+                    NodeId::Consumer(n) => {
+                        self.consumers[n as usize - 1].on_timer(at, timer, &mut out)
+                    }
+                }
+                Some(node)
+            }
+            Event::Action(action) => {
+                self.pending_actions -= 1;
+                // The action first, then what it caused (a refusal, a restart's effects).
+                self.record(TraceKind::Action {
+                    action: action.clone(),
+                });
+                self.apply_action(&action);
+                None
+            }
+        };
+        if let Some(node) = actor {
+            self.apply_effects(node, &mut out);
+        }
+        self.scratch = out;
+        if std::mem::take(&mut self.fencing_changed) {
+            self.move_coordinators();
+        }
+        self.sync_dirty_fates(actor);
+        if self.is_settled() {
+            self.ended = Some((self.now, EndReason::Settled));
+        }
+        true
+    }
+
+    /// Runs every event up to and including `t`, then stands at `t` (or where the run ended).
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.next_event_time().is_some_and(|next| next <= t) {
+            self.step();
+        }
+        if self.ended.is_none() && t >= self.max_time {
+            self.end_now();
+        }
+        let stop = self.ended.map_or(t, |(end, _)| end.min(t).max(self.now));
+        self.now = self.now.max(stop);
+    }
+
+    /// Runs until the scenario settles, the queue runs dry, or the time limit.
+    pub fn run_to_end(&mut self) -> (SimTime, EndReason) {
+        while self.step() {}
+        self.ended
+            .expect("step returns false only once the run has ended")
+    }
+
+    pub(super) fn end_now(&mut self) {
+        if self.ended.is_some() {
+            return;
+        }
+        self.ended = Some(match self.queue.peek_time() {
+            Some(_) => {
+                self.now = self.now.max(self.max_time);
+                (self.now, EndReason::TimeLimit)
+            }
+            None => (self.now, EndReason::NothingLeft),
+        });
+    }
+
+    pub(super) fn record(&mut self, what: TraceKind) {
+        self.observe(&what);
+        self.trace.push(TraceEvent { at: self.now, what });
+    }
+
+    pub(super) fn apply_effects(&mut self, node: NodeId, out: &mut Out) {
+        for effect in out.drain() {
+            match effect {
+                Effect::Send { to, message } => {
+                    let kind = message.kind();
+                    let records = message.record_count();
+                    let id = self.next_flight;
+                    self.next_flight += 1;
+                    let delivery = self.network.route(self.now, node, to, kind, &mut self.rng);
+                    let (arrives, lost) = match delivery {
+                        Delivery::Arrives(t) => (t, false),
+                        Delivery::Lost(t) => (t, true),
+                    };
+                    self.trace.push(TraceEvent {
+                        at: self.now,
+                        what: TraceKind::Flight {
+                            id,
+                            from: node,
+                            to,
+                            kind,
+                            records,
+                            arrives,
+                            lost,
+                        },
+                    });
+                    if !lost {
+                        let to_incarnation = self.incarnation(to);
+                        self.queue.push(
+                            arrives,
+                            Event::Deliver {
+                                flight: id,
+                                from: node,
+                                to,
+                                to_incarnation,
+                                message: Box::new(message),
+                            },
+                        );
+                    }
+                }
+                Effect::SetTimer { after, timer } => {
+                    let incarnation = self.incarnation(node);
+                    self.queue.push(
+                        self.now + after,
+                        Event::Timer {
+                            node,
+                            incarnation,
+                            timer,
+                        },
+                    );
+                }
+                Effect::Trace(what) => self.record(what),
+            }
+        }
+    }
+
+    pub(super) fn is_up(&self, node: NodeId) -> bool {
+        match node {
+            NodeId::Broker(n) => self.broker_up[n as usize - 1],
+            NodeId::Consumer(n) => self.consumer_up[n as usize - 1],
+            _ => true,
+        }
+    }
+
+    pub(super) fn incarnation(&self, node: NodeId) -> u32 {
+        match node {
+            NodeId::Broker(n) => self.incarnations[n as usize - 1],
+            NodeId::Consumer(n) => self.consumer_incarnations[n as usize - 1],
+            _ => 0,
+        }
+    }
+}
