@@ -5,7 +5,8 @@
 //! Consumer faults: a killed consumer process stops without leaving its group (its coordinator
 //! notices after `session.timeout.ms`); a restarted one joins as a new member; a paused one (a
 //! long GC stall) does nothing at all — not even heartbeats — for the given time, then carries on
-//! as if no time had passed.
+//! as if no time had passed. Producers crash, restart (the application sends again what it had
+//! not seen acknowledged) and pause the same way.
 
 use crate::ids::NodeId;
 use crate::message::MessageKind;
@@ -53,6 +54,14 @@ pub enum Action {
     RestartConsumer { consumer: NodeId },
     /// The consumer process stalls (a GC pause) for `by_ms`: no processing, no heartbeats.
     PauseConsumer { consumer: NodeId, by_ms: u64 },
+    /// The producer process dies: what it had not sent (its accumulator) and what it awaited an
+    /// answer for is gone with it.
+    CrashProducer { producer: NodeId },
+    /// A crashed producer application starts again (a new producer process) and sends again the
+    /// records it had not seen acknowledged — the application's own resend after a crash.
+    RestartProducer { producer: NodeId },
+    /// The producer process stalls for `by_ms` (a GC pause): nothing it would do runs meanwhile.
+    PauseProducer { producer: NodeId, by_ms: u64 },
     /// The topic is altered to `count` partitions (CreatePartitions); fewer than it has is
     /// refused, as Kafka refuses it.
     CreatePartitions { count: u32 },
@@ -72,6 +81,9 @@ impl Action {
             Action::KillConsumer { consumer }
             | Action::RestartConsumer { consumer }
             | Action::PauseConsumer { consumer, .. } => vec![*consumer],
+            Action::CrashProducer { producer }
+            | Action::RestartProducer { producer }
+            | Action::PauseProducer { producer, .. } => vec![*producer],
             Action::CreatePartitions { .. } => Vec::new(),
         }
     }
@@ -90,6 +102,12 @@ impl Action {
             | Action::PauseConsumer { consumer, .. } => (!matches!(consumer, NodeId::Consumer(_)))
                 .then_some(
                 "kill_consumer, restart_consumer and pause_consumer name a consumer (consumer-N)",
+            ),
+            Action::CrashProducer { producer }
+            | Action::RestartProducer { producer }
+            | Action::PauseProducer { producer, .. } => (!matches!(producer, NodeId::Producer(_)))
+                .then_some(
+                "crash_producer, restart_producer and pause_producer name a producer (producer-N)",
             ),
             _ => None,
         }

@@ -115,6 +115,9 @@ pub struct Producer {
     /// acks=0 records written to the connection (never acknowledged).
     sent_unacknowledged: u32,
     failed: u32,
+    brokers: u32,
+    /// How many times the process was restarted.
+    restarts: u32,
 }
 
 impl Producer {
@@ -134,6 +137,8 @@ impl Producer {
             acknowledged: 0,
             sent_unacknowledged: 0,
             failed: 0,
+            brokers,
+            restarts: 0,
         }
     }
 
@@ -181,6 +186,51 @@ impl Producer {
                 Timer::CreateRecord,
             );
         }
+    }
+
+    /// A crashed producer starts again: a new process — fresh metadata, no requests in flight,
+    /// an empty accumulator, new correlation ids. The application sends again every record it
+    /// had not seen answered (the ones lost with the process): its own resend after a crash,
+    /// which a broker cannot tell from a new record (a new producer, a new producer id), so a
+    /// record that had in fact been appended lands twice. Then it goes on creating the rest.
+    pub fn restart(&mut self, now: SimTime, out: &mut Out) {
+        self.now = now;
+        self.restarts += 1;
+        self.requests = Requests::starting_at(u64::from(self.restarts) << 40);
+        self.accumulator.clear();
+        self.in_flight_per_broker.clear();
+        self.metadata = ClientMetadata::new(self.partitions, self.brokers);
+        self.refresh_scheduled = false;
+        let unanswered: Vec<(u32, TopicPartition)> = self
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, (state, _))| matches!(state, RecordState::Queued | RecordState::InFlight))
+            .map(|(seq, (_, tp))| (seq as u32, *tp))
+            .collect();
+        for (seq, tp) in unanswered {
+            self.set_state(seq, RecordState::Queued);
+            let key = (self.config.keys > 0).then(|| seq % self.config.keys);
+            let record = ProducerRecord {
+                id: RecordId {
+                    producer: self.id.number(),
+                    seq,
+                },
+                key,
+            };
+            self.enqueue(now, tp, record, out);
+        }
+        out.set_timer(
+            SimDuration::from_ms(self.config.metadata_max_age_ms),
+            Timer::MetadataMaxAge,
+        );
+        if self.created() < self.config.records {
+            out.set_timer(
+                SimDuration::from_ms(self.config.interval_ms),
+                Timer::CreateRecord,
+            );
+        }
+        self.drain(now, out);
     }
 
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
@@ -278,8 +328,12 @@ impl Producer {
             record: id,
             partition: tp,
         });
+        self.enqueue(now, tp, ProducerRecord { id, key }, out);
+    }
+
+    /// Appends a record to its partition's newest batch in the accumulator, or starts a batch.
+    fn enqueue(&mut self, now: SimTime, tp: TopicPartition, record: ProducerRecord, out: &mut Out) {
         let queue = self.accumulator.entry(tp).or_default();
-        let record = ProducerRecord { id, key };
         match queue.back_mut() {
             Some(b) if b.attempts == 0 && (b.records.len() as u32) < self.config.batch_records => {
                 b.records.push(record)

@@ -69,6 +69,10 @@ pub enum RecordMark {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProducerNode {
     pub node: NodeId,
+    /// Running (not crashed).
+    pub up: bool,
+    /// Stalled until this time.
+    pub paused_until: Option<SimTime>,
     pub created: u32,
     pub acknowledged: u32,
     pub sent: u32,
@@ -235,6 +239,8 @@ impl WorldView {
                     .collect();
                 ProducerNode {
                     node: p.id(),
+                    up: world.is_running(p.id()),
+                    paused_until: world.paused_until(p.id()),
                     created: p.created(),
                     acknowledged: p.acknowledged(),
                     sent: p.sent_unacknowledged(),

@@ -29,6 +29,15 @@ pub fn broker_toggle(broker: NodeId, up: bool) -> Action {
     }
 }
 
+/// The action a click on a producer means: crash it if up, restart it if down.
+pub fn producer_toggle(producer: NodeId, up: bool) -> Action {
+    if up {
+        Action::CrashProducer { producer }
+    } else {
+        Action::RestartProducer { producer }
+    }
+}
+
 /// The action a click on a link means: cut it (both ways) if whole, heal it if cut.
 pub fn link_toggle((from, to): (NodeId, NodeId), cut: bool) -> Action {
     if cut {
@@ -78,7 +87,9 @@ pub fn scene(props: &SceneProps) -> Html {
             role="img" aria-label={m.topic.clone()}>
             <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()} />
             { controller(lang, &m.controller) }
-            { for m.producers.iter().map(|p| html! { <ProducerView producer={p.clone()} /> }) }
+            { for m.producers.iter().map(|p| html! {
+                <ProducerView producer={p.clone()} on_fault={props.on_fault.clone()} />
+            }) }
             { for m.brokers.iter().map(|b| html! {
                 <BrokerView broker={b.clone()} on_fault={props.on_fault.clone()} />
             }) }
@@ -122,12 +133,19 @@ fn edges_view(props: &EdgesProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ProducerProps {
     producer: ProducerBox,
+    on_fault: Callback<Action>,
 }
 
 #[function_component(ProducerView)]
 fn producer_view(props: &ProducerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
-    producer(lang, &props.producer)
+    let on_fault = props.on_fault.clone();
+    let action = producer_toggle(props.producer.node, props.producer.up);
+    html! {
+        <g class="clickable" onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+            { producer(lang, &props.producer) }
+        </g>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -235,10 +253,16 @@ fn mark_class(mark: RecordMark) -> (&'static str, Text) {
 fn producer(lang: Lang, p: &ProducerBox) -> Html {
     let r = &p.rect;
     html! {
-        <g class="node producer" data-node={p.node.to_string()}>
+        <g class={classes!("node", "producer", (!p.up).then_some("down"))}
+            data-node={p.node.to_string()} data-up={p.up.to_string()}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
+            if !p.up {
+                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
+            } else if p.paused {
+                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
+            }
             <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>{ format!("acks={}", p.acks) }</text>
             <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 55.0)}>
                 { if p.acks == "0" {

@@ -372,6 +372,27 @@ fn describe_action(lang: Lang, action: &Action) -> String {
                 format!("{from} → {to}: the next {kind:?} is delayed {by_ms} ms")
             }
         }
+        Action::CrashProducer { producer } => {
+            if ko {
+                format!("{producer} 프로세스 다운 — 보내지 못한 레코드와 응답을 기다리던 요청이 함께 사라짐")
+            } else {
+                format!("{producer} crashes: what it had not sent, and the answers it awaited, are gone with it")
+            }
+        }
+        Action::RestartProducer { producer } => {
+            if ko {
+                format!("{producer} 재시작 — 애플리케이션이 ack를 받지 못한 레코드를 다시 보냄")
+            } else {
+                format!("{producer} restarts; the application sends again every record it never saw acknowledged")
+            }
+        }
+        Action::PauseProducer { producer, by_ms } => {
+            if ko {
+                format!("{producer}: {by_ms} ms 동안 멈춤 (GC)")
+            } else {
+                format!("{producer} stalls for {by_ms} ms (a GC pause)")
+            }
+        }
         Action::KillConsumer { consumer } => {
             if ko {
                 format!("{consumer} 프로세스 종료 (LeaveGroup 없이)")

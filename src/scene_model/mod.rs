@@ -113,6 +113,10 @@ impl Path {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProducerBox {
     pub node: NodeId,
+    /// Running (a click crashes it; on a crashed one, restarts it).
+    pub up: bool,
+    /// Stalled now (a pause).
+    pub paused: bool,
     pub rect: Rect,
     pub created: u32,
     pub acknowledged: u32,
@@ -340,6 +344,8 @@ impl SceneModel {
             .zip(ys)
             .map(|(p, y)| ProducerBox {
                 node: p.node,
+                up: p.up,
+                paused: p.paused_until.is_some(),
                 rect: Rect {
                     x: PRODUCER_X,
                     y,

@@ -1,4 +1,4 @@
-//! Faults and user actions applied to the world: crashes and restarts, paused consumers, cut
+//! Faults and user actions applied to the world: crashes, restarts and pauses of any process, cut
 //! and healed links, dropped or delayed messages, slow followers, and CreatePartitions through
 //! the controller (refused, with Kafka's reason, for fewer partitions than the topic has).
 
@@ -7,39 +7,24 @@ use super::*;
 impl Simulation {
     pub(super) fn apply_action(&mut self, action: &Action) {
         match *action {
-            Action::CrashBroker { broker } => {
-                let i = broker.number() as usize - 1;
-                self.broker_up[i] = false;
+            Action::CrashBroker { broker: node }
+            | Action::KillConsumer { consumer: node }
+            | Action::CrashProducer { producer: node } => {
+                self.processes.crash(node);
             }
-            Action::RestartBroker { broker } => {
-                let i = broker.number() as usize - 1;
-                if !self.broker_up[i] {
-                    self.broker_up[i] = true;
-                    self.incarnations[i] += 1;
-                    let mut out = std::mem::take(&mut self.scratch);
-                    self.brokers[i].restart(self.now, &mut out);
-                    self.apply_effects(broker, &mut out);
-                    self.scratch = out;
-                }
+            Action::RestartBroker { broker: node }
+            | Action::RestartConsumer { consumer: node }
+            | Action::RestartProducer { producer: node } => self.restart(node),
+            Action::PauseConsumer {
+                consumer: node,
+                by_ms,
             }
-            Action::KillConsumer { consumer } => {
-                self.consumer_up[consumer.number() as usize - 1] = false;
-            }
-            Action::RestartConsumer { consumer } => {
-                let i = consumer.number() as usize - 1;
-                if !self.consumer_up[i] {
-                    self.consumer_up[i] = true;
-                    self.consumer_incarnations[i] += 1;
-                    let mut out = std::mem::take(&mut self.scratch);
-                    self.consumers[i].restart(&mut out);
-                    self.apply_effects(consumer, &mut out);
-                    self.scratch = out;
-                }
-            }
-            Action::PauseConsumer { consumer, by_ms } => {
-                let i = consumer.number() as usize - 1;
+            | Action::PauseProducer {
+                producer: node,
+                by_ms,
+            } => {
                 let until = self.now + SimDuration::from_ms(by_ms);
-                self.consumer_paused_until[i] = self.consumer_paused_until[i].max(until);
+                self.processes.pause(node, until);
             }
             Action::CreatePartitions { count } => self.create_partitions(count),
             Action::SlowFollower { broker, by_ms } => {
@@ -116,17 +101,30 @@ impl Simulation {
         self.scratch = out;
     }
 
-    /// If `event` is for a consumer that is stalled now, when the stall ends.
+    /// If `event` is for a process that is stalled now, when the stall ends.
     pub(super) fn stalled_target(&self, event: &Event) -> Option<SimTime> {
         let node = match event {
             Event::Deliver { to, .. } => *to,
             Event::Timer { node, .. } => *node,
             _ => return None,
         };
-        let NodeId::Consumer(n) = node else {
-            return None;
-        };
-        let until = self.consumer_paused_until[n as usize - 1];
-        (until > self.now).then_some(until)
+        self.processes.paused_until(node, self.now)
+    }
+
+    /// A crashed process starts again as a new incarnation; the node's own restart runs.
+    fn restart(&mut self, node: NodeId) {
+        if !self.processes.restart(node) {
+            return;
+        }
+        let mut out = std::mem::take(&mut self.scratch);
+        let i = node.number() as usize - 1;
+        match node {
+            NodeId::Broker(_) => self.brokers[i].restart(self.now, &mut out),
+            NodeId::Consumer(_) => self.consumers[i].restart(&mut out),
+            NodeId::Producer(_) => self.producers[i].restart(self.now, &mut out),
+            NodeId::Controller(_) => {}
+        }
+        self.apply_effects(node, &mut out);
+        self.scratch = out;
     }
 }

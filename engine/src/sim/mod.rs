@@ -16,8 +16,11 @@
 
 mod faults;
 mod observe;
+pub mod processes;
 mod settle;
 mod step;
+
+pub use processes::{Process, Processes};
 
 use crate::action::Action;
 use crate::broker::{Broker, BrokerConfig};
@@ -80,16 +83,10 @@ pub struct Simulation {
     network: Network,
     controller: Controller,
     brokers: Vec<Broker>,
-    /// Per broker: whether it is running, and how many times it has started.
-    broker_up: Vec<bool>,
-    incarnations: Vec<u32>,
+    /// Every node's process: running or not, incarnation, stalled until when.
+    processes: Processes,
     producers: Vec<Producer>,
     consumers: Vec<Consumer>,
-    /// Per consumer: whether its process runs, how many times it started, and until when it is
-    /// stalled (a pause).
-    consumer_up: Vec<bool>,
-    consumer_incarnations: Vec<u32>,
-    consumer_paused_until: Vec<SimTime>,
     groups: GroupCoordinators,
     /// The controller fenced or unfenced a broker during this step: coordinators may move.
     fencing_changed: bool,
@@ -216,13 +213,14 @@ impl Simulation {
             ),
             controller,
             brokers,
-            broker_up: vec![true; brokers_n as usize],
-            incarnations: vec![0; brokers_n as usize],
+            processes: Processes::new(
+                std::iter::once(NodeId::Controller(1))
+                    .chain((1..=brokers_n).map(NodeId::Broker))
+                    .chain((1..=scenario.producers.len() as u32).map(NodeId::Producer))
+                    .chain((1..=consumers_n as u32).map(NodeId::Consumer)),
+            ),
             producers,
             consumers,
-            consumer_up: vec![true; consumers_n],
-            consumer_incarnations: vec![0; consumers_n],
-            consumer_paused_until: vec![SimTime::ZERO; consumers_n],
             groups,
             fencing_changed: false,
             partitions,
@@ -300,7 +298,19 @@ impl Simulation {
     }
     /// Whether broker `n` (1-based) is running.
     pub fn broker_is_up(&self, n: u32) -> bool {
-        self.broker_up.get(n as usize - 1).copied().unwrap_or(false)
+        self.processes.is_up(NodeId::Broker(n))
+    }
+    /// Every node's process (running, incarnation, stalled).
+    pub fn processes(&self) -> &Processes {
+        &self.processes
+    }
+    /// Whether `node` is running.
+    pub fn is_running(&self, node: NodeId) -> bool {
+        self.processes.is_up(node)
+    }
+    /// Until when `node` is stalled, if it is now.
+    pub fn paused_until(&self, node: NodeId) -> Option<SimTime> {
+        self.processes.paused_until(node, self.now)
     }
     pub fn producers(&self) -> &[Producer] {
         &self.producers
@@ -310,17 +320,11 @@ impl Simulation {
     }
     /// Whether consumer `n` (1-based) is running (not killed).
     pub fn consumer_is_up(&self, n: u32) -> bool {
-        self.consumer_up
-            .get(n as usize - 1)
-            .copied()
-            .unwrap_or(false)
+        self.processes.is_up(NodeId::Consumer(n))
     }
     /// Until when consumer `n` (1-based) is stalled, if it is at the current time.
     pub fn consumer_paused_until(&self, n: u32) -> Option<SimTime> {
-        self.consumer_paused_until
-            .get(n as usize - 1)
-            .copied()
-            .filter(|t| *t > self.now)
+        self.paused_until(NodeId::Consumer(n))
     }
     /// The group coordinators' state (membership, generations, committed offsets).
     pub fn groups(&self) -> &GroupCoordinators {

@@ -19,9 +19,9 @@ impl Simulation {
     /// Every running consumer idle at the high watermark of what it owns, none stalled, and every
     /// group stable with exactly its running consumers as members, owning every partition.
     pub(super) fn consumers_settled(&self) -> bool {
-        let live = |c: &&Consumer| self.consumer_up[c.id().number() as usize - 1];
+        let live = |c: &&Consumer| self.processes.is_up(c.id());
         let consumers_idle = self.consumers.iter().filter(live).all(|c| {
-            self.consumer_paused_until[c.id().number() as usize - 1] <= self.now
+            self.processes.paused_until(c.id(), self.now).is_none()
                 && c.is_idle()
                 && c.positions()
                     .iter()
@@ -54,14 +54,17 @@ impl Simulation {
         let meta = self.partition_meta(tp);
         let Some(leader) = self.leader_replica(tp) else {
             // Offline: settled only if no in-sync replica is running (none can be elected).
-            return meta.isr.iter().all(|b| !self.broker_up[*b as usize - 1]);
+            return meta
+                .isr
+                .iter()
+                .all(|b| !self.processes.is_up(NodeId::Broker(*b)));
         };
         let hw = leader.log.high_watermark();
         if hw < leader.log.log_end_offset() {
             return false;
         }
         meta.replicas.iter().all(|b| {
-            !self.broker_up[*b as usize - 1]
+            !self.processes.is_up(NodeId::Broker(*b))
                 || (meta.isr.contains(b)
                     && self.brokers[*b as usize - 1].replica(tp).is_some_and(|r| {
                         r.log.high_watermark() == hw && r.log.log_end_offset() == hw

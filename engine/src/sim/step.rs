@@ -210,18 +210,10 @@ impl Simulation {
     }
 
     pub(super) fn is_up(&self, node: NodeId) -> bool {
-        match node {
-            NodeId::Broker(n) => self.broker_up[n as usize - 1],
-            NodeId::Consumer(n) => self.consumer_up[n as usize - 1],
-            _ => true,
-        }
+        self.processes.is_up(node)
     }
 
     pub(super) fn incarnation(&self, node: NodeId) -> u32 {
-        match node {
-            NodeId::Broker(n) => self.incarnations[n as usize - 1],
-            NodeId::Consumer(n) => self.consumer_incarnations[n as usize - 1],
-            _ => 0,
-        }
+        self.processes.incarnation(node)
     }
 }
