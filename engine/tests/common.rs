@@ -1,7 +1,29 @@
 //! Helpers shared by the engine's integration tests.
 #![allow(dead_code)]
 
+use kafkascope_engine::scenario::{OffsetReset, ScenarioBuilder};
 use kafkascope_engine::{OutcomeReport, Scenario};
+
+/// [`basic`] as a builder, for tests that change it: one producer of `records` records every
+/// 2 ms, and one consumer in group `billing` (earliest, manual commits).
+pub fn basic_builder(records: u32) -> ScenarioBuilder {
+    ScenarioBuilder::new("test")
+        .seed(1)
+        .topic(|t| t.name = "orders".into())
+        .producer(records, |p| p.interval_ms = 2)
+        .consumer("billing", |c| {
+            c.auto_offset_reset = OffsetReset::Earliest;
+            c.enable_auto_commit = false;
+        })
+}
+
+/// Runs a built scenario with its trace hash.
+pub fn run_built(builder: ScenarioBuilder) -> OutcomeReport {
+    let s = builder
+        .build()
+        .unwrap_or_else(|e| panic!("test scenario invalid: {e}"));
+    kafkascope_engine::run::run_scenario(&s, true)
+}
 
 /// A one-broker, one-partition scenario with one producer of `records` records and one consumer
 /// in group `billing` reading from the earliest offset with manual commits; `extra` is appended.

@@ -2,10 +2,13 @@
 
 mod common;
 
-use common::{basic, run, scenario};
+use common::{basic, basic_builder, run, run_built, scenario};
 use kafkascope_engine::consumer::ConsumerPhase;
+use kafkascope_engine::message::{Acks, MessageKind};
 use kafkascope_engine::producer::RecordState;
+use kafkascope_engine::scenario::OffsetReset;
 use kafkascope_engine::sim::EndReason;
+use kafkascope_engine::{Action, NodeId};
 use kafkascope_engine::{Simulation, TopicPartition, TraceKind};
 
 const P0: TopicPartition = TopicPartition {
@@ -38,14 +41,11 @@ fn every_record_is_acknowledged_committed_and_consumed_once_without_faults() {
 
 #[test]
 fn log_offsets_are_contiguous_and_follow_send_order_with_one_request_in_flight() {
-    let mut sim = Simulation::new(&scenario(
-        &basic(20, "[producers.x]\n")
-            .replace("[producers.x]\n", "")
-            .replace(
-                "interval_ms = 2",
-                "interval_ms = 2\n\"max.in.flight.requests.per.connection\" = 1",
-            ),
-    ));
+    let s = basic_builder(20)
+        .change_producer(0, |p| p.max_in_flight = 1)
+        .build()
+        .unwrap();
+    let mut sim = Simulation::new(&s);
     sim.run_to_end();
     let log = &sim.brokers()[0].replica(P0).unwrap().log;
     assert_eq!(log.log_end_offset(), 20);
@@ -90,16 +90,18 @@ fn consumer_reads_only_below_the_high_watermark_and_processes_in_offset_order() 
 
 #[test]
 fn acks_zero_loses_a_record_whose_request_is_dropped_but_counts_it_as_sent() {
-    let toml = basic(5, "").replace("interval_ms = 2", "interval_ms = 2\n\"acks\" = \"0\"")
-        + r#"
-[[script]]
-at_ms = 3
-action = "drop_next"
-from = "producer-1"
-to = "broker-1"
-kind = "produce_request"
-"#;
-    let report = run(&toml);
+    let report = run_built(
+        basic_builder(5)
+            .change_producer(0, |p| p.acks = Acks::None)
+            .at(
+                3,
+                Action::DropNext {
+                    from: NodeId::Producer(1),
+                    to: NodeId::Broker(1),
+                    kind: MessageKind::ProduceRequest,
+                },
+            ),
+    );
     assert_eq!(report.produced, 5);
     assert_eq!(
         report.sent, 5,
@@ -113,18 +115,19 @@ kind = "produce_request"
 
 #[test]
 fn acks_all_retry_after_a_lost_response_writes_a_duplicate_without_idempotence() {
-    let toml = basic(3, "").replace(
-        "interval_ms = 2",
-        "interval_ms = 2\n\"request.timeout.ms\" = 1000",
-    ) + r#"
-[[script]]
-at_ms = 0
-action = "drop_next"
-from = "broker-1"
-to = "producer-1"
-kind = "produce_response"
-"#;
-    let mut sim = Simulation::new(&scenario(&toml));
+    let s = basic_builder(3)
+        .change_producer(0, |p| p.request_timeout_ms = 1000)
+        .at(
+            0,
+            Action::DropNext {
+                from: NodeId::Broker(1),
+                to: NodeId::Producer(1),
+                kind: MessageKind::ProduceResponse,
+            },
+        )
+        .build()
+        .unwrap();
+    let mut sim = Simulation::new(&s);
     sim.run_to_end();
     let trace = sim.take_trace();
     let timed_out = trace.iter().any(|e| {
@@ -151,22 +154,29 @@ kind = "produce_response"
 
 #[test]
 fn a_cut_link_delays_delivery_until_healed_and_retries_then_succeed() {
-    let toml = basic(4, "").replace(
-        "interval_ms = 2",
-        "interval_ms = 2\n\"request.timeout.ms\" = 500",
-    ) + r#"
-[[script]]
-at_ms = 0
-action = "cut_link"
-from = "producer-1"
-to = "broker-1"
-[[script]]
-at_ms = 2000
-action = "heal_link"
-from = "producer-1"
-to = "broker-1"
-"#;
-    let mut sim = Simulation::new(&scenario(&toml));
+    let link = |heal| {
+        let (from, to) = (NodeId::Producer(1), NodeId::Broker(1));
+        if heal {
+            Action::HealLink {
+                from,
+                to,
+                one_way: false,
+            }
+        } else {
+            Action::CutLink {
+                from,
+                to,
+                one_way: false,
+            }
+        }
+    };
+    let s = basic_builder(4)
+        .change_producer(0, |p| p.request_timeout_ms = 500)
+        .at(0, link(false))
+        .at(2000, link(true))
+        .build()
+        .unwrap();
+    let mut sim = Simulation::new(&s);
     sim.run_until(kafkascope_engine::SimTime::from_ms(1900));
     assert_eq!(
         sim.brokers()[0].replica(P0).unwrap().log.log_end_offset(),
@@ -188,17 +198,21 @@ to = "broker-1"
 
 #[test]
 fn delivery_timeout_fails_records_that_never_get_through() {
-    let toml = basic(2, "").replace(
-        "interval_ms = 2",
-        "interval_ms = 2\n\"request.timeout.ms\" = 1000\n\"delivery.timeout.ms\" = 3000",
-    ) + r#"
-[[script]]
-at_ms = 0
-action = "cut_link"
-from = "producer-1"
-to = "broker-1"
-"#;
-    let report = run(&toml);
+    let report = run_built(
+        basic_builder(2)
+            .change_producer(0, |p| {
+                p.request_timeout_ms = 1000;
+                p.delivery_timeout_ms = 3000;
+            })
+            .at(
+                0,
+                Action::CutLink {
+                    from: NodeId::Producer(1),
+                    to: NodeId::Broker(1),
+                    one_way: false,
+                },
+            ),
+    );
     assert_eq!(report.produced, 2);
     assert_eq!(report.acknowledged, 0);
     assert_eq!(report.failed, 2);
@@ -207,11 +221,11 @@ to = "broker-1"
 
 #[test]
 fn auto_commit_commits_processed_positions_after_the_interval() {
-    let toml = basic(6, "").replace(
-        "\"enable.auto.commit\" = false",
-        "\"enable.auto.commit\" = true",
-    );
-    let mut sim = Simulation::new(&scenario(&toml));
+    let s = basic_builder(6)
+        .change_consumer(0, |c| c.enable_auto_commit = true)
+        .build()
+        .unwrap();
+    let mut sim = Simulation::new(&s);
     sim.run_until(kafkascope_engine::SimTime::from_ms(4_000));
     let c = &sim.consumers()[0];
     assert_eq!(
@@ -235,11 +249,10 @@ fn auto_commit_commits_processed_positions_after_the_interval() {
 
 #[test]
 fn a_late_consumer_with_auto_offset_reset_latest_skips_what_came_before() {
-    let toml = basic(5, "").replace(
-        "\"auto.offset.reset\" = \"earliest\"",
-        "\"auto.offset.reset\" = \"latest\"\nstart_ms = 1000",
-    );
-    let report = run(&toml);
+    let report = run_built(basic_builder(5).change_consumer(0, |c| {
+        c.auto_offset_reset = OffsetReset::Latest;
+        c.start_ms = 1000;
+    }));
     assert_eq!(report.committed_in_log, 5);
     assert_eq!(report.groups[0].consumed, 0);
     assert_eq!(report.groups[0].not_processed, 5);
@@ -247,14 +260,10 @@ fn a_late_consumer_with_auto_offset_reset_latest_skips_what_came_before() {
 
 #[test]
 fn two_groups_each_read_every_record_independently() {
-    let toml = basic(8, "")
-        + r#"
-[[consumers]]
-"group.id" = "analytics"
-"auto.offset.reset" = "earliest"
-processing_ms = 7
-"#;
-    let report = run(&toml);
+    let report = run_built(basic_builder(8).consumer("analytics", |c| {
+        c.auto_offset_reset = OffsetReset::Earliest;
+        c.processing_ms = 7;
+    }));
     assert_eq!(report.groups.len(), 2);
     for g in &report.groups {
         assert_eq!(g.consumed, 8, "group {}", g.group);
@@ -264,11 +273,13 @@ processing_ms = 7
 
 #[test]
 fn records_with_the_same_key_share_a_partition_and_keep_their_order() {
-    let toml = basic(40, "")
-        .replace("partitions = 1", "partitions = 4")
-        .replace("interval_ms = 2", "interval_ms = 2\nkeys = 5")
-        .replace("[topic]", "[cluster]\nbrokers = 2\n[topic]");
-    let mut sim = Simulation::new(&scenario(&toml));
+    let s = basic_builder(40)
+        .brokers(2)
+        .topic(|t| t.partitions = 4)
+        .change_producer(0, |p| p.keys = 5)
+        .build()
+        .unwrap();
+    let mut sim = Simulation::new(&s);
     sim.run_to_end();
     let mut partition_of_key = std::collections::BTreeMap::new();
     for b in sim.brokers() {

@@ -2,24 +2,32 @@
 
 mod common;
 
-use common::{basic, scenario};
+use common::basic_builder;
 use kafkascope_engine::action::Action;
 use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::run::run_scenario;
+use kafkascope_engine::scenario::{OffsetReset, Scenario, ScenarioBuilder};
 use kafkascope_engine::{trace_hash, NodeId, SimTime, Simulation, Timeline};
 use proptest::prelude::*;
 
-fn busy() -> String {
-    basic(200, "")
-        .replace("partitions = 1", "partitions = 3")
-        .replace("interval_ms = 2", "interval_ms = 1\nkeys = 7")
-        .replace("seed = 1", "seed = 99")
-        + "[[consumers]]\n\"group.id\" = \"analytics\"\n\"auto.offset.reset\" = \"earliest\"\n"
+fn busy_builder() -> ScenarioBuilder {
+    basic_builder(200)
+        .seed(99)
+        .topic(|t| t.partitions = 3)
+        .change_producer(0, |p| {
+            p.interval_ms = 1;
+            p.keys = 7;
+        })
+        .consumer("analytics", |c| c.auto_offset_reset = OffsetReset::Earliest)
+}
+
+fn busy() -> Scenario {
+    busy_builder().build().unwrap()
 }
 
 #[test]
 fn same_seed_gives_the_same_trace_hash() {
-    let s = scenario(&busy());
+    let s = busy();
     let a = run_scenario(&s, true);
     let b = run_scenario(&s, true);
     assert_eq!(a.trace_hash, b.trace_hash);
@@ -28,7 +36,7 @@ fn same_seed_gives_the_same_trace_hash() {
 
 #[test]
 fn a_different_seed_changes_the_latencies_and_so_the_trace() {
-    let mut s = scenario(&busy());
+    let mut s = busy();
     let a = run_scenario(&s, true);
     s.seed = 100;
     let b = run_scenario(&s, true);
@@ -55,7 +63,7 @@ const HELLO_TRACE_HASH: &str = include_str!("../../scenarios/hello-kafka.trace-h
 
 #[test]
 fn timeline_trace_equals_a_straight_run() {
-    let s = scenario(&busy());
+    let s = busy();
     let timeline = Timeline::record(&s);
     let straight = run_scenario(&s, true);
     assert_eq!(
@@ -67,7 +75,7 @@ fn timeline_trace_equals_a_straight_run() {
 
 #[test]
 fn seeking_backward_and_forward_gives_the_world_a_straight_run_has() {
-    let s = scenario(&busy());
+    let s = busy();
     let timeline = Timeline::record(&s);
     let end = timeline.end().as_micros();
     let mut cursor = timeline.world_at(SimTime::ZERO);
@@ -101,17 +109,11 @@ fn an_injected_action_replays_exactly_like_the_same_action_scripted() {
         kind: MessageKind::ProduceResponse,
     };
     let at_ms = 37;
-    let base = busy().replace(
-        "interval_ms = 1",
-        "interval_ms = 1\n\"request.timeout.ms\" = 400",
-    );
-    let mut timeline = Timeline::record(&scenario(&base));
-    timeline.inject(SimTime::from_ms(at_ms), action);
-    let scripted = base
-        + &format!(
-            "[[script]]\nat_ms = {at_ms}\naction = \"drop_next\"\nfrom = \"broker-1\"\nto = \"producer-1\"\nkind = \"produce_response\"\n"
-        );
-    let straight = run_scenario(&scenario(&scripted), true);
+    let base = busy_builder().change_producer(0, |p| p.request_timeout_ms = 400);
+    let mut timeline = Timeline::record(&base.clone().build().unwrap());
+    timeline.inject(SimTime::from_ms(at_ms), action.clone());
+    let scripted = base.at(at_ms, action).build().unwrap();
+    let straight = run_scenario(&scripted, true);
     assert_eq!(
         Some(format!("{:016x}", trace_hash(timeline.trace()))),
         straight.trace_hash
@@ -139,12 +141,16 @@ proptest! {
         in_flight in 1u32..6,
         partitions in 1u32..5,
     ) {
-        let toml = basic(records, "")
-            .replace("seed = 1", &format!("seed = {seed}"))
-            .replace("partitions = 1", &format!("partitions = {partitions}"))
-            .replace("interval_ms = 2", &format!("interval_ms = 1\n\"max.in.flight.requests.per.connection\" = {in_flight}"))
-            + &format!("[network]\nlatency_us = {latency}\njitter_us = {}\n", latency / 2);
-        let s = scenario(&toml);
+        let s = basic_builder(records)
+            .seed(seed)
+            .topic(|t| t.partitions = partitions)
+            .change_producer(0, |p| {
+                p.interval_ms = 1;
+                p.max_in_flight = in_flight;
+            })
+            .network(latency, latency / 2)
+            .build()
+            .unwrap();
         let a = run_scenario(&s, true);
         let b = run_scenario(&s, true);
         prop_assert_eq!(&a, &b);

@@ -2,51 +2,55 @@
 
 mod common;
 
-use common::{basic, scenario};
+use common::basic_builder;
+use kafkascope_engine::message::{Acks, MessageKind};
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::sim::EndReason;
 use kafkascope_engine::Simulation;
+use kafkascope_engine::{Action, NodeId, Scenario};
 use proptest::prelude::*;
 
-const KINDS: [&str; 8] = [
-    "produce_request",
-    "produce_response",
-    "fetch_request",
-    "fetch_response",
-    "offset_commit_request",
-    "offset_commit_response",
-    "list_offsets_request",
-    "offset_fetch_response",
+const KINDS: [MessageKind; 8] = [
+    MessageKind::ProduceRequest,
+    MessageKind::ProduceResponse,
+    MessageKind::FetchRequest,
+    MessageKind::FetchResponse,
+    MessageKind::OffsetCommitRequest,
+    MessageKind::OffsetCommitResponse,
+    MessageKind::ListOffsetsRequest,
+    MessageKind::OffsetFetchResponse,
 ];
 
-fn link_for(kind: &str) -> (&'static str, &'static str) {
+fn link_for(kind: MessageKind) -> (NodeId, NodeId) {
+    let (producer, broker, consumer) =
+        (NodeId::Producer(1), NodeId::Broker(1), NodeId::Consumer(1));
     match kind {
-        "produce_request" => ("producer-1", "broker-1"),
-        "produce_response" => ("broker-1", "producer-1"),
-        k if k.ends_with("_request") => ("consumer-1", "broker-1"),
-        _ => ("broker-1", "consumer-1"),
+        MessageKind::ProduceRequest => (producer, broker),
+        MessageKind::ProduceResponse => (broker, producer),
+        MessageKind::FetchRequest
+        | MessageKind::OffsetCommitRequest
+        | MessageKind::ListOffsetsRequest => (consumer, broker),
+        _ => (broker, consumer),
     }
 }
 
-fn faulty_scenario(seed: u64, records: u32, faults: &[(u64, usize)]) -> String {
-    let mut toml = basic(records, "")
-        .replace("seed = 1", &format!("seed = {seed}"))
-        .replace(
-            "interval_ms = 2",
-            "interval_ms = 1\n\"request.timeout.ms\" = 300",
-        );
-    toml = toml.replace(
-        "\"enable.auto.commit\" = false",
-        "\"enable.auto.commit\" = false\n\"request.timeout.ms\" = 300",
-    );
+/// The basic scenario with short request timeouts and the next message of each listed kind
+/// dropped at its time.
+fn faulty_scenario(seed: u64, records: u32, acks: Acks, faults: &[(u64, usize)]) -> Scenario {
+    let mut b = basic_builder(records)
+        .seed(seed)
+        .change_producer(0, |p| {
+            p.interval_ms = 1;
+            p.request_timeout_ms = 300;
+            p.acks = acks;
+        })
+        .change_consumer(0, |c| c.request_timeout_ms = 300);
     for (at, k) in faults {
         let kind = KINDS[*k];
         let (from, to) = link_for(kind);
-        toml += &format!(
-            "[[script]]\nat_ms = {at}\naction = \"drop_next\"\nfrom = \"{from}\"\nto = \"{to}\"\nkind = \"{kind}\"\n"
-        );
+        b = b.at(*at, Action::DropNext { from, to, kind });
     }
-    toml
+    b.build().unwrap()
 }
 
 proptest! {
@@ -60,7 +64,7 @@ proptest! {
         records in 1u32..60,
         faults in proptest::collection::vec((0u64..80, 0usize..KINDS.len()), 0..8),
     ) {
-        let s = scenario(&faulty_scenario(seed, records, &faults));
+        let s = faulty_scenario(seed, records, Acks::All, &faults);
         let mut sim = Simulation::new(&s);
         while sim.step() {
             for b in sim.brokers() {
@@ -84,7 +88,7 @@ proptest! {
         seed in any::<u64>(),
         faults in proptest::collection::vec((0u64..80, 0usize..KINDS.len()), 0..6),
     ) {
-        let s = scenario(&faulty_scenario(seed, 40, &faults));
+        let s = faulty_scenario(seed, 40, Acks::All, &faults);
         let mut sim = Simulation::new(&s);
         let mut last = 0;
         while sim.step() {
@@ -101,9 +105,8 @@ proptest! {
 fn acks_zero_under_random_drops_does_lose_records() {
     let mut losses = 0;
     for seed in 0..20u64 {
-        let toml = faulty_scenario(seed, 20, &[(seed % 20, 0)])
-            .replace("interval_ms = 1", "interval_ms = 1\n\"acks\" = \"0\"");
-        let report = run_scenario(&scenario(&toml), false);
+        let s = faulty_scenario(seed, 20, Acks::None, &[(seed % 20, 0)]);
+        let report = run_scenario(&s, false);
         assert_eq!(report.acknowledged, 0, "acks=0 is never acknowledged");
         assert_eq!(report.lost_acknowledged, 0);
         losses += report.sent_not_in_log;

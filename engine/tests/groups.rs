@@ -4,8 +4,10 @@
 mod common;
 
 use common::{run, scenario};
+use kafkascope_engine::assignor::AssignmentStrategy;
 use kafkascope_engine::group_coordinator::GroupState;
 use kafkascope_engine::message::KafkaError;
+use kafkascope_engine::scenario::{OffsetReset, ScenarioBuilder};
 use kafkascope_engine::sim::EndReason;
 use kafkascope_engine::trace::RebalanceReason;
 use kafkascope_engine::{NodeId, Simulation, TraceEvent, TraceKind};
@@ -17,6 +19,25 @@ fn group(
     partitions: u32,
     records: u32,
     consumers: u32,
+    consumer_extra: &str,
+    extra: &str,
+) -> String {
+    group_with_producer(
+        partitions,
+        records,
+        consumers,
+        "interval_ms = 20",
+        consumer_extra,
+        extra,
+    )
+}
+
+/// [`group`] with the producer's timing and settings given (`interval_ms = …` and more).
+fn group_with_producer(
+    partitions: u32,
+    records: u32,
+    consumers: u32,
+    producer: &str,
     consumer_extra: &str,
     extra: &str,
 ) -> String {
@@ -32,10 +53,16 @@ name = "orders"
 partitions = {partitions}
 [[producers]]
 records = {records}
-interval_ms = 20
+{producer}
 keys = 16
 "#
     );
+    // 10 ms per record unless the test sets its own.
+    let processing = if consumer_extra.contains("processing_ms") {
+        ""
+    } else {
+        "processing_ms = 10\n"
+    };
     for _ in 0..consumers {
         s.push_str(&format!(
             r#"
@@ -45,8 +72,7 @@ keys = 16
 "session.timeout.ms" = 3000
 "heartbeat.interval.ms" = 1000
 "request.timeout.ms" = 2000
-processing_ms = 10
-{consumer_extra}
+{processing}{consumer_extra}
 "#
         ));
     }
@@ -179,16 +205,19 @@ fn hand_off_processing_with_auto_commit_loses_records_when_the_consumer_dies() {
     // The worker is slow (50 ms a record); poll() keeps fetching and auto-commit commits positions
     // of records still queued for the worker. The process dies; the restarted one starts from
     // the committed offset, past records nobody processed.
-    let toml = group(
-        1,
-        100,
-        1,
-        "processing = \"hand_off\"\nprocessing_ms = 50\n\"auto.commit.interval.ms\" = 500",
-        "[[script]]\nat_ms = 2500\naction = \"kill_consumer\"\nconsumer = \"consumer-1\"\n\
-         [[script]]\nat_ms = 3000\naction = \"restart_consumer\"\nconsumer = \"consumer-1\"\n",
-    )
-    .replace("processing_ms = 10\n", "");
-    let report = run(&toml);
+    let styled = |style: &str| {
+        group(
+            1,
+            100,
+            1,
+            &format!(
+                "processing = \"{style}\"\nprocessing_ms = 50\n\"auto.commit.interval.ms\" = 500"
+            ),
+            "[[script]]\nat_ms = 2500\naction = \"kill_consumer\"\nconsumer = \"consumer-1\"\n\
+             [[script]]\nat_ms = 3000\naction = \"restart_consumer\"\nconsumer = \"consumer-1\"\n",
+        )
+    };
+    let report = run(&styled("hand_off"));
     let g = &report.groups[0];
     assert!(
         g.not_processed > 0,
@@ -196,7 +225,7 @@ fn hand_off_processing_with_auto_commit_loses_records_when_the_consumer_dies() {
     );
     assert_eq!(g.lag, 0);
     // The same run with the loop processing inside the poll loop loses nothing.
-    let in_loop = run(&toml.replace("processing = \"hand_off\"", "processing = \"in_loop\""));
+    let in_loop = run(&styled("in_loop"));
     assert_eq!(
         in_loop.groups[0].not_processed, 0,
         "{:?}",
@@ -215,8 +244,7 @@ fn manual_commit_after_processing_duplicates_when_the_consumer_dies_before_commi
         "\"enable.auto.commit\" = false\n\"max.poll.records\" = 20\nprocessing_ms = 100",
         "[[script]]\nat_ms = 1750\naction = \"kill_consumer\"\nconsumer = \"consumer-1\"\n\
          [[script]]\nat_ms = 2000\naction = \"restart_consumer\"\nconsumer = \"consumer-1\"\n",
-    )
-    .replace("processing_ms = 10\n", "");
+    );
     let report = run(&toml);
     let g = &report.groups[0];
     assert_eq!(g.not_processed, 0, "{g:?}");
@@ -236,8 +264,7 @@ fn a_stalled_member_is_evicted_and_its_late_commit_is_rejected() {
         "\"enable.auto.commit\" = false\n\"max.poll.records\" = 1\nprocessing_ms = 100",
         // Mid-record, so the record's end comes before the next heartbeat when it wakes.
         "[[script]]\nat_ms = 1050\naction = \"pause_consumer\"\nconsumer = \"consumer-1\"\nby_ms = 5000\n",
-    )
-    .replace("processing_ms = 10\n", "");
+    );
     let (_, trace) = trace_of(&toml);
     let rejected: Vec<_> = trace
         .iter()
@@ -277,8 +304,7 @@ fn processing_longer_than_max_poll_interval_makes_the_member_leave() {
         2,
         "\"enable.auto.commit\" = false\n\"max.poll.records\" = 10\n\"max.poll.interval.ms\" = 2000\nprocessing_ms = 300\nstart_ms = 1000",
         "",
-    )
-    .replace("processing_ms = 10\n", "");
+    );
     let (_, trace) = trace_of(&toml);
     assert!(trace
         .iter()
@@ -393,11 +419,16 @@ interval_ms = 50
 
 #[test]
 fn two_groups_read_the_same_records_independently() {
-    let toml = group(2, 30, 1, "", "").replace(
-        "[[consumers]]",
-        "[[consumers]]\n\"group.id\" = \"other\"\n\"auto.offset.reset\" = \"earliest\"\n\n[[consumers]]",
+    let report = common::run_built(
+        ScenarioBuilder::new("two-groups")
+            .topic(|t| t.partitions = 2)
+            .producer(30, |p| {
+                p.interval_ms = 20;
+                p.keys = 16;
+            })
+            .consumer("g", |c| c.auto_offset_reset = OffsetReset::Earliest)
+            .consumer("other", |c| c.auto_offset_reset = OffsetReset::Earliest),
     );
-    let report = run(&toml);
     assert_eq!(report.groups.len(), 2);
     for g in &report.groups {
         assert_eq!((g.consumed, g.not_processed, g.lag), (30, 0, 0), "{g:?}");
@@ -406,11 +437,14 @@ fn two_groups_read_the_same_records_independently() {
 
 #[test]
 fn members_of_one_group_must_share_an_assignment_strategy() {
-    let toml = group(2, 1, 1, "", "").replace(
-        "[[consumers]]",
-        "[[consumers]]\n\"group.id\" = \"g\"\n\"partition.assignment.strategy\" = \"roundrobin\"\n\n[[consumers]]",
-    );
-    let err = kafkascope_engine::Scenario::from_toml(&toml).unwrap_err();
+    let err = ScenarioBuilder::new("strategies")
+        .producer(1, |_| {})
+        .consumer("g", |c| {
+            c.assignment_strategy = AssignmentStrategy::RoundRobin
+        })
+        .consumer("g", |_| {})
+        .build()
+        .unwrap_err();
     assert!(
         err.to_string().contains("INCONSISTENT_GROUP_PROTOCOL"),
         "{err}"
@@ -459,17 +493,14 @@ fn retention_deletes_unread_records_and_a_consumer_behind_the_log_start_resets()
 
 #[test]
 fn added_partitions_move_keys_and_rebalance_the_group_and_removing_them_is_refused() {
-    let toml = group(
+    let toml = group_with_producer(
         2,
         200,
         2,
+        "interval_ms = 50\n\"metadata.max.age.ms\" = 1000",
         "\"enable.auto.commit\" = false\n\"metadata.max.age.ms\" = 1000",
         "[[script]]\nat_ms = 3000\naction = \"create_partitions\"\ncount = 3\n\
          [[script]]\nat_ms = 5000\naction = \"create_partitions\"\ncount = 2\n",
-    )
-    .replace(
-        "interval_ms = 20\nkeys = 16\n",
-        "interval_ms = 50\nkeys = 16\n\"metadata.max.age.ms\" = 1000\n",
     );
     let (sim, trace) = trace_of(&toml);
     let created: Vec<_> = trace

@@ -78,6 +78,22 @@ impl ScenarioBuilder {
         self
     }
 
+    /// Changes the `i`th producer added so far (0-based).
+    pub fn change_producer(mut self, i: usize, change: impl FnOnce(&mut ProducerConfig)) -> Self {
+        if let Some(p) = self.scenario.producers.get_mut(i) {
+            change(p);
+        }
+        self
+    }
+
+    /// Changes the `i`th consumer added so far (0-based).
+    pub fn change_consumer(mut self, i: usize, change: impl FnOnce(&mut ConsumerConfig)) -> Self {
+        if let Some(c) = self.scenario.consumers.get_mut(i) {
+            change(c);
+        }
+        self
+    }
+
     /// Schedules an action at `at_ms`.
     pub fn at(mut self, at_ms: u64, action: Action) -> Self {
         self.scenario.script.push(ScriptedAction {
