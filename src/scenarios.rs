@@ -59,6 +59,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../scenarios/consumers-5-commits.toml"),
     ),
     ("two-groups", include_str!("../scenarios/two-groups.toml")),
+    ("two-topics", include_str!("../scenarios/two-topics.toml")),
     (
         "retention-deletes-unread",
         include_str!("../scenarios/retention-deletes-unread.toml"),
@@ -153,12 +154,12 @@ impl SettingsChange {
         let first = scenario.producers.first();
         SettingsChange {
             brokers: scenario.cluster.brokers,
-            partitions: scenario.topic.partitions,
-            replication_factor: scenario.topic.replication_factor,
-            min_insync_replicas: scenario.topic.min_insync_replicas,
+            partitions: scenario.first_topic().partitions,
+            replication_factor: scenario.first_topic().replication_factor,
+            min_insync_replicas: scenario.first_topic().min_insync_replicas,
             acks: first.map_or(kafkascope_engine::message::Acks::All, |p| p.acks),
             retries: first.map_or(i32::MAX as u32, |p| p.retries),
-            unclean_leader_election: scenario.topic.unclean_leader_election_enable,
+            unclean_leader_election: scenario.first_topic().unclean_leader_election_enable,
         }
     }
 
@@ -167,10 +168,11 @@ impl SettingsChange {
     pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, ScenarioError> {
         let mut s = scenario.clone();
         s.cluster.brokers = self.brokers;
-        s.topic.partitions = self.partitions;
-        s.topic.replication_factor = self.replication_factor;
-        s.topic.min_insync_replicas = self.min_insync_replicas;
-        s.topic.unclean_leader_election_enable = self.unclean_leader_election;
+        let topic = s.first_topic_mut();
+        topic.partitions = self.partitions;
+        topic.replication_factor = self.replication_factor;
+        topic.min_insync_replicas = self.min_insync_replicas;
+        topic.unclean_leader_election_enable = self.unclean_leader_election;
         for p in &mut s.producers {
             p.acks = self.acks;
             p.retries = self.retries;

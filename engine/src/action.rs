@@ -62,9 +62,13 @@ pub enum Action {
     RestartProducer { producer: NodeId },
     /// The producer process stalls for `by_ms` (a GC pause): nothing it would do runs meanwhile.
     PauseProducer { producer: NodeId, by_ms: u64 },
-    /// The topic is altered to `count` partitions (CreatePartitions); fewer than it has is
-    /// refused, as Kafka refuses it.
-    CreatePartitions { count: u32 },
+    /// The topic (the first, unless named) is altered to `count` partitions (CreatePartitions);
+    /// fewer than it has is refused, as Kafka refuses it.
+    CreatePartitions {
+        count: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        topic: Option<String>,
+    },
 }
 
 impl Action {

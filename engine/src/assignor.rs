@@ -57,12 +57,20 @@ pub struct MemberSubscription {
     pub member: MemberId,
     /// Partitions the member owns now (sent only by cooperative members).
     pub owned: Vec<TopicPartition>,
+    /// The topics the member subscribes to (by index).
+    pub topics: Vec<u16>,
 }
 
 pub type Assignment = BTreeMap<MemberId, Vec<TopicPartition>>;
 
 /// The assignment the leader member computes for `members` (every member appears, possibly with
 /// no partitions).
+/// The assignment `strategy` makes of `partitions` over `members`, each member getting only
+/// partitions of topics it subscribes to. Range works topic by topic (Kafka's `RangeAssignor`);
+/// RoundRobin deals every topic-partition in order, skipping members not subscribed to its topic
+/// (`RoundRobinAssignor`); CooperativeSticky balances each topic among its subscribers, keeping
+/// what members own (a simplification of `CooperativeStickyAssignor`'s whole-group balance for
+/// members with different subscriptions; the same when all subscribe to the same topics).
 pub fn assign(
     strategy: AssignmentStrategy,
     partitions: &[TopicPartition],
@@ -72,14 +80,57 @@ pub fn assign(
     sorted.sort_by_key(|m| m.member);
     let mut partitions = partitions.to_vec();
     partitions.sort();
+    let topics: BTreeSet<u16> = partitions.iter().map(|tp| tp.topic).collect();
+    let subscribers = |topic: u16| -> Vec<&MemberSubscription> {
+        sorted
+            .iter()
+            .filter(|m| m.topics.contains(&topic))
+            .copied()
+            .collect()
+    };
+    let of_topic = |topic: u16| -> Vec<TopicPartition> {
+        partitions
+            .iter()
+            .filter(|tp| tp.topic == topic)
+            .copied()
+            .collect()
+    };
+    let mut out: Assignment = sorted.iter().map(|m| (m.member, Vec::new())).collect();
     match strategy {
-        AssignmentStrategy::Range => range(&partitions, &sorted),
-        AssignmentStrategy::RoundRobin => round_robin(&partitions, &sorted),
-        AssignmentStrategy::CooperativeSticky => {
-            let mut assignment = sticky(&partitions, &sorted);
-            remove_transfers(&mut assignment, &sorted);
-            assignment
+        AssignmentStrategy::Range => {
+            for topic in topics {
+                merge(&mut out, range(&of_topic(topic), &subscribers(topic)));
+            }
         }
+        AssignmentStrategy::RoundRobin => {
+            let mut next = 0usize;
+            for tp in &partitions {
+                for k in 0..sorted.len() {
+                    let m = sorted[(next + k) % sorted.len()];
+                    if m.topics.contains(&tp.topic) {
+                        out.entry(m.member).or_default().push(*tp);
+                        next = (next + k + 1) % sorted.len();
+                        break;
+                    }
+                }
+            }
+        }
+        AssignmentStrategy::CooperativeSticky => {
+            for topic in topics {
+                merge(&mut out, sticky(&of_topic(topic), &subscribers(topic)));
+            }
+            remove_transfers(&mut out, &sorted);
+        }
+    }
+    for owned in out.values_mut() {
+        owned.sort();
+    }
+    out
+}
+
+fn merge(into: &mut Assignment, part: Assignment) {
+    for (member, tps) in part {
+        into.entry(member).or_default().extend(tps);
     }
 }
 
@@ -99,21 +150,6 @@ fn range(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Assi
     out
 }
 
-fn round_robin(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Assignment {
-    let mut out: Assignment = members.iter().map(|m| (m.member, Vec::new())).collect();
-    if members.is_empty() {
-        return out;
-    }
-    for (i, tp) in partitions.iter().enumerate() {
-        let member = members[i % members.len()].member;
-        out.entry(member).or_default().push(*tp);
-    }
-    out
-}
-
-/// The balanced, sticky assignment (`AbstractStickyAssignor`'s constrained case: every member
-/// subscribes to the same topics). Each member keeps up to its quota of what it owns; the rest
-/// goes to the members with the fewest partitions.
 fn sticky(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Assignment {
     let mut out: Assignment = members.iter().map(|m| (m.member, Vec::new())).collect();
     let m = members.len();
@@ -196,6 +232,7 @@ mod tests {
     }
     fn member(consumer: u32, owned: &[u16]) -> MemberSubscription {
         MemberSubscription {
+            topics: vec![0],
             member: MemberId { consumer, join: 1 },
             owned: owned
                 .iter()

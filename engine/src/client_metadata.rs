@@ -10,11 +10,12 @@
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::Message;
 use crate::metadata::PartitionMeta;
-use crate::placement::preferred_leader;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct ClientMetadata {
+    /// The topics this client reads or writes (the metadata it keeps).
+    topics: Vec<u16>,
     leaders: BTreeMap<TopicPartition, Option<u32>>,
     /// The leader epoch each partition's metadata carried (KIP-320: clients send it with
     /// fetches, and a consumer validates its position when it goes up).
@@ -25,16 +26,15 @@ pub struct ClientMetadata {
 }
 
 impl ClientMetadata {
-    pub fn new(partitions: u32, brokers: u32) -> Self {
+    /// A client of `topics`, starting from the cluster's initial metadata (as if its bootstrap
+    /// request had completed before the scenario began).
+    pub fn new(initial: &[PartitionMeta], topics: &[u16], brokers: u32) -> Self {
         ClientMetadata {
-            leaders: (0..partitions)
-                .map(|p| {
-                    let tp = TopicPartition {
-                        topic: 0,
-                        partition: p as u16,
-                    };
-                    (tp, Some(preferred_leader(tp, brokers)))
-                })
+            topics: topics.to_vec(),
+            leaders: initial
+                .iter()
+                .filter(|m| topics.contains(&m.partition.topic))
+                .map(|m| (m.partition, m.leader))
                 .collect(),
             leader_epochs: BTreeMap::new(),
             brokers,
@@ -44,9 +44,14 @@ impl ClientMetadata {
     }
 
     /// The broker believed to lead `tp` (`None`: offline, or unknown).
-    /// How many partitions the topic has, as far as the client knows.
-    pub fn partition_count(&self) -> u32 {
-        self.leaders.len() as u32
+    /// How many partitions `topic` has, as far as the client knows.
+    pub fn partition_count(&self, topic: u16) -> u32 {
+        self.leaders.keys().filter(|tp| tp.topic == topic).count() as u32
+    }
+
+    /// Every partition of the client's topics it knows of.
+    pub fn partitions(&self) -> impl Iterator<Item = TopicPartition> + '_ {
+        self.leaders.keys().copied()
     }
 
     pub fn leader(&self, tp: TopicPartition) -> Option<u32> {
@@ -99,7 +104,10 @@ impl ClientMetadata {
             return false;
         }
         self.in_flight = None;
-        for meta in partitions {
+        for meta in partitions
+            .iter()
+            .filter(|m| self.topics.contains(&m.partition.topic))
+        {
             self.leaders.insert(meta.partition, meta.leader);
             self.leader_epochs.insert(meta.partition, meta.leader_epoch);
         }

@@ -46,7 +46,8 @@ pub struct Controller {
     /// Bumped on every metadata change; brokers report theirs in heartbeats.
     metadata_version: u64,
     session_timeout: SimDuration,
-    unclean_election: bool,
+    /// `unclean.leader.election.enable`, per topic index.
+    unclean_election: Vec<bool>,
 }
 
 impl Controller {
@@ -54,7 +55,7 @@ impl Controller {
         brokers: u32,
         partitions: impl IntoIterator<Item = PartitionMeta>,
         session_timeout: SimDuration,
-        unclean_election: bool,
+        unclean_election: Vec<bool>,
     ) -> Self {
         Controller {
             brokers,
@@ -253,7 +254,11 @@ impl Controller {
     /// Chooses a leader for `tp` among live replicas (clean first, unclean if allowed).
     fn elect(&mut self, tp: TopicPartition, out: &mut Out) {
         let fenced = self.fenced.clone();
-        let unclean_allowed = self.unclean_election;
+        let unclean_allowed = self
+            .unclean_election
+            .get(usize::from(tp.topic))
+            .copied()
+            .unwrap_or(false);
         let meta = self.partitions.get_mut(&tp).expect("known partition");
         let alive = |b: &u32| !fenced.contains(b);
         let clean = meta
@@ -299,11 +304,16 @@ impl Controller {
     /// since its records would go with it and every key's partition would change.
     pub fn create_partitions(
         &mut self,
+        topic: u16,
         count: u32,
         max: u32,
         out: &mut Out,
     ) -> Result<Vec<TopicPartition>, String> {
-        let current = self.partitions.len() as u32;
+        let current = self
+            .partitions
+            .keys()
+            .filter(|tp| tp.topic == topic)
+            .count() as u32;
         if count < current {
             return Err(format!(
                 "Topic currently has {current} partitions, which is higher than the requested {count}."
@@ -320,18 +330,18 @@ impl Controller {
         let rf = self
             .partitions
             .values()
-            .next()
+            .find(|m| m.partition.topic == topic)
             .map_or(1, |m| m.replicas.len() as u32);
         let mut created = Vec::new();
         for p in current..count {
-            let replicas = assign_replicas(p, self.brokers, rf);
+            let replicas = assign_replicas(p + u32::from(topic), self.brokers, rf);
             let isr: BTreeSet<u32> = replicas
                 .iter()
                 .filter(|b| !self.fenced.contains(b))
                 .copied()
                 .collect();
             let tp = TopicPartition {
-                topic: 0,
+                topic,
                 partition: p as u16,
             };
             let leader = replicas.iter().find(|b| isr.contains(b)).copied();

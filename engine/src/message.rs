@@ -261,6 +261,8 @@ pub enum Message {
         rebalance_timeout_ms: u64,
         /// Partitions the member owns (cooperative protocol).
         owned: Vec<TopicPartition>,
+        /// The topics it subscribes to (by index).
+        topics: Vec<u16>,
     },
     JoinGroupResponse {
         correlation: u64,

@@ -99,6 +99,10 @@ struct InFlight {
 pub struct Producer {
     id: NodeId,
     config: ProducerConfig,
+    /// The topic it writes (index into the scenario's topics), and its partition count.
+    topic: u16,
+    /// The metadata a (re)started process begins with (its bootstrap).
+    bootstrap: Vec<crate::metadata::PartitionMeta>,
     partitions: u32,
     metadata: ClientMetadata,
     refresh_scheduled: bool,
@@ -121,12 +125,29 @@ pub struct Producer {
 }
 
 impl Producer {
-    pub fn new(id: NodeId, config: ProducerConfig, partitions: u32, brokers: u32) -> Self {
+    /// A producer writing to `topic` (an index into the scenario's topics), knowing the cluster's
+    /// `initial` metadata.
+    pub fn new(
+        id: NodeId,
+        config: ProducerConfig,
+        topic: u16,
+        initial: &[crate::metadata::PartitionMeta],
+        brokers: u32,
+    ) -> Self {
+        let metadata = ClientMetadata::new(initial, &[topic], brokers);
+        let partitions = metadata.partition_count(topic);
+        let bootstrap = initial
+            .iter()
+            .filter(|m| m.partition.topic == topic)
+            .cloned()
+            .collect();
         Producer {
             id,
             config,
             partitions,
-            metadata: ClientMetadata::new(partitions, brokers),
+            metadata,
+            topic,
+            bootstrap,
             refresh_scheduled: false,
             next_keyless_partition: 0,
             accumulator: BTreeMap::new(),
@@ -144,6 +165,10 @@ impl Producer {
 
     pub fn id(&self) -> NodeId {
         self.id
+    }
+    /// The topic it writes (index into the scenario's topics).
+    pub fn topic(&self) -> u16 {
+        self.topic
     }
     pub fn config(&self) -> &ProducerConfig {
         &self.config
@@ -199,7 +224,7 @@ impl Producer {
         self.requests = Requests::starting_at(u64::from(self.restarts) << 40);
         self.accumulator.clear();
         self.in_flight_per_broker.clear();
-        self.metadata = ClientMetadata::new(self.partitions, self.brokers);
+        self.metadata = ClientMetadata::new(&self.bootstrap, &[self.topic], self.brokers);
         self.refresh_scheduled = false;
         let unanswered: Vec<(u32, TopicPartition)> = self
             .records
@@ -283,7 +308,7 @@ impl Producer {
         {
             if self.metadata.on_response(*correlation, partitions) {
                 // New partitions (CreatePartitions): keys map over the new count from now on.
-                self.partitions = self.metadata.partition_count();
+                self.partitions = self.metadata.partition_count(self.topic);
                 self.drain(now, out);
             }
             return;
@@ -315,7 +340,7 @@ impl Producer {
             None => self.next_keyless_partition,
         };
         let tp = TopicPartition {
-            topic: 0,
+            topic: self.topic,
             partition: partition as u16,
         };
         let id = RecordId {

@@ -193,12 +193,18 @@ pub enum TraceKind {
     /// The topic grew from `from` to `to` partitions; keys whose partition changed, with the old
     /// and the new one (new records with those keys go elsewhere from now on).
     PartitionsCreated {
+        /// The topic's name.
+        topic: String,
         from: u32,
         to: u32,
         moved_keys: Vec<(u32, u16, u16)>,
     },
     /// A change of the partition count was refused (Kafka's InvalidPartitionsException message).
-    PartitionChangeRefused { requested: u32, reason: String },
+    PartitionChangeRefused {
+        topic: String,
+        requested: u32,
+        reason: String,
+    },
     /// Retention deleted these records from the start of a replica's log (read or not).
     RetentionDeleted {
         broker: NodeId,

@@ -174,7 +174,7 @@ pub struct ConsumerNode {
     pub membership: MembershipState,
     /// (join number, generation) once it is a member.
     pub member: Option<(u32, Option<u32>)>,
-    pub partitions: Vec<u16>,
+    pub partitions: Vec<TopicPartition>,
     /// A stable member that owns nothing (more members than partitions).
     pub idle: bool,
     /// How far the auto-commit interval has run (0..1), when auto-commit is on.
@@ -192,7 +192,11 @@ pub struct ConsumerNode {
 pub struct WorldView {
     pub now: SimTime,
     pub controller_quorum: u32,
+    /// The first topic's name.
     pub topic: String,
+    /// Every topic's name, by topic index.
+    pub topics: Vec<String>,
+    /// The first topic's partition count (what the page's partition control changes).
     pub partition_count: u32,
     pub replication_factor: u32,
     pub producers: Vec<ProducerNode>,
@@ -206,6 +210,20 @@ pub struct WorldView {
 }
 
 impl WorldView {
+    /// How the page names a partition: `P0` when the scenario has one topic, `orders-0` (Kafka's
+    /// own spelling) when it has several.
+    pub fn partition_label(&self, tp: TopicPartition) -> String {
+        if self.topics.len() > 1 {
+            let name = self
+                .topics
+                .get(usize::from(tp.topic))
+                .map_or("?", String::as_str);
+            format!("{name}-{}", tp.partition)
+        } else {
+            format!("P{}", tp.partition)
+        }
+    }
+
     pub fn of(world: &Simulation, options: &ViewOptions) -> WorldView {
         let names = world.group_names();
         let fates = world.fates();
@@ -309,7 +327,8 @@ impl WorldView {
             now: world.now(),
             controller_quorum: world.controller_quorum(),
             topic: world.topic_name().to_string(),
-            partition_count: world.partitions().len() as u32,
+            topics: world.topic_names().to_vec(),
+            partition_count: world.partitions().iter().filter(|tp| tp.topic == 0).count() as u32,
             replication_factor: world.replication_factor(),
             producers,
             brokers,
@@ -425,7 +444,7 @@ fn consumer_node(
         phase: c.phase(),
         membership: c.membership(),
         member: c.member_id().map(|m| (m.join, c.generation())),
-        partitions: c.assignment().iter().map(|tp| tp.partition).collect(),
+        partitions: c.assignment().to_vec(),
         idle: c.membership() == MembershipState::Stable && c.assignment().is_empty(),
         auto_commit,
         waiting: c.unprocessed(),

@@ -131,11 +131,11 @@ fn lesson_4_one_owner_per_partition_an_idle_member_a_rebalance_and_added_partiti
     );
     assert!(t.trace().iter().any(|e| matches!(
         &e.what,
-        TraceKind::PartitionsCreated { from: 3, to: 4, moved_keys } if !moved_keys.is_empty()
+        TraceKind::PartitionsCreated { from: 3, to: 4, moved_keys, .. } if !moved_keys.is_empty()
     )));
     assert!(t.trace().iter().any(|e| matches!(
         &e.what,
-        TraceKind::PartitionChangeRefused { requested: 3, reason }
+        TraceKind::PartitionChangeRefused { requested: 3, reason, .. }
             if reason == "Topic currently has 4 partitions, which is higher than the requested 3."
     )));
     assert!(t.trace().iter().any(|e| matches!(

@@ -341,3 +341,63 @@ fn a_crashed_producer_resends_what_it_never_saw_acknowledged() {
     assert_eq!((r.acknowledged, r.duplicates_in_log), (20, 0));
     assert!(r.end_time_us > 1_000_000, "the stall delayed it");
 }
+
+/// Several topics: each producer writes the topic it names, a group's members get partitions
+/// only of topics they subscribe to, and every group reads exactly its topics' records.
+#[test]
+fn two_topics_are_written_and_read_by_the_groups_that_subscribe_to_them() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/two-topics.toml"
+    ))
+    .unwrap();
+    let s = Scenario::from_toml(&text).unwrap();
+    assert_eq!(s.topic_configs().len(), 2);
+    let (sim, trace) = run_with_trace(&s);
+    let r = report(&sim, &s);
+    assert_eq!(r.end_reason, EndReason::Settled);
+    assert_eq!((r.produced, r.committed_in_log), (18, 18));
+    let g = |name: &str| r.groups.iter().find(|g| g.group == name).unwrap().clone();
+    assert_eq!(g("billing").consumed, 18, "billing reads both topics");
+    assert_eq!(g("audit").consumed, 6, "audit reads payments only");
+    assert_eq!((g("billing").lag, g("audit").lag), (0, 0));
+    // Producer 2's records all went to payments (topic 1).
+    assert!(trace.iter().all(|e| match &e.what {
+        TraceKind::RecordCreated {
+            producer,
+            partition,
+            ..
+        } => (producer.number() == 2) == (partition.topic == 1),
+        _ => true,
+    }));
+    // The audit member owns only payments' partition.
+    let audit = sim
+        .consumers()
+        .iter()
+        .find(|c| c.group() == "audit")
+        .unwrap();
+    assert!(audit.assignment().iter().all(|tp| tp.topic == 1));
+    assert_eq!(audit.assignment().len(), 1);
+    // Billing's two members split the three partitions of both topics.
+    let billing: usize = sim
+        .consumers()
+        .iter()
+        .filter(|c| c.group() == "billing")
+        .map(|c| c.assignment().len())
+        .sum();
+    assert_eq!(billing, 3);
+}
+
+#[test]
+fn a_topic_named_nowhere_in_the_scenario_is_refused_with_the_topics_it_has() {
+    let e = ScenarioBuilder::new("bad-topic")
+        .topic(|t| t.name = "orders".into())
+        .producer(1, |p| p.topic = Some("payment".into()))
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("producers[0].topic") && e.contains("`orders`"),
+        "{e}"
+    );
+}

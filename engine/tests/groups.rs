@@ -510,6 +510,7 @@ fn added_partitions_move_keys_and_rebalance_the_group_and_removing_them_is_refus
                 from,
                 to,
                 moved_keys,
+                ..
             } => Some((*from, *to, moved_keys.clone())),
             _ => None,
         })

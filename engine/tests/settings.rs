@@ -233,7 +233,13 @@ fn a_refused_partition_change_is_reported_after_the_action_with_kafkas_reason() 
     let s = ScenarioBuilder::new("refused")
         .topic(|t| t.partitions = 3)
         .producer(3, |_| {})
-        .at(100, Action::CreatePartitions { count: 2 })
+        .at(
+            100,
+            Action::CreatePartitions {
+                count: 2,
+                topic: None,
+            },
+        )
         .build()
         .unwrap();
     let mut sim = Simulation::new(&s);
@@ -245,7 +251,10 @@ fn a_refused_partition_change_is_reported_after_the_action_with_kafkas_reason() 
     assert_eq!(r.refused_actions.len(), 1);
     assert_eq!(
         r.refused_actions[0].action,
-        Action::CreatePartitions { count: 2 }
+        Action::CreatePartitions {
+            count: 2,
+            topic: None
+        }
     );
     assert!(
         r.refused_actions[0]

@@ -117,7 +117,9 @@ fn topic_partitions(props: &TopicPartitionsProps) -> Html {
     let apply = {
         let on_fault = props.on_fault.clone();
         let count = *wanted;
-        Callback::from(move |_: MouseEvent| on_fault.emit(Action::CreatePartitions { count }))
+        Callback::from(move |_: MouseEvent| {
+            on_fault.emit(Action::CreatePartitions { count, topic: None })
+        })
     };
     html! {
         <div class="fault-topic">

@@ -103,11 +103,7 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
     } else if c.idle {
         t(lang, Text::IdleMember).to_string()
     } else {
-        c.partitions
-            .iter()
-            .map(|p| format!("P{p}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        c.partition_labels.join(" ")
     };
     html! {
         <g class={classes!("clickable", "node", "consumer", format!("group-{}", c.group_index % 6),
@@ -163,7 +159,7 @@ pub fn assignments_view(props: &AssignmentsProps) -> Html {
         <g class="assignments">
             { for props.lines.iter().map(|l| html! {
                 <path class={classes!("assignment", format!("group-{}", l.group_index % 6))}
-                    data-partition={l.partition.to_string()}
+                    data-partition={l.partition.partition.to_string()} data-topic={l.partition.topic.to_string()}
                     d={format!("M{} {} L{} {}", n(l.from.x), n(l.from.y), n(l.to.x), n(l.to.y))} />
             }) }
         </g>

@@ -346,9 +346,9 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
         ReplicaRole::Unknown => "unknown",
     };
     html! {
-        <g class={classes!("replica", role_class)} data-partition={row.partition.partition.to_string()}
+        <g class={classes!("replica", role_class)} data-partition={row.partition.partition.to_string()} data-topic={row.partition.topic.to_string()}
             data-role={role_class}>
-            <text class="detail" x={n(x + 12.0)} y={n(y + 12.0)}>{ format!("P{}", row.partition.partition) }</text>
+            <text class="detail" x={n(x + 12.0)} y={n(y + 12.0)}>{ row.label.clone() }</text>
             <text class="role-tag" x={n(x + 12.0)} y={n(y + 25.0)}>{ role_text(lang, row) }</text>
             if row.role == ReplicaRole::Leader {
                 <text class="isr" x={n(x + 12.0)} y={n(y + 37.0)}>

@@ -202,6 +202,7 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
             }
         }
         TraceKind::PartitionsCreated {
+            topic,
             from,
             to,
             moved_keys,
@@ -217,9 +218,9 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
                 keys.push_str(&format!(" (+{more})"));
             }
             if ko {
-                format!("토픽 파티션 {from} → {to}개: 새 레코드의 키 {}개가 다른 파티션으로 감 — {keys}", moved_keys.len())
+                format!("토픽 {topic}의 파티션 {from} → {to}개: 새 레코드의 키 {}개가 다른 파티션으로 감 — {keys}", moved_keys.len())
             } else {
-                format!("The topic grows from {from} to {to} partitions: {} keys now map elsewhere — {keys}", moved_keys.len())
+                format!("Topic {topic} grows from {from} to {to} partitions: {} keys now map elsewhere — {keys}", moved_keys.len())
             }
         }
         TraceKind::CommittedRecordsLost {
@@ -260,11 +261,15 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
                 )
             }
         }
-        TraceKind::PartitionChangeRefused { requested, reason } => {
+        TraceKind::PartitionChangeRefused {
+            topic,
+            requested,
+            reason,
+        } => {
             if ko {
-                format!("파티션 {requested}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
+                format!("토픽 {topic}의 파티션을 {requested}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
             } else {
-                format!("Changing to {requested} partitions refused: {reason} (partitions are never removed)")
+                format!("Changing {topic} to {requested} partitions refused: {reason} (partitions are never removed)")
             }
         }
         TraceKind::RetentionDeleted {
@@ -414,11 +419,12 @@ fn describe_action(lang: Lang, action: &Action) -> String {
                 format!("{consumer} stalls for {by_ms} ms (a GC pause) — no heartbeats either")
             }
         }
-        Action::CreatePartitions { count } => {
+        Action::CreatePartitions { count, topic } => {
+            let topic = topic.as_deref().unwrap_or("");
             if ko {
-                format!("토픽 파티션 수를 {count}개로 변경 요청 (CreatePartitions)")
+                format!("토픽 {topic} 파티션 수를 {count}개로 변경 요청 (CreatePartitions)")
             } else {
-                format!("Request: change the topic to {count} partitions (CreatePartitions)")
+                format!("Request: change topic {topic} to {count} partitions (CreatePartitions)")
             }
         }
         Action::SlowFollower { broker, by_ms } => {
@@ -434,10 +440,10 @@ fn describe_action(lang: Lang, action: &Action) -> String {
 /// A refused action, told with Kafka's reason (the report's list of refusals).
 pub fn describe_refusal(lang: Lang, action: &Action, reason: &str) -> String {
     match (lang, action) {
-        (Lang::Ko, Action::CreatePartitions { count }) => {
+        (Lang::Ko, Action::CreatePartitions { count, .. }) => {
             format!("파티션 {count}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
         }
-        (Lang::En, Action::CreatePartitions { count }) => {
+        (Lang::En, Action::CreatePartitions { count, .. }) => {
             format!(
                 "Changing to {count} partitions refused: {reason} (partitions are never removed)"
             )

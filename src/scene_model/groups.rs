@@ -10,7 +10,7 @@
 use super::{Point, Rect};
 use kafkascope_engine::view::WorldView;
 pub use kafkascope_engine::view::{ConsumerPhase, GroupStatus, MembershipState};
-use kafkascope_engine::{NodeId, RecordId, SimTime};
+use kafkascope_engine::{NodeId, RecordId, SimTime, TopicPartition};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const GROUP_X: f64 = 776.0;
@@ -61,7 +61,9 @@ pub struct ConsumerBox {
     pub membership: MembershipState,
     /// `#join · gen N`, once it is a member.
     pub member: Option<String>,
-    pub partitions: Vec<u16>,
+    /// The partitions it owns, and how the page names them.
+    pub partitions: Vec<TopicPartition>,
+    pub partition_labels: Vec<String>,
     /// A stable member that owns nothing (more members than partitions).
     pub idle: bool,
     /// How far the auto-commit interval has run (0..1), when auto-commit is on.
@@ -75,7 +77,7 @@ pub struct ConsumerBox {
 /// A partition's owner: drawn from the partition's leader replica to the member.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssignmentLine {
-    pub partition: u16,
+    pub partition: TopicPartition,
     pub group_index: usize,
     pub from: Point,
     pub to: Point,
@@ -118,6 +120,11 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
                     None => format!("#{join}"),
                 }),
                 partitions: c.partitions.clone(),
+                partition_labels: c
+                    .partitions
+                    .iter()
+                    .map(|tp| view.partition_label(*tp))
+                    .collect(),
                 idle: c.idle,
                 auto_commit: c.auto_commit,
                 waiting: c.waiting,
@@ -163,7 +170,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
 /// Which partitions each running member owns, as lines from the leader replica rows.
 pub fn assignment_lines(
     consumers: &[ConsumerBox],
-    leader_rows: &BTreeMap<u16, Point>,
+    leader_rows: &BTreeMap<TopicPartition, Point>,
 ) -> Vec<AssignmentLine> {
     let mut lines = Vec::new();
     let mut seen = BTreeSet::new();
@@ -181,7 +188,7 @@ pub fn assignment_lines(
                 from: *from,
                 to: Point {
                     x: c.rect.x,
-                    y: c.rect.y + 14.0 + 4.0 * (*p % 4) as f64,
+                    y: c.rect.y + 14.0 + 4.0 * (p.partition % 4) as f64,
                 },
             });
         }

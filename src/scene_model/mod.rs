@@ -148,6 +148,8 @@ pub struct GroupMarker {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaRow {
+    /// How the page names the partition (`P0`, or `orders-0` with several topics).
+    pub label: String,
     /// Cells this replica truncated recently (leader-epoch truncation), drawn as fading ghosts.
     pub truncated: Vec<LogCell>,
     pub partition: TopicPartition,
@@ -387,7 +389,10 @@ impl SceneModel {
                     .rows
                     .iter()
                     .enumerate()
-                    .map(|(i, row)| replica_row(b.node, &rect, i, row, &truncations))
+                    .map(|(i, row)| {
+                        let label = view.partition_label(row.partition);
+                        replica_row(b.node, &rect, i, row, label, &truncations)
+                    })
                     .collect();
                 BrokerBox {
                     node: b.node,
@@ -400,7 +405,7 @@ impl SceneModel {
             .collect();
 
         let (groups, consumers) = groups::build_groups(&view, TOP);
-        let leader_rows: std::collections::BTreeMap<u16, Point> = brokers
+        let leader_rows: std::collections::BTreeMap<TopicPartition, Point> = brokers
             .iter()
             .flat_map(|b| {
                 b.rows
@@ -408,7 +413,7 @@ impl SceneModel {
                     .filter(|r| r.role == ReplicaRole::Leader)
                     .map(move |r| {
                         (
-                            r.partition.partition,
+                            r.partition,
                             Point {
                                 x: b.rect.x + b.rect.w - 4.0,
                                 y: r.y + CELL_H / 2.0,
@@ -517,7 +522,7 @@ impl SceneModel {
             assignments,
             edges,
             dots,
-            topic: view.topic.clone(),
+            topic: view.topics.join(", "),
             partition_count: view.partition_count,
             report: view.report,
         }
@@ -530,6 +535,7 @@ fn replica_row(
     rect: &Rect,
     i: usize,
     row: &kafkascope_engine::view::ReplicaRow,
+    label: String,
     truncations: &[TruncatedRecord],
 ) -> ReplicaRow {
     let leo = row.log_end_offset;
@@ -575,6 +581,7 @@ fn replica_row(
         .collect();
     ReplicaRow {
         truncated,
+        label,
         partition: row.partition,
         role: row.role,
         leader_epoch: row.leader_epoch,
@@ -824,5 +831,25 @@ mod tests {
                 assert!(lost_marks <= report.lost_acknowledged, "{name} at {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn two_topics_are_drawn_with_kafkas_partition_names_and_their_own_owners() {
+        let text = include_str!("../../scenarios/two-topics.toml");
+        let end = model_at(text, u64::MAX / 1000);
+        let labels: std::collections::BTreeSet<String> = end
+            .brokers
+            .iter()
+            .flat_map(|b| b.rows.iter().map(|r| r.label.clone()))
+            .collect();
+        assert_eq!(
+            labels.into_iter().collect::<Vec<_>>(),
+            vec!["orders-0", "orders-1", "payments-0"]
+        );
+        // billing's two members own the three partitions; audit's member owns payments-0.
+        assert_eq!(end.assignments.len(), 4);
+        let audit = end.consumers.iter().find(|c| c.group == "audit").unwrap();
+        assert_eq!(audit.partition_labels, vec!["payments-0"]);
+        assert_eq!(end.report.groups.len(), 2);
     }
 }

@@ -19,7 +19,7 @@ impl Broker {
         records: Vec<ProducerRecord>,
         out: &mut Out,
     ) {
-        let min_isr = self.config.effective_min_insync_replicas();
+        let min_isr = self.config.effective_min_insync_replicas(partition);
         let refuse = |error: KafkaError, out: &mut Out| {
             if acks != Acks::None {
                 out.send(
@@ -81,7 +81,7 @@ impl Broker {
     /// Recomputes a leader's HW from its ISR's LEOs, then completes what waited for it.
     pub(super) fn update_high_watermark(&mut self, tp: TopicPartition, out: &mut Out) {
         let me = self.number();
-        let gate = self.config.effective_min_insync_replicas();
+        let gate = self.config.effective_min_insync_replicas(tp);
         let Some(replica) = self.replicas.get_mut(&tp) else {
             return;
         };
@@ -121,7 +121,7 @@ impl Broker {
             return;
         };
         let hw = replica.log.high_watermark();
-        let enough = state.isr.len() >= self.config.effective_min_insync_replicas();
+        let enough = state.isr.len() >= self.config.effective_min_insync_replicas(tp);
         let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending_produce)
             .into_iter()
             .partition(|p| p.partition == tp && p.end_offset <= hw);

@@ -49,27 +49,45 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct BrokerConfig {
     /// `replica.lag.time.max.ms`
     pub replica_lag_time_max: SimDuration,
-    /// `min.insync.replicas` (topic-level)
-    pub min_insync_replicas: u32,
-    pub replication_factor: u32,
+    /// Each topic's own settings (`min.insync.replicas`, replication factor, `retention.ms`), by
+    /// topic index.
+    pub topics: Vec<TopicSettings>,
     /// `broker.heartbeat.interval.ms`
     pub heartbeat_interval: SimDuration,
     /// `replica.fetch.wait.max.ms`
     pub replica_fetch_wait_max_ms: u64,
     /// Records per follower fetch at most (`replica.fetch.max.bytes`, in records).
     pub replica_fetch_max_records: u32,
-    /// `retention.ms` (topic-level): records older than this are deleted.
-    pub retention: SimDuration,
     /// `log.retention.check.interval.ms`: how often the broker looks for expired records.
     pub retention_check_interval: SimDuration,
 }
 
+/// A topic's settings that its partitions' leaders apply.
+#[derive(Clone, Debug)]
+pub struct TopicSettings {
+    /// `min.insync.replicas` (topic-level)
+    pub min_insync_replicas: u32,
+    pub replication_factor: u32,
+    /// `retention.ms` (topic-level): records older than this are deleted.
+    pub retention: SimDuration,
+}
+
 impl BrokerConfig {
-    /// The ISR size acks=all needs: min(`min.insync.replicas`, replication factor), as Kafka's
-    /// `Partition` computes it — a topic whose `min.insync.replicas` exceeds its replication
-    /// factor still takes writes once every replica is in sync.
-    pub fn effective_min_insync_replicas(&self) -> usize {
-        self.min_insync_replicas.min(self.replication_factor) as usize
+    fn topic(&self, tp: TopicPartition) -> &TopicSettings {
+        &self.topics[usize::from(tp.topic).min(self.topics.len() - 1)]
+    }
+
+    /// The ISR size acks=all needs on `tp`: min(`min.insync.replicas`, replication factor), as
+    /// Kafka's `Partition` computes it — a topic whose `min.insync.replicas` exceeds its
+    /// replication factor still takes writes once every replica is in sync.
+    pub fn effective_min_insync_replicas(&self, tp: TopicPartition) -> usize {
+        let t = self.topic(tp);
+        t.min_insync_replicas.min(t.replication_factor) as usize
+    }
+
+    /// `retention.ms` of `tp`'s topic.
+    pub fn retention(&self, tp: TopicPartition) -> SimDuration {
+        self.topic(tp).retention
     }
 }
 
@@ -307,10 +325,10 @@ impl Broker {
     /// read or not (each replica applies retention to its own log, as Kafka's log manager does).
     fn enforce_retention(&mut self, now: SimTime, out: &mut Out) {
         out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
-        let Some(cutoff) = now.0.checked_sub(self.config.retention.as_micros()) else {
-            return;
-        };
         for (tp, r) in self.replicas.iter_mut() {
+            let Some(cutoff) = now.0.checked_sub(self.config.retention(*tp).as_micros()) else {
+                continue;
+            };
             let upto = r.log.retention_point(SimTime(cutoff));
             if upto <= r.log.log_start_offset() {
                 continue;

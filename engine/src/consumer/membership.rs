@@ -150,6 +150,7 @@ impl Consumer {
                 } else {
                     Vec::new()
                 },
+                topics: self.topics.clone(),
             },
         );
         self.membership.state = MembershipState::Joining;
@@ -202,11 +203,16 @@ impl Consumer {
         self.membership.generation = Some(joined.generation);
         self.membership.state = MembershipState::Syncing;
         let assignment = (joined.leader == joined.member).then(|| {
-            let partitions: Vec<TopicPartition> = (0..self.partitions)
-                .map(|p| TopicPartition {
-                    topic: 0,
-                    partition: p as u16,
-                })
+            // The leader assigns every partition of every topic a member subscribes to.
+            let subscribed: std::collections::BTreeSet<u16> = joined
+                .members
+                .iter()
+                .flat_map(|m| m.topics.iter().copied())
+                .collect();
+            let partitions: Vec<TopicPartition> = self
+                .metadata
+                .partitions()
+                .filter(|tp| subscribed.contains(&tp.topic))
                 .collect();
             assign(joined.strategy, &partitions, &joined.members)
         });
@@ -379,11 +385,11 @@ impl Consumer {
     /// asks for a rebalance (Kafka's ConsumerCoordinator compares its metadata snapshot with the
     /// one it assigned from).
     pub(super) fn notice_partition_count(&mut self) {
-        let count = self.metadata.partition_count();
-        if count <= self.partitions {
+        let count = self.metadata.partitions().count();
+        if count <= self.known_partitions {
             return;
         }
-        self.partitions = count;
+        self.known_partitions = count;
         if self.membership.is_leader && self.membership.state == MembershipState::Stable {
             self.membership.rejoin_needed = true;
         }

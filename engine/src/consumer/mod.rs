@@ -117,7 +117,12 @@ const RETRY_BACKOFF_MS: u64 = 100;
 pub struct Consumer {
     id: NodeId,
     config: ConsumerConfig,
-    partitions: u32,
+    /// The topics it subscribes to (indexes into the scenario's topics).
+    topics: Vec<u16>,
+    /// Partitions of all topics it knows of (a growth makes the group leader rebalance).
+    known_partitions: usize,
+    /// The metadata a (re)started process begins with.
+    bootstrap: Vec<crate::metadata::PartitionMeta>,
     brokers: u32,
     metadata: ClientMetadata,
     coordinator: Option<u32>,
@@ -156,13 +161,31 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    pub fn new(id: NodeId, config: ConsumerConfig, partitions: u32, brokers: u32) -> Self {
+    /// A consumer subscribed to `topics` (indexes into the scenario's topics), knowing the
+    /// cluster's `initial` metadata (every topic's: the group leader assigns the partitions of
+    /// every member's subscription).
+    pub fn new(
+        id: NodeId,
+        config: ConsumerConfig,
+        topics: Vec<u16>,
+        initial: &[crate::metadata::PartitionMeta],
+        brokers: u32,
+    ) -> Self {
+        let all_topics: Vec<u16> = initial
+            .iter()
+            .map(|m| m.partition.topic)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let metadata = ClientMetadata::new(initial, &all_topics, brokers);
         Consumer {
             id,
             config,
-            partitions,
+            topics,
+            known_partitions: metadata.partitions().count(),
+            bootstrap: initial.to_vec(),
             brokers,
-            metadata: ClientMetadata::new(partitions, brokers),
+            metadata,
             coordinator: None,
             membership: membership::Membership::default(),
             assignment: Vec::new(),
@@ -192,6 +215,10 @@ impl Consumer {
     }
     pub fn group(&self) -> &str {
         &self.config.group_id
+    }
+    /// The topics it subscribes to (indexes into the scenario's topics).
+    pub fn topics(&self) -> &[u16] {
+        &self.topics
     }
     pub fn config(&self) -> &ConsumerConfig {
         &self.config
@@ -271,7 +298,14 @@ impl Consumer {
         let restarts = self.restarts + 1;
         let mut config = self.config.clone();
         config.start_ms = 0;
-        *self = Consumer::new(self.id, config, self.partitions, self.brokers);
+        let bootstrap = std::mem::take(&mut self.bootstrap);
+        *self = Consumer::new(
+            self.id,
+            config,
+            self.topics.clone(),
+            &bootstrap,
+            self.brokers,
+        );
         self.processed = processed;
         self.restarts = restarts;
         // A new process has new connections: answers to the old one's requests never match.

@@ -49,9 +49,24 @@ impl ScenarioBuilder {
         self
     }
 
-    /// Changes the topic's settings.
+    /// Changes the (first) topic's settings.
     pub fn topic(mut self, change: impl FnOnce(&mut TopicConfig)) -> Self {
-        change(&mut self.scenario.topic);
+        change(self.scenario.first_topic_mut());
+        self
+    }
+
+    /// Adds another topic named `name` (the scenario then lists its topics as `[[topics]]`).
+    pub fn add_topic(mut self, name: &str, change: impl FnOnce(&mut TopicConfig)) -> Self {
+        if self.scenario.topics.is_empty() {
+            let first = self.scenario.topic.take().unwrap_or_default();
+            self.scenario.topics.push(first);
+        }
+        let mut t = TopicConfig {
+            name: name.to_string(),
+            ..TopicConfig::default()
+        };
+        change(&mut t);
+        self.scenario.topics.push(t);
         self
     }
 

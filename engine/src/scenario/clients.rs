@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 pub struct ProducerConfig {
     /// How many records the application sends.
     pub records: u32,
+    /// The topic it writes (the scenario's first when not named).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
     /// Time between two `send()` calls of the application.
     #[serde(default = "default_interval_ms")]
     pub interval_ms: u64,
@@ -94,6 +97,7 @@ impl ProducerConfig {
     pub fn sending(records: u32) -> Self {
         ProducerConfig {
             records,
+            topic: None,
             interval_ms: default_interval_ms(),
             start_ms: 0,
             keys: 0,
@@ -192,6 +196,9 @@ pub enum ManualCommit {
 pub struct ConsumerConfig {
     #[serde(rename = "group.id")]
     pub group_id: String,
+    /// The topics it subscribes to (the scenario's first when none is named).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
     #[serde(default)]
     pub start_ms: u64,
     /// Time the application spends on each record.
@@ -259,6 +266,7 @@ impl ConsumerConfig {
     pub fn in_group(group: &str) -> Self {
         ConsumerConfig {
             group_id: group.to_string(),
+            topics: Vec::new(),
             start_ms: 0,
             processing_ms: default_processing_ms(),
             auto_offset_reset: default_offset_reset(),

@@ -30,6 +30,8 @@ use std::fmt;
 /// The most of anything a scenario may ask for (the view and the engine are sized for these).
 pub const MAX_BROKERS: u32 = 7;
 pub const MAX_PARTITIONS: u32 = 12;
+/// Topics per scenario at most.
+pub const MAX_TOPICS: usize = 4;
 pub const MAX_RECORDS_PER_PRODUCER: u32 = 10_000_000;
 pub const MAX_CLIENTS: usize = 16;
 /// The playback speeds the page offers.
@@ -52,8 +54,14 @@ pub struct Scenario {
     pub seed: u64,
     #[serde(default)]
     pub cluster: ClusterConfig,
-    #[serde(default)]
-    pub topic: TopicConfig,
+    /// The topic of a scenario with one (`[topic]`; Kafka's defaults when neither this nor
+    /// `topics` is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<TopicConfig>,
+    /// The topics of a scenario with several (`[[topics]]`). Producers and consumers name the
+    /// topics they write and read; the first is the default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<TopicConfig>,
     #[serde(default)]
     pub network: NetworkConfig,
     #[serde(default)]
@@ -231,6 +239,60 @@ impl Scenario {
             Scenario::from_json(text)
         } else {
             Scenario::from_toml(text)
+        }
+    }
+
+    /// Every topic, in order (topic index = position): `[[topics]]`, or the one `[topic]`, or
+    /// one topic with Kafka's defaults.
+    pub fn topic_configs(&self) -> Vec<TopicConfig> {
+        if !self.topics.is_empty() {
+            self.topics.clone()
+        } else {
+            vec![self.topic.clone().unwrap_or_default()]
+        }
+    }
+
+    /// The first topic (the default for producers and consumers that name none).
+    pub fn first_topic(&self) -> TopicConfig {
+        self.topic_configs().remove(0)
+    }
+
+    /// The first topic, to change (settings in the page).
+    pub fn first_topic_mut(&mut self) -> &mut TopicConfig {
+        if self.topics.is_empty() {
+            self.topic.get_or_insert_with(TopicConfig::default)
+        } else {
+            &mut self.topics[0]
+        }
+    }
+
+    /// The index of the topic named `name`.
+    pub fn topic_index(&self, name: &str) -> Option<u16> {
+        self.topic_configs()
+            .iter()
+            .position(|t| t.name == name)
+            .map(|i| i as u16)
+    }
+
+    /// The topic a producer writes: the one it names, else the first.
+    pub fn producer_topic(&self, producer: &ProducerConfig) -> u16 {
+        producer
+            .topic
+            .as_deref()
+            .and_then(|name| self.topic_index(name))
+            .unwrap_or(0)
+    }
+
+    /// The topics a consumer subscribes to: the ones it names, else the first.
+    pub fn consumer_topics(&self, consumer: &ConsumerConfig) -> Vec<u16> {
+        if consumer.topics.is_empty() {
+            vec![0]
+        } else {
+            consumer
+                .topics
+                .iter()
+                .filter_map(|name| self.topic_index(name))
+                .collect()
         }
     }
 

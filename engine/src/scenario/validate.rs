@@ -27,30 +27,99 @@ impl Scenario {
                 format!("{brokers} brokers; a cluster here has 1 to {MAX_BROKERS}"),
             ));
         }
-        let t = &self.topic;
-        if t.name.is_empty() {
-            return Err(invalid("topic.name", "a topic needs a name"));
-        }
-        if !(1..=MAX_PARTITIONS).contains(&t.partitions) {
+        if self.topic.is_some() && !self.topics.is_empty() {
             return Err(invalid(
-                "topic.partitions",
+                "topics",
+                "give either one [topic] or a list of [[topics]], not both",
+            ));
+        }
+        let topics = self.topic_configs();
+        if topics.len() > MAX_TOPICS {
+            return Err(invalid(
+                "topics",
                 format!(
-                    "{} partitions; a topic here has 1 to {MAX_PARTITIONS}",
-                    t.partitions
+                    "{} topics; a scenario here has 1 to {MAX_TOPICS}",
+                    topics.len()
                 ),
             ));
         }
-        if t.replication_factor == 0 || t.replication_factor > brokers {
-            return Err(invalid(
-                "topic.replication.factor",
-                format!(
-                    "{} replicas on {brokers} broker(s): Kafka needs 1 ≤ replication.factor ≤ brokers",
-                    t.replication_factor
-                ),
-            ));
+        for (i, t) in topics.iter().enumerate() {
+            let at = |f: &str| {
+                if self.topics.is_empty() {
+                    format!("topic.{f}")
+                } else {
+                    format!("topics[{i}].{f}")
+                }
+            };
+            if t.name.is_empty() {
+                return Err(invalid(at("name"), "a topic needs a name"));
+            }
+            if topics[..i].iter().any(|other| other.name == t.name) {
+                return Err(invalid(
+                    at("name"),
+                    format!(
+                        "`{}` is named twice: Kafka refuses with TOPIC_ALREADY_EXISTS",
+                        t.name
+                    ),
+                ));
+            }
+            if !(1..=MAX_PARTITIONS).contains(&t.partitions) {
+                return Err(invalid(
+                    at("partitions"),
+                    format!(
+                        "{} partitions; a topic here has 1 to {MAX_PARTITIONS}",
+                        t.partitions
+                    ),
+                ));
+            }
+            if t.replication_factor == 0 || t.replication_factor > brokers {
+                return Err(invalid(
+                    at("replication.factor"),
+                    format!(
+                        "{} replicas on {brokers} broker(s): Kafka needs 1 ≤ replication.factor ≤ brokers",
+                        t.replication_factor
+                    ),
+                ));
+            }
+            if t.min_insync_replicas == 0 {
+                return Err(invalid(at("min.insync.replicas"), "must be at least 1"));
+            }
+            if t.retention_ms == 0 {
+                return Err(invalid(at("retention.ms"), "must be at least 1"));
+            }
         }
-        if t.min_insync_replicas == 0 {
-            return Err(invalid("topic.min.insync.replicas", "must be at least 1"));
+        let topic_names = || {
+            topics
+                .iter()
+                .map(|t| format!("`{}`", t.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (i, p) in self.producers.iter().enumerate() {
+            if let Some(name) = &p.topic {
+                if self.topic_index(name).is_none() {
+                    return Err(invalid(
+                        format!("producers[{i}].topic"),
+                        format!(
+                            "`{name}` is not a topic of this scenario; its topics are {}",
+                            topic_names()
+                        ),
+                    ));
+                }
+            }
+        }
+        for (i, c) in self.consumers.iter().enumerate() {
+            for name in &c.topics {
+                if self.topic_index(name).is_none() {
+                    return Err(invalid(
+                        format!("consumers[{i}].topics"),
+                        format!(
+                            "`{name}` is not a topic of this scenario; its topics are {}",
+                            topic_names()
+                        ),
+                    ));
+                }
+            }
         }
         let c = &self.cluster;
         if ![1, 3, 5].contains(&c.controllers) {
@@ -76,7 +145,6 @@ impl Scenario {
                 "cluster.log.retention.check.interval.ms",
                 c.log_retention_check_interval_ms,
             ),
-            ("topic.retention.ms", t.retention_ms),
         ] {
             if value == 0 {
                 return Err(invalid(field, "must be at least 1"));
@@ -231,7 +299,16 @@ impl Scenario {
             } else if let Some(problem) = s.action.target_problem() {
                 return Err(invalid(format!("script[{i}]"), problem));
             }
-            if let Action::CreatePartitions { count } = s.action {
+            if let Action::CreatePartitions { count, topic } = &s.action {
+                let count = *count;
+                if let Some(name) = topic {
+                    if self.topic_index(name).is_none() {
+                        return Err(invalid(
+                            format!("script[{i}].topic"),
+                            format!("`{name}` is not a topic of this scenario"),
+                        ));
+                    }
+                }
                 if count == 0 || count > MAX_PARTITIONS {
                     return Err(invalid(
                         format!("script[{i}].count"),

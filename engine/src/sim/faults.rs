@@ -26,7 +26,9 @@ impl Simulation {
                 let until = self.now + SimDuration::from_ms(by_ms);
                 self.processes.pause(node, until);
             }
-            Action::CreatePartitions { count } => self.create_partitions(count),
+            Action::CreatePartitions { count, ref topic } => {
+                self.create_partitions(count, topic.clone())
+            }
             Action::SlowFollower { broker, by_ms } => {
                 self.brokers[broker.number() as usize - 1]
                     .set_fetch_delay(SimDuration::from_ms(by_ms));
@@ -56,18 +58,31 @@ impl Simulation {
     }
 
     /// CreatePartitions through the controller; the trace says which keys now map elsewhere.
-    pub(super) fn create_partitions(&mut self, count: u32) {
+    pub(super) fn create_partitions(&mut self, count: u32, topic_name: Option<String>) {
         let mut out = std::mem::take(&mut self.scratch);
-        let before = self.partitions.len() as u32;
-        match self
-            .controller
-            .create_partitions(count, crate::scenario::MAX_PARTITIONS, &mut out)
-        {
+        let topic = topic_name
+            .as_deref()
+            .and_then(|name| self.topic_names.iter().position(|t| t == name))
+            .unwrap_or(0) as u16;
+        let name = self.topic_names[usize::from(topic)].clone();
+        let before = self
+            .partitions
+            .iter()
+            .filter(|tp| tp.topic == topic)
+            .count() as u32;
+        match self.controller.create_partitions(
+            topic,
+            count,
+            crate::scenario::MAX_PARTITIONS,
+            &mut out,
+        ) {
             Ok(created) => {
                 self.partitions.extend(created);
+                self.partitions.sort();
                 let keys = self
                     .producers
                     .iter()
+                    .filter(|p| p.topic() == topic)
                     .map(|p| p.config().keys)
                     .max()
                     .unwrap_or(0);
@@ -80,6 +95,7 @@ impl Simulation {
                     })
                     .collect();
                 self.record(TraceKind::PartitionsCreated {
+                    topic: name,
                     from: before,
                     to: count,
                     moved_keys,
@@ -88,10 +104,14 @@ impl Simulation {
             Err(reason) => {
                 self.refused_actions.push(RefusedAction {
                     at_us: self.now.as_micros(),
-                    action: Action::CreatePartitions { count },
+                    action: Action::CreatePartitions {
+                        count,
+                        topic: topic_name,
+                    },
                     reason: reason.clone(),
                 });
                 self.record(TraceKind::PartitionChangeRefused {
+                    topic: name,
                     requested: count,
                     reason,
                 })

@@ -23,7 +23,7 @@ mod step;
 pub use processes::{Process, Processes};
 
 use crate::action::Action;
-use crate::broker::{Broker, BrokerConfig};
+use crate::broker::{Broker, BrokerConfig, TopicSettings};
 use crate::check::fates::{ProducerView, RecordFates};
 use crate::check::history::History;
 use crate::consumer::Consumer;
@@ -91,7 +91,8 @@ pub struct Simulation {
     /// The controller fenced or unfenced a broker during this step: coordinators may move.
     fencing_changed: bool,
     partitions: Vec<TopicPartition>,
-    topic_name: String,
+    /// Topic names, by topic index.
+    topic_names: Vec<String>,
     replication_factor: u32,
     /// The KRaft quorum's size (drawn; the active controller's decisions are simulated).
     controller_quorum: u32,
@@ -133,33 +134,44 @@ impl Simulation {
     /// Builds the world a (validated) scenario describes, with its start events and script queued.
     pub fn new(scenario: &Scenario) -> Self {
         let brokers_n = scenario.cluster.brokers;
-        let rf = scenario.topic.replication_factor;
-        let metas: Vec<PartitionMeta> = (0..scenario.topic.partitions)
-            .map(|p| {
-                let replicas = assign_replicas(p, brokers_n, rf);
-                PartitionMeta {
-                    partition: TopicPartition {
-                        topic: 0,
-                        partition: p as u16,
-                    },
-                    leader: Some(replicas[0]),
-                    leader_epoch: 0,
-                    partition_epoch: 0,
-                    isr: replicas.iter().copied().collect(),
-                    replicas,
-                }
+        let topics = scenario.topic_configs();
+        // Kafka places each topic's replicas from its own start index; here topic `t` starts `t`
+        // brokers further on (deterministic, and topic 0 as a one-topic scenario always had).
+        let metas: Vec<PartitionMeta> = topics
+            .iter()
+            .enumerate()
+            .flat_map(|(ti, t)| {
+                (0..t.partitions).map(move |p| {
+                    let replicas = assign_replicas(p + ti as u32, brokers_n, t.replication_factor);
+                    PartitionMeta {
+                        partition: TopicPartition {
+                            topic: ti as u16,
+                            partition: p as u16,
+                        },
+                        leader: Some(replicas[0]),
+                        leader_epoch: 0,
+                        partition_epoch: 0,
+                        isr: replicas.iter().copied().collect(),
+                        replicas,
+                    }
+                })
             })
             .collect();
         let partitions: Vec<TopicPartition> = metas.iter().map(|m| m.partition).collect();
         let cluster = &scenario.cluster;
         let broker_config = BrokerConfig {
             replica_lag_time_max: SimDuration::from_ms(cluster.replica_lag_time_max_ms),
-            min_insync_replicas: scenario.topic.min_insync_replicas,
-            replication_factor: rf,
+            topics: topics
+                .iter()
+                .map(|t| TopicSettings {
+                    min_insync_replicas: t.min_insync_replicas,
+                    replication_factor: t.replication_factor,
+                    retention: SimDuration::from_ms(t.retention_ms),
+                })
+                .collect(),
             heartbeat_interval: SimDuration::from_ms(cluster.broker_heartbeat_interval_ms),
             replica_fetch_wait_max_ms: cluster.replica_fetch_wait_max_ms,
             replica_fetch_max_records: 500,
-            retention: SimDuration::from_ms(scenario.topic.retention_ms),
             retention_check_interval: SimDuration::from_ms(cluster.log_retention_check_interval_ms),
         };
         let brokers = (1..=brokers_n)
@@ -167,9 +179,12 @@ impl Simulation {
             .collect();
         let controller = Controller::new(
             brokers_n,
-            metas,
+            metas.clone(),
             SimDuration::from_ms(cluster.broker_session_timeout_ms),
-            scenario.topic.unclean_leader_election_enable,
+            topics
+                .iter()
+                .map(|t| t.unclean_leader_election_enable)
+                .collect(),
         );
         let producers = scenario
             .producers
@@ -179,7 +194,8 @@ impl Simulation {
                 Producer::new(
                     NodeId::Producer(i as u32 + 1),
                     c.clone(),
-                    scenario.topic.partitions,
+                    scenario.producer_topic(c),
+                    &metas,
                     brokers_n,
                 )
             })
@@ -192,7 +208,8 @@ impl Simulation {
                 Consumer::new(
                     NodeId::Consumer(i as u32 + 1),
                     c.clone(),
-                    scenario.topic.partitions,
+                    scenario.consumer_topics(c),
+                    &metas,
                     brokers_n,
                 )
             })
@@ -224,8 +241,12 @@ impl Simulation {
             groups,
             fencing_changed: false,
             partitions,
-            topic_name: scenario.topic.name.clone(),
-            replication_factor: rf,
+            topic_names: topics.iter().map(|t| t.name.clone()).collect(),
+            replication_factor: topics
+                .iter()
+                .map(|t| t.replication_factor)
+                .max()
+                .unwrap_or(1),
             controller_quorum: scenario.cluster.controllers,
             events_processed: 0,
             next_flight: 0,
@@ -237,7 +258,10 @@ impl Simulation {
             history: History::default(),
             fates: RecordFates::new(
                 scenario.producers.len(),
-                group_names_in_order(scenario.consumers.iter().map(|c| c.group_id.as_str())),
+                group_names_in_order(scenario.consumers.iter().map(|c| c.group_id.as_str()))
+                    .into_iter()
+                    .map(|g| (g.to_string(), group_topics(scenario, g)))
+                    .collect(),
             ),
             fates_dirty: Vec::new(),
             unclean_elections: Vec::new(),
@@ -341,8 +365,10 @@ impl Simulation {
     /// the owning member's position (where `auto.offset.reset` put it), else the log start.
     pub fn group_lag(&self, group: &str) -> u64 {
         let offsets = self.groups.group(group).map(|g| &g.offsets);
+        let topics = self.group_topics(group);
         self.partitions
             .iter()
+            .filter(|tp| topics.contains(&tp.topic))
             .filter_map(|tp| {
                 let (log_start, hw) = self.fates.counted_log_bounds(*tp)?;
                 let stands_at = offsets
@@ -358,6 +384,19 @@ impl Simulation {
                 Some(hw.saturating_sub(stands_at))
             })
             .sum()
+    }
+
+    /// The topics `group`'s members subscribe to (by index).
+    pub fn group_topics(&self, group: &str) -> Vec<u16> {
+        let mut topics: Vec<u16> = self
+            .consumers
+            .iter()
+            .filter(|c| c.group() == group)
+            .flat_map(|c| c.topics().iter().copied())
+            .collect();
+        topics.sort_unstable();
+        topics.dedup();
+        topics
     }
 
     /// Every record's fate (the one truth the report and the page read).
@@ -384,8 +423,13 @@ impl Simulation {
     pub fn controller_quorum(&self) -> u32 {
         self.controller_quorum
     }
+    /// The first topic's name.
     pub fn topic_name(&self) -> &str {
-        &self.topic_name
+        &self.topic_names[0]
+    }
+    /// Every topic's name, by topic index.
+    pub fn topic_names(&self) -> &[String] {
+        &self.topic_names
     }
     pub fn network(&self) -> &Network {
         &self.network
@@ -451,4 +495,17 @@ fn group_names_in_order<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str
         }
     }
     out
+}
+
+/// The topics a group's members subscribe to (by index).
+fn group_topics(scenario: &Scenario, group: &str) -> Vec<u16> {
+    let mut topics: Vec<u16> = scenario
+        .consumers
+        .iter()
+        .filter(|c| c.group_id == group)
+        .flat_map(|c| scenario.consumer_topics(c))
+        .collect();
+    topics.sort_unstable();
+    topics.dedup();
+    topics
 }

@@ -42,9 +42,15 @@ impl Simulation {
                     return members.is_empty();
                 }
                 let owned: usize = g.assignment.values().map(Vec::len).sum();
+                let topics = self.group_topics(&g.name);
+                let subscribed = self
+                    .partitions
+                    .iter()
+                    .filter(|tp| topics.contains(&tp.topic))
+                    .count();
                 g.state == crate::group_coordinator::GroupState::Stable
                     && members == running
-                    && owned == self.partitions.len()
+                    && owned == subscribed
             })
     }
 

@@ -227,6 +227,8 @@ impl GroupOnPartition {
 #[derive(Clone, Debug, Default)]
 struct GroupFates {
     name: String,
+    /// The topics the group's members subscribe to.
+    topics: Vec<u16>,
     /// Per producer: how many times the group processed each record (by sequence).
     times: Vec<ChunkedVec<u16>>,
     consumed: u64,
@@ -270,13 +272,16 @@ pub struct RecordFates {
 }
 
 impl RecordFates {
-    pub fn new<'a>(producers: usize, groups: impl IntoIterator<Item = &'a str>) -> Self {
+    /// An index for `producers` producers and the `groups`, each with the topics its members
+    /// subscribe to (a group's fates concern only those topics).
+    pub fn new(producers: usize, groups: Vec<(String, Vec<u16>)>) -> Self {
         RecordFates {
             records: vec![ChunkedVec::new(); producers],
             groups: groups
                 .into_iter()
-                .map(|name| GroupFates {
-                    name: name.to_string(),
+                .map(|(name, topics)| GroupFates {
+                    name,
+                    topics,
                     times: vec![ChunkedVec::new(); producers],
                     ..GroupFates::default()
                 })
@@ -454,8 +459,9 @@ impl RecordFates {
     pub fn expired(&mut self, records: &[RecordId]) {
         for id in records {
             self.update(*id, |f| f.expired = true);
+            let topic = self.facts(*id).map(|f| f.partition.topic);
             for g in &mut self.groups {
-                if g.times(*id) == 0 {
+                if g.times(*id) == 0 && topic.is_some_and(|t| g.topics.contains(&t)) {
                     g.expired_unprocessed.insert(*id);
                 }
             }

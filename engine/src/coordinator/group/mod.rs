@@ -67,6 +67,8 @@ pub struct GroupMember {
     /// A SyncGroup waiting for the leader's assignment.
     pending_sync: Option<u64>,
     owned: Vec<TopicPartition>,
+    /// The topics it subscribes to (by index).
+    topics: Vec<u16>,
 }
 
 /// One consumer group as its coordinator keeps it.
@@ -315,6 +317,7 @@ impl GroupCoordinators {
                 session_timeout_ms,
                 rebalance_timeout_ms,
                 owned,
+                topics,
                 ..
             } => {
                 let (id, reason) = match member {
@@ -337,6 +340,7 @@ impl GroupCoordinators {
                                 pending_join: None,
                                 pending_sync: None,
                                 owned: Vec::new(),
+                                topics: Vec::new(),
                             },
                         );
                         (id, RebalanceReason::MemberJoined(id))
@@ -362,6 +366,7 @@ impl GroupCoordinators {
                 m.pending_join = Some(correlation);
                 m.pending_sync = None;
                 m.owned = owned;
+                m.topics = topics;
                 m.last_heard = now;
                 match g.state {
                     GroupState::PreparingRebalance => {

@@ -124,6 +124,7 @@ pub(super) fn complete_join(now: SimTime, g: &mut Group, out: &mut Out) {
         .map(|m| MemberSubscription {
             member: m.id,
             owned: m.owned.clone(),
+            topics: m.topics.clone(),
         })
         .collect();
     out.trace(TraceKind::GenerationStarted {
