@@ -16,10 +16,15 @@
 //! batch can land **after** a later one (reordering). `acks=0` requests get no response: the
 //! producer counts them as sent, offset unknown.
 //!
+//! The *application* — what is sent, with which key, when, and what is sent again after a crash —
+//! is [`crate::app::send_loop`]; this module is the client: `send()`, the accumulator, the sender,
+//! retries and metadata.
+//!
 //! The producer sends each batch to the partition's leader as its metadata cache names it; after
 //! `NOT_LEADER_OR_FOLLOWER` or a timeout it refreshes the metadata and retries at the new leader
 //! (see [`crate::client_metadata`]).
 
+use crate::app::send_loop::{Send, SendLoop};
 use crate::chunked::ChunkedVec;
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
@@ -101,6 +106,8 @@ pub struct Producer {
     config: ProducerConfig,
     /// The topic it writes (index into the scenario's topics), and its partition count.
     topic: u16,
+    /// The application driving this client.
+    app: SendLoop,
     /// The metadata a (re)started process begins with (its bootstrap).
     bootstrap: Vec<crate::metadata::PartitionMeta>,
     partitions: u32,
@@ -136,6 +143,7 @@ impl Producer {
     ) -> Self {
         let metadata = ClientMetadata::new(initial, &[topic], brokers);
         let partitions = metadata.partition_count(topic);
+        let app = SendLoop::new(&config);
         let bootstrap = initial
             .iter()
             .filter(|m| m.partition.topic == topic)
@@ -148,6 +156,7 @@ impl Producer {
             metadata,
             topic,
             bootstrap,
+            app,
             refresh_scheduled: false,
             next_keyless_partition: 0,
             accumulator: BTreeMap::new(),
@@ -175,7 +184,7 @@ impl Producer {
     }
     /// Records the application has handed to `send()` so far.
     pub fn created(&self) -> u32 {
-        self.records.len() as u32
+        self.app.created()
     }
     pub fn acknowledged(&self) -> u32 {
         self.acknowledged
@@ -193,7 +202,7 @@ impl Producer {
     }
     /// Every record created, and every one settled (acknowledged or failed).
     pub fn is_finished(&self) -> bool {
-        self.created() == self.config.records
+        self.app.is_done()
             && !self
                 .requests
                 .any(|r| matches!(r, ProducerRequest::Produce(_)))
@@ -205,11 +214,8 @@ impl Producer {
             SimDuration::from_ms(self.config.metadata_max_age_ms),
             Timer::MetadataMaxAge,
         );
-        if self.config.records > 0 {
-            out.set_timer(
-                SimDuration::from_ms(self.config.start_ms),
-                Timer::CreateRecord,
-            );
+        if let Some(first) = self.app.first_send() {
+            out.set_timer(first, Timer::CreateRecord);
         }
     }
 
@@ -235,7 +241,7 @@ impl Producer {
             .collect();
         for (seq, tp) in unanswered {
             self.set_state(seq, RecordState::Queued);
-            let key = (self.config.keys > 0).then(|| seq % self.config.keys);
+            let key = self.app.key_of(seq);
             let record = ProducerRecord {
                 id: RecordId {
                     producer: self.id.number(),
@@ -249,11 +255,8 @@ impl Producer {
             SimDuration::from_ms(self.config.metadata_max_age_ms),
             Timer::MetadataMaxAge,
         );
-        if self.created() < self.config.records {
-            out.set_timer(
-                SimDuration::from_ms(self.config.interval_ms),
-                Timer::CreateRecord,
-            );
+        if let Some(next) = self.app.resume_after_restart() {
+            out.set_timer(next, Timer::CreateRecord);
         }
         self.drain(now, out);
     }
@@ -262,12 +265,10 @@ impl Producer {
         self.now = now;
         match timer {
             Timer::CreateRecord => {
-                self.create_record(now, out);
-                if self.created() < self.config.records {
-                    out.set_timer(
-                        SimDuration::from_ms(self.config.interval_ms),
-                        Timer::CreateRecord,
-                    );
+                let (send, next) = self.app.next();
+                self.send(now, send, out);
+                if let Some(next) = next {
+                    out.set_timer(next, Timer::CreateRecord);
                 }
                 self.drain(now, out);
             }
@@ -332,9 +333,9 @@ impl Producer {
         self.drain(now, out);
     }
 
-    fn create_record(&mut self, now: SimTime, out: &mut Out) {
-        let seq = self.created();
-        let key = (self.config.keys > 0).then(|| seq % self.config.keys);
+    /// The application's `send()`: the record joins its partition's batch in the accumulator.
+    fn send(&mut self, now: SimTime, send: Send, out: &mut Out) {
+        let Send { seq, key } = send;
         let partition = match key {
             Some(k) => partition_for_key(&key_bytes(k), self.partitions),
             None => self.next_keyless_partition,
