@@ -265,7 +265,7 @@ impl Producer {
         self.now = now;
         match timer {
             Timer::CreateRecord => {
-                let (send, next) = self.app.next();
+                let (send, next) = self.app.next_send();
                 self.send(now, send, out);
                 if let Some(next) = next {
                     out.set_timer(next, Timer::CreateRecord);

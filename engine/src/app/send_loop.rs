@@ -41,7 +41,7 @@ impl SendLoop {
     }
 
     /// The next `send()`, and how long until the one after (none once every record is sent).
-    pub fn next(&mut self) -> (Send, Option<SimDuration>) {
+    pub fn next_send(&mut self) -> (Send, Option<SimDuration>) {
         let seq = self.created;
         self.created += 1;
         let after = (self.created < self.records).then_some(self.interval);
@@ -86,7 +86,7 @@ mod tests {
         config.interval_ms = 5;
         let mut app = SendLoop::new(&config);
         assert_eq!(app.first_send(), Some(SimDuration::from_ms(0)));
-        let sends: Vec<(Send, Option<SimDuration>)> = (0..3).map(|_| app.next()).collect();
+        let sends: Vec<(Send, Option<SimDuration>)> = (0..3).map(|_| app.next_send()).collect();
         assert_eq!(
             sends[0].0,
             Send {
