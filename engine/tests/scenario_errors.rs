@@ -3,6 +3,7 @@
 mod common;
 
 use common::basic;
+use kafkascope_engine::scenario::ScenarioBuilder;
 use kafkascope_engine::{Scenario, ScenarioError};
 use std::process::Command;
 
@@ -21,10 +22,7 @@ fn malformed_toml_names_the_line() {
 
 #[test]
 fn unknown_field_is_named_with_the_expected_ones() {
-    let msg = error_of(&basic(1, "").replace(
-        "\"group.id\" = \"billing\"",
-        "\"group.id\" = \"billing\"\n\"enable.autocommit\" = true",
-    ));
+    let msg = error_of("[[consumers]]\n\"group.id\" = \"billing\"\n\"enable.autocommit\" = true\n");
     assert!(msg.contains("unknown field `enable.autocommit`"), "{msg}");
     assert!(
         msg.contains("enable.auto.commit"),
@@ -40,24 +38,23 @@ fn unknown_field_in_a_script_entry_is_named() {
 
 #[test]
 fn negative_count_is_rejected_with_the_field() {
-    let msg = error_of(&basic(1, "").replace("records = 1", "records = -5"));
+    let msg = error_of("[[producers]]\nrecords = -5\n");
     assert!(msg.contains("records"), "{msg}");
     assert!(msg.contains("-5"), "{msg}");
 }
 
 #[test]
 fn wrong_type_is_rejected_with_the_field() {
-    let msg = error_of(&basic(1, "").replace("interval_ms = 2", "interval_ms = \"fast\""));
+    let msg = error_of("[[producers]]\nrecords = 1\ninterval_ms = \"fast\"\n");
     assert!(msg.contains("interval_ms"), "{msg}");
 }
 
 #[test]
 fn replication_factor_above_broker_count_is_impossible() {
-    let err = Scenario::from_toml(&basic(1, "").replace(
-        "partitions = 1",
-        "partitions = 1\n\"replication.factor\" = 4",
-    ))
-    .unwrap_err();
+    let err = ScenarioBuilder::new("rf")
+        .topic(|t| t.replication_factor = 4)
+        .build()
+        .unwrap_err();
     match err {
         ScenarioError::Invalid { field, problem } => {
             assert_eq!(field, "topic.replication.factor");
@@ -69,23 +66,19 @@ fn replication_factor_above_broker_count_is_impossible() {
 
 #[test]
 fn consumer_without_group_id_is_rejected() {
-    let msg = error_of(&basic(1, "").replace("\"group.id\" = \"billing\"\n", ""));
+    let msg = error_of("[[consumers]]\n\"auto.offset.reset\" = \"earliest\"\n");
     assert!(msg.contains("group.id"), "{msg}");
 }
 
 #[test]
 fn empty_group_id_is_rejected_with_its_path() {
-    let msg =
-        error_of(&basic(1, "").replace("\"group.id\" = \"billing\"", "\"group.id\" = \"  \""));
+    let msg = error_of("[[consumers]]\n\"group.id\" = \"  \"\n");
     assert!(msg.contains("consumers[0].group.id"), "{msg}");
 }
 
 #[test]
 fn zero_partitions_and_too_many_brokers_are_rejected() {
-    assert!(
-        error_of(&basic(1, "").replace("partitions = 1", "partitions = 0"))
-            .contains("topic.partitions")
-    );
+    assert!(error_of("[topic]\nname = \"t\"\npartitions = 0\n").contains("topic.partitions"));
     assert!(error_of(&(basic(1, "") + "[cluster]\nbrokers = 9\n")).contains("cluster.brokers"));
 }
 
@@ -145,7 +138,7 @@ fn cli_rejects_a_bad_file_with_exit_code_2_and_the_field() {
     let dir = std::env::temp_dir().join(format!("kafkascope-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.toml");
-    std::fs::write(&file, basic(1, "").replace("records = 1", "records = -1")).unwrap();
+    std::fs::write(&file, "[[producers]]\nrecords = -1\n").unwrap();
     let (code, stdout, stderr) = cli(&["run", file.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
