@@ -33,6 +33,7 @@ use crate::effect::{Out, Timer};
 use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::message::{JoinGroupResult, KafkaError, Message};
 mod rebalance;
+mod replies;
 
 use super::{follow_fencing, Coordinated, InternalTopic, Outs};
 use crate::time::{SimDuration, SimTime};
@@ -40,6 +41,7 @@ use crate::trace::{RebalanceReason, TraceKind};
 use rebalance::{
     complete_join, complete_sync, extend_initial_delay, prepare_rebalance, remove_member,
 };
+use replies::{member_check, not_coordinator};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -587,48 +589,4 @@ fn schedule_session_check(group: &str, m: &mut GroupMember, now: SimTime, out: &
             member: m.id,
         },
     );
-}
-
-fn not_coordinator(message: &Message) -> Message {
-    let e = KafkaError::NotCoordinator;
-    match *message {
-        Message::JoinGroupRequest { correlation, .. } => Message::JoinGroupResponse {
-            correlation,
-            result: Err(e),
-        },
-        Message::SyncGroupRequest { correlation, .. } => Message::SyncGroupResponse {
-            correlation,
-            result: Err(e),
-        },
-        Message::HeartbeatRequest { correlation, .. } => Message::HeartbeatResponse {
-            correlation,
-            error: Some(e),
-        },
-        Message::LeaveGroupRequest { correlation, .. } => {
-            Message::LeaveGroupResponse { correlation }
-        }
-        Message::OffsetCommitRequest { correlation, .. } => Message::OffsetCommitResponse {
-            correlation,
-            result: Err(e),
-        },
-        Message::OffsetFetchRequest { correlation, .. } => Message::OffsetFetchResponse {
-            correlation,
-            result: Err(e),
-        },
-        _ => Message::FindCoordinatorResponse {
-            correlation: 0,
-            result: Err(e),
-        },
-    }
-}
-
-/// Kafka's checks for a request from a group member: known member, current generation.
-fn member_check(g: &Group, member: MemberId, generation: u32) -> Result<(), KafkaError> {
-    if !g.members.contains_key(&member) {
-        Err(KafkaError::UnknownMemberId)
-    } else if generation != g.generation {
-        Err(KafkaError::IllegalGeneration)
-    } else {
-        Ok(())
-    }
 }
