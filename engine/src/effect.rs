@@ -67,6 +67,18 @@ pub enum Timer {
     RebalanceDeadline { group: String, round: u32 },
 }
 
+impl Timer {
+    /// Who on the node handles this timer (see [`crate::message::Family`]).
+    pub fn family(&self) -> crate::message::Family {
+        match self {
+            Timer::MemberSessionExpiry { .. } | Timer::RebalanceDeadline { .. } => {
+                crate::message::Family::GroupCoordinator
+            }
+            _ => crate::message::Family::Node,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Effect {
     Send { to: NodeId, message: Message },

@@ -432,7 +432,33 @@ impl MessageKind {
     }
 }
 
+/// Which part of the receiving node handles a message or a timer: the node's own role (a
+/// broker's partitions, a client, the controller), or a coordinator hosted on a broker. The
+/// simulation routes by family; a new coordinator (transactions) is a new family, not a list of
+/// variants in the loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// The receiving node itself.
+    Node,
+    /// The group coordinator on the receiving broker (the classic group protocol, offsets).
+    GroupCoordinator,
+}
+
 impl Message {
+    /// Who on the receiving node handles this message.
+    pub fn family(&self) -> Family {
+        match self {
+            Message::FindCoordinatorRequest { .. }
+            | Message::JoinGroupRequest { .. }
+            | Message::SyncGroupRequest { .. }
+            | Message::HeartbeatRequest { .. }
+            | Message::LeaveGroupRequest { .. }
+            | Message::OffsetCommitRequest { .. }
+            | Message::OffsetFetchRequest { .. } => Family::GroupCoordinator,
+            _ => Family::Node,
+        }
+    }
+
     pub fn kind(&self) -> MessageKind {
         match self {
             Message::ProduceRequest { .. } => MessageKind::ProduceRequest,

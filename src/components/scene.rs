@@ -99,6 +99,11 @@ pub fn scene(props: &SceneProps) -> Html {
             }) }
             <AssignmentsView lines={m.assignments.clone()} />
             <DotsView dots={m.dots.clone()} />
+            if !m.undrawn.is_empty() {
+                <text class="notice" data-testid="undrawn" x="12" y={n(m.height - 6.0)}>
+                    { format!("{} {}", t(lang, Text::NotDrawn), m.undrawn.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")) }
+                </text>
+            }
         </svg>
     }
 }

@@ -48,6 +48,7 @@ pub enum Text {
     StepTitle,
     Restart,
     DownloadSession,
+    NotDrawn,
     DownloadSessionTitle,
     Speed,
     Timeline,
@@ -199,6 +200,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         StepTitle => ("Jump to the next event", "다음 이벤트로 이동"),
         Restart => ("Restart", "처음부터"),
         DownloadSession => ("Download scenario", "시나리오 내려받기"),
+        NotDrawn => (
+            "Not drawn (this picture has no place for them yet):",
+            "그림에 아직 자리가 없어 그리지 않은 노드:",
+        ),
         DownloadSessionTitle => (
             "This run as a scenario file — with your faults and settings — that kafkascope-sim replays exactly",
             "지금 실행을 시나리오 파일로 저장 (내가 일으킨 장애와 설정 포함). kafkascope-sim으로 똑같이 재현됨",

@@ -218,6 +218,8 @@ pub struct SceneModel {
     pub assignments: Vec<AssignmentLine>,
     pub edges: Vec<Edge>,
     pub dots: Vec<Dot>,
+    /// Nodes the layout has no place for (a kind it does not know yet): not drawn, and said so.
+    pub undrawn: Vec<NodeId>,
     pub topic: String,
     /// The topic's partitions now (CreatePartitions adds some).
     pub partition_count: u32,
@@ -436,30 +438,46 @@ impl SceneModel {
                 .iter()
                 .any(|(f, t)| (*f, *t) == (a, b) || (*f, *t) == (b, a))
         };
-        let edge = |a: NodeId, b: NodeId, internal: bool| Edge {
-            path: layout.path(a, b).expect("both nodes are drawn"),
-            internal,
-            cut: cut(a, b),
-            ends: (a, b),
-        };
+        // A link to a node the layout has no place for is left out and named, never a panic.
+        let mut undrawn: Vec<NodeId> = Vec::new();
         let mut edges = Vec::new();
+        let mut edge = |a: NodeId, b: NodeId, internal: bool| match layout.path(a, b) {
+            Some(path) => edges.push(Edge {
+                path,
+                internal,
+                cut: cut(a, b),
+                ends: (a, b),
+            }),
+            None => {
+                for n in [a, b] {
+                    if layout.rect(n).is_none() && !undrawn.contains(&n) {
+                        undrawn.push(n);
+                    }
+                }
+            }
+        };
         for p in &producers {
             for b in &brokers {
-                edges.push(edge(p.node, b.node, false));
+                edge(p.node, b.node, false);
             }
         }
         for c in &consumers {
             for b in &brokers {
-                edges.push(edge(b.node, c.node, false));
+                edge(b.node, c.node, false);
             }
         }
         let replicated = view.replication_factor > 1;
         for (i, a) in brokers.iter().enumerate() {
-            edges.push(edge(a.node, controller.node, true));
+            edge(a.node, controller.node, true);
             if replicated {
                 for b in &brokers[i + 1..] {
-                    edges.push(edge(a.node, b.node, true));
+                    edge(a.node, b.node, true);
                 }
+            }
+        }
+        for e in &view.cut_links {
+            if layout.rect(e.0).is_none() && !undrawn.contains(&e.0) {
+                undrawn.push(e.0);
             }
         }
 
@@ -522,6 +540,7 @@ impl SceneModel {
             assignments,
             edges,
             dots,
+            undrawn,
             topic: view.topics.join(", "),
             partition_count: view.partition_count,
             report: view.report,
@@ -851,5 +870,19 @@ mod tests {
         let audit = end.consumers.iter().find(|c| c.group == "audit").unwrap();
         assert_eq!(audit.partition_labels, vec!["payments-0"]);
         assert_eq!(end.report.groups.len(), 2);
+    }
+
+    /// A node the picture has no place for is named, not drawn — never a panic.
+    #[test]
+    fn a_node_the_layout_does_not_know_is_named_not_drawn() {
+        let text = include_str!("../../scenarios/hello-kafka.toml");
+        let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+        let timeline = Timeline::record(&scenario);
+        let t = SimTime::from_ms(10);
+        let mut view = WorldView::of(&timeline.world_at(t), &ViewOptions::default());
+        view.cut_links.push((NodeId::Broker(9), NodeId::Consumer(1)));
+        let model = SceneModel::from_view(view, &timeline, t);
+        assert_eq!(model.undrawn, vec![NodeId::Broker(9)]);
+        assert!(!model.edges.is_empty());
     }
 }

@@ -5,6 +5,7 @@
 //! `simulation.max_time_ms`.
 
 use super::*;
+use crate::message::Family;
 
 impl Simulation {
     /// Runs the next event. Returns false when the run has ended.
@@ -45,20 +46,20 @@ impl Simulation {
                     self.scratch = out;
                     return true;
                 }
-                match to {
-                    NodeId::Broker(n) if GroupCoordinators::handles(&message) => {
+                match (to, message.family()) {
+                    (NodeId::Broker(n), Family::GroupCoordinator) => {
                         self.groups.on_message(at, n, from, *message, &mut out)
                     }
-                    NodeId::Broker(n) => {
+                    (NodeId::Broker(n), Family::Node) => {
                         self.brokers[n as usize - 1].on_message(at, from, *message, &mut out)
                     }
-                    NodeId::Controller(_) => {
+                    (NodeId::Controller(_), _) => {
                         self.controller.on_message(at, from, *message, &mut out)
                     }
-                    NodeId::Producer(n) => {
+                    (NodeId::Producer(n), _) => {
                         self.producers[n as usize - 1].on_message(at, *message, &mut out)
                     }
-                    NodeId::Consumer(n) => {
+                    (NodeId::Consumer(n), _) => {
                         self.consumers[n as usize - 1].on_message(at, *message, &mut out)
                     }
                 }
@@ -73,21 +74,18 @@ impl Simulation {
                     self.scratch = out;
                     return true;
                 }
-                match node {
-                    NodeId::Controller(_) => self.controller.on_timer(at, timer, &mut out),
-                    NodeId::Broker(n)
-                        if matches!(
-                            timer,
-                            Timer::MemberSessionExpiry { .. } | Timer::RebalanceDeadline { .. }
-                        ) =>
-                    {
+                match (node, timer.family()) {
+                    (NodeId::Controller(_), _) => self.controller.on_timer(at, timer, &mut out),
+                    (NodeId::Broker(n), Family::GroupCoordinator) => {
                         self.groups.on_timer(at, n, timer, &mut out)
                     }
-                    NodeId::Broker(n) => self.brokers[n as usize - 1].on_timer(at, timer, &mut out),
-                    NodeId::Producer(n) => {
+                    (NodeId::Broker(n), Family::Node) => {
+                        self.brokers[n as usize - 1].on_timer(at, timer, &mut out)
+                    }
+                    (NodeId::Producer(n), _) => {
                         self.producers[n as usize - 1].on_timer(at, timer, &mut out)
                     }
-                    NodeId::Consumer(n) => {
+                    (NodeId::Consumer(n), _) => {
                         self.consumers[n as usize - 1].on_timer(at, timer, &mut out)
                     }
                 }

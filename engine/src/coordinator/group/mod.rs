@@ -178,20 +178,6 @@ impl GroupCoordinators {
         self.groups.get(name)
     }
 
-    /// Whether the simulation should hand `message` to the coordinator rather than the broker.
-    pub fn handles(message: &Message) -> bool {
-        matches!(
-            message,
-            Message::FindCoordinatorRequest { .. }
-                | Message::JoinGroupRequest { .. }
-                | Message::SyncGroupRequest { .. }
-                | Message::HeartbeatRequest { .. }
-                | Message::LeaveGroupRequest { .. }
-                | Message::OffsetCommitRequest { .. }
-                | Message::OffsetFetchRequest { .. }
-        )
-    }
-
     /// The controller fenced or unfenced brokers: groups follow the leadership of their
     /// `__consumer_offsets` partition (see [`super::follow_fencing`]).
     pub fn fencing_changed(&mut self, now: SimTime, fenced: &BTreeSet<u32>, outs: &mut Outs) {
