@@ -148,7 +148,7 @@ fn fates_and_sessions_hold_in_wasm() {
             broker: NodeId::Broker(3),
         },
     );
-    let replayed = Scenario::from_toml(&timeline.scenario().to_toml()).unwrap();
+    let replayed = Scenario::from_json(&timeline.scenario().to_json()).unwrap();
     assert_eq!(
         run_scenario(&replayed, true).trace_hash.unwrap(),
         format!("{:016x}", trace_hash(timeline.trace()))

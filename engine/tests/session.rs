@@ -14,6 +14,12 @@ fn replayed_hash(timeline: &Timeline) -> String {
     let text = timeline.scenario().to_toml();
     let replayed = Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(&replayed, timeline.scenario(), "the TOML round-trips");
+    // The page saves sessions as JSON: that round-trips too.
+    let json = timeline.scenario().to_json();
+    assert_eq!(
+        &Scenario::from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}")),
+        timeline.scenario()
+    );
     run_scenario(&replayed, true).trace_hash.unwrap()
 }
 

@@ -89,15 +89,15 @@ pub fn controls(props: &ControlsProps) -> Html {
     }
 }
 
-/// Saves the session — the scenario plus the reader's live actions and settings — as a TOML
-/// file that `kafkascope-sim run` replays to the same trace. Made in the page (a Blob), so no
-/// request leaves it.
+/// Saves the session — the scenario plus the reader's live actions and settings — as a JSON
+/// scenario file that `kafkascope-sim run` replays to the same trace. Made in the page (a Blob),
+/// so no request leaves it.
 fn download_session(scenario: &kafkascope_engine::Scenario) {
     use wasm_bindgen::JsCast;
-    let text = scenario.to_toml();
+    let text = scenario.to_json();
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/toml");
+    options.set_type("application/json");
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
@@ -116,7 +116,7 @@ fn download_session(scenario: &kafkascope_engine::Scenario) {
             scenario.name.clone()
         };
         a.set_href(&url);
-        a.set_download(&format!("{name}.session.toml"));
+        a.set_download(&format!("{name}.session.json"));
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);

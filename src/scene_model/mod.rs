@@ -880,7 +880,8 @@ mod tests {
         let timeline = Timeline::record(&scenario);
         let t = SimTime::from_ms(10);
         let mut view = WorldView::of(&timeline.world_at(t), &ViewOptions::default());
-        view.cut_links.push((NodeId::Broker(9), NodeId::Consumer(1)));
+        view.cut_links
+            .push((NodeId::Broker(9), NodeId::Consumer(1)));
         let model = SceneModel::from_view(view, &timeline, t);
         assert_eq!(model.undrawn, vec![NodeId::Broker(9)]);
         assert!(!model.edges.is_empty());

@@ -223,9 +223,16 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// The scenario as a TOML file (what the page's "download" gives, and the CLI replays).
+    /// The scenario as a TOML file (the CLI replays it; feature `toml-out`).
+    #[cfg(feature = "toml-out")]
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a scenario always serializes")
+    }
+
+    /// The scenario as a JSON file (what the page's "download" gives; the CLI reads `.json` as
+    /// JSON and replays it).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
     }
 
     /// The reader's own actions, in the order they were done.

@@ -911,3 +911,56 @@ async fn a_300k_record_file_plays_and_a_run_too_large_is_refused_with_the_reason
     );
     assert_no_console_errors(c).await;
 }
+
+/// A producer crashed with a click, and the session downloaded: the file the page saves holds the
+/// reader's action (marked `by_reader`), and running it headlessly gives the outcome the page shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_producer_crashed_with_a_click_goes_into_the_downloaded_session() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    page.open_scenario("hello-kafka").await;
+    seek(c, "20000").await.unwrap();
+    let producer = "[data-node='producer-1']";
+    c.find(Locator::Css(producer))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(5), "producer 1 down", || async {
+        data_up(c, producer).await.filter(|u| u == "false")
+    })
+    .await
+    .unwrap();
+    let events = events_containing(c, "producer-1 crashes").await;
+    assert!(events.contains("producer-1 crashes"), "{events}");
+    // Catch the Blob the download makes, then read it back.
+    c.execute(
+        "window.__saved = [];
+         const make = URL.createObjectURL;
+         URL.createObjectURL = (b) => { window.__saved.push(b); return make(b); };",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "download-session").await;
+    let text = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__saved[0].text().then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let text = text.as_str().expect("the saved file's text").to_string();
+    assert!(
+        text.contains("crash_producer") && text.contains("\"by_reader\": true"),
+        "{text}"
+    );
+    let session = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let report = run_scenario(&session, false);
+    seek(c, "s.max").await.unwrap();
+    assert_eq!(counter(c, "produced").await, Some(report.produced));
+    assert_eq!(counter(c, "acked").await, Some(report.acknowledged));
+    assert_no_console_errors(c).await;
+}
