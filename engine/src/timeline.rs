@@ -28,6 +28,8 @@ pub const MAX_CHECKPOINTS: usize = 1024;
 /// What the page refuses up front (see [`Timeline::estimate`]): a run whose trace would pass this
 /// many entries (about 80 bytes each, plus the checkpoints) does not fit a browser tab.
 pub const MAX_TRACE_ENTRIES: u64 = 6_000_000;
+/// Runs with at most this many records are not estimated: they fit.
+const SURELY_FITS_RECORDS: u64 = 10_000;
 
 #[derive(Clone, Debug)]
 struct Checkpoint {
@@ -142,6 +144,14 @@ impl Timeline {
             .iter()
             .map(|p| u64::from(p.records))
             .sum();
+        // Small runs always fit (even at a few hundred trace entries per record): no need to
+        // simulate a sample of them first.
+        if total <= SURELY_FITS_RECORDS {
+            return Estimate {
+                records: total,
+                trace_entries: 0,
+            };
+        }
         let mut world = Simulation::new(scenario);
         let mut entries = 0u64;
         let sample = total.min(2_000);

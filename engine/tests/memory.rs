@@ -91,8 +91,25 @@ fn the_page_can_tell_up_front_what_fits() {
         "{}",
         huge.records_that_fit()
     );
-    // The projection is close to what recording really holds.
-    let s = shipped("consumers-4-partitions");
+    // Small runs fit without a sample being simulated.
+    assert_eq!(
+        Timeline::estimate(&shipped("consumers-4-partitions")).trace_entries,
+        0
+    );
+    // For a large one the projection is close to what recording really holds.
+    let s = ScenarioBuilder::new("projected")
+        .brokers(3)
+        .topic(|t| {
+            t.partitions = 3;
+            t.replication_factor = 2;
+        })
+        .producer(15_000, |p| {
+            p.interval_ms = 1;
+            p.keys = 9;
+        })
+        .consumer("g", |c| c.processing_ms = 0)
+        .build()
+        .unwrap();
     let projected = Timeline::estimate(&s).trace_entries as f64;
     let real = Timeline::record(&s).trace().len() as f64;
     assert!(

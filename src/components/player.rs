@@ -165,7 +165,7 @@ pub fn player(props: &PlayerProps) -> Html {
             <div class="stage">
                 <Scene model={model.clone()} on_fault={on_fault.clone()} />
                 <aside class="side">
-                    <Outcome report={model.report.clone()} />
+                    <Outcome report={shown_report(&model.report)} />
                     <EventLog events={model.events.clone()} />
                     <FaultPanel targets={FaultTargets::of(&model)} {on_fault} />
                     <Legend />
@@ -173,4 +173,13 @@ pub fn player(props: &PlayerProps) -> Html {
             </div>
         </main>
     }
+}
+
+/// The report as the panel shows it: without the figures it does not display (the event count
+/// and the time move every frame), so the panel re-renders only when a shown figure changes.
+fn shown_report(report: &kafkascope_engine::OutcomeReport) -> kafkascope_engine::OutcomeReport {
+    let mut shown = report.clone();
+    shown.events = 0;
+    shown.end_time_us = 0;
+    shown
 }

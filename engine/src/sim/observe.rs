@@ -156,11 +156,7 @@ impl Simulation {
         }
         let mut dirty = std::mem::take(&mut self.fates_dirty);
         if let Some(NodeId::Broker(b)) = actor {
-            dirty.extend(
-                self.partitions
-                    .iter()
-                    .filter(|tp| self.counted_log(**tp).is_some_and(|(src, _)| src == b)),
-            );
+            dirty.extend(self.fates.partitions_counted_on(b));
         }
         if actor.is_none() || matches!(actor, Some(NodeId::Controller(_))) {
             dirty.extend(self.partitions.iter().copied());

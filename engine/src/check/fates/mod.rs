@@ -568,6 +568,14 @@ impl RecordFates {
 
     // ---- consumer groups ----
 
+    /// The partitions whose log that counts is `broker`'s (as the index last read them).
+    pub fn partitions_counted_on(&self, broker: u32) -> impl Iterator<Item = TopicPartition> + '_ {
+        self.logs
+            .iter()
+            .filter(move |(_, l)| l.source == Some(broker))
+            .map(|(tp, _)| *tp)
+    }
+
     /// The committed records of the log that counts for `tp`, as the index last read it.
     pub fn committed_ids(&self, tp: TopicPartition) -> Vec<RecordId> {
         self.logs.get(&tp).map_or_else(Vec::new, |l| {
