@@ -151,12 +151,14 @@ pub fn player(props: &PlayerProps) -> Html {
         }
         Rc::new(SceneModel::build(world, &timeline, playback.time))
     };
-    let on_fault = {
-        let dispatcher = playback.dispatcher();
-        Callback::from(move |action: kafkascope_engine::Action| {
+    // One callback for the whole session (not a new one per frame), so the scene's nodes that
+    // take it re-render only when what they draw changes.
+    let on_fault = use_callback(
+        playback.dispatcher(),
+        |action: kafkascope_engine::Action, dispatcher| {
             dispatcher.dispatch(PlaybackAction::Inject(action))
-        })
-    };
+        },
+    );
 
     html! {
         <main class="player">
