@@ -8,25 +8,26 @@
 //! as if no time had passed. Producers crash, restart (the application sends again what it had
 //! not seen acknowledged) and pause the same way.
 
+use crate::action_file::ActionRecord;
 use crate::ids::NodeId;
 use crate::message::MessageKind;
 use serde::{Deserialize, Serialize};
 
+/// Written in files (and in the trace) as a flat table, `action = "cut_link"` with the fields
+/// the action takes (see [`crate::action_file`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "ActionRecord", into = "ActionRecord")]
 pub enum Action {
     /// Everything sent from `from` to `to` (and back, unless `one_way`) is lost until healed.
     CutLink {
         from: NodeId,
         to: NodeId,
-        #[serde(default)]
         one_way: bool,
     },
     /// Undoes `cut_link` (both directions unless `one_way`).
     HealLink {
         from: NodeId,
         to: NodeId,
-        #[serde(default)]
         one_way: bool,
     },
     /// The next message of `kind` from `from` to `to` is lost.
@@ -64,11 +65,7 @@ pub enum Action {
     PauseProducer { producer: NodeId, by_ms: u64 },
     /// The topic (the first, unless named) is altered to `count` partitions (CreatePartitions);
     /// fewer than it has is refused, as Kafka refuses it.
-    CreatePartitions {
-        count: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        topic: Option<String>,
-    },
+    CreatePartitions { count: u32, topic: Option<String> },
 }
 
 impl Action {

@@ -16,6 +16,7 @@
 //! The crate has no browser, wall-clock or thread dependency and builds identically for wasm32.
 
 pub mod action;
+pub mod action_file;
 pub mod app;
 pub mod assignor;
 pub mod broker;

@@ -184,3 +184,21 @@ fn cli_says_an_empty_file_is_empty() {
     assert_eq!(code, 2);
     assert!(stderr.contains("empty"), "{stderr}");
 }
+
+#[test]
+fn a_script_entry_names_a_missing_field_or_one_its_action_does_not_take() {
+    let head = "[[producers]]\nrecords = 1\n[[script]]\nat_ms = 1\n";
+    let missing = error_of(&format!(
+        "{head}action = \"cut_link\"\nfrom = \"producer-1\"\n"
+    ));
+    assert!(missing.contains("`cut_link` needs `to`"), "{missing}");
+    let foreign = error_of(&format!(
+        "{head}action = \"crash_broker\"\nbroker = \"broker-1\"\nby_ms = 5\n"
+    ));
+    assert!(
+        foreign.contains("`crash_broker` does not take `by_ms`"),
+        "{foreign}"
+    );
+    let unknown = error_of(&format!("{head}action = \"explode\"\n"));
+    assert!(unknown.contains("explode"), "{unknown}");
+}

@@ -23,6 +23,7 @@ pub use clients::{
 pub use cluster::{ClusterConfig, NetworkConfig, TopicConfig};
 
 use crate::action::Action;
+use crate::action_file::ActionRecord;
 use crate::ids::NodeId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -95,21 +96,37 @@ pub struct LocalizedText {
     pub ko: String,
 }
 
-/// One timed entry of the script. (Unknown fields are rejected by [`Action`] itself: serde's
-/// `deny_unknown_fields` cannot be combined with `flatten` on the outer struct.)
+/// One timed entry of the script: `at_ms`, the action's table (see [`crate::action_file`]), and
+/// whether the reader did it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ActionRecord", into = "ActionRecord")]
 pub struct ScriptedAction {
     pub at_ms: u64,
-    #[serde(flatten)]
     pub action: Action,
     /// Done by the reader in the page (a click, a fault from the panel), not by the scenario's
     /// author: a session is the scenario plus these, so the page can hand its run to anyone.
-    #[serde(default, skip_serializing_if = "is_false")]
     pub by_reader: bool,
 }
 
-fn is_false(b: &bool) -> bool {
-    !*b
+impl TryFrom<ActionRecord> for ScriptedAction {
+    type Error = String;
+    fn try_from(r: ActionRecord) -> Result<ScriptedAction, String> {
+        let at_ms = r.at_ms.ok_or("a script entry needs `at_ms`")?;
+        Ok(ScriptedAction {
+            at_ms,
+            by_reader: r.by_reader,
+            action: Action::try_from(&r)?,
+        })
+    }
+}
+
+impl From<ScriptedAction> for ActionRecord {
+    fn from(s: ScriptedAction) -> ActionRecord {
+        let mut r = ActionRecord::from(s.action);
+        r.at_ms = Some(s.at_ms);
+        r.by_reader = s.by_reader;
+        r
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
