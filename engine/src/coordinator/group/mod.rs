@@ -131,6 +131,19 @@ impl Group {
             .unwrap_or(SimDuration::ZERO)
     }
 
+    /// Starts a new wait for the group's members: bumps the round, so that any deadline set
+    /// before is stale when it fires, and sets the deadline `wait` from now.
+    fn restart_rebalance_deadline(&mut self, wait: SimDuration, out: &mut Out) {
+        self.round += 1;
+        out.set_timer(
+            wait,
+            Timer::RebalanceDeadline {
+                group: self.name.clone(),
+                round: self.round,
+            },
+        );
+    }
+
     fn all_joined(&self) -> bool {
         self.members.values().all(|m| m.pending_join.is_some())
     }
@@ -222,14 +235,8 @@ impl GroupCoordinators {
                 }
                 if g.initial_delay_cap.take().is_some() && !g.all_joined() {
                     // The initial delay is over; now wait the rebalance timeout for the rest.
-                    g.round += 1;
-                    out.set_timer(
-                        g.rebalance_timeout(),
-                        Timer::RebalanceDeadline {
-                            group: g.name.clone(),
-                            round: g.round,
-                        },
-                    );
+                    let wait = g.rebalance_timeout();
+                    g.restart_rebalance_deadline(wait, out);
                     return;
                 }
                 g.initial_delay_cap = None;
@@ -548,14 +555,8 @@ fn move_group(now: SimTime, g: &mut Group, to: Option<u32>, outs: &mut Outs) {
     ) {
         g.state = GroupState::PreparingRebalance;
         g.initial_delay_cap = None;
-        g.round += 1;
-        out.set_timer(
-            g.rebalance_timeout(),
-            Timer::RebalanceDeadline {
-                group: g.name.clone(),
-                round: g.round,
-            },
-        );
+        let wait = g.rebalance_timeout();
+        g.restart_rebalance_deadline(wait, out);
     }
 }
 

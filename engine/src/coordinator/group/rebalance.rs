@@ -27,7 +27,6 @@ pub(super) fn prepare_rebalance(
     }
     let was_empty = g.state == GroupState::Empty;
     g.state = GroupState::PreparingRebalance;
-    g.round += 1;
     out.trace(TraceKind::RebalanceStarted {
         group: g.name.clone(),
         generation: g.generation,
@@ -41,28 +40,15 @@ pub(super) fn prepare_rebalance(
     } else {
         g.rebalance_timeout()
     };
-    out.set_timer(
-        wait,
-        Timer::RebalanceDeadline {
-            group: g.name.clone(),
-            round: g.round,
-        },
-    );
+    g.restart_rebalance_deadline(wait, out);
 }
 
 pub(super) fn extend_initial_delay(now: SimTime, g: &mut Group, delay: SimDuration, out: &mut Out) {
     let Some(cap) = g.initial_delay_cap else {
         return;
     };
-    g.round += 1;
     let until = (now + delay).min(cap);
-    out.set_timer(
-        until.since(now),
-        Timer::RebalanceDeadline {
-            group: g.name.clone(),
-            round: g.round,
-        },
-    );
+    g.restart_rebalance_deadline(until.since(now), out);
 }
 
 pub(super) fn remove_member(
