@@ -21,7 +21,8 @@ fn main() {
                 g.offsets.values().collect::<Vec<_>>()
             );
         }
-        for c in world.consumers() {
+        for process in world.consumer_processes() {
+            let c = process.client();
             println!(
                 "{ms:>7} ms   {} up {} {:?} {:?} member {:?} gen {:?} owns {:?} positions {:?} committed {:?} unprocessed {}",
                 c.id(),
@@ -33,7 +34,7 @@ fn main() {
                 c.assignment().iter().map(|tp| tp.partition).collect::<Vec<_>>(),
                 c.positions().values().collect::<Vec<_>>(),
                 c.committed().values().collect::<Vec<_>>(),
-                c.unprocessed()
+                process.app().unprocessed()
             );
         }
     }

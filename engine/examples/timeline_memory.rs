@@ -67,7 +67,7 @@ fn main() {
             ))
         });
         measure("producers", &|| Box::new(w.producers().to_vec()));
-        measure("consumers", &|| Box::new(w.consumers().to_vec()));
+        measure("consumers", &|| Box::new(w.consumer_processes().to_vec()));
         measure("brokers", &|| Box::new(w.brokers().to_vec()));
         measure("fates", &|| Box::new(w.fates().clone()));
         measure("controller", &|| Box::new(w.controller().clone()));

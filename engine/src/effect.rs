@@ -68,6 +68,11 @@ pub enum Timer {
 }
 
 impl Timer {
+    /// A timer of the application that drives a client (processing a record), not of the client.
+    pub fn is_application(&self) -> bool {
+        matches!(self, Timer::RecordProcessed | Timer::WorkerRecordProcessed)
+    }
+
     /// Who on the node handles this timer (see [`crate::message::Family`]).
     pub fn family(&self) -> crate::message::Family {
         match self {

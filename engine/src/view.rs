@@ -14,8 +14,8 @@
 //! its phase, membership, partitions, auto-commit progress and recent processed records; the cut
 //! links; and the counters (the outcome report at this instant).
 
+use crate::app::consumer_process::ConsumerProcess;
 use crate::check::fates::{Fate, ProducerView as FateProducerView};
-use crate::consumer::Consumer;
 use crate::group_coordinator::GroupState;
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::Acks;
@@ -318,7 +318,7 @@ impl WorldView {
             .collect();
 
         let consumers = world
-            .consumers()
+            .consumer_processes()
             .iter()
             .map(|c| consumer_node(world, &names, c, options))
             .collect();
@@ -380,7 +380,6 @@ fn replica_row(
                     .and_then(|g| g.offsets.get(&tp).copied());
                 let position = world
                     .consumers()
-                    .iter()
                     .filter(|c| c.group() == *name && world.consumer_is_up(c.id().number()))
                     .find(|c| c.assignment().contains(&tp))
                     .and_then(|c| c.positions().get(&tp).copied());
@@ -415,12 +414,13 @@ fn replica_row(
 fn consumer_node(
     world: &Simulation,
     names: &[&str],
-    c: &Consumer,
+    process: &ConsumerProcess,
     options: &ViewOptions,
 ) -> ConsumerNode {
+    let c = process.client();
     let n = c.id().number();
     let fates = world.fates();
-    let processed = c.processed();
+    let processed = process.app().processed();
     let recent = processed
         .range(
             processed
@@ -447,8 +447,8 @@ fn consumer_node(
         partitions: c.assignment().to_vec(),
         idle: c.membership() == MembershipState::Stable && c.assignment().is_empty(),
         auto_commit,
-        waiting: c.unprocessed(),
-        processed: c.processed().len(),
+        waiting: process.app().unprocessed(),
+        processed: processed.len(),
         recent,
     }
 }

@@ -163,5 +163,5 @@ fn lesson_5_auto_commit_with_hand_off_loses_and_manual_commit_duplicates() {
         assert_eq!(c.member_id().map(|m| m.join), Some(2), "{}", c.id());
         assert!(end.consumer_is_up(c.id().number()));
     }
-    assert_eq!(end.consumers()[0].id(), NodeId::Consumer(1));
+    assert_eq!(end.consumers().next().unwrap().id(), NodeId::Consumer(1));
 }

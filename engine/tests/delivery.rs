@@ -54,7 +54,7 @@ fn log_offsets_are_contiguous_and_follow_send_order_with_one_request_in_flight()
         assert_eq!(r.offset, i as u64);
         assert_eq!(r.id.seq, i as u32, "records land in send order");
     }
-    let consumer = &sim.consumers()[0];
+    let consumer = sim.consumers().next().unwrap();
     assert_eq!(
         consumer.committed().get(&P0),
         Some(&20),
@@ -68,8 +68,8 @@ fn consumer_reads_only_below_the_high_watermark_and_processes_in_offset_order() 
     let mut sim = Simulation::new(&scenario(&basic(30, "")));
     let mut checked = 0;
     while sim.step() {
-        for c in sim.consumers() {
-            for p in c.processed() {
+        for c in sim.consumer_processes() {
+            for p in c.app().processed() {
                 let hw = sim.brokers()[0].replica(P0).unwrap().log.high_watermark();
                 assert!(
                     p.offset < hw,
@@ -77,7 +77,7 @@ fn consumer_reads_only_below_the_high_watermark_and_processes_in_offset_order() 
                     p.offset
                 );
             }
-            let offsets: Vec<u64> = c.processed().iter().map(|p| p.offset).collect();
+            let offsets: Vec<u64> = c.app().processed().iter().map(|p| p.offset).collect();
             assert!(
                 offsets.windows(2).all(|w| w[1] == w[0] + 1),
                 "in order: {offsets:?}"
@@ -227,9 +227,9 @@ fn auto_commit_commits_processed_positions_after_the_interval() {
         .unwrap();
     let mut sim = Simulation::new(&s);
     sim.run_until(kafkascope_engine::SimTime::from_ms(4_000));
-    let c = &sim.consumers()[0];
+    let c = sim.consumers().next().unwrap();
     assert_eq!(
-        c.processed().len(),
+        sim.consumer_processes()[0].app().processed().len(),
         6,
         "processed within the first poll loops"
     );
@@ -240,7 +240,10 @@ fn auto_commit_commits_processed_positions_after_the_interval() {
     );
     let (end, reason) = sim.run_to_end();
     assert_eq!(reason, EndReason::Settled);
-    assert_eq!(sim.consumers()[0].committed().get(&P0), Some(&6));
+    assert_eq!(
+        sim.consumers().next().unwrap().committed().get(&P0),
+        Some(&6)
+    );
     assert!(
         end >= kafkascope_engine::SimTime::from_ms(5_000),
         "first auto-commit after 5 s, ended {end}"

@@ -95,7 +95,7 @@ fn seeking_backward_and_forward_gives_the_world_a_straight_run_has() {
                 assert_eq!(r.log, b.replica(*tp).unwrap().log, "log at {t}");
             }
         }
-        for (a, b) in cursor.consumers().iter().zip(fresh.consumers()) {
+        for (a, b) in cursor.consumers().zip(fresh.consumers()) {
             assert_eq!(a.positions(), b.positions(), "positions at {t}");
         }
     }

@@ -371,17 +371,12 @@ fn two_topics_are_written_and_read_by_the_groups_that_subscribe_to_them() {
         _ => true,
     }));
     // The audit member owns only payments' partition.
-    let audit = sim
-        .consumers()
-        .iter()
-        .find(|c| c.group() == "audit")
-        .unwrap();
+    let audit = sim.consumers().find(|c| c.group() == "audit").unwrap();
     assert!(audit.assignment().iter().all(|tp| tp.topic == 1));
     assert_eq!(audit.assignment().len(), 1);
     // Billing's two members split the three partitions of both topics.
     let billing: usize = sim
         .consumers()
-        .iter()
         .filter(|c| c.group() == "billing")
         .map(|c| c.assignment().len())
         .sum();

@@ -81,8 +81,12 @@ fn recount(world: &Simulation, expired: &BTreeSet<RecordId>) -> Recount {
     }
     for name in world.group_names() {
         let mut times: BTreeMap<RecordId, u64> = BTreeMap::new();
-        for consumer in world.consumers().iter().filter(|x| x.group() == name) {
-            for p in consumer.processed() {
+        for consumer in world
+            .consumer_processes()
+            .iter()
+            .filter(|x| x.client().group() == name)
+        {
+            for p in consumer.app().processed() {
                 *times.entry(p.record).or_default() += 1;
             }
         }

@@ -124,8 +124,9 @@ fn range_gives_each_member_its_own_partitions_and_leaves_an_extra_member_idle() 
         vec![(1, vec![(1, vec![0]), (2, vec![1]), (3, vec![])])]
     );
     // Each partition was read by exactly one member.
-    for c in sim.consumers() {
+    for c in sim.consumer_processes() {
         let parts: std::collections::BTreeSet<u16> = c
+            .app()
             .processed()
             .iter()
             .map(|p| p.partition.partition)

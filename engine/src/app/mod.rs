@@ -4,8 +4,14 @@
 //! consume-transform-produce processor, a database writer, a Connect sink task) is a new module
 //! here driving the same clients.
 //!
+//! - [`process_loop`]: the consumer application of every scenario so far — process what `poll()`
+//!   returned in the loop or on a worker thread, and commit (auto, or `commitSync`/`commitAsync`
+//!   after processing); [`consumer_process`] puts it together with its consumer client as one
+//!   node.
 //! - [`send_loop`]: the producer application of every scenario so far — `records` records, one
 //!   every `interval_ms` from `start_ms`, keyed `k0 … k(keys−1)` in turn — and what it does after a
 //!   crash (send again what it never saw answered).
 
+pub mod consumer_process;
+pub mod process_loop;
 pub mod send_loop;

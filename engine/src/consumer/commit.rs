@@ -1,5 +1,5 @@
-//! Offset commits from the consumer: auto-commit, `commitSync`, `commitAsync`, and the
-//! synchronous auto-commit before a rebalance.
+//! Offset commits from the consumer client: auto-commit, `commitSync` and `commitAsync` (called by
+//! the application), and the synchronous auto-commit before a rebalance.
 //!
 //! A commit is an OffsetCommit request to the group coordinator carrying the member id and
 //! generation. Kafka's rules, as the Java client applies them:
@@ -16,17 +16,16 @@
 //!   newer offsets anyway).
 
 use super::membership::MembershipState;
-use super::{CommitKind, Consumer, ConsumerPhase, Pending, DEFAULT_API_TIMEOUT_MS};
+use super::{CommitKind, Consumer, ConsumerPhase, Pending, PollReturn, DEFAULT_API_TIMEOUT_MS};
 use crate::effect::Out;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{KafkaError, Message};
-use crate::scenario::{ManualCommit, ProcessingStyle};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 
 impl Consumer {
     /// Positions of owned partitions that differ from what this consumer knows is committed.
-    pub(super) fn uncommitted_positions(&self) -> Vec<(TopicPartition, u64)> {
+    pub fn uncommitted_positions(&self) -> Vec<(TopicPartition, u64)> {
         self.assignment
             .iter()
             .filter_map(|tp| {
@@ -53,78 +52,42 @@ impl Consumer {
         }
     }
 
-    /// In-loop style, manual commit: the batch is processed; commit its positions.
-    pub(super) fn commit_after_processing(&mut self, now: SimTime, out: &mut Out) {
-        let kind = match self.config.commit {
-            ManualCommit::Sync => CommitKind::Sync,
-            ManualCommit::Async => CommitKind::Async,
-        };
-        let offsets = self.uncommitted_positions();
-        if self.commit_refused_locally(out) || offsets.is_empty() {
-            self.poll(now, out);
-            return;
-        }
-        self.send_commit(now, kind, now, offsets, out);
-        if kind == CommitKind::Sync {
+    /// Whether a commit now would be sent: a stable member, not about to rejoin, with no commit
+    /// outstanding (the process loop's commit after an empty poll asks this first).
+    pub fn can_commit_now(&self) -> bool {
+        self.membership.state == MembershipState::Stable
+            && !self.membership.rejoin_needed
+            && !self.is_pending(|p| matches!(p, Pending::Commit { .. }))
+    }
+
+    /// `commitSync(offsets)`: the application waits for the answer ([`PollReturn::CommitSyncReturned`]
+    /// comes when it ends). False if there was no coordinator or membership to send it as.
+    pub fn commit_sync(
+        &mut self,
+        now: SimTime,
+        offsets: Vec<(TopicPartition, u64)>,
+        out: &mut Out,
+    ) -> bool {
+        let sent = self.send_commit(now, CommitKind::Sync, now, offsets, out);
+        if sent {
             self.phase = ConsumerPhase::Committing;
-        } else {
-            self.poll(now, out);
         }
+        sent
     }
 
-    /// Manual commit after an empty poll: commit progress not committed yet, if the group is
-    /// stable. True if the loop now waits for a `commitSync`.
-    pub(super) fn commit_on_empty_poll(&mut self, now: SimTime, out: &mut Out) -> bool {
-        if self.config.enable_auto_commit
-            || self.membership.state != MembershipState::Stable
-            || self.membership.rejoin_needed
-            || self.is_pending(|p| matches!(p, Pending::Commit { .. }))
-        {
-            return false;
-        }
-        match self.config.processing {
-            ProcessingStyle::HandOff => {
-                self.commit_worker_progress(now, out);
-                false
-            }
-            ProcessingStyle::InLoop => {
-                let offsets = self.uncommitted_positions();
-                if offsets.is_empty() {
-                    return false;
-                }
-                let sync = self.config.commit == ManualCommit::Sync;
-                let kind = if sync {
-                    CommitKind::Sync
-                } else {
-                    CommitKind::Async
-                };
-                if !self.send_commit(now, kind, now, offsets, out) {
-                    return false;
-                }
-                if sync {
-                    self.phase = ConsumerPhase::Committing;
-                }
-                sync
-            }
-        }
+    /// `commitAsync(offsets)`: sent, and the application goes on at once.
+    pub fn commit_async(
+        &mut self,
+        now: SimTime,
+        offsets: Vec<(TopicPartition, u64)>,
+        out: &mut Out,
+    ) -> bool {
+        self.send_commit(now, CommitKind::Async, now, offsets, out)
     }
 
-    /// Hand-off style, manual commit: the worker commits what it has finished.
-    pub(super) fn commit_worker_progress(&mut self, now: SimTime, out: &mut Out) {
-        let offsets: Vec<(TopicPartition, u64)> = self
-            .worker_done
-            .iter()
-            .filter(|(tp, o)| self.assignment.contains(tp) && self.committed.get(tp) != Some(o))
-            .map(|(tp, o)| (*tp, *o))
-            .collect();
-        if offsets.is_empty() || self.commit_refused_locally(out) {
-            return;
-        }
-        self.send_commit(now, CommitKind::Async, now, offsets, out);
-    }
-
-    /// `generationIfStable() == null`: the client refuses to commit without asking.
-    fn commit_refused_locally(&mut self, out: &mut Out) -> bool {
+    /// `generationIfStable() == null`: the client refuses to commit without asking (and says so
+    /// in the trace). True when refused.
+    pub fn commit_refused_locally(&mut self, out: &mut Out) -> bool {
         if self.membership.state == MembershipState::Stable
             && self.membership.generation.is_some()
             && self.coordinator.is_some()
@@ -268,7 +231,9 @@ impl Consumer {
     /// The application thread goes on after a synchronous commit (whatever its outcome).
     fn commit_finished(&mut self, now: SimTime, kind: CommitKind, out: &mut Out) {
         match kind {
-            CommitKind::Sync if self.phase == ConsumerPhase::Committing => self.poll(now, out),
+            CommitKind::Sync if self.phase == ConsumerPhase::Committing => {
+                self.returns.push_back(PollReturn::CommitSyncReturned)
+            }
             CommitKind::BeforeRebalance if self.phase == ConsumerPhase::Committing => {
                 self.membership.committed_before_join = true;
                 self.poll(now, out);

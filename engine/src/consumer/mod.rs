@@ -1,22 +1,25 @@
-//! A Kafka consumer in a consumer group: the poll loop, processing, and its two threads.
+//! The Kafka consumer client in a consumer group: `poll()`, membership, positions and commits.
 //!
 //! The model follows the Java `KafkaConsumer` with the classic group protocol:
 //!
-//! - **Application thread** (this module): `poll()` joins or rejoins the group when needed, finds
-//!   starting positions for newly assigned partitions (OffsetFetch; a partition without a committed
-//!   offset starts at `auto.offset.reset` via ListOffsets), auto-commits when
-//!   `auto.commit.interval.ms` has passed, and returns at most `max.poll.records` buffered records
-//!   — moving the **position** past them — or fetches more from the partition leaders. A committed
-//!   offset is the *next* offset to read (Kafka documentation, Consumer Position).
-//! - **Processing**: `in_loop` processes the returned records one after another
-//!   (`processing_ms` each) and polls again afterwards, so a later poll's auto-commit only covers
-//!   processed records (at-least-once); `hand_off` gives them to a worker thread and polls at once,
-//!   so auto-commit can cover records the worker has not processed yet — a crash loses them.
+//! - **`poll()`** (this module): joins or rejoins the group when needed, finds starting positions
+//!   for newly assigned partitions (OffsetFetch; a partition without a committed offset starts at
+//!   `auto.offset.reset` via ListOffsets), auto-commits when `auto.commit.interval.ms` has passed,
+//!   and returns at most `max.poll.records` buffered records — moving the **position** past them
+//!   — or fetches more from the partition leaders and waits. A committed offset is the *next*
+//!   offset to read (Kafka documentation, Consumer Position).
+//! - **The application** is not here: what it does with the records and when it commits is
+//!   `crate::app` (the process-and-commit loop). The client leaves each return of `poll()` (and the
+//!   end of a `commitSync`) in an outbox ([`PollReturn`]) that the consumer process hands to the
+//!   application, which calls [`Consumer::poll`], [`Consumer::commit_sync`] or
+//!   [`Consumer::commit_async`] in turn.
 //! - **Heartbeat thread** ([`membership`], KIP-62): heartbeats every `heartbeat.interval.ms`
 //!   whatever the application is doing, and leaves the group when the application has not called
 //!   `poll()` within `max.poll.interval.ms`.
-//! - **Commits** ([`commit`]): auto-commit, or `commitSync` / `commitAsync` after processing;
-//!   each is an OffsetCommit to the coordinator that can be lost, delayed, or rejected.
+//! - **Commits** ([`commit`]): auto-commit, or `commitSync` / `commitAsync` when the application
+//!   asks; each is an OffsetCommit to the coordinator that can be lost, delayed, or rejected.
+//! - **Leader epochs** ([`validation`], KIP-320): after a leader change the position is validated
+//!   with OffsetsForLeaderEpoch before fetching again.
 //!
 //! Eager protocols (`range`, `roundrobin`) revoke every partition before rejoining; the
 //! cooperative one keeps consuming its partitions through the rebalance and revokes only those it
@@ -25,17 +28,15 @@
 mod commit;
 mod fetch;
 mod membership;
-mod processing;
 mod validation;
 
-use crate::chunked::ChunkedVec;
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
-use crate::ids::{MemberId, NodeId, RecordId, TopicPartition};
+use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::log::LogRecord;
 use crate::message::{FetchPosition, KafkaError, Message, OffsetSpec};
 use crate::requests::Requests;
-use crate::scenario::{ConsumerConfig, OffsetReset, ProcessingStyle};
+use crate::scenario::{ConsumerConfig, OffsetReset};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, VecDeque};
@@ -61,12 +62,16 @@ pub enum ConsumerPhase {
     Committing,
 }
 
+/// What `poll()` (or a `commitSync`) returned to the application, left in the client's outbox.
 #[derive(Clone, Debug)]
-pub struct ProcessedRecord {
-    pub partition: TopicPartition,
-    pub offset: u64,
-    pub record: RecordId,
-    pub at: SimTime,
+pub enum PollReturn {
+    /// Records, their positions already moved past them.
+    Records(Vec<(TopicPartition, LogRecord)>),
+    /// Nothing buffered: the application may commit, then calls
+    /// [`Consumer::wait_for_records`] (the rest of a blocking poll).
+    Nothing,
+    /// A `commitSync` ended (committed, failed, or timed out): the application goes on.
+    CommitSyncReturned,
 }
 
 /// Which commit a request belongs to.
@@ -140,12 +145,8 @@ pub struct Consumer {
     /// Where each partition's reading started (from a committed offset or auto.offset.reset).
     start_positions: BTreeMap<TopicPartition, u64>,
     fetched: VecDeque<(TopicPartition, LogRecord)>,
-    /// In-loop style: the records of the current poll, processed in order. Hand-off style: the
-    /// worker's queue.
-    processing: VecDeque<(TopicPartition, LogRecord)>,
-    worker_busy: bool,
-    /// Hand-off style: the next offset after the last record the worker finished, per partition.
-    worker_done: BTreeMap<TopicPartition, u64>,
+    /// What poll() returned, for the application to take.
+    returns: VecDeque<PollReturn>,
     /// Requests awaiting an answer.
     requests: Requests<Pending>,
     /// The time of the event being handled.
@@ -157,8 +158,6 @@ pub struct Consumer {
     started: bool,
     /// How many times the process was restarted.
     restarts: u32,
-    /// Survives restarts: what this consumer's application did (the checker's history).
-    processed: ChunkedVec<ProcessedRecord>,
 }
 
 impl Consumer {
@@ -197,9 +196,7 @@ impl Consumer {
             committed: BTreeMap::new(),
             start_positions: BTreeMap::new(),
             fetched: VecDeque::new(),
-            processing: VecDeque::new(),
-            worker_busy: false,
-            worker_done: BTreeMap::new(),
+            returns: VecDeque::new(),
             requests: Requests::default(),
             now: SimTime::ZERO,
             last_poll: SimTime::ZERO,
@@ -207,7 +204,6 @@ impl Consumer {
             sync_commit_started: None,
             started: false,
             restarts: 0,
-            processed: ChunkedVec::new(),
         }
     }
 
@@ -251,12 +247,13 @@ impl Consumer {
     pub fn committed(&self) -> &BTreeMap<TopicPartition, u64> {
         &self.committed
     }
-    pub fn processed(&self) -> &ChunkedVec<ProcessedRecord> {
-        &self.processed
+    /// Whether this consumer owns `tp` now.
+    pub fn owns(&self, tp: TopicPartition) -> bool {
+        self.assignment.contains(&tp)
     }
-    /// Records returned by poll() and not processed yet (the batch, or the worker's queue).
-    pub fn unprocessed(&self) -> usize {
-        self.processing.len()
+    /// The oldest return of `poll()` the application has not taken yet.
+    pub fn take_poll_return(&mut self) -> Option<PollReturn> {
+        self.returns.pop_front()
     }
     /// When the next auto-commit may happen (for drawing the timer), if auto-commit is on.
     pub fn next_auto_commit(&self) -> Option<SimTime> {
@@ -265,7 +262,7 @@ impl Consumer {
         })
     }
 
-    /// In a stable group, nothing buffered or being processed, no request outstanding but the
+    /// In a stable group, nothing buffered or returned, no request outstanding but the
     /// long-poll fetch and heartbeats, and every position it moved committed: nothing left to do
     /// until new data arrives.
     pub fn is_idle(&self) -> bool {
@@ -273,8 +270,7 @@ impl Consumer {
             && !self.membership.rejoin_needed
             && matches!(self.phase, ConsumerPhase::Fetching)
             && self.fetched.is_empty()
-            && self.processing.is_empty()
-            && !self.worker_busy
+            && self.returns.is_empty()
             && !self
                 .requests
                 .any(|p| !matches!(p, Pending::Fetch { .. } | Pending::Heartbeat))
@@ -292,10 +288,8 @@ impl Consumer {
         );
     }
 
-    /// A killed consumer starts again: a new process with nothing of the old one in memory (its
-    /// record of what the application already processed stays, for the checker).
+    /// A killed consumer starts again: a new process with nothing of the old one in memory.
     pub fn restart(&mut self, out: &mut Out) {
-        let processed = std::mem::take(&mut self.processed);
         let restarts = self.restarts + 1;
         let mut config = self.config.clone();
         config.start_ms = 0;
@@ -307,7 +301,6 @@ impl Consumer {
             &bootstrap,
             self.brokers,
         );
-        self.processed = processed;
         self.restarts = restarts;
         // A new process has new connections: answers to the old one's requests never match.
         self.requests = Requests::starting_at(u64::from(restarts) << 40);
@@ -337,8 +330,6 @@ impl Consumer {
                 );
                 self.refresh_metadata(out);
             }
-            Timer::RecordProcessed => self.finish_record(now, out),
-            Timer::WorkerRecordProcessed => self.worker_finish_record(now, out),
             Timer::ConsumerHeartbeat => self.heartbeat_tick(now, out),
             Timer::FindCoordinatorRetry => self.find_coordinator(out),
             Timer::RequestDeadline => {
@@ -481,8 +472,9 @@ impl Consumer {
     }
 
     /// `poll()`: rejoin if needed, find positions, auto-commit if due, then return buffered
-    /// records or fetch more.
-    fn poll(&mut self, now: SimTime, out: &mut Out) {
+    /// records, or return [`PollReturn::Nothing`] when nothing is buffered (the application then
+    /// calls [`Consumer::wait_for_records`]).
+    pub fn poll(&mut self, now: SimTime, out: &mut Out) {
         self.last_poll = now;
         if self.coordinator.is_none() {
             self.phase = ConsumerPhase::FindingCoordinator;
@@ -512,14 +504,10 @@ impl Consumer {
             return;
         }
         self.maybe_auto_commit(now, out);
+        // The application thread is out of poll() until it calls the client again.
+        self.phase = ConsumerPhase::Processing;
         if self.fetched.is_empty() {
-            // The application's loop commits after every poll, an empty one too, so progress
-            // whose commit failed (say, during a rebalance) is committed once the group is stable.
-            if self.commit_on_empty_poll(now, out) {
-                return;
-            }
-            self.phase = ConsumerPhase::Fetching;
-            self.send_fetches(out);
+            self.returns.push_back(PollReturn::Nothing);
             return;
         }
         let n = (self.config.max_poll_records as usize).min(self.fetched.len());
@@ -528,19 +516,14 @@ impl Consumer {
             self.positions.insert(*tp, r.offset + 1);
             self.position_epochs.insert(*tp, r.leader_epoch);
         }
-        match self.config.processing {
-            ProcessingStyle::InLoop => {
-                self.processing.extend(batch);
-                self.phase = ConsumerPhase::Processing;
-                self.start_next_record(out);
-            }
-            ProcessingStyle::HandOff => {
-                self.processing.extend(batch);
-                self.start_worker(out);
-                // The loop polls again at once.
-                self.poll(now, out);
-            }
-        }
+        self.returns.push_back(PollReturn::Records(batch));
+    }
+
+    /// The rest of a poll that found nothing buffered: fetch from the partition leaders and wait
+    /// (news wakes the poll again).
+    pub fn wait_for_records(&mut self, out: &mut Out) {
+        self.phase = ConsumerPhase::Fetching;
+        self.send_fetches(out);
     }
 
     fn on_request_timeout(&mut self, now: SimTime, pending: Pending, out: &mut Out) {

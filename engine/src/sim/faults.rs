@@ -140,7 +140,7 @@ impl Simulation {
         let i = node.number() as usize - 1;
         match node {
             NodeId::Broker(_) => self.brokers[i].restart(self.now, &mut out),
-            NodeId::Consumer(_) => self.consumers[i].restart(&mut out),
+            NodeId::Consumer(_) => self.consumers[i].restart(self.now, &mut out),
             NodeId::Producer(_) => self.producers[i].restart(self.now, &mut out),
             NodeId::Controller(_) => {}
         }

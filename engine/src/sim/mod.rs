@@ -23,6 +23,7 @@ mod step;
 pub use processes::{Process, Processes};
 
 use crate::action::Action;
+use crate::app::consumer_process::ConsumerProcess;
 use crate::broker::{Broker, BrokerConfig, TopicSettings};
 use crate::check::fates::{ProducerView, RecordFates};
 use crate::check::history::History;
@@ -86,7 +87,7 @@ pub struct Simulation {
     /// Every node's process: running or not, incarnation, stalled until when.
     processes: Processes,
     producers: Vec<Producer>,
-    consumers: Vec<Consumer>,
+    consumers: Vec<ConsumerProcess>,
     groups: GroupCoordinators,
     /// The controller fenced or unfenced a broker during this step: coordinators may move.
     fencing_changed: bool,
@@ -205,13 +206,14 @@ impl Simulation {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                Consumer::new(
+                let client = Consumer::new(
                     NodeId::Consumer(i as u32 + 1),
                     c.clone(),
                     scenario.consumer_topics(c),
                     &metas,
                     brokers_n,
-                )
+                );
+                ConsumerProcess::new(client, c)
             })
             .collect::<Vec<_>>();
         let groups = GroupCoordinators::new(
@@ -339,7 +341,12 @@ impl Simulation {
     pub fn producers(&self) -> &[Producer] {
         &self.producers
     }
-    pub fn consumers(&self) -> &[Consumer] {
+    /// The consumer clients (membership, positions, commits).
+    pub fn consumers(&self) -> impl ExactSizeIterator<Item = &Consumer> + '_ {
+        self.consumers.iter().map(ConsumerProcess::client)
+    }
+    /// The consumer processes: each client with the application that drives it.
+    pub fn consumer_processes(&self) -> &[ConsumerProcess] {
         &self.consumers
     }
     /// Whether consumer `n` (1-based) is running (not killed).
@@ -357,7 +364,7 @@ impl Simulation {
 
     /// The consumer groups, in the order their first member appears in the scenario.
     pub fn group_names(&self) -> Vec<&str> {
-        group_names_in_order(self.consumers.iter().map(Consumer::group))
+        group_names_in_order(self.consumers().map(Consumer::group))
     }
 
     /// A group's lag now, summed over partitions: the high watermark of the log that counts
@@ -374,8 +381,7 @@ impl Simulation {
                 let stands_at = offsets
                     .and_then(|o| o.get(tp).copied())
                     .or_else(|| {
-                        self.consumers
-                            .iter()
+                        self.consumers()
                             .filter(|c| c.group() == group)
                             .filter_map(|c| c.positions().get(tp).copied())
                             .max()
@@ -389,8 +395,7 @@ impl Simulation {
     /// The topics `group`'s members subscribe to (by index).
     pub fn group_topics(&self, group: &str) -> Vec<u16> {
         let mut topics: Vec<u16> = self
-            .consumers
-            .iter()
+            .consumers()
             .filter(|c| c.group() == group)
             .flat_map(|c| c.topics().iter().copied())
             .collect();

@@ -19,11 +19,12 @@ impl Simulation {
     /// Every running consumer idle at the high watermark of what it owns, none stalled, and every
     /// group stable with exactly its running consumers as members, owning every partition.
     pub(super) fn consumers_settled(&self) -> bool {
-        let live = |c: &&Consumer| self.processes.is_up(c.id());
+        let live = |c: &&ConsumerProcess| self.processes.is_up(c.id());
         let consumers_idle = self.consumers.iter().filter(live).all(|c| {
             self.processes.paused_until(c.id(), self.now).is_none()
                 && c.is_idle()
-                && c.positions()
+                && c.client()
+                    .positions()
                     .iter()
                     .all(|(tp, pos)| *pos >= self.high_watermark(*tp))
         });
@@ -33,6 +34,7 @@ impl Simulation {
                     .consumers
                     .iter()
                     .filter(live)
+                    .map(ConsumerProcess::client)
                     .filter(|c| c.group() == g.name)
                     .map(|c| c.member_id())
                     .collect();

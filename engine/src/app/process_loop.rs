@@ -1,0 +1,268 @@
+//! The process-and-commit loop: the consumer application of every scenario so far. It calls the
+//! consumer client's `poll()`, processes what poll returned, and commits — the code a Kafka user
+//! writes around `KafkaConsumer`, kept apart from the client (`crate::consumer`), which implements
+//! the protocol (membership, fetching, positions, OffsetCommit).
+//!
+//! Two processing styles (the scenario's `processing`):
+//!
+//! - `in_loop`: the records of one poll are processed one after another (`processing_ms` each)
+//!   on the polling thread; then, with `enable.auto.commit=false`, the loop commits their
+//!   positions (`commitSync` or `commitAsync`, the scenario's `commit`) and polls again. With
+//!   auto-commit, the next poll's auto-commit only covers processed records: at-least-once.
+//! - `hand_off`: the records go to a worker thread's queue and the loop polls again at once, so
+//!   an auto-commit inside a later poll can cover records the worker has not processed yet — a
+//!   crash loses them (at-most-once for those). With manual commit, the worker commits what it has
+//!   finished (`commitAsync`).
+//!
+//! Like Kafka's own poll loops, it commits after an empty poll too: progress whose commit failed
+//! (during a rebalance, say) is committed once the group is stable again.
+//!
+//! Every processed record is kept in the application's history (it survives a restart of the
+//! process): the record-fate index counts from the `Processed` trace entries it writes.
+
+use crate::chunked::ChunkedVec;
+use crate::consumer::{Consumer, PollReturn};
+use crate::effect::{Out, Timer};
+use crate::ids::{NodeId, RecordId, TopicPartition};
+use crate::log::LogRecord;
+use crate::scenario::{ConsumerConfig, ManualCommit, ProcessingStyle};
+use crate::time::{SimDuration, SimTime};
+use crate::trace::TraceKind;
+use std::collections::{BTreeMap, VecDeque};
+
+/// One record the application finished processing.
+#[derive(Clone, Debug)]
+pub struct ProcessedRecord {
+    pub partition: TopicPartition,
+    pub offset: u64,
+    pub record: RecordId,
+    pub at: SimTime,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProcessLoop {
+    id: NodeId,
+    group: String,
+    style: ProcessingStyle,
+    processing_time: SimDuration,
+    /// `enable.auto.commit`: with it the loop never commits by itself.
+    auto_commit: bool,
+    commit: ManualCommit,
+    /// In-loop style: the records of the current poll, processed in order. Hand-off style: the
+    /// worker's queue.
+    queue: VecDeque<(TopicPartition, LogRecord)>,
+    worker_busy: bool,
+    /// Hand-off style: the next offset after the last record the worker finished, per partition.
+    worker_done: BTreeMap<TopicPartition, u64>,
+    /// Survives restarts: what this application processed (the checker's history).
+    processed: ChunkedVec<ProcessedRecord>,
+}
+
+impl ProcessLoop {
+    pub fn new(id: NodeId, config: &ConsumerConfig) -> Self {
+        ProcessLoop {
+            id,
+            group: config.group_id.clone(),
+            style: config.processing,
+            processing_time: SimDuration::from_ms(config.processing_ms),
+            auto_commit: config.enable_auto_commit,
+            commit: config.commit,
+            queue: VecDeque::new(),
+            worker_busy: false,
+            worker_done: BTreeMap::new(),
+            processed: ChunkedVec::new(),
+        }
+    }
+
+    /// A restarted process: nothing of the old one in memory but its history.
+    pub fn restart(&mut self) {
+        self.queue.clear();
+        self.worker_busy = false;
+        self.worker_done.clear();
+    }
+
+    pub fn processed(&self) -> &ChunkedVec<ProcessedRecord> {
+        &self.processed
+    }
+
+    /// Records poll() returned that are not processed yet (the batch, or the worker's queue).
+    pub fn unprocessed(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Nothing returned by poll() is waiting or being processed.
+    pub fn is_idle(&self) -> bool {
+        self.queue.is_empty() && !self.worker_busy
+    }
+
+    /// What the client's poll() returned.
+    pub fn on_poll(
+        &mut self,
+        now: SimTime,
+        polled: PollReturn,
+        client: &mut Consumer,
+        out: &mut Out,
+    ) {
+        match polled {
+            PollReturn::Records(batch) => match self.style {
+                ProcessingStyle::InLoop => {
+                    self.queue.extend(batch);
+                    self.start_next_record(out);
+                }
+                ProcessingStyle::HandOff => {
+                    self.queue.extend(batch);
+                    self.start_worker(out);
+                    // The loop polls again at once.
+                    client.poll(now, out);
+                }
+            },
+            PollReturn::Nothing => {
+                if !self.commit_after_empty_poll(now, client, out) {
+                    client.wait_for_records(out);
+                }
+            }
+            PollReturn::CommitSyncReturned => client.poll(now, out),
+        }
+    }
+
+    pub fn on_timer(&mut self, now: SimTime, timer: Timer, client: &mut Consumer, out: &mut Out) {
+        match timer {
+            Timer::RecordProcessed => self.finish_record(now, client, out),
+            Timer::WorkerRecordProcessed => self.worker_finish_record(now, client, out),
+            _ => {}
+        }
+    }
+
+    fn start_next_record(&mut self, out: &mut Out) {
+        if !self.queue.is_empty() {
+            out.set_timer(self.processing_time, Timer::RecordProcessed);
+        }
+    }
+
+    fn note_processed(
+        &mut self,
+        now: SimTime,
+        tp: TopicPartition,
+        record: &LogRecord,
+        out: &mut Out,
+    ) {
+        self.processed.push(ProcessedRecord {
+            partition: tp,
+            offset: record.offset,
+            record: record.id,
+            at: now,
+        });
+        out.trace(TraceKind::Processed {
+            consumer: self.id,
+            group: self.group.clone(),
+            partition: tp,
+            offset: record.offset,
+            record: record.id,
+        });
+    }
+
+    /// In-loop style: one record done; the next, or (batch done) commit and poll again.
+    fn finish_record(&mut self, now: SimTime, client: &mut Consumer, out: &mut Out) {
+        let Some((tp, record)) = self.queue.pop_front() else {
+            return;
+        };
+        self.note_processed(now, tp, &record, out);
+        if !self.queue.is_empty() {
+            self.start_next_record(out);
+        } else if !self.auto_commit {
+            self.commit_batch(now, client, out);
+        } else {
+            client.poll(now, out);
+        }
+    }
+
+    /// In-loop style, manual commit: the batch is processed; commit its positions, then poll
+    /// (after `commitSync` returns, or at once after `commitAsync`).
+    fn commit_batch(&mut self, now: SimTime, client: &mut Consumer, out: &mut Out) {
+        let offsets = client.uncommitted_positions();
+        if client.commit_refused_locally(out) || offsets.is_empty() {
+            client.poll(now, out);
+            return;
+        }
+        match self.commit {
+            ManualCommit::Sync => {
+                if !client.commit_sync(now, offsets, out) {
+                    client.poll(now, out);
+                }
+            }
+            ManualCommit::Async => {
+                client.commit_async(now, offsets, out);
+                client.poll(now, out);
+            }
+        }
+    }
+
+    /// Manual commit after an empty poll: commit progress not committed yet, if the group is
+    /// stable. True if the loop now waits for a `commitSync`.
+    fn commit_after_empty_poll(
+        &mut self,
+        now: SimTime,
+        client: &mut Consumer,
+        out: &mut Out,
+    ) -> bool {
+        if self.auto_commit || !client.can_commit_now() {
+            return false;
+        }
+        match self.style {
+            ProcessingStyle::HandOff => {
+                self.commit_worker_progress(now, client, out);
+                false
+            }
+            ProcessingStyle::InLoop => {
+                let offsets = client.uncommitted_positions();
+                if offsets.is_empty() {
+                    return false;
+                }
+                match self.commit {
+                    ManualCommit::Sync => client.commit_sync(now, offsets, out),
+                    ManualCommit::Async => {
+                        client.commit_async(now, offsets, out);
+                        false
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hand-off style: the worker takes the next queued record, if it is free.
+    fn start_worker(&mut self, out: &mut Out) {
+        if self.worker_busy || self.queue.is_empty() {
+            return;
+        }
+        self.worker_busy = true;
+        out.set_timer(self.processing_time, Timer::WorkerRecordProcessed);
+    }
+
+    fn worker_finish_record(&mut self, now: SimTime, client: &mut Consumer, out: &mut Out) {
+        self.worker_busy = false;
+        let Some((tp, record)) = self.queue.pop_front() else {
+            return;
+        };
+        self.note_processed(now, tp, &record, out);
+        self.worker_done.insert(tp, record.offset + 1);
+        if self.queue.is_empty() && !self.auto_commit {
+            // The worker commits what it finished (commitAsync).
+            self.commit_worker_progress(now, client, out);
+        }
+        self.start_worker(out);
+    }
+
+    /// Hand-off style, manual commit: the worker commits what it has finished.
+    fn commit_worker_progress(&mut self, now: SimTime, client: &mut Consumer, out: &mut Out) {
+        let offsets: Vec<(TopicPartition, u64)> = self
+            .worker_done
+            .iter()
+            .filter(|(tp, o)| client.owns(**tp) && client.committed().get(tp) != Some(o))
+            .map(|(tp, o)| (*tp, *o))
+            .collect();
+        if offsets.is_empty() || client.commit_refused_locally(out) {
+            return;
+        }
+        client.commit_async(now, offsets, out);
+    }
+}
