@@ -25,6 +25,7 @@ use kafkascope_engine::view::{ViewOptions, WorldView};
 use kafkascope_engine::{
     NodeId, OutcomeReport, SimTime, Simulation, Timeline, TopicPartition, TraceKind,
 };
+use std::collections::BTreeMap;
 
 pub const WIDTH: f64 = 1000.0;
 pub const CELL_W: f64 = 26.0;
@@ -48,7 +49,7 @@ pub struct Point {
     pub y: f64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
     pub x: f64,
     pub y: f64,
@@ -427,10 +428,11 @@ impl SceneModel {
         let assignments = groups::assignment_lines(&consumers, &leader_rows);
 
         let layout = Layout {
-            controller: &controller,
-            producers: &producers,
-            brokers: &brokers,
-            consumers: &consumers,
+            rects: std::iter::once((controller.node, controller.rect))
+                .chain(producers.iter().map(|p| (p.node, p.rect)))
+                .chain(brokers.iter().map(|b| (b.node, b.rect)))
+                .chain(consumers.iter().map(|c| (c.node, c.rect)))
+                .collect(),
         };
 
         let cut = |a: NodeId, b: NodeId| {
@@ -616,23 +618,15 @@ fn replica_row(
     }
 }
 
-/// Node positions, for routing message paths.
-struct Layout<'a> {
-    controller: &'a ControllerBox,
-    producers: &'a [ProducerBox],
-    brokers: &'a [BrokerBox],
-    consumers: &'a [ConsumerBox],
+/// Where each drawn node is, for routing message paths: one entry per node, whatever its kind
+/// (a node with no entry is left out of the picture and named in [`SceneModel::undrawn`]).
+struct Layout {
+    rects: BTreeMap<NodeId, Rect>,
 }
 
-impl Layout<'_> {
+impl Layout {
     fn rect(&self, node: NodeId) -> Option<&Rect> {
-        let i = (node.number() as usize).checked_sub(1)?;
-        match node {
-            NodeId::Producer(_) => self.producers.get(i).map(|p| &p.rect),
-            NodeId::Broker(_) => self.brokers.get(i).map(|b| &b.rect),
-            NodeId::Consumer(_) => self.consumers.get(i).map(|c| &c.rect),
-            NodeId::Controller(_) => Some(&self.controller.rect),
-        }
+        self.rects.get(&node)
     }
 
     /// The path a message from `a` to `b` follows.

@@ -320,14 +320,19 @@ impl Scenario {
         }
     }
 
+    /// Every node the scenario runs, in start-up order: the active controller, the brokers, the
+    /// producers, the consumers. The one list of nodes: the simulation's process table, its
+    /// start-up and the validation of scripted actions all read it.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        let numbered = |count: usize, kind: fn(u32) -> NodeId| (1..=count as u32).map(kind);
+        std::iter::once(NodeId::Controller(1))
+            .chain(numbered(self.cluster.brokers as usize, NodeId::Broker))
+            .chain(numbered(self.producers.len(), NodeId::Producer))
+            .chain(numbered(self.consumers.len(), NodeId::Consumer))
+            .collect()
+    }
+
     pub fn has_node(&self, node: NodeId) -> bool {
-        let n = node.number() as usize;
-        n >= 1
-            && match node {
-                NodeId::Producer(_) => n <= self.producers.len(),
-                NodeId::Broker(_) => n <= self.cluster.brokers as usize,
-                NodeId::Consumer(_) => n <= self.consumers.len(),
-                NodeId::Controller(_) => n == 1,
-            }
+        self.nodes().contains(&node)
     }
 }

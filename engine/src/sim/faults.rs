@@ -3,6 +3,7 @@
 //! the controller (refused, with Kafka's reason, for fewer partitions than the topic has).
 
 use super::*;
+use crate::message::Family;
 
 impl Simulation {
     pub(super) fn apply_action(&mut self, action: &Action) {
@@ -137,13 +138,8 @@ impl Simulation {
             return;
         }
         let mut out = std::mem::take(&mut self.scratch);
-        let i = node.number() as usize - 1;
-        match node {
-            NodeId::Broker(_) => self.brokers[i].restart(self.now, &mut out),
-            NodeId::Consumer(_) => self.consumers[i].restart(self.now, &mut out),
-            NodeId::Producer(_) => self.producers[i].restart(self.now, &mut out),
-            NodeId::Controller(_) => {}
-        }
+        let now = self.now;
+        self.with_actor(node, Family::Node, |a| a.restart(now, &mut out));
         self.apply_effects(node, &mut out);
         self.scratch = out;
     }

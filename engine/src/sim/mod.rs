@@ -14,6 +14,7 @@
 //! committed what it processed, and no scripted action is still to come — or at
 //! `simulation.max_time_ms`.
 
+mod actors;
 mod faults;
 mod observe;
 pub mod processes;
@@ -221,7 +222,6 @@ impl Simulation {
             brokers_n,
             SimDuration::from_ms(cluster.group_initial_rebalance_delay_ms),
         );
-        let consumers_n = consumers.len();
         let mut sim = Simulation {
             now: SimTime::ZERO,
             queue: EventQueue::default(),
@@ -232,12 +232,7 @@ impl Simulation {
             ),
             controller,
             brokers,
-            processes: Processes::new(
-                std::iter::once(NodeId::Controller(1))
-                    .chain((1..=brokers_n).map(NodeId::Broker))
-                    .chain((1..=scenario.producers.len() as u32).map(NodeId::Producer))
-                    .chain((1..=consumers_n as u32).map(NodeId::Consumer)),
-            ),
+            processes: Processes::new(scenario.nodes()),
             producers,
             consumers,
             groups,
@@ -274,16 +269,8 @@ impl Simulation {
         for tp in sim.partitions.clone() {
             sim.sync_fates(tp);
         }
-        sim.queue
-            .push(SimTime::ZERO, Event::Start(NodeId::Controller(1)));
-        for b in &sim.brokers {
-            sim.queue.push(SimTime::ZERO, Event::Start(b.id()));
-        }
-        for p in &sim.producers {
-            sim.queue.push(SimTime::ZERO, Event::Start(p.id()));
-        }
-        for c in &sim.consumers {
-            sim.queue.push(SimTime::ZERO, Event::Start(c.id()));
+        for node in scenario.nodes() {
+            sim.queue.push(SimTime::ZERO, Event::Start(node));
         }
         for s in &scenario.script {
             if s.by_reader {

@@ -1,5 +1,5 @@
-//! The simulation loop: pop the earliest event, hand it to the actor it concerns (routing a
-//! message to the broker, its group coordinator, the controller or a client), apply the effects
+//! The simulation loop: pop the earliest event, hand it to the actor it concerns (the table in
+//! [`super::actors`] maps the node and the message's or timer's family to it), apply the effects
 //! the actor returned — messages onto the network (traced as flights), timers into the queue,
 //! trace entries stamped with the time — and end the run when it has settled or reached
 //! `simulation.max_time_ms`.
@@ -25,15 +25,9 @@ impl Simulation {
         }
         let mut out = std::mem::take(&mut self.scratch);
         let actor = match event {
-            Event::Start(node) => {
-                match node {
-                    NodeId::Producer(n) => self.producers[n as usize - 1].on_start(&mut out),
-                    NodeId::Consumer(n) => self.consumers[n as usize - 1].on_start(&mut out),
-                    NodeId::Broker(n) => self.brokers[n as usize - 1].on_start(&mut out),
-                    NodeId::Controller(_) => self.controller.on_start(&mut out),
-                }
-                Some(node)
-            }
+            Event::Start(node) => self
+                .with_actor(node, Family::Node, |a| a.on_start(at, &mut out))
+                .map(|()| node),
             Event::Deliver {
                 flight,
                 from,
@@ -46,24 +40,9 @@ impl Simulation {
                     self.scratch = out;
                     return true;
                 }
-                match (to, message.family()) {
-                    (NodeId::Broker(n), Family::GroupCoordinator) => {
-                        self.groups.on_message(at, n, from, *message, &mut out)
-                    }
-                    (NodeId::Broker(n), Family::Node) => {
-                        self.brokers[n as usize - 1].on_message(at, from, *message, &mut out)
-                    }
-                    (NodeId::Controller(_), _) => {
-                        self.controller.on_message(at, from, *message, &mut out)
-                    }
-                    (NodeId::Producer(n), _) => {
-                        self.producers[n as usize - 1].on_message(at, *message, &mut out)
-                    }
-                    (NodeId::Consumer(n), _) => {
-                        self.consumers[n as usize - 1].on_message(at, *message, &mut out)
-                    }
-                }
-                Some(to)
+                let family = message.family();
+                self.with_actor(to, family, |a| a.on_message(at, from, *message, &mut out))
+                    .map(|()| to)
             }
             Event::Timer {
                 node,
@@ -74,22 +53,9 @@ impl Simulation {
                     self.scratch = out;
                     return true;
                 }
-                match (node, timer.family()) {
-                    (NodeId::Controller(_), _) => self.controller.on_timer(at, timer, &mut out),
-                    (NodeId::Broker(n), Family::GroupCoordinator) => {
-                        self.groups.on_timer(at, n, timer, &mut out)
-                    }
-                    (NodeId::Broker(n), Family::Node) => {
-                        self.brokers[n as usize - 1].on_timer(at, timer, &mut out)
-                    }
-                    (NodeId::Producer(n), _) => {
-                        self.producers[n as usize - 1].on_timer(at, timer, &mut out)
-                    }
-                    (NodeId::Consumer(n), _) => {
-                        self.consumers[n as usize - 1].on_timer(at, timer, &mut out)
-                    }
-                }
-                Some(node)
+                let family = timer.family();
+                self.with_actor(node, family, |a| a.on_timer(at, timer, &mut out))
+                    .map(|()| node)
             }
             Event::Action(action) => {
                 self.pending_actions -= 1;
