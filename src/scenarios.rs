@@ -164,9 +164,50 @@ impl SettingsChange {
     }
 
     /// `scenario` with these settings (every producer gets the acks and retries), validated:
-    /// an impossible combination is an error naming the field.
+    /// an impossible combination is an error naming the field. Each setting that changed is
+    /// noted in the scenario as the reader's (`reader_settings`, with the author's value).
     pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, ScenarioError> {
         let mut s = scenario.clone();
+        let before = SettingsChange::of(scenario);
+        for (setting, was, now) in [
+            (
+                "brokers",
+                before.brokers.to_string(),
+                self.brokers.to_string(),
+            ),
+            (
+                "num.partitions",
+                before.partitions.to_string(),
+                self.partitions.to_string(),
+            ),
+            (
+                "replication.factor",
+                before.replication_factor.to_string(),
+                self.replication_factor.to_string(),
+            ),
+            (
+                "min.insync.replicas",
+                before.min_insync_replicas.to_string(),
+                self.min_insync_replicas.to_string(),
+            ),
+            (
+                "acks",
+                before.acks.name().to_string(),
+                self.acks.name().to_string(),
+            ),
+            (
+                "retries",
+                before.retries.to_string(),
+                self.retries.to_string(),
+            ),
+            (
+                "unclean.leader.election.enable",
+                before.unclean_leader_election.to_string(),
+                self.unclean_leader_election.to_string(),
+            ),
+        ] {
+            s.note_reader_setting(setting, was, now);
+        }
         s.cluster.brokers = self.brokers;
         let topic = s.first_topic_mut();
         topic.partitions = self.partitions;
@@ -196,6 +237,19 @@ mod tests {
             .producers
             .iter()
             .all(|p| p.acks == kafkascope_engine::message::Acks::All));
+        assert_eq!(
+            edited
+                .reader_settings
+                .iter()
+                .map(|r| (r.setting.as_str(), r.was.as_str(), r.now.as_str()))
+                .collect::<Vec<_>>(),
+            [("acks", base.producers[0].acks.name(), "all")],
+            "the change is noted as the reader's, with the author's value"
+        );
+        // Changing it back forgets the note; the scenario is the author's again.
+        let mut back = SettingsChange::of(&edited);
+        back.acks = base.producers[0].acks;
+        assert!(back.apply(&edited).unwrap().reader_settings.is_empty());
         change.replication_factor = 5;
         let err = change.apply(&base).unwrap_err().to_string();
         assert!(err.contains("replication.factor"), "{err}");

@@ -97,3 +97,32 @@ fn a_scenario_file_marks_the_readers_actions() {
     let text = timeline.scenario().to_toml();
     assert!(text.contains("by_reader = true"), "{text}");
 }
+
+#[test]
+fn a_readers_setting_change_is_marked_in_the_session_and_replays_to_the_same_trace() {
+    let path = format!(
+        "{}/../scenarios/acks-1-failover-loss.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut scenario = Scenario::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // What the page's settings panel does: the new value in the scenario, the change noted.
+    for p in &mut scenario.producers {
+        p.acks = kafkascope_engine::message::Acks::All;
+    }
+    scenario.note_reader_setting("acks", "1".into(), "all".into());
+    let timeline = Timeline::record(&scenario);
+    let text = timeline.scenario().to_toml();
+    assert!(text.contains("[[reader_settings]]"), "{text}");
+    assert!(text.contains("setting = \"acks\""), "{text}");
+    assert_eq!(
+        replayed_hash(&timeline),
+        run_scenario(&scenario, true).trace_hash.unwrap()
+    );
+    // The note is only a record: the same settings without it run to the same trace.
+    let mut unmarked = scenario.clone();
+    unmarked.reader_settings.clear();
+    assert_eq!(
+        run_scenario(&unmarked, true).trace_hash,
+        run_scenario(&scenario, true).trace_hash
+    );
+}

@@ -1,6 +1,7 @@
-//! The scenario's title and what it shows, in the reader's language.
+//! The scenario's title and what it shows, in the reader's language, and the settings the reader
+//! changed (with the author's value), so that a changed run is never mistaken for the lesson's.
 
-use crate::i18n::Lang;
+use crate::i18n::{t, Lang, Text};
 use kafkascope_engine::Scenario;
 use yew::prelude::*;
 
@@ -8,6 +9,19 @@ use yew::prelude::*;
 pub struct ScenarioInfoProps {
     pub title: AttrValue,
     pub description: AttrValue,
+    /// The reader's setting changes, as `setting: was → now`.
+    #[prop_or_default]
+    pub reader_settings: Vec<String>,
+}
+
+/// `scenario`'s reader setting changes, as `setting: was → now` (Kafka's names and values, the
+/// same in both languages).
+pub fn reader_settings(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .reader_settings
+        .iter()
+        .map(|r| format!("{}: {} → {}", r.setting, r.was, r.now))
+        .collect()
 }
 
 /// The title and description of `scenario` in `lang` (the name when it has no title).
@@ -26,11 +40,18 @@ pub fn localized(scenario: &Scenario, lang: Lang) -> (String, String) {
 
 #[function_component(ScenarioInfo)]
 pub fn scenario_info(props: &ScenarioInfoProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
     html! {
         <section class="scenario-info">
             <h2 data-testid="scenario-title">{ props.title.clone() }</h2>
             if !props.description.is_empty() {
                 <p>{ props.description.clone() }</p>
+            }
+            if !props.reader_settings.is_empty() {
+                <p class="reader-settings" data-testid="reader-settings">
+                    { t(lang, Text::ReaderSettings) }
+                    { for props.reader_settings.iter().map(|s| html! { <> {" "}<code>{ s.clone() }</code></> }) }
+                </p>
             }
         </section>
     }

@@ -93,6 +93,8 @@ pub enum Text {
     OpenFile,
     OpenFileTitle,
     FromFile,
+    /// Before the list of settings the reader changed.
+    ReaderSettings,
     ErrorSource,
     Ended,
     PhaseNotStarted,
@@ -250,6 +252,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "직접 만든 시나리오 파일 재생 (TOML 또는 JSON, 형식은 docs/scenario-format.md)",
         ),
         FromFile => ("file", "파일"),
+        ReaderSettings => ("Changed by you:", "내가 바꾼 설정:"),
         ErrorSource => ("Scenario:", "시나리오:"),
         Ended => ("end of run", "실행 종료"),
         PhaseNotStarted => ("not started", "시작 전"),

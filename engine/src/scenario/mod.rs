@@ -76,6 +76,45 @@ pub struct Scenario {
     pub steps: Vec<LessonStep>,
     #[serde(default)]
     pub simulation: SimulationConfig,
+    /// Settings the reader changed in the page, each with the value the scenario's author gave
+    /// it: the session's record of what was the reader's (the new values are in the scenario
+    /// itself, so a run never depends on this list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reader_settings: Vec<ReaderSetting>,
+}
+
+/// A setting the reader changed: Kafka's name for it, the author's value and the reader's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReaderSetting {
+    pub setting: String,
+    pub was: String,
+    pub now: String,
+}
+
+impl Scenario {
+    /// Notes that the reader set `setting` from `was` to `now`. A second change of the same
+    /// setting keeps the author's value; a change back to it forgets the entry.
+    pub fn note_reader_setting(&mut self, setting: &str, was: String, now: String) {
+        if was == now {
+            return;
+        }
+        match self
+            .reader_settings
+            .iter()
+            .position(|r| r.setting == setting)
+        {
+            Some(i) if self.reader_settings[i].was == now => {
+                self.reader_settings.remove(i);
+            }
+            Some(i) => self.reader_settings[i].now = now,
+            None => self.reader_settings.push(ReaderSetting {
+                setting: setting.to_string(),
+                was,
+                now,
+            }),
+        }
+    }
 }
 
 /// One step of a lesson: the reader is taken to `at_ms` and reads the text.

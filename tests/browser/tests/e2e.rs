@@ -495,6 +495,11 @@ async fn changing_acks_in_the_settings_changes_the_outcome_and_impossible_settin
     seek(c, "s.max").await.unwrap();
     assert_eq!(counter(c, "lost").await, Some(0), "acks=all loses nothing");
     assert_eq!(counter(c, "acked").await, Some(6));
+    // The change is the reader's, and the page says so (the session records it too).
+    let changed = text_of(c, "[data-testid='reader-settings']")
+        .await
+        .unwrap_or_default();
+    assert!(changed.contains("acks: 1 → all"), "{changed}");
     // Replication factor 5 on 3 brokers is impossible: refused, naming the field.
     let rf = c
         .find(Locator::Css("[data-testid='set-rf']"))
