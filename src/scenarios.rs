@@ -163,49 +163,29 @@ impl SettingsChange {
         }
     }
 
+    /// Each setting under Kafka's name, with its value as Kafka writes it.
+    fn by_kafka_name(&self) -> [(&'static str, String); 7] {
+        [
+            ("brokers", self.brokers.to_string()),
+            ("num.partitions", self.partitions.to_string()),
+            ("replication.factor", self.replication_factor.to_string()),
+            ("min.insync.replicas", self.min_insync_replicas.to_string()),
+            ("acks", self.acks.name().to_string()),
+            ("retries", self.retries.to_string()),
+            (
+                "unclean.leader.election.enable",
+                self.unclean_leader_election.to_string(),
+            ),
+        ]
+    }
+
     /// `scenario` with these settings (every producer gets the acks and retries), validated:
     /// an impossible combination is an error naming the field. Each setting that changed is
     /// noted in the scenario as the reader's (`reader_settings`, with the author's value).
     pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, ScenarioError> {
         let mut s = scenario.clone();
-        let before = SettingsChange::of(scenario);
-        for (setting, was, now) in [
-            (
-                "brokers",
-                before.brokers.to_string(),
-                self.brokers.to_string(),
-            ),
-            (
-                "num.partitions",
-                before.partitions.to_string(),
-                self.partitions.to_string(),
-            ),
-            (
-                "replication.factor",
-                before.replication_factor.to_string(),
-                self.replication_factor.to_string(),
-            ),
-            (
-                "min.insync.replicas",
-                before.min_insync_replicas.to_string(),
-                self.min_insync_replicas.to_string(),
-            ),
-            (
-                "acks",
-                before.acks.name().to_string(),
-                self.acks.name().to_string(),
-            ),
-            (
-                "retries",
-                before.retries.to_string(),
-                self.retries.to_string(),
-            ),
-            (
-                "unclean.leader.election.enable",
-                before.unclean_leader_election.to_string(),
-                self.unclean_leader_election.to_string(),
-            ),
-        ] {
+        let before = SettingsChange::of(scenario).by_kafka_name();
+        for ((setting, was), (_, now)) in before.into_iter().zip(self.by_kafka_name()) {
             s.note_reader_setting(setting, was, now);
         }
         s.cluster.brokers = self.brokers;
