@@ -314,6 +314,20 @@ where
 }
 
 /// The text of the first element matching a CSS selector, if any.
+/// A number the app writes on the root element (`data-first-frame-ms`, `data-wasm-memory-bytes`
+/// …), by its dataset key (`firstFrameMs`); None when absent.
+pub async fn root_dataset_number(client: &Client, key: &str) -> Result<Option<f64>, String> {
+    let value = client
+        .execute(
+            "const v = document.documentElement.dataset[arguments[0]]; \
+             return v === undefined ? null : Number(v);",
+            vec![json!(key)],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(value.as_f64())
+}
+
 pub async fn text_of(client: &Client, selector: &str) -> Option<String> {
     let el = client.find(fantoccini::Locator::Css(selector)).await.ok()?;
     el.text().await.ok()

@@ -5,7 +5,7 @@
 //! post-render effect, so it is measured from navigation start). Prints each run and the median.
 
 use fantoccini::Locator;
-use kafkascope_browser_tests::{dist_dir, ChromeDriver, StaticServer};
+use kafkascope_browser_tests::{dist_dir, root_dataset_number, ChromeDriver, StaticServer};
 use std::time::Duration;
 
 const RUNS: usize = 5;
@@ -29,14 +29,8 @@ async fn main() -> Result<(), String> {
             .for_element(Locator::Css("html[data-first-frame-ms]"))
             .await
             .map_err(|e| format!("the app never rendered: {e}"))?;
-        let ms = client
-            .execute(
-                "return Number(document.documentElement.dataset.firstFrameMs)",
-                vec![],
-            )
-            .await
-            .map_err(|e| e.to_string())?
-            .as_f64()
+        let ms = root_dataset_number(&client, "firstFrameMs")
+            .await?
             .ok_or("no first-frame figure")?;
         println!("run {run}: first frame at {ms:.1} ms after navigation");
         samples.push(ms);

@@ -4,7 +4,7 @@
 //! refuses up front is reported with the time to the refusal and the page's message.
 
 use fantoccini::Locator;
-use kafkascope_browser_tests::{dist_dir, ChromeDriver, StaticServer};
+use kafkascope_browser_tests::{dist_dir, root_dataset_number, ChromeDriver, StaticServer};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -61,14 +61,8 @@ async fn main() -> Result<(), String> {
             Err(_) => Ok(()),
         };
         let elapsed = started.elapsed();
-        let bytes = c
-            .execute(
-                "return Number(document.documentElement.dataset.wasmMemoryBytes)",
-                vec![],
-            )
-            .await
-            .map_err(|e| e.to_string())?
-            .as_f64()
+        let bytes = root_dataset_number(&c, "wasmMemoryBytes")
+            .await?
             .unwrap_or(0.0);
         match loaded {
             Ok(()) => println!(
