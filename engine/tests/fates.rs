@@ -26,7 +26,24 @@ struct Recount {
     groups: Vec<(u64, u64, u64)>,
 }
 
-fn recount(world: &Simulation, expired: &BTreeSet<RecordId>) -> Recount {
+/// Records that were below the high watermark of the log that counts after some step.
+fn note_committed(world: &Simulation, ever: &mut BTreeSet<RecordId>) {
+    for tp in world.partitions() {
+        if let Some((_, log)) = world.counted_log(*tp) {
+            ever.extend(
+                log.records()
+                    .take_while(|r| r.offset < log.high_watermark())
+                    .map(|r| r.id),
+            );
+        }
+    }
+}
+
+fn recount(
+    world: &Simulation,
+    expired: &BTreeSet<RecordId>,
+    ever_committed: &BTreeSet<RecordId>,
+) -> Recount {
     // The log that counts: the controller's leader, or while offline the first ISR member.
     let mut present: BTreeMap<RecordId, u64> = BTreeMap::new();
     let mut committed: BTreeMap<RecordId, u64> = BTreeMap::new();
@@ -42,6 +59,13 @@ fn recount(world: &Simulation, expired: &BTreeSet<RecordId>) -> Recount {
             }
         }
         logs.push((*tp, log));
+    }
+    // A record committed once and still in the log stays committed, every copy of it, even
+    // above a new leader's lagging HW (after a clean election).
+    for (id, copies) in &present {
+        if !committed.contains_key(id) && ever_committed.contains(id) {
+            committed.insert(*id, *copies);
+        }
     }
     let mut c = Recount {
         acknowledged: 0,
@@ -141,11 +165,13 @@ fn compare_along(s: &Scenario, samples: u64) -> usize {
     let end = Timeline::record(s).end();
     let mut world = Simulation::new(s);
     let mut expired: BTreeSet<RecordId> = BTreeSet::new();
+    let mut ever_committed: BTreeSet<RecordId> = BTreeSet::new();
     let mut compared = 0;
     for k in 1..=samples {
         let t = SimTime(end.0 * k / samples);
         while world.next_event_time().is_some_and(|next| next <= t) {
             world.step();
+            note_committed(&world, &mut ever_committed);
             for e in world.take_trace() {
                 if let TraceKind::RetentionDeleted {
                     broker,
@@ -166,7 +192,7 @@ fn compare_along(s: &Scenario, samples: u64) -> usize {
         let report = OutcomeReport::from_simulation(&world, &s.name, s.seed);
         assert_eq!(
             from_report(&report),
-            recount(&world, &expired),
+            recount(&world, &expired, &ever_committed),
             "{} at {} µs",
             s.name,
             t.0
@@ -303,4 +329,38 @@ fn a_record_is_pending_until_answered_then_acknowledged_or_sent() {
         .map(|f| f.producer)
         .collect();
     assert_eq!(views, vec![ProducerView::Sent; 3]);
+}
+
+/// After a clean election the new leader's high watermark starts at its own, which lags (it
+/// learns the old leader's only from fetch responses); the records between are on every in-sync
+/// replica and stay committed — never counted as "committed then truncated" for that moment.
+#[test]
+fn a_committed_record_above_a_new_leaders_lagging_high_watermark_stays_committed() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/acks-1-failover-loss.toml"
+    );
+    let s = Scenario::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let timeline = Timeline::record(&s);
+    // Broker 2 has just taken over at 9.5 s, its HW still at 2 (the old leader's was 3).
+    let world = timeline.world_at(SimTime::from_ms(9_505));
+    let (leader, log) = world
+        .counted_log(kafkascope_engine::TopicPartition {
+            topic: 0,
+            partition: 0,
+        })
+        .unwrap();
+    assert_eq!(
+        (leader, log.high_watermark()),
+        (2, 2),
+        "the lagging HW this test is about"
+    );
+    let report = OutcomeReport::from_simulation(&world, &s.name, s.seed);
+    assert_eq!(report.committed_then_truncated, 0);
+    assert_eq!(report.committed_in_log, 3, "records 0–2 stay committed");
+    assert_eq!(report.not_committed_at_end, 0);
+    assert_eq!(
+        report.lost_acknowledged, 3,
+        "records 3–5 were never on a follower"
+    );
 }

@@ -168,7 +168,7 @@ impl OutcomeReport {
                     partition: facts.partition.partition,
                     fate: facts.fate(),
                     acknowledged: facts.producer == crate::check::fates::ProducerView::Acknowledged,
-                    copies_in_log: u64::from(facts.committed),
+                    copies_in_log: u64::from(facts.committed_copies()),
                 });
             }
         }

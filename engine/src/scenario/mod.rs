@@ -117,13 +117,18 @@ impl Scenario {
     }
 }
 
-/// One step of a lesson: the reader is taken to `at_ms` and reads the text.
+/// One step of a lesson: the reader is taken to `at_ms` and reads the text; the step's claims
+/// hold there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LessonStep {
     pub at_ms: u64,
     pub en: String,
     pub ko: String,
+    /// What the text claims is true on screen at `at_ms`, as assertions the engine checks
+    /// (`leader P0 = broker-2`, `report.lost_acknowledged = 3`; see [`crate::check::claims`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<String>,
 }
 
 /// Text a scenario shows to readers, in English and Korean (scenario files are content, so their

@@ -91,7 +91,7 @@ pub struct RecordFacts {
 impl RecordFacts {
     /// The record's fate: the one definition the report and the page share.
     pub fn fate(&self) -> Fate {
-        if self.committed > 0 {
+        if self.committed_copies() > 0 {
             return Fate::Committed;
         }
         if self.expired {
@@ -107,9 +107,24 @@ impl RecordFacts {
         }
     }
 
-    /// Committed once, gone now, and not by retention.
+    /// Copies of a committed record in the log that counts: those below its high watermark, or
+    /// every copy of a record that was once committed and is still there. A committed record
+    /// stays committed while the log holds it: after a clean election the new leader's high
+    /// watermark starts at its own, which may lag until the followers fetch again (KIP-101), but
+    /// the record was on every in-sync replica and is not lost.
+    pub fn committed_copies(&self) -> u16 {
+        if self.committed > 0 {
+            self.committed
+        } else if self.committed_ever {
+            self.present
+        } else {
+            0
+        }
+    }
+
+    /// Committed once, gone from the log now, and not by retention.
     fn committed_then_truncated(&self) -> bool {
-        self.committed_ever && self.committed == 0 && !self.expired
+        self.committed_ever && self.present == 0 && !self.expired
     }
 }
 
@@ -148,11 +163,12 @@ impl FateCounts {
         );
         add(&mut self.sent, facts.producer == ProducerView::Sent);
         add(&mut self.failed, facts.producer == ProducerView::Failed);
-        add(&mut self.committed_in_log, facts.committed > 0);
-        if facts.committed > 1 {
+        let committed = facts.committed_copies();
+        add(&mut self.committed_in_log, committed > 0);
+        if committed > 1 {
             self.duplicates_in_log = self
                 .duplicates_in_log
-                .wrapping_add_signed(sign * (i64::from(facts.committed) - 1));
+                .wrapping_add_signed(sign * (i64::from(committed) - 1));
         }
         let fate = facts.fate();
         add(
