@@ -9,6 +9,7 @@
 //! |---|---|
 //! | `leader P0 = broker-2` | broker 2 is up and leads P0 (`= none`: no running broker leads it) |
 //! | `isr P0 = 1,2,3` | the leader of P0 has exactly this ISR |
+//! | `epoch P0 = 1` | the leader epoch of P0's running leader |
 //! | `hw P0 = 3`, `hw P0 broker-1 = 3` | the high watermark on P0's leader (or on that broker) |
 //! | `leo P0 broker-1 = 6` | a replica's log end offset (default: the leader's) |
 //! | `down broker-1`, `up consumer-2` | a process is crashed (killed) or running |
@@ -42,6 +43,15 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
                 Ok(())
             } else {
                 mismatch(has)
+            }
+        }
+        ["epoch", partition] => {
+            let claimed = number(value("a leader epoch")?, claim)?;
+            let has = u64::from(row_of(view, partition, None, claim)?.leader_epoch);
+            if has == claimed {
+                Ok(())
+            } else {
+                mismatch(has.to_string())
             }
         }
         ["isr", partition] => {

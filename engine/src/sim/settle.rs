@@ -56,8 +56,9 @@ impl Simulation {
             })
     }
 
-    /// Every live replica of an online partition holds the leader's log up to its HW, and the
-    /// ISR holds every live replica (so the picture will not change any more by itself).
+    /// Every live replica of an online partition holds the leader's log up to its HW, the ISR
+    /// holds every live replica, and the leader itself knows that ISR (so the picture will not
+    /// change any more by itself).
     pub(super) fn replication_settled(&self, tp: TopicPartition) -> bool {
         let meta = self.partition_meta(tp);
         let Some(leader) = self.leader_replica(tp) else {
@@ -69,6 +70,14 @@ impl Simulation {
         };
         let hw = leader.log.high_watermark();
         if hw < leader.log.log_end_offset() {
+            return false;
+        }
+        // The leader knows it leads, with the controller's ISR and no change in flight: until
+        // then the picture (the leader's role and ISR) still changes by itself.
+        let crate::broker::Role::Leader(state) = &leader.role else {
+            return false;
+        };
+        if state.pending_isr.is_some() || state.isr != meta.isr {
             return false;
         }
         meta.replicas.iter().all(|b| {
