@@ -301,7 +301,7 @@ impl WorldView {
                     ),
                     None => (GroupStatus::Empty, 0, None),
                 };
-                let never = fates.never_processed(name);
+                let never = fates.never_processed(name, &world.in_progress(name));
                 GroupNode {
                     name: name.to_string(),
                     status,

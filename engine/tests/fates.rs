@@ -133,6 +133,14 @@ fn recount(
             }
         }
         never.extend(expired.iter().filter(|id| !times.contains_key(id)));
+        // Held by a running member and not processed yet: not yet processed, not lost.
+        for process in world.consumer_processes() {
+            if process.client().group() == name && world.is_running(process.id()) {
+                for id in process.app().queued() {
+                    never.remove(&id);
+                }
+            }
+        }
         c.groups.push((
             times.len() as u64,
             times.values().filter(|n| **n > 1).count() as u64,

@@ -60,6 +60,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                         <thead><tr>
                             <th>{ t(lang, Text::Group) }</th>
                             <th title={t(lang, Text::Consumed)}>{ "✓" }</th>
+                            <th title={t(lang, Text::InProgress)}>{ "…" }</th>
                             <th title={t(lang, Text::NotProcessed)}>{ "✗" }</th>
                             <th title={t(lang, Text::ProcessedMoreThanOnce)}>{ "×2" }</th>
                             <th title={t(lang, Text::OutOfOrder)}>{ "⇅" }</th>
@@ -75,6 +76,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                                     <tr>
                                         <td>{ g.group.clone() }</td>
                                         { cell(g.consumed, "consumed", false) }
+                                        { cell(g.in_progress, "in-progress", false) }
                                         { cell(g.not_processed, "lost", true) }
                                         { cell(g.processed_more_than_once, "twice", true) }
                                         { cell(g.out_of_order, "out-of-order", true) }
@@ -84,7 +86,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                             }) }
                         </tbody>
                     </table>
-                    <p class="legend-line">{ format!("✗ {} · ×2 {} · ⇅ {}", t(lang, Text::NotProcessed), t(lang, Text::ProcessedMoreThanOnce), t(lang, Text::OutOfOrder)) }</p>
+                    <p class="legend-line">{ format!("… {} · ✗ {} · ×2 {} · ⇅ {}", t(lang, Text::InProgress), t(lang, Text::NotProcessed), t(lang, Text::ProcessedMoreThanOnce), t(lang, Text::OutOfOrder)) }</p>
                 </div>
             }
             if !report.refused_actions.is_empty() {

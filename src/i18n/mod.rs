@@ -178,6 +178,8 @@ pub enum Text {
     ConsumerFaults,
     GroupOutcomes,
     NotProcessed,
+    /// Held by a running member, not processed yet.
+    InProgress,
     ProcessedMoreThanOnce,
     OutOfOrder,
     GroupProtocol,
@@ -368,6 +370,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ConsumerFaults => ("Consumers", "컨슈머"),
         GroupOutcomes => ("Per consumer group", "컨슈머 그룹별"),
         NotProcessed => ("Never processed (lost)", "처리 안 됨 (유실)"),
+        InProgress => ("Not processed yet (a running member holds it)", "아직 처리 전 (실행 중인 멤버가 가지고 있음)"),
         ProcessedMoreThanOnce => ("Processed twice (duplicate)", "두 번 처리 (중복)"),
         OutOfOrder => ("Out of order", "순서 어긋남"),
         GroupProtocol => (

@@ -90,6 +90,11 @@ impl ProcessLoop {
         self.queue.len()
     }
 
+    /// The records poll() returned that are not processed yet.
+    pub fn queued(&self) -> impl Iterator<Item = RecordId> + '_ {
+        self.queue.iter().map(|(_, r)| r.id)
+    }
+
     /// Nothing returned by poll() is waiting or being processed.
     pub fn is_idle(&self) -> bool {
         self.queue.is_empty() && !self.worker_busy

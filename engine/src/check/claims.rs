@@ -12,10 +12,12 @@
 //! | `epoch P0 = 1` | the leader epoch of P0's running leader |
 //! | `hw P0 = 3`, `hw P0 broker-1 = 3` | the high watermark on P0's leader (or on that broker) |
 //! | `leo P0 broker-1 = 6` | a replica's log end offset (default: the leader's) |
+//! | `start P0 = 0` | a replica's log start offset (retention moves it) |
 //! | `down broker-1`, `up consumer-2` | a process is crashed (killed) or running |
-//! | `report.lost_acknowledged = 3` | any count of the outcome report, by its JSON name |
+//! | `report.lost_acknowledged = 3` | any count of the outcome report, by its JSON name (a list: its length) |
 //! | `group billing.consumed = 4` | any count of a group's outcome (`consumed`, `not_processed`, …) |
-//! | `group billing.committed P0 = 7` | a group's committed offset on a partition |
+//! | `group billing.committed P0 = 7` | a group's committed offset on a partition (`none`) |
+//! | `group billing.position P0 = 7` | the owning member's position on a partition (`none`) |
 //! | `group billing.generation = 2`, `group billing.status = stable` | the group's coordinator state |
 //! | `owner P0 = consumer-2` | which running member of a group owns P0 (`group x` first if several) |
 //! | `record p1#3 = lost` | how the producer's strip marks a record |
@@ -23,7 +25,7 @@
 //! Partitions are named as the page names them: `P0` with one topic, `orders-0` with several.
 
 use crate::ids::NodeId;
-use crate::view::{GroupStatus, RecordMark, ReplicaRole, ReplicaRow, WorldView};
+use crate::view::{GroupStatus, MarkerKind, RecordMark, ReplicaRole, ReplicaRow, WorldView};
 
 /// Checks one claim against `view`; the error says what was claimed and what the engine has.
 pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
@@ -63,14 +65,14 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
                 mismatch(format!("{has:?}"))
             }
         }
-        ["hw", partition, broker @ ..] | ["leo", partition, broker @ ..] if broker.len() <= 1 => {
+        [which @ ("hw" | "leo" | "start"), partition, broker @ ..] if broker.len() <= 1 => {
             let claimed = number(value("an offset")?, claim)?;
             let broker = broker.first().map(|b| node(b, claim)).transpose()?;
             let row = row_of(view, partition, broker, claim)?;
-            let has = if words[0] == "hw" {
-                row.high_watermark
-            } else {
-                row.log_end_offset
+            let has = match *which {
+                "hw" => row.high_watermark,
+                "leo" => row.log_end_offset,
+                _ => row.log_start_offset,
             };
             if has == claimed {
                 Ok(())
@@ -92,7 +94,7 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
             let report = serde_json::to_value(&view.report).map_err(|e| e.to_string())?;
             let has = report
                 .get(&field["report.".len()..])
-                .and_then(serde_json::Value::as_u64)
+                .and_then(|v| v.as_u64().or(v.as_array().map(|a| a.len() as u64)))
                 .ok_or_else(|| format!("claim `{claim}`: the report has no count by that name"))?;
             if has == claimed {
                 Ok(())
@@ -158,15 +160,20 @@ fn group_claim(
         .find(|(_, g)| g.name == name)
         .ok_or_else(|| format!("claim `{claim}`: no group {name}"))?;
     let has = match (field, rest) {
-        ("committed", [partition]) => {
+        (kind @ ("committed" | "position"), [partition]) => {
             let tp = partition_of(view, partition, claim)?;
+            let kind = if kind == "committed" {
+                MarkerKind::Committed
+            } else {
+                MarkerKind::Position
+            };
             view.brokers
                 .iter()
                 .filter(|b| b.up)
                 .flat_map(|b| &b.rows)
                 .filter(|r| r.partition == tp && r.role == ReplicaRole::Leader)
                 .flat_map(|r| &r.markers)
-                .find(|m| m.group_index == index && m.kind == crate::view::MarkerKind::Committed)
+                .find(|m| m.group_index == index && m.kind == kind)
                 .map_or("none".to_string(), |m| m.offset.to_string())
         }
         ("generation", []) => group.generation.to_string(),

@@ -19,8 +19,8 @@
 //! - **unavailable time**: partition-time with no leader;
 //! - **expired**: committed records that retention deleted (not a loss of the log; a group that
 //!   had not processed them yet has lost them);
-//! - per consumer group: records processed, processed more than once, never processed, out of
-//!   order, and the lag;
+//! - per consumer group: records processed, processed more than once, never processed, in
+//!   progress (held by a running member, not processed yet), out of order, and the lag;
 //! - **refused actions**: scripted or live actions the cluster refused, with Kafka's reason.
 
 use crate::check::fates::Fate;
@@ -88,6 +88,10 @@ pub struct GroupOutcome {
     /// a later record it processed), or that retention deleted first: **lost** for this group.
     /// Records the group could not have reached yet are in `lag` instead.
     pub not_processed: u64,
+    /// Records a running member holds (poll() returned them) and has not processed yet — even
+    /// when the committed offset has passed them: *not yet processed*, until the member
+    /// processes them or is gone (then they are `not_processed`).
+    pub in_progress: u64,
     /// Records first processed after a later record of the same partition had been processed.
     pub out_of_order: u64,
     /// Records between where the group stands and the high watermarks, summed over partitions
@@ -115,12 +119,13 @@ impl OutcomeReport {
             .group_names()
             .into_iter()
             .map(|name| {
-                let g = fates.group_counts(name);
+                let g = fates.group_counts(name, &sim.in_progress(name));
                 GroupOutcome {
                     group: name.to_string(),
                     consumed: g.consumed,
                     processed_more_than_once: g.processed_more_than_once,
                     not_processed: g.never_processed,
+                    in_progress: g.in_progress,
                     out_of_order: g.out_of_order,
                     lag: sim.group_lag(name),
                 }

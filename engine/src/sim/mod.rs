@@ -32,7 +32,7 @@ use crate::consumer::Consumer;
 use crate::controller::Controller;
 use crate::effect::{Effect, Out, Timer};
 use crate::group_coordinator::GroupCoordinators;
-use crate::ids::{NodeId, TopicPartition};
+use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::Message;
 use crate::metadata::{assign_replicas, PartitionMeta};
 use crate::network::{Delivery, Network};
@@ -347,6 +347,17 @@ impl Simulation {
     /// The group coordinators' state (membership, generations, committed offsets).
     pub fn groups(&self) -> &GroupCoordinators {
         &self.groups
+    }
+
+    /// The records `group`'s running members hold (poll() returned them) and have not processed
+    /// yet: not yet processed, whatever the committed offset says (see
+    /// [`crate::check::fates`]).
+    pub fn in_progress(&self, group: &str) -> std::collections::BTreeSet<RecordId> {
+        self.consumers
+            .iter()
+            .filter(|c| c.client().group() == group && self.processes.is_up(c.id()))
+            .flat_map(|c| c.app().queued())
+            .collect()
     }
 
     /// The consumer groups, in the order their first member appears in the scenario.

@@ -118,8 +118,11 @@ impl RecordFates {
     }
 
     /// The records `group` never processed (see the module docs), in offset order per
-    /// partition, then those retention deleted first.
-    pub fn never_processed(&self, group: &str) -> Vec<RecordId> {
+    /// partition, then those retention deleted first — leaving out `in_progress`, the records
+    /// a running member holds and may still process (a hand-off worker's queue that an
+    /// auto-commit passed): those are *not yet* processed until the member processes them or is
+    /// gone, so the count never runs backwards.
+    pub fn never_processed(&self, group: &str, in_progress: &BTreeSet<RecordId>) -> Vec<RecordId> {
         let Some(gi) = self.group_index(group) else {
             return Vec::new();
         };
@@ -132,22 +135,23 @@ impl RecordFates {
             };
             for offset in &on.skipped {
                 if let Some(id) = log.id_at(*offset) {
-                    if seen.insert(id) {
+                    if !in_progress.contains(&id) && seen.insert(id) {
                         out.push(id);
                     }
                 }
             }
         }
         for id in &g.expired_unprocessed {
-            if seen.insert(*id) {
+            if !in_progress.contains(id) && seen.insert(*id) {
                 out.push(*id);
             }
         }
         out
     }
 
-    /// What `group`'s facts add up to now.
-    pub fn group_counts(&self, group: &str) -> GroupCounts {
+    /// What `group`'s facts add up to now, given the records its running members hold and have
+    /// not processed yet.
+    pub fn group_counts(&self, group: &str, in_progress: &BTreeSet<RecordId>) -> GroupCounts {
         let Some(gi) = self.group_index(group) else {
             return GroupCounts::default();
         };
@@ -155,7 +159,8 @@ impl RecordFates {
         GroupCounts {
             consumed: g.consumed,
             processed_more_than_once: g.processed_more_than_once,
-            never_processed: self.never_processed(group).len() as u64,
+            never_processed: self.never_processed(group, in_progress).len() as u64,
+            in_progress: in_progress.len() as u64,
             out_of_order: g.out_of_order,
         }
     }

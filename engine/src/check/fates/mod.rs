@@ -274,6 +274,8 @@ pub struct GroupCounts {
     pub consumed: u64,
     pub processed_more_than_once: u64,
     pub never_processed: u64,
+    /// Records its running members hold (poll() returned them) and have not processed yet.
+    pub in_progress: u64,
     pub out_of_order: u64,
 }
 
