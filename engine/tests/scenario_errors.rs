@@ -202,3 +202,13 @@ fn a_script_entry_names_a_missing_field_or_one_its_action_does_not_take() {
     let unknown = error_of(&format!("{head}action = \"explode\"\n"));
     assert!(unknown.contains("explode"), "{unknown}");
 }
+
+#[test]
+fn a_heading_reads_the_title_without_the_rest() {
+    let text = include_str!("../../scenarios/consumers-1-offsets.toml");
+    let heading = kafkascope_engine::Scenario::heading_from_toml(text).unwrap();
+    let full = kafkascope_engine::Scenario::from_toml(text).unwrap();
+    assert_eq!(heading.name, full.name);
+    assert_eq!(heading.title, full.title);
+    assert_eq!(heading.description, full.description);
+}

@@ -15,7 +15,7 @@ pub struct ScenarioPickerProps {
 
 /// A built-in scenario's title in `lang` (its name when the file has no title or does not parse).
 fn builtin_title(lang: Lang, name: &str, text: &str) -> String {
-    Scenario::from_toml(text)
+    Scenario::heading_from_toml(text)
         .ok()
         .map(|s| match lang {
             Lang::En => s.title.en,

@@ -83,6 +83,17 @@ pub struct Scenario {
     pub reader_settings: Vec<ReaderSetting>,
 }
 
+/// A scenario's name, title and description (see [`Scenario::heading_from_toml`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct ScenarioHeading {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub title: LocalizedText,
+    #[serde(default)]
+    pub description: LocalizedText,
+}
+
 /// A setting the reader changed: Kafka's name for it, the author's value and the reader's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -271,6 +282,12 @@ impl Scenario {
             toml::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string().trim().into()))?;
         scenario.validate()?;
         Ok(scenario)
+    }
+
+    /// Only the heading of a scenario file — its name, title and description — without building
+    /// or validating the rest: what a list of scenarios needs (cheaper than [`Self::from_toml`]).
+    pub fn heading_from_toml(text: &str) -> Result<ScenarioHeading, ScenarioError> {
+        toml::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string().trim().into()))
     }
 
     /// Parses JSON and validates it.
