@@ -218,12 +218,8 @@ mod tests {
             .iter()
             .all(|p| p.acks == kafkascope_engine::message::Acks::All));
         assert_eq!(
-            edited
-                .reader_settings
-                .iter()
-                .map(|r| (r.setting.as_str(), r.was.as_str(), r.now.as_str()))
-                .collect::<Vec<_>>(),
-            [("acks", base.producers[0].acks.name(), "all")],
+            edited.reader_settings,
+            [format!("acks: {} → all", base.producers[0].acks.name())],
             "the change is noted as the reader's, with the author's value"
         );
         // Changing it back forgets the note; the scenario is the author's again.

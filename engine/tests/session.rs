@@ -112,8 +112,10 @@ fn a_readers_setting_change_is_marked_in_the_session_and_replays_to_the_same_tra
     scenario.note_reader_setting("acks", "1".into(), "all".into());
     let timeline = Timeline::record(&scenario);
     let text = timeline.scenario().to_toml();
-    assert!(text.contains("[[reader_settings]]"), "{text}");
-    assert!(text.contains("setting = \"acks\""), "{text}");
+    assert!(
+        text.contains("reader_settings = [\"acks: 1 → all\"]"),
+        "{text}"
+    );
     assert_eq!(
         replayed_hash(&timeline),
         run_scenario(&scenario, true).trace_hash.unwrap()

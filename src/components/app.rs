@@ -3,7 +3,7 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::player::Player;
-use crate::components::scenario_info::{localized, reader_settings, ScenarioInfo};
+use crate::components::scenario_info::{localized, ScenarioInfo};
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::SettingsPanel;
 use crate::i18n::{t, Lang, Text};
@@ -104,7 +104,7 @@ pub fn app() -> Html {
                             html! {
                                 <>
                                     <ScenarioInfo title={title} description={description}
-                                        reader_settings={reader_settings(timeline.scenario())} />
+                                        reader_settings={timeline.scenario().reader_settings.clone()} />
                                     <SettingsPanel scenario={Rc::new(timeline.scenario().clone())} {on_apply} />
                                     // A new timeline remounts the player (fresh playback state).
                                     <Player key={format!("{:p}", Rc::as_ptr(timeline))}

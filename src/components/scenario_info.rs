@@ -9,19 +9,9 @@ use yew::prelude::*;
 pub struct ScenarioInfoProps {
     pub title: AttrValue,
     pub description: AttrValue,
-    /// The reader's setting changes, as `setting: was → now`.
+    /// The reader's setting changes, as `setting: was → now` (the scenario's `reader_settings`).
     #[prop_or_default]
     pub reader_settings: Vec<String>,
-}
-
-/// `scenario`'s reader setting changes, as `setting: was → now` (Kafka's names and values, the
-/// same in both languages).
-pub fn reader_settings(scenario: &Scenario) -> Vec<String> {
-    scenario
-        .reader_settings
-        .iter()
-        .map(|r| format!("{}: {} → {}", r.setting, r.was, r.now))
-        .collect()
 }
 
 /// The title and description of `scenario` in `lang` (the name when it has no title).

@@ -76,11 +76,11 @@ pub struct Scenario {
     pub steps: Vec<LessonStep>,
     #[serde(default)]
     pub simulation: SimulationConfig,
-    /// Settings the reader changed in the page, each with the value the scenario's author gave
-    /// it: the session's record of what was the reader's (the new values are in the scenario
-    /// itself, so a run never depends on this list).
+    /// Settings the reader changed in the page, each as `setting: author's value → reader's`
+    /// (`"acks: 1 → all"`): the session's record of what was the reader's. The new values are in
+    /// the scenario itself, so a run never depends on this list.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reader_settings: Vec<ReaderSetting>,
+    pub reader_settings: Vec<String>,
 }
 
 /// A scenario's name, title and description (see [`Scenario::heading_from_toml`]).
@@ -94,15 +94,6 @@ pub struct ScenarioHeading {
     pub description: LocalizedText,
 }
 
-/// A setting the reader changed: Kafka's name for it, the author's value and the reader's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReaderSetting {
-    pub setting: String,
-    pub was: String,
-    pub now: String,
-}
-
 impl Scenario {
     /// Notes that the reader set `setting` from `was` to `now`. A second change of the same
     /// setting keeps the author's value; a change back to it forgets the entry.
@@ -110,20 +101,22 @@ impl Scenario {
         if was == now {
             return;
         }
-        match self
+        let prefix = format!("{setting}: ");
+        let known = self
             .reader_settings
             .iter()
-            .position(|r| r.setting == setting)
-        {
-            Some(i) if self.reader_settings[i].was == now => {
-                self.reader_settings.remove(i);
+            .position(|r| r.starts_with(&prefix));
+        let authors = match known {
+            Some(i) => {
+                let entry = self.reader_settings.remove(i);
+                let rest = &entry[prefix.len()..];
+                rest.split(" → ").next().unwrap_or(rest).to_string()
             }
-            Some(i) => self.reader_settings[i].now = now,
-            None => self.reader_settings.push(ReaderSetting {
-                setting: setting.to_string(),
-                was,
-                now,
-            }),
+            None => was,
+        };
+        if authors != now {
+            self.reader_settings
+                .push(format!("{prefix}{authors} → {now}"));
         }
     }
 }
