@@ -24,6 +24,7 @@ fn main() {
                 en: String::new(),
                 ko: String::new(),
                 claims: Vec::new(),
+                highlight: Vec::new(),
             })
             .collect()
     };

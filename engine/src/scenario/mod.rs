@@ -13,6 +13,7 @@
 mod builder;
 mod clients;
 mod cluster;
+pub mod highlight;
 mod validate;
 
 pub use builder::ScenarioBuilder;
@@ -21,6 +22,7 @@ pub use clients::{
     ProducerConfig,
 };
 pub use cluster::{ClusterConfig, NetworkConfig, TopicConfig};
+pub use highlight::Highlight;
 
 use crate::action::Action;
 use crate::action_file::ActionRecord;
@@ -133,6 +135,10 @@ pub struct LessonStep {
     /// (`leader P0 = broker-2`, `report.lost_acknowledged = 3`; see [`crate::check::claims`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<String>,
+    /// What the step points at, drawn highlighted while the rest dims (`broker-2`, `p1#3-5`,
+    /// `hw P0`; see [`highlight`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highlight: Vec<String>,
 }
 
 /// Text a scenario shows to readers, in English and Korean (scenario files are content, so their

@@ -337,6 +337,18 @@ impl Scenario {
                     "after simulation.max_time_ms",
                 ));
             }
+            for (j, text) in step.highlight.iter().enumerate() {
+                let at = || format!("steps[{i}].highlight[{j}]");
+                let highlight = super::Highlight::parse(text).map_err(|e| invalid(at(), e))?;
+                let nodes = match highlight {
+                    super::Highlight::Node(n) | super::Highlight::Replica(n, _) => vec![n],
+                    super::Highlight::Link(a, b) => vec![a, b],
+                    _ => Vec::new(),
+                };
+                if let Some(n) = nodes.into_iter().find(|n| !self.has_node(*n)) {
+                    return Err(invalid(at(), format!("the scenario has no {n}")));
+                }
+            }
             previous = step.at_ms;
         }
         if let Some(PlaybackSpeed(speed)) = self.simulation.playback_speed {
