@@ -53,7 +53,7 @@ pub fn group_view(props: &GroupProps) -> Html {
         .coordinator
         .map_or_else(|| "—".to_string(), |c| c.to_string());
     html! {
-        <g class={classes!("group-box", status_class, format!("group-{}", g.index % 6))}
+        <g class={classes!("group-box", status_class, format!("group-{}", g.index % 6), g.dim.then_some("dim"))}
             data-group={g.name.clone()} data-status={status_class}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
             <text class="group-name" x={n(r.x + 10.0)} y={n(r.y + 17.0)}>
@@ -106,7 +106,7 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
         c.partition_labels.join(" ")
     };
     html! {
-        <g class={classes!("clickable", "node", "consumer", format!("group-{}", c.group_index % 6),
+        <g class={classes!("clickable", "node", "consumer", format!("group-{}", c.group_index % 6), c.dim.then_some("dim"),
                 (!c.up).then_some("down"), c.paused_until.is_some().then_some("paused"), c.idle.then_some("idle"))}
             data-node={c.node.to_string()} data-up={c.up.to_string()}
             onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
@@ -158,7 +158,7 @@ pub fn assignments_view(props: &AssignmentsProps) -> Html {
     html! {
         <g class="assignments">
             { for props.lines.iter().map(|l| html! {
-                <path class={classes!("assignment", format!("group-{}", l.group_index % 6))}
+                <path class={classes!("assignment", format!("group-{}", l.group_index % 6), l.dim.then_some("dim"))}
                     data-partition={l.partition.partition.to_string()} data-topic={l.partition.topic.to_string()}
                     d={format!("M{} {} L{} {}", n(l.from.x), n(l.from.y), n(l.to.x), n(l.to.y))} />
             }) }

@@ -8,7 +8,7 @@
 
 use crate::i18n::{t, Lang, Text};
 use crate::playback::{Playback, PlaybackAction};
-use kafkascope_engine::scenario::LessonStep;
+use crate::scene_model::current_step;
 use kafkascope_engine::SimTime;
 use yew::prelude::*;
 
@@ -16,14 +16,6 @@ use yew::prelude::*;
 pub struct LessonPanelProps {
     pub playback: Playback,
     pub dispatcher: UseReducerDispatcher<Playback>,
-}
-
-/// The index of the step the playback time is at (the last one at or before it).
-pub fn current_step(steps: &[LessonStep], time: SimTime) -> usize {
-    steps
-        .iter()
-        .rposition(|s| SimTime::from_ms(s.at_ms) <= time)
-        .unwrap_or(0)
 }
 
 #[function_component(LessonPanel)]

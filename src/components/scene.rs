@@ -83,7 +83,7 @@ pub fn scene(props: &SceneProps) -> Html {
     // Each part is its own component with equality-checked props, so a frame re-renders only
     // what changed — usually just the dots.
     html! {
-        <svg class="scene" data-testid="scene" viewBox={format!("0 0 {WIDTH} {}", n(m.height))}
+        <svg class={classes!("scene", m.focused.then_some("focused"))} data-testid="scene" viewBox={format!("0 0 {WIDTH} {}", n(m.height))}
             role="img" aria-label={m.topic.clone()}>
             <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()} />
             { controller(lang, &m.controller) }
@@ -122,7 +122,7 @@ fn edges_view(props: &EdgesProps) -> Html {
                 let on_fault = props.on_fault.clone();
                 let action = link_toggle(e.ends, e.cut);
                 html! {
-                    <g class="edge" data-link={format!("{}-{}", e.ends.0, e.ends.1)}
+                    <g class={classes!("edge", e.dim.then_some("dim"))} data-link={format!("{}-{}", e.ends.0, e.ends.1)}
                         onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
                         <path class={classes!(e.internal.then_some("internal"), e.cut.then_some("cut"))}
                             d={e.path.d()} data-cut={e.cut.to_string()} />
@@ -230,7 +230,7 @@ fn controller(lang: Lang, c: &ControllerBox) -> Html {
     let step = 16.0;
     let x0 = r.x + r.w - 14.0 - step * f64::from(c.quorum.saturating_sub(1));
     html! {
-        <g class="node controller" data-node={c.node.to_string()}>
+        <g class={classes!("node", "controller", c.dim.then_some("dim"))} data-node={c.node.to_string()}>
             <title>{ t(lang, Text::ControllerQuorum) }</title>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Controller) }</text>
@@ -242,6 +242,9 @@ fn controller(lang: Lang, c: &ControllerBox) -> Html {
         </g>
     }
 }
+
+/// Horizontal room per record square on a producer (its number is written inside).
+const RECORD_STEP: f64 = 25.0;
 
 fn mark_class(mark: RecordMark) -> (&'static str, Text) {
     match mark {
@@ -260,6 +263,7 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
     html! {
         <g class={classes!("node", "producer", (!p.up).then_some("down"))}
             data-node={p.node.to_string()} data-up={p.up.to_string()}>
+            <g class={classes!("frame", p.dim.then_some("dim"))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
@@ -275,16 +279,19 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
                 } else {
                     format!("{} {}/{} · ack {}", t(lang, Text::RecordsSent), p.created, p.total, p.acknowledged)
                 } }</text>
-            { for p.records.iter().enumerate().map(|(i, (label, mark))| {
+            </g>
+            { for p.records.iter().enumerate().map(|(i, (id, mark, dim))| {
                 let (class, text) = mark_class(*mark);
-                let x = r.x + 10.0 + i as f64 * 15.0;
+                let x = r.x + 10.0 + i as f64 * RECORD_STEP;
+                let y = r.y + 64.0;
                 html! {
-                    <g class={classes!("record", class)} data-record={label.clone()}>
-                        <rect x={n(x)} y={n(r.y + 66.0)} width="12" height="16" rx="2" />
+                    <g class={classes!("record", class, dim.then_some("dim"))} data-record={id.to_string()}>
+                        <rect x={n(x)} y={n(y)} width={n(RECORD_STEP - 3.0)} height="22" rx="3" />
+                        <text x={n(x + (RECORD_STEP - 3.0) / 2.0)} y={n(y + 15.5)}>{ id.seq }</text>
                         if matches!(mark, RecordMark::AcknowledgedButLost | RecordMark::SentNotInLog) {
-                            <path class="cross" d={format!("M{} {} l8 10 m0 -10 l-8 10", n(x + 2.0), n(r.y + 69.0))} />
+                            <path class="cross" d={format!("M{} {} l{} 22 m0 -22 l-{} 22", n(x), n(y), n(RECORD_STEP - 3.0), n(RECORD_STEP - 3.0))} />
                         }
-                        <title>{ format!("{label}: {}", t(lang, text)) }</title>
+                        <title>{ format!("{id}: {}", t(lang, text)) }</title>
                     </g>
                 }
             }) }
@@ -318,12 +325,14 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
     html! {
         <g class={classes!("node", "broker", (!b.up).then_some("down"), b.fenced.then_some("fenced"))}
             data-node={b.node.to_string()} data-up={b.up.to_string()}>
+            <g class={classes!("frame", b.dim.then_some("dim"))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Broker), b.node.number()) }</text>
             if let Some(status) = status {
                 <text class="status" x={n(r.x + 100.0)} y={n(r.y + 20.0)}>{ status }</text>
             }
+            </g>
             { for b.rows.iter().map(|row| html! { <ReplicaRowView row={row.clone()} x={r.x} /> }) }
         </g>
     }
@@ -353,45 +362,48 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
     html! {
         <g class={classes!("replica", role_class)} data-partition={row.partition.partition.to_string()} data-topic={row.partition.topic.to_string()}
             data-role={role_class}>
+            <g class={classes!("row-labels", row.dim.then_some("dim"))}>
             <text class="detail" x={n(x + 12.0)} y={n(y + 12.0)}>{ row.label.clone() }</text>
             <text class="role-tag" x={n(x + 12.0)} y={n(y + 25.0)}>{ role_text(lang, row) }</text>
             if row.role == ReplicaRole::Leader {
                 <text class="isr" x={n(x + 12.0)} y={n(y + 37.0)}>
                     { format!("{} {}", t(lang, Text::Isr), row.isr.iter().map(u32::to_string).collect::<Vec<_>>().join(",")) }</text>
             }
+            </g>
             { for row.cells.iter().map(|c| html! {
-                <g class={classes!("cell", c.committed.then_some("committed"))} data-offset={c.offset.to_string()}>
+                <g class={classes!("cell", c.committed.then_some("committed"), c.dim.then_some("dim"))}
+                    data-offset={c.offset.to_string()} data-record={c.label.clone()}>
                     <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
                     <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ c.offset }</text>
                     <title>{ format!("offset {} · {} · {} {}", c.offset, c.label, t(lang, Text::Epoch), c.leader_epoch) }</title>
                 </g>
             }) }
             { for row.truncated.iter().map(|c| html! {
-                <g class="cell truncated" data-offset={c.offset.to_string()}>
+                <g class={classes!("cell", "truncated", c.dim.then_some("dim"))} data-offset={c.offset.to_string()}>
                     <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
                     <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ "✗" }</text>
                     <title>{ format!("offset {} · {} · {}", c.offset, c.label, t(lang, Text::TruncatedCell)) }</title>
                 </g>
             }) }
-            <g class="marker hw">
+            <g class={classes!("marker", "hw", row.hw_dim.then_some("dim"))}>
                 <line x1={n(row.hw_x - 1.0)} y1={n(y - 4.0)} x2={n(row.hw_x - 1.0)} y2={n(y + CELL_H + 4.0)} />
                 <text x={n(row.hw_x - 1.0)} y={n(y - 5.0)}>{ format!("HW {}", row.high_watermark) }</text>
                 <title>{ t(lang, Text::HighWatermark) }</title>
             </g>
-            <g class="marker leo">
+            <g class={classes!("marker", "leo", row.leo_dim.then_some("dim"))}>
                 <text x={n(row.leo_x + 2.0)} y={n(y + CELL_H + 12.0)}>{ format!("LEO {}", row.log_end_offset) }</text>
                 <title>{ t(lang, Text::LogEndOffset) }</title>
             </g>
             { for row.committed_markers.iter().map(|mk| match mk.kind {
                 MarkerKind::Committed => html! {
-                    <g class={classes!("marker", "committed-offset", format!("group-{}", mk.group_index % 6))}
+                    <g class={classes!("marker", "committed-offset", format!("group-{}", mk.group_index % 6), mk.dim.then_some("dim"))}
                         data-offset={mk.offset.to_string()}>
                         <path d={format!("M{} {} l-5 8 h10 z", n(mk.x - 1.0), n(y + CELL_H + 1.0))} />
                         <title>{ format!("{} = {}", t(lang, Text::CommittedOffset), mk.offset) }</title>
                     </g>
                 },
                 MarkerKind::Position => html! {
-                    <g class={classes!("marker", "position", format!("group-{}", mk.group_index % 6))}
+                    <g class={classes!("marker", "position", format!("group-{}", mk.group_index % 6), mk.dim.then_some("dim"))}
                         data-offset={mk.offset.to_string()}>
                         <path d={format!("M{} {} l-4 -7 h8 z", n(mk.x - 1.0), n(y - 1.0))} />
                         <title>{ format!("{} = {}", t(lang, Text::Position), mk.offset) }</title>

@@ -38,6 +38,8 @@ pub struct GroupBox {
     /// there are in all.
     pub never_processed: Vec<String>,
     pub never_processed_count: u64,
+    /// Dimmed: a lesson step highlights other things.
+    pub dim: bool,
 }
 
 /// A processed record as listed on its consumer.
@@ -72,6 +74,7 @@ pub struct ConsumerBox {
     pub waiting: usize,
     pub processed: usize,
     pub recent: Vec<ProcessedMark>,
+    pub dim: bool,
 }
 
 /// A partition's owner: drawn from the partition's leader replica to the member.
@@ -81,6 +84,7 @@ pub struct AssignmentLine {
     pub group_index: usize,
     pub from: Point,
     pub to: Point,
+    pub dim: bool,
 }
 
 /// A record's label where space is short: `#7` for the first producer's, `p2#7` for others'.
@@ -129,6 +133,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
                 auto_commit: c.auto_commit,
                 waiting: c.waiting,
                 processed: c.processed,
+                dim: false,
                 recent: c
                     .recent
                     .iter()
@@ -159,6 +164,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
                 .map(|id| short_label(*id))
                 .collect(),
             never_processed_count: g.never_processed_count,
+            dim: false,
         });
         y += GROUP_GAP;
     }
@@ -185,6 +191,7 @@ pub fn assignment_lines(
             lines.push(AssignmentLine {
                 partition: *p,
                 group_index: c.group_index,
+                dim: false,
                 from: *from,
                 to: Point {
                     x: c.rect.x,

@@ -14,8 +14,10 @@
 //! the broker column (followers *fetch* from the leader), heartbeats and metadata along curves
 //! bulging right to the controller. A dot sits at `(now - sent) / (arrives - sent)` along its path.
 
+mod focus;
 pub mod groups;
 
+pub use focus::current_step;
 pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMark};
 
 pub use kafkascope_engine::view::{MarkerKind, RecordMark, ReplicaRole};
@@ -23,7 +25,7 @@ pub use kafkascope_engine::view::{MarkerKind, RecordMark, ReplicaRole};
 use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::view::{ViewOptions, WorldView};
 use kafkascope_engine::{
-    NodeId, OutcomeReport, SimTime, Simulation, Timeline, TopicPartition, TraceKind,
+    NodeId, OutcomeReport, RecordId, SimTime, Simulation, Timeline, TopicPartition, TraceKind,
 };
 use std::collections::BTreeMap;
 
@@ -33,7 +35,7 @@ pub const CELL_H: f64 = 22.0;
 /// Log cells shown per replica; older ones scroll off to the left.
 pub const CELLS_SHOWN: u64 = 10;
 /// Records listed on a producer, newest last.
-pub const PRODUCER_RECORDS_SHOWN: usize = 12;
+pub const PRODUCER_RECORDS_SHOWN: usize = 7;
 const PRODUCER_X: f64 = 20.0;
 const PRODUCER_W: f64 = 200.0;
 const BROKER_X: f64 = 320.0;
@@ -125,14 +127,18 @@ pub struct ProducerBox {
     pub sent: u32,
     pub total: u32,
     pub acks: &'static str,
-    /// The newest records: (label, mark).
-    pub records: Vec<(String, RecordMark)>,
+    /// The newest records: (label, mark, dimmed).
+    pub records: Vec<(RecordId, RecordMark, bool)>,
+    pub dim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogCell {
     pub offset: u64,
+    pub record: RecordId,
     pub label: String,
+    /// Dimmed: a lesson step highlights other things.
+    pub dim: bool,
     pub committed: bool,
     pub leader_epoch: u32,
     pub x: f64,
@@ -145,6 +151,7 @@ pub struct GroupMarker {
     pub kind: MarkerKind,
     pub offset: u64,
     pub x: f64,
+    pub dim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -166,6 +173,10 @@ pub struct ReplicaRow {
     pub leo_x: f64,
     pub hidden_before: u64,
     pub committed_markers: Vec<GroupMarker>,
+    /// Dimmed (a lesson step highlights other things): the row's labels, its HW and LEO marks.
+    pub dim: bool,
+    pub hw_dim: bool,
+    pub leo_dim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -175,6 +186,8 @@ pub struct BrokerBox {
     pub up: bool,
     pub fenced: bool,
     pub rows: Vec<ReplicaRow>,
+    /// The broker's frame and title dimmed.
+    pub dim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -182,6 +195,7 @@ pub struct ControllerBox {
     pub node: NodeId,
     pub rect: Rect,
     pub quorum: u32,
+    pub dim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -205,6 +219,7 @@ pub struct Edge {
     pub cut: bool,
     /// The two nodes it joins.
     pub ends: (NodeId, NodeId),
+    pub dim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -221,6 +236,8 @@ pub struct SceneModel {
     pub dots: Vec<Dot>,
     /// Nodes the layout has no place for (a kind it does not know yet): not drawn, and said so.
     pub undrawn: Vec<NodeId>,
+    /// A lesson step highlights things now: what it does not highlight is dimmed.
+    pub focused: bool,
     pub topic: String,
     /// The topic's partitions now (CreatePartitions adds some).
     pub partition_count: u32,
@@ -233,8 +250,8 @@ pub struct SceneModel {
 /// How long (simulated) truncated cells stay visible as ghosts.
 pub const TRUNCATION_GHOST: SimTime = SimTime(3_000_000);
 
-/// A record some replica truncated recently: (broker, partition, offset, record label).
-type TruncatedRecord = (NodeId, TopicPartition, u64, String);
+/// A record some replica truncated recently: (broker, partition, offset, record).
+type TruncatedRecord = (NodeId, TopicPartition, u64, RecordId);
 
 /// Records truncated within the ghost window before `now` (one scan of that window per frame).
 fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRecord> {
@@ -253,7 +270,7 @@ fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRecord>
                 records
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| (*broker, *partition, from_offset + i as u64, r.to_string()))
+                    .map(|(i, r)| (*broker, *partition, from_offset + i as u64, *r))
                     .collect::<Vec<_>>(),
             ),
             _ => None,
@@ -341,6 +358,7 @@ impl SceneModel {
                 h: CONTROLLER_H,
             },
             quorum: view.controller_quorum,
+            dim: false,
         };
         let ys = stack(TOP, view.producers.iter().map(|_| 96.0));
         let producers: Vec<ProducerBox> = view
@@ -365,8 +383,9 @@ impl SceneModel {
                 records: p
                     .records
                     .iter()
-                    .map(|(id, mark)| (format!("#{}", id.seq), *mark))
+                    .map(|(id, mark)| (*id, *mark, false))
                     .collect(),
+                dim: false,
             })
             .collect();
 
@@ -403,6 +422,7 @@ impl SceneModel {
                     up: b.up,
                     fenced: b.fenced,
                     rows,
+                    dim: false,
                 }
             })
             .collect();
@@ -449,6 +469,7 @@ impl SceneModel {
                 internal,
                 cut: cut(a, b),
                 ends: (a, b),
+                dim: false,
             }),
             None => {
                 for n in [a, b] {
@@ -531,7 +552,7 @@ impl SceneModel {
         .fold(120.0_f64, f64::max)
             + TOP;
 
-        SceneModel {
+        let mut model = SceneModel {
             height,
             events: recent_events(timeline, now),
             controller,
@@ -546,7 +567,12 @@ impl SceneModel {
             topic: view.topics.join(", "),
             partition_count: view.partition_count,
             report: view.report,
+            focused: false,
+        };
+        if let Some(focus) = focus::Focus::at(timeline, now) {
+            focus.apply(&mut model);
         }
+        model
     }
 }
 
@@ -569,6 +595,8 @@ fn replica_row(
         .filter(|c| c.offset >= first_shown)
         .map(|c| LogCell {
             offset: c.offset,
+            record: c.record,
+            dim: false,
             label: c.record.to_string(),
             committed: c.committed,
             leader_epoch: c.leader_epoch,
@@ -583,6 +611,7 @@ fn replica_row(
             kind: m.kind,
             offset: m.offset,
             x: x_of(m.offset.max(first_shown)),
+            dim: false,
         })
         .collect();
     let held_end = leo.max(first_shown);
@@ -592,9 +621,11 @@ fn replica_row(
             *b == broker && *partition == row.partition && *offset >= held_end
         })
         .take(CELLS_SHOWN as usize)
-        .map(|(_, _, offset, label)| LogCell {
+        .map(|(_, _, offset, record)| LogCell {
             offset: *offset,
-            label: label.clone(),
+            record: *record,
+            dim: false,
+            label: record.to_string(),
             committed: false,
             leader_epoch: 0,
             x: x_of(*offset),
@@ -615,6 +646,9 @@ fn replica_row(
         leo_x: x_of(leo),
         hidden_before: first_shown,
         committed_markers,
+        dim: false,
+        hw_dim: false,
+        leo_dim: false,
     }
 }
 
@@ -839,11 +873,73 @@ mod tests {
                     .producers
                     .iter()
                     .flat_map(|p| &p.records)
-                    .filter(|(_, m)| *m == RecordMark::AcknowledgedButLost)
+                    .filter(|(_, m, _)| *m == RecordMark::AcknowledgedButLost)
                     .count() as u64;
                 assert!(lost_marks <= report.lost_acknowledged, "{name} at {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_lesson_step_lights_what_it_names_and_dims_the_rest() {
+        let mut scenario = kafkascope_engine::Scenario::from_toml(include_str!(
+            "../../scenarios/acks-1-failover-loss.toml"
+        ))
+        .unwrap();
+        scenario.steps[2].highlight = vec![
+            "broker-1 P0".into(),
+            "p1#3-5".into(),
+            "hw P0".into(),
+            "broker-1 -> broker-2".into(),
+        ];
+        let timeline = Timeline::record(&scenario);
+        let at = SimTime::from_ms(scenario.steps[2].at_ms);
+        let model = SceneModel::build(&timeline.world_at(at), &timeline, at);
+        assert!(model.focused);
+        let b1 = &model.brokers[0];
+        let b2 = &model.brokers[1];
+        assert!(
+            !b1.dim && !b1.rows[0].dim,
+            "the named replica and its broker's frame"
+        );
+        assert!(b2.dim && b2.rows[0].dim, "another broker dims");
+        assert!(
+            !b2.rows[0].hw_dim && b2.rows[0].leo_dim,
+            "every HW of P0 stays, LEO dims"
+        );
+        let lit: Vec<u32> = model.producers[0]
+            .records
+            .iter()
+            .filter(|(_, _, dim)| !dim)
+            .map(|(id, _, _)| id.seq)
+            .collect();
+        assert_eq!(lit, [3, 4, 5]);
+        let lit_cells: Vec<u64> = b2.rows[0]
+            .cells
+            .iter()
+            .filter(|c| !c.dim)
+            .map(|c| c.offset)
+            .collect();
+        assert!(lit_cells.is_empty(), "broker 2 never got records 3-5");
+        let lit_edges: Vec<_> = model
+            .edges
+            .iter()
+            .filter(|e| !e.dim)
+            .map(|e| e.ends)
+            .collect();
+        assert_eq!(lit_edges, [(NodeId::Broker(1), NodeId::Broker(2))]);
+        assert!(model.controller.dim);
+        // Before the first step, and in free play, nothing dims.
+        let free = SceneModel::build(
+            &timeline.world_at(at),
+            &Timeline::record(&{
+                let mut s = scenario.clone();
+                s.steps.clear();
+                s
+            }),
+            at,
+        );
+        assert!(!free.focused && !free.brokers[1].dim);
     }
 
     #[test]
