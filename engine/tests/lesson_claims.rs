@@ -1,6 +1,6 @@
 //! Every lesson step's claims hold at the step's moment: what the text says is what the page
-//! draws (the view of the engine at that instant). A step that claims nothing fails too — each
-//! step of a shipped lesson says something checkable.
+//! draws (the view of the engine at that instant). A step that claims nothing, or highlights
+//! nothing, fails too — each step of a shipped lesson says something checkable and points at it.
 
 use kafkascope_engine::check::claims;
 use kafkascope_engine::view::{ViewOptions, WorldView};
@@ -32,6 +32,9 @@ fn every_lesson_steps_claims_hold_at_its_moment() {
         for (i, step) in s.steps.iter().enumerate() {
             if step.claims.is_empty() {
                 failures.push(format!("{} step {}: claims nothing", s.name, i + 1));
+            }
+            if step.highlight.is_empty() {
+                failures.push(format!("{} step {}: points at nothing", s.name, i + 1));
             }
             let world = timeline.world_at(SimTime::from_ms(step.at_ms));
             let view = WorldView::of(&world, &ViewOptions::default());

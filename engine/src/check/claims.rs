@@ -298,3 +298,59 @@ fn running(view: &WorldView, node: NodeId) -> Option<bool> {
         NodeId::Controller(_) => Some(true),
     }
 }
+
+/// Checks that what a step highlights is in the picture at its moment (a node, a replica, a
+/// record on a producer's strip or in a log, a partition, a group).
+pub fn check_highlight(text: &str, view: &WorldView) -> Result<(), String> {
+    use crate::scenario::Highlight;
+    let missing = |what: String| Err(format!("highlight `{text}`: no {what} on screen"));
+    let has_node = |n: NodeId| running(view, n).is_some();
+    let has_partition = |p: &str| partition_of(view, p, text).is_ok();
+    match Highlight::parse(text)? {
+        Highlight::Node(n) if !has_node(n) => missing(n.to_string()),
+        Highlight::Link(a, b) if !has_node(a) || !has_node(b) => missing("such link".into()),
+        Highlight::Replica(b, p) => {
+            let row = view
+                .brokers
+                .iter()
+                .filter(|x| x.node == b)
+                .flat_map(|x| &x.rows)
+                .any(|r| view.partition_label(r.partition) == p);
+            if row {
+                Ok(())
+            } else {
+                missing(format!("replica of {p} on {b}"))
+            }
+        }
+        h @ Highlight::Records { .. } => {
+            let on_strip = view
+                .producers
+                .iter()
+                .flat_map(|p| &p.records)
+                .any(|(id, _)| h.covers_record(*id));
+            let in_log = view
+                .brokers
+                .iter()
+                .flat_map(|b| &b.rows)
+                .flat_map(|r| &r.cells)
+                .any(|c| h.covers_record(c.record));
+            if on_strip || in_log {
+                Ok(())
+            } else {
+                missing("such record".into())
+            }
+        }
+        Highlight::LogMarker { partition, .. } if !has_partition(&partition) => {
+            missing(format!("partition {partition}"))
+        }
+        Highlight::GroupMarker {
+            group, partition, ..
+        } if !has_partition(&partition) || !view.groups.iter().any(|g| g.name == group) => {
+            missing(format!("group {group} on {partition}"))
+        }
+        Highlight::Group(g) if !view.groups.iter().any(|x| x.name == g) => {
+            missing(format!("group {g}"))
+        }
+        _ => Ok(()),
+    }
+}
