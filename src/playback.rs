@@ -8,6 +8,7 @@
 //!
 //! This state lives in a Yew reducer; it holds the timeline by `Rc`, never a copy of the world.
 
+use kafkascope_engine::scenario::LessonStep;
 use kafkascope_engine::{Action, SimTime, Timeline};
 use std::rc::Rc;
 use yew::Reducible;
@@ -70,8 +71,26 @@ pub enum PlaybackAction {
     Load(Rc<Timeline>),
     /// A fault or user action happens now: history from here on is simulated anew.
     Inject(Action),
-    /// Play until this time, then pause (a lesson's "next step").
+    /// Play until this time, then pause.
     PlayUntil(SimTime),
+    /// A lesson's Next: play the last [`STEP_LEAD`] before the next step's moment and stop
+    /// there, so the reader sees it happen — at once, however far the step is. While already
+    /// playing towards a step, jump straight to it.
+    NextStep,
+    /// A lesson's Back: pause at the previous step's moment.
+    PreviousStep,
+}
+
+/// How much simulated time a lesson's Next plays before the step's moment (about a second on
+/// screen at 1×: the messages that make the moment arrive).
+pub const STEP_LEAD: SimTime = SimTime(2_000);
+
+/// The index of the lesson step the playback time is at (the last one at or before it).
+pub fn current_step(steps: &[LessonStep], time: SimTime) -> usize {
+    steps
+        .iter()
+        .rposition(|s| SimTime::from_ms(s.at_ms) <= time)
+        .unwrap_or(0)
 }
 
 impl Playback {
@@ -130,6 +149,38 @@ impl Playback {
                     .next_event_after(self.time)
                     .unwrap_or(end)
                     .min(end);
+            }
+            PlaybackAction::NextStep => {
+                let steps = &self.timeline.scenario().steps;
+                let next = steps
+                    .iter()
+                    .map(|s| SimTime::from_ms(s.at_ms).min(end))
+                    .find(|at| *at > self.time);
+                match (self.playing, self.stop_at, next) {
+                    (true, Some(stop), _) => {
+                        self.time = stop;
+                        self.playing = false;
+                        self.fast_forwarding = false;
+                        self.stop_at = None;
+                    }
+                    (_, _, Some(at)) => {
+                        self.time = self.time.max(SimTime(at.0.saturating_sub(STEP_LEAD.0)));
+                        self.playing = true;
+                        self.stop_at = Some(at);
+                        self.last_frame_ms = None;
+                    }
+                    _ => {}
+                }
+            }
+            PlaybackAction::PreviousStep => {
+                let steps = &self.timeline.scenario().steps;
+                if !steps.is_empty() {
+                    let i = current_step(steps, self.time).saturating_sub(1);
+                    self.playing = false;
+                    self.fast_forwarding = false;
+                    self.stop_at = None;
+                    self.time = SimTime::from_ms(steps[i].at_ms).min(end);
+                }
             }
             PlaybackAction::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
             PlaybackAction::Seek(t) => {

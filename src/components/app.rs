@@ -77,16 +77,23 @@ pub fn app() -> Html {
         })
     };
     let l = *lang;
+    // A lesson (a scenario with steps) gets the lesson view: caption and scene on one screen.
+    let lesson = loaded
+        .as_ref()
+        .as_ref()
+        .is_ok_and(|timeline| !timeline.scenario().steps.is_empty());
     html! {
         <ContextProvider<Lang> context={l}>
-            <div class="app">
+            <div class={classes!("app", lesson.then_some("lesson-app"))}>
                 <header class="app-header">
                     <h1>{ t(l, Text::AppTitle) }</h1>
-                    <p class="tagline">{ t(l, Text::Tagline) }</p>
+                    <ScenarioPicker current={(*source).clone()} on_pick={on_pick.clone()} />
                     <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
                         onclick={switch_lang}>{ t(l, Text::LanguageSwitch) }</button>
                 </header>
-                <ScenarioPicker current={(*source).clone()} on_pick={on_pick.clone()} />
+                if !lesson {
+                    <p class="tagline">{ t(l, Text::Tagline) }</p>
+                }
                 {
                     match &*loaded {
                         Ok(timeline) => {
@@ -103,9 +110,12 @@ pub fn app() -> Html {
                             };
                             html! {
                                 <>
-                                    <ScenarioInfo title={title} description={description}
-                                        reader_settings={timeline.scenario().reader_settings.clone()} />
-                                    <SettingsPanel scenario={Rc::new(timeline.scenario().clone())} {on_apply} />
+                                    <div class="scenario-bar">
+                                        <ScenarioInfo title={title} description={description}
+                                            collapsed={lesson}
+                                            reader_settings={timeline.scenario().reader_settings.clone()} />
+                                        <SettingsPanel scenario={Rc::new(timeline.scenario().clone())} {on_apply} />
+                                    </div>
                                     // A new timeline remounts the player (fresh playback state).
                                     <Player key={format!("{:p}", Rc::as_ptr(timeline))}
                                         timeline={timeline.clone()} />

@@ -56,15 +56,15 @@ pub fn group_view(props: &GroupProps) -> Html {
         <g class={classes!("group-box", status_class, format!("group-{}", g.index % 6), g.dim.then_some("dim"))}
             data-group={g.name.clone()} data-status={status_class}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
-            <text class="group-name" x={n(r.x + 10.0)} y={n(r.y + 17.0)}>
+            <text class="group-name" x={n(r.x + 10.0)} y={n(r.y + 19.0)}>
                 { format!("{} {}", t(lang, Text::Group), g.name) }</text>
-            <text class="group-state" x={n(r.x + 10.0)} y={n(r.y + 31.0)}>
+            <text class="group-state" x={n(r.x + 10.0)} y={n(r.y + 35.0)}>
                 { format!("{} {} · {}", t(lang, Text::Generation), g.generation, t(lang, status)) }
                 <title>{ t(lang, Text::GroupProtocol) }</title></text>
-            <text class="detail small" x={n(r.x + 10.0)} y={n(r.y + 45.0)} data-testid={format!("lag-{}", g.name)}>
+            <text class="detail small" x={n(r.x + 10.0)} y={n(r.y + 50.0)} data-testid={format!("lag-{}", g.name)}>
                 { format!("{} {} · {} {}", t(lang, Text::Coordinator), coordinator, t(lang, Text::Lag), g.lag) }</text>
             if !g.never_processed.is_empty() {
-                <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + 58.0)}>
+                <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + 65.0)}>
                     { format!("✗ {}: {}", t(lang, Text::NeverProcessed), g.never_processed.join(" ")) }</text>
             }
         </g>
@@ -114,9 +114,9 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
             <text class="title" x={n(r.x + 10.0)} y={n(r.y + 18.0)}>
                 { format!("{} {}", t(lang, Text::Consumer), c.node.number()) }</text>
             if let (Some(member), true) = (&c.member, c.up) {
-                <text class="member" x={n(r.x + r.w - 26.0)} y={n(r.y + 18.0)}>{ member.clone() }</text>
+                <text class="member" x={n(r.x + r.w - 10.0)} y={n(r.y + 55.0)}>{ member.clone() }</text>
             }
-            <text class="processed-count" x={n(r.x + r.w - 10.0)} y={n(r.y + 35.0)}
+            <text class="processed-count" x={n(r.x + r.w - 10.0)} y={n(r.y + 37.0)}
                 data-testid={format!("processed-{}", c.node)}>
                 { format!("✓{}", c.processed) }<title>{ t(lang, Text::RecordsProcessed) }</title></text>
             if let Some(progress) = c.auto_commit {
@@ -128,15 +128,15 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
                     <title>{ t(lang, Text::AutoCommitTimer) }</title>
                 </g>
             }
-            <text class="detail state" x={n(r.x + 10.0)} y={n(r.y + 35.0)}>{ state }</text>
-            <text class={classes!("detail", "partitions", c.idle.then_some("idle"))} x={n(r.x + 10.0)} y={n(r.y + 51.0)}
+            <text class="detail state" x={n(r.x + 10.0)} y={n(r.y + 37.0)}>{ state }</text>
+            <text class={classes!("detail", "partitions", c.idle.then_some("idle"))} x={n(r.x + 10.0)} y={n(r.y + 55.0)}
                 data-testid={format!("partitions-{}", c.node)}>{ partitions }</text>
             { for c.recent.iter().enumerate().map(|(i, p)| {
-                let x = r.x + 8.0 + i as f64 * 26.0;
+                let x = r.x + 8.0 + i as f64 * 45.0;
                 html! {
                     <g class={classes!("processed", p.twice.then_some("twice"))}>
-                        <rect x={n(x)} y={n(r.y + 60.0)} width="24" height="16" rx="2" />
-                        <text x={n(x + 12.0)} y={n(r.y + 71.5)}>{ p.label.clone() }</text>
+                        <rect x={n(x)} y={n(r.y + 64.0)} width="42" height="20" rx="3" />
+                        <text x={n(x + 21.0)} y={n(r.y + 78.5)}>{ p.label.clone() }</text>
                         if p.twice {
                             <title>{ format!("{}: {}", p.label, t(lang, Text::ProcessedTwice)) }</title>
                         }

@@ -1,14 +1,18 @@
 //! A guided lesson: the scenario's narration steps, with back, next and jump-to-step.
 //!
 //! The current step is the last one whose time the playback has reached, so scrubbing the time
-//! slider moves through the story too. "Next" plays the simulation up to the next step's time
-//! and pauses there; "Back" and the step dots seek straight to a step — the engine restores that
-//! instant's state (checkpoint plus re-simulation), it does not re-tell it. After the last step
-//! the reader is free to play.
+//! slider moves through the story too. "Next" goes to the next step at once: the engine seeks to
+//! just before the step's moment and plays the last moments of it, so the reader sees it happen
+//! (pressed again while that plays, it jumps to the moment). "Back" and the step dots seek
+//! straight to a step — the engine restores that instant's state (checkpoint plus
+//! re-simulation), it does not re-tell it. After the last step the reader is free to play.
+//!
+//! The caption sits beside the scene (the lesson view); the side panels — counters, events,
+//! faults, legend — are one click away behind its panels button.
 
 use crate::i18n::{t, Lang, Text};
+use crate::playback::current_step;
 use crate::playback::{Playback, PlaybackAction};
-use crate::scene_model::current_step;
 use kafkascope_engine::SimTime;
 use yew::prelude::*;
 
@@ -16,6 +20,9 @@ use yew::prelude::*;
 pub struct LessonPanelProps {
     pub playback: Playback,
     pub dispatcher: UseReducerDispatcher<Playback>,
+    /// Whether the side panels are open, and the button that opens or closes them.
+    pub panels_open: bool,
+    pub on_toggle_panels: Callback<()>,
 }
 
 #[function_component(LessonPanel)]
@@ -31,16 +38,11 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let d = props.dispatcher.clone();
     let back = {
         let d = d.clone();
-        let target = at(current.saturating_sub(1));
-        Callback::from(move |_| {
-            d.dispatch(PlaybackAction::Pause);
-            d.dispatch(PlaybackAction::Seek(target));
-        })
+        Callback::from(move |_| d.dispatch(PlaybackAction::PreviousStep))
     };
-    let next = (current + 1 < steps.len()).then(|| {
+    let next = (current + 1 < steps.len() || props.playback.time < at(current)).then(|| {
         let d = d.clone();
-        let target = at(current + 1);
-        Callback::from(move |_| d.dispatch(PlaybackAction::PlayUntil(target)))
+        Callback::from(move |_| d.dispatch(PlaybackAction::NextStep))
     });
     let last_reached = current + 1 == steps.len() && props.playback.time >= at(current);
     let text = match lang {
@@ -80,11 +82,16 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <button data-testid="lesson-back" onclick={back} disabled={current == 0}>
                     { "← " }{ t(lang, Text::LessonBack) }</button>
                 if let Some(next) = next {
-                    <button class="primary" data-testid="lesson-next" onclick={next}
-                        disabled={props.playback.playing}>
+                    <button class="primary" data-testid="lesson-next" onclick={next}>
                         { t(lang, Text::LessonNext) }{ " →" }</button>
                 }
             </div>
+            <p class="keys">{ t(lang, Text::LessonKeys) }</p>
+            <button class="panels-toggle" data-testid="panels-toggle"
+                aria-expanded={props.panels_open.to_string()}
+                onclick={props.on_toggle_panels.reform(|_| ())}>
+                { t(lang, if props.panels_open { Text::HidePanels } else { Text::ShowPanels }) }
+            </button>
         </section>
     }
 }

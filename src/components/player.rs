@@ -74,7 +74,10 @@ pub fn player(props: &PlayerProps) -> Html {
         });
     }
 
-    // Keyboard: space plays or pauses, → steps to the next event.
+    // Keyboard: Space plays or pauses, "." steps to the next event; in a lesson → / PageDown go
+    // to the next step and ← / PageUp back (a presenter's clicker sends PageDown/PageUp); in free
+    // play → steps one event too.
+    let lesson = !props.timeline.scenario().steps.is_empty();
     {
         let dispatcher = playback.dispatcher();
         let playing = playback.playing;
@@ -93,22 +96,25 @@ pub fn player(props: &PlayerProps) -> Html {
                 if typing {
                     return;
                 }
-                match event.key().as_str() {
-                    " " => {
-                        event.prevent_default();
-                        dispatcher.dispatch(if playing {
-                            PlaybackAction::Pause
-                        } else {
-                            PlaybackAction::Play
-                        });
-                    }
-                    "ArrowRight" => dispatcher.dispatch(PlaybackAction::Step),
-                    _ => {}
-                }
+                let action = match (event.key().as_str(), lesson) {
+                    (" ", _) if playing => PlaybackAction::Pause,
+                    (" ", _) => PlaybackAction::Play,
+                    (".", _) | ("ArrowRight", false) => PlaybackAction::Step,
+                    ("ArrowRight" | "PageDown", true) => PlaybackAction::NextStep,
+                    ("ArrowLeft" | "PageUp", true) => PlaybackAction::PreviousStep,
+                    _ => return,
+                };
+                event.prevent_default();
+                dispatcher.dispatch(action);
             });
             move || drop(listener)
         });
     }
+    let panels_open = use_state(|| false);
+    let on_toggle_panels = {
+        let panels_open = panels_open.clone();
+        Callback::from(move |()| panels_open.set(!*panels_open))
+    };
 
     // Time from navigation to the first rendered frame, for the bench command.
     use_effect_with((), |_| {
@@ -160,20 +166,40 @@ pub fn player(props: &PlayerProps) -> Html {
         },
     );
 
-    html! {
-        <main class="player">
-            <LessonPanel playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
-            <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
-            <div class="stage">
-                <Scene model={model.clone()} on_fault={on_fault.clone()} />
-                <aside class="side">
-                    <Outcome report={shown_report(&model.report)} />
-                    <EventLog events={model.events.clone()} />
-                    <FaultPanel targets={FaultTargets::of(&model)} {on_fault} />
-                    <Legend />
-                </aside>
+    let side = html! {
+        <aside class="side" data-testid="side-panels">
+            <Outcome report={shown_report(&model.report)} />
+            <EventLog events={model.events.clone()} />
+            <FaultPanel targets={FaultTargets::of(&model)} on_fault={on_fault.clone()} />
+            <Legend />
+        </aside>
+    };
+    let stage = html! {
+        <div class="stage-column">
+            <div class="scene-box">
+                <Scene model={model.clone()} {on_fault} />
             </div>
-        </main>
+            <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
+        </div>
+    };
+    if lesson {
+        html! {
+            <main class={classes!("player", "lesson-mode", panels_open.then_some("panels-open"))}>
+                <LessonPanel playback={(*playback).clone()} dispatcher={playback.dispatcher()}
+                    panels_open={*panels_open} {on_toggle_panels} />
+                { stage }
+                if *panels_open {
+                    { side }
+                }
+            </main>
+        }
+    } else {
+        html! {
+            <main class="player">
+                { stage }
+                { side }
+            </main>
+        }
     }
 }
 

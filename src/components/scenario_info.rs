@@ -9,6 +9,10 @@ use yew::prelude::*;
 pub struct ScenarioInfoProps {
     pub title: AttrValue,
     pub description: AttrValue,
+    /// A lesson: the description waits behind "About" (it would give the ending away before the
+    /// steps tell it).
+    #[prop_or_default]
+    pub collapsed: bool,
     /// The reader's setting changes, as `setting: was → now` (the scenario's `reader_settings`).
     #[prop_or_default]
     pub reader_settings: Vec<String>,
@@ -35,7 +39,14 @@ pub fn scenario_info(props: &ScenarioInfoProps) -> Html {
         <section class="scenario-info">
             <h2 data-testid="scenario-title">{ props.title.clone() }</h2>
             if !props.description.is_empty() {
-                <p>{ props.description.clone() }</p>
+                if props.collapsed {
+                    <details class="about" data-testid="about">
+                        <summary>{ t(lang, Text::AboutScenario) }</summary>
+                        <p>{ props.description.clone() }</p>
+                    </details>
+                } else {
+                    <p>{ props.description.clone() }</p>
+                }
             }
             if !props.reader_settings.is_empty() {
                 <p class="reader-settings" data-testid="reader-settings">

@@ -5,7 +5,7 @@ use super::group_view::{AssignmentsView, ConsumerView, GroupView};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{
     BrokerBox, ControllerBox, Dot, Edge, MarkerKind, ProducerBox, RecordMark, ReplicaRole,
-    ReplicaRow, SceneModel, CELL_H, CELL_W, WIDTH,
+    ReplicaRow, SceneModel, CELL_H, CELL_W,
 };
 use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::{Action, NodeId};
@@ -83,7 +83,7 @@ pub fn scene(props: &SceneProps) -> Html {
     // Each part is its own component with equality-checked props, so a frame re-renders only
     // what changed — usually just the dots.
     html! {
-        <svg class={classes!("scene", m.focused.then_some("focused"))} data-testid="scene" viewBox={format!("0 0 {WIDTH} {}", n(m.height))}
+        <svg class={classes!("scene", m.focused.then_some("focused"))} data-testid="scene" viewBox={format!("0 0 {} {}", n(m.width), n(m.height))}
             role="img" aria-label={m.topic.clone()}>
             <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()} />
             { controller(lang, &m.controller) }
@@ -209,7 +209,7 @@ fn dots_view(props: &DotsProps) -> Html {
     for d in &props.dots {
         let class = if d.lost { "lost" } else { dot_class(d.kind) };
         let i = DOT_CLASSES.iter().position(|c| *c == class).unwrap_or(5);
-        let r = if d.records > 0 { 7.0 } else { 4.5 };
+        let r = if d.records > 0 { 8.5 } else { 4.5 };
         circle_path(&mut paths[i].0, d.x, d.y, r);
         paths[i].1 += 1;
     }
@@ -219,7 +219,7 @@ fn dots_view(props: &DotsProps) -> Html {
                 <path class={format!("dot {class}")} {d} data-count={n.to_string()} />
             }) }
             { for props.dots.iter().filter(|d| d.records > 1 && !d.lost).map(|d| html! {
-                <text class="count" x={format!("{:.1}", d.x)} y={format!("{:.1}", d.y + 3.0)}>{ d.records }</text>
+                <text class="count" x={format!("{:.1}", d.x)} y={format!("{:.1}", d.y + 4.0)}>{ d.records }</text>
             }) }
         </g>
     }
@@ -363,10 +363,10 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
         <g class={classes!("replica", role_class)} data-partition={row.partition.partition.to_string()} data-topic={row.partition.topic.to_string()}
             data-role={role_class}>
             <g class={classes!("row-labels", row.dim.then_some("dim"))}>
-            <text class="detail" x={n(x + 12.0)} y={n(y + 12.0)}>{ row.label.clone() }</text>
-            <text class="role-tag" x={n(x + 12.0)} y={n(y + 25.0)}>{ role_text(lang, row) }</text>
+            <text class="detail" x={n(x + 12.0)} y={n(y + 13.0)}>{ row.label.clone() }</text>
+            <text class="role-tag" x={n(x + 12.0)} y={n(y + 28.0)}>{ role_text(lang, row) }</text>
             if row.role == ReplicaRole::Leader {
-                <text class="isr" x={n(x + 12.0)} y={n(y + 37.0)}>
+                <text class="isr" x={n(x + 12.0)} y={n(y + 43.0)}>
                     { format!("{} {}", t(lang, Text::Isr), row.isr.iter().map(u32::to_string).collect::<Vec<_>>().join(",")) }</text>
             }
             </g>
@@ -387,11 +387,11 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
             }) }
             <g class={classes!("marker", "hw", row.hw_dim.then_some("dim"))}>
                 <line x1={n(row.hw_x - 1.0)} y1={n(y - 4.0)} x2={n(row.hw_x - 1.0)} y2={n(y + CELL_H + 4.0)} />
-                <text x={n(row.hw_x - 1.0)} y={n(y - 5.0)}>{ format!("HW {}", row.high_watermark) }</text>
+                <text x={n(row.hw_x - 1.0)} y={n(y - 6.0)}>{ format!("HW {}", row.high_watermark) }</text>
                 <title>{ t(lang, Text::HighWatermark) }</title>
             </g>
             <g class={classes!("marker", "leo", row.leo_dim.then_some("dim"))}>
-                <text x={n(row.leo_x + 2.0)} y={n(y + CELL_H + 12.0)}>{ format!("LEO {}", row.log_end_offset) }</text>
+                <text x={n(row.leo_x - 2.0)} y={n(y + CELL_H + 14.0)}>{ format!("LEO {}", row.log_end_offset) }</text>
                 <title>{ t(lang, Text::LogEndOffset) }</title>
             </g>
             { for row.committed_markers.iter().map(|mk| match mk.kind {

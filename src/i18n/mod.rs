@@ -95,6 +95,13 @@ pub enum Text {
     FromFile,
     /// Before the list of settings the reader changed.
     ReaderSettings,
+    /// Opens a lesson's description.
+    AboutScenario,
+    /// Shows or hides a lesson's side panels (counters, events, faults, legend).
+    ShowPanels,
+    HidePanels,
+    /// The keys of a lesson, shown beside its buttons.
+    LessonKeys,
     ErrorSource,
     Ended,
     PhaseNotStarted,
@@ -255,6 +262,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         FromFile => ("file", "파일"),
         ReaderSettings => ("Changed by you:", "내가 바꾼 설정:"),
+        AboutScenario => ("About this scenario", "이 시나리오에 대해"),
+        ShowPanels => ("Counters, events and faults", "카운터, 이벤트, 장애 주입"),
+        HidePanels => ("Hide the panels", "패널 닫기"),
+        LessonKeys => ("Keys: → or PageDown next step, ← or PageUp back, Space play/pause, . one event", "키: → 또는 PageDown 다음 단계, ← 또는 PageUp 이전 단계, Space 재생/일시 정지, . 이벤트 하나"),
         ErrorSource => ("Scenario:", "시나리오:"),
         Ended => ("end of run", "실행 종료"),
         PhaseNotStarted => ("not started", "시작 전"),

@@ -3,16 +3,9 @@
 //! a step's text and the picture point at the same things.
 
 use super::SceneModel;
-use kafkascope_engine::scenario::{Highlight, LessonStep};
+use crate::playback::current_step;
+use kafkascope_engine::scenario::Highlight;
 use kafkascope_engine::{NodeId, RecordId, SimTime, Timeline};
-
-/// The index of the step the playback time is at (the last one at or before it).
-pub fn current_step(steps: &[LessonStep], time: SimTime) -> usize {
-    steps
-        .iter()
-        .rposition(|s| SimTime::from_ms(s.at_ms) <= time)
-        .unwrap_or(0)
-}
 
 pub struct Focus {
     highlights: Vec<Highlight>,

@@ -17,12 +17,12 @@ pub const GROUP_X: f64 = 776.0;
 pub const GROUP_W: f64 = 214.0;
 const MEMBER_X: f64 = 786.0;
 const MEMBER_W: f64 = 194.0;
-pub const MEMBER_H: f64 = 84.0;
-const GROUP_HEADER: f64 = 62.0;
+pub const MEMBER_H: f64 = 92.0;
+const GROUP_HEADER: f64 = 72.0;
 const MEMBER_GAP: f64 = 8.0;
 const GROUP_GAP: f64 = 16.0;
 /// Processed records shown on a consumer, newest last.
-pub const PROCESSED_SHOWN: usize = 7;
+pub const PROCESSED_SHOWN: usize = 4;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupBox {

@@ -17,7 +17,6 @@
 mod focus;
 pub mod groups;
 
-pub use focus::current_step;
 pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMark};
 
 pub use kafkascope_engine::view::{MarkerKind, RecordMark, ReplicaRole};
@@ -39,10 +38,10 @@ pub const PRODUCER_RECORDS_SHOWN: usize = 7;
 const PRODUCER_X: f64 = 20.0;
 const PRODUCER_W: f64 = 200.0;
 const BROKER_X: f64 = 320.0;
-const BROKER_W: f64 = 390.0;
+const BROKER_W: f64 = 402.0;
 const TOP: f64 = 20.0;
 const GAP: f64 = 22.0;
-const ROW_H: f64 = 50.0;
+const ROW_H: f64 = 60.0;
 const CONTROLLER_H: f64 = 44.0;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -224,6 +223,8 @@ pub struct Edge {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneModel {
+    /// The picture's size in its own units (the SVG viewBox).
+    pub width: f64,
     pub height: f64,
     pub controller: ControllerBox,
     pub producers: Vec<ProducerBox>,
@@ -342,6 +343,7 @@ impl SceneModel {
         let options = ViewOptions {
             cells_per_replica: CELLS_SHOWN as usize,
             records_per_producer: PRODUCER_RECORDS_SHOWN,
+            processed_per_consumer: groups::PROCESSED_SHOWN,
             ..ViewOptions::default()
         };
         SceneModel::from_view(WorldView::of(world, &options), timeline, now)
@@ -390,7 +392,7 @@ impl SceneModel {
             .collect();
 
         let broker_height =
-            |b: &kafkascope_engine::view::BrokerNode| 34.0 + b.rows.len().max(1) as f64 * ROW_H;
+            |b: &kafkascope_engine::view::BrokerNode| 36.0 + b.rows.len().max(1) as f64 * ROW_H;
         let ys = stack(
             TOP + CONTROLLER_H + GAP + 10.0,
             view.brokers.iter().map(broker_height),
@@ -552,7 +554,28 @@ impl SceneModel {
         .fold(120.0_f64, f64::max)
             + TOP;
 
+        // The picture's own width: the right edge of what is drawn (no empty group column when
+        // there are no consumers), so the scene is drawn as large as the screen allows.
+        let width = [
+            producers
+                .iter()
+                .map(|p| p.rect.x + p.rect.w)
+                .fold(0.0, f64::max),
+            brokers
+                .iter()
+                .map(|b| b.rect.x + b.rect.w)
+                .fold(0.0, f64::max),
+            groups
+                .iter()
+                .map(|g| g.rect.x + g.rect.w)
+                .fold(0.0, f64::max),
+            controller.rect.x + controller.rect.w,
+        ]
+        .into_iter()
+        .fold(0.0, f64::max)
+            + 14.0;
         let mut model = SceneModel {
+            width,
             height,
             events: recent_events(timeline, now),
             controller,
@@ -587,7 +610,7 @@ fn replica_row(
 ) -> ReplicaRow {
     let leo = row.log_end_offset;
     let first_shown = leo.saturating_sub(CELLS_SHOWN).max(row.log_start_offset);
-    let cells_x0 = rect.x + 112.0;
+    let cells_x0 = rect.x + 128.0;
     let x_of = |offset: u64| cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W;
     let cells = row
         .cells
@@ -638,7 +661,7 @@ fn replica_row(
         role: row.role,
         leader_epoch: row.leader_epoch,
         isr: row.isr.clone(),
-        y: rect.y + 32.0 + i as f64 * ROW_H,
+        y: rect.y + 40.0 + i as f64 * ROW_H,
         cells,
         high_watermark: row.high_watermark,
         hw_x: x_of(row.high_watermark.max(first_shown)),

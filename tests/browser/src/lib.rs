@@ -314,6 +314,48 @@ where
 }
 
 /// The text of the first element matching a CSS selector, if any.
+/// Makes the page's viewport exactly `width`×`height` CSS pixels (a phone when narrower than
+/// 500: touch, and the page's own meta viewport).
+pub async fn set_viewport(client: &Client, width: u32, height: u32) -> Result<(), String> {
+    devtools(
+        client,
+        "Emulation.setDeviceMetricsOverride",
+        json!({
+            "width": width,
+            "height": height,
+            "deviceScaleFactor": 1,
+            "mobile": width < 500,
+        }),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The smallest label in the scene as rendered, in CSS pixels (its font size times the scene's
+/// scale on screen), and its text. Only labels with a box on screen count.
+pub async fn min_scene_label_px(client: &Client) -> Result<(f64, String), String> {
+    let v = client
+        .execute(
+            "const svg = document.querySelector('svg.scene');
+             const k = svg.getScreenCTM().a;
+             let min = 1e9, who = '';
+             for (const t of svg.querySelectorAll('text')) {
+               const r = t.getBoundingClientRect();
+               if (r.width === 0 || r.height === 0) continue;
+               const px = parseFloat(getComputedStyle(t).fontSize) * k;
+               if (px < min) { min = px; who = t.textContent; }
+             }
+             return [min, who];",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((
+        v[0].as_f64().ok_or("no scene labels")?,
+        v[1].as_str().unwrap_or_default().to_string(),
+    ))
+}
+
 /// A number the app writes on the root element (`data-first-frame-ms`, `data-wasm-memory-bytes`
 /// …), by its dataset key (`firstFrameMs`); None when absent.
 pub async fn root_dataset_number(client: &Client, key: &str) -> Result<Option<f64>, String> {
