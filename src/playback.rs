@@ -85,11 +85,12 @@ pub enum PlaybackAction {
 /// screen at 1×: the messages that make the moment arrive).
 pub const STEP_LEAD: SimTime = SimTime(2_000);
 
-/// The index of the lesson step the playback time is at (the last one at or before it).
-pub fn current_step(steps: &[LessonStep], time: SimTime) -> usize {
+/// The index of the lesson step the playback time is at: the last one at or before it (a step
+/// in the run's last millisecond, after its exact end, counts as reached at the end).
+pub fn current_step(steps: &[LessonStep], time: SimTime, end: SimTime) -> usize {
     steps
         .iter()
-        .rposition(|s| SimTime::from_ms(s.at_ms) <= time)
+        .rposition(|s| SimTime::from_ms(s.at_ms).min(end) <= time)
         .unwrap_or(0)
 }
 
@@ -175,7 +176,7 @@ impl Playback {
             PlaybackAction::PreviousStep => {
                 let steps = &self.timeline.scenario().steps;
                 if !steps.is_empty() {
-                    let i = current_step(steps, self.time).saturating_sub(1);
+                    let i = current_step(steps, self.time, end).saturating_sub(1);
                     self.playing = false;
                     self.fast_forwarding = false;
                     self.stop_at = None;

@@ -88,6 +88,13 @@ pub fn app() -> Html {
                 <header class="app-header">
                     <h1>{ t(l, Text::AppTitle) }</h1>
                     <ScenarioPicker current={(*source).clone()} on_pick={on_pick.clone()} />
+                    if lesson {
+                        // A lesson's settings drop down from the header; its title and description
+                        // are in the caption column.
+                        if let Ok(timeline) = &*loaded {
+                            { settings_panel(timeline, &source, &on_pick) }
+                        }
+                    }
                     <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
                         onclick={switch_lang}>{ t(l, Text::LanguageSwitch) }</button>
                 </header>
@@ -98,24 +105,15 @@ pub fn app() -> Html {
                     match &*loaded {
                         Ok(timeline) => {
                             let (title, description) = localized(timeline.scenario(), l);
-                            let on_apply = {
-                                let on_pick = on_pick.clone();
-                                let name = source.label().to_string();
-                                Callback::from(move |scenario: kafkascope_engine::Scenario| {
-                                    on_pick.emit(ScenarioSource::Edited {
-                                        name: name.clone(),
-                                        scenario: Rc::new(scenario),
-                                    })
-                                })
-                            };
                             html! {
                                 <>
-                                    <div class="scenario-bar">
-                                        <ScenarioInfo title={title} description={description}
-                                            collapsed={lesson}
-                                            reader_settings={timeline.scenario().reader_settings.clone()} />
-                                        <SettingsPanel scenario={Rc::new(timeline.scenario().clone())} {on_apply} />
-                                    </div>
+                                    if !lesson {
+                                        <div class="scenario-bar">
+                                            <ScenarioInfo title={title} description={description}
+                                                reader_settings={timeline.scenario().reader_settings.clone()} />
+                                            { settings_panel(timeline, &source, &on_pick) }
+                                        </div>
+                                    }
                                     // A new timeline remounts the player (fresh playback state).
                                     <Player key={format!("{:p}", Rc::as_ptr(timeline))}
                                         timeline={timeline.clone()} />
@@ -130,4 +128,23 @@ pub fn app() -> Html {
             </div>
         </ContextProvider<Lang>>
     }
+}
+
+/// The settings panel for what plays now: applying it plays the edited scenario.
+fn settings_panel(
+    timeline: &Rc<kafkascope_engine::Timeline>,
+    source: &UseStateHandle<ScenarioSource>,
+    on_pick: &Callback<ScenarioSource>,
+) -> Html {
+    let on_apply = {
+        let on_pick = on_pick.clone();
+        let name = source.label().to_string();
+        Callback::from(move |scenario: kafkascope_engine::Scenario| {
+            on_pick.emit(ScenarioSource::Edited {
+                name: name.clone(),
+                scenario: Rc::new(scenario),
+            })
+        })
+    };
+    html! { <SettingsPanel scenario={Rc::new(timeline.scenario().clone())} {on_apply} /> }
 }

@@ -65,7 +65,8 @@ pub fn group_view(props: &GroupProps) -> Html {
                 { format!("{} {} · {} {}", t(lang, Text::Coordinator), coordinator, t(lang, Text::Lag), g.lag) }</text>
             if !g.never_processed.is_empty() {
                 <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + 65.0)}>
-                    { format!("✗ {}: {}", t(lang, Text::NeverProcessed), g.never_processed.join(" ")) }</text>
+                    { format!("✗ {} ({})", g.never_processed.iter().take(3).cloned().collect::<Vec<_>>().join(" "), g.never_processed_count) }
+                    <title>{ t(lang, Text::NeverProcessed) }</title></text>
             }
         </g>
     }

@@ -10,6 +10,7 @@
 //! The caption sits beside the scene (the lesson view); the side panels — counters, events,
 //! faults, legend — are one click away behind its panels button.
 
+use crate::components::scenario_info::{localized, ScenarioInfo};
 use crate::i18n::{t, Lang, Text};
 use crate::playback::current_step;
 use crate::playback::{Playback, PlaybackAction};
@@ -32,9 +33,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     if steps.is_empty() {
         return html! {};
     }
-    let current = current_step(steps, props.playback.time);
+    let current = current_step(steps, props.playback.time, props.playback.timeline.end());
     let step = &steps[current];
-    let at = |i: usize| SimTime::from_ms(steps[i].at_ms);
+    let end = props.playback.timeline.end();
+    let at = |i: usize| SimTime::from_ms(steps[i].at_ms).min(end);
     let d = props.dispatcher.clone();
     let back = {
         let d = d.clone();
@@ -49,8 +51,11 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         Lang::En => &step.en,
         Lang::Ko => &step.ko,
     };
+    let (title, description) = localized(props.playback.timeline.scenario(), lang);
     html! {
         <section class="lesson" data-testid="lesson" aria-live="polite">
+            <ScenarioInfo {title} {description} collapsed=true
+                reader_settings={props.playback.timeline.scenario().reader_settings.clone()} />
             <div class="lesson-head">
                 <strong>{ t(lang, Text::Lesson) }</strong>
                 <span data-testid="lesson-position">{ t(lang, Text::LessonStepOf)
@@ -74,10 +79,12 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     }) }
                 </ol>
             </div>
-            <p class="lesson-text" data-testid="lesson-text">{ text.clone() }</p>
-            if last_reached {
-                <p class="free-play" data-testid="free-play">{ t(lang, Text::FreePlay) }</p>
-            }
+            <div class="lesson-body">
+                <p class="lesson-text" data-testid="lesson-text">{ text.clone() }</p>
+                if last_reached {
+                    <p class="free-play" data-testid="free-play">{ t(lang, Text::FreePlay) }</p>
+                }
+            </div>
             <div class="lesson-nav">
                 <button data-testid="lesson-back" onclick={back} disabled={current == 0}>
                     { "← " }{ t(lang, Text::LessonBack) }</button>

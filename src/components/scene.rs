@@ -387,7 +387,7 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
             }) }
             <g class={classes!("marker", "hw", row.hw_dim.then_some("dim"))}>
                 <line x1={n(row.hw_x - 1.0)} y1={n(y - 4.0)} x2={n(row.hw_x - 1.0)} y2={n(y + CELL_H + 4.0)} />
-                <text x={n(row.hw_x - 1.0)} y={n(y - 6.0)}>{ format!("HW {}", row.high_watermark) }</text>
+                <text x={n(row.hw_x + 1.0)} y={n(y - 6.0)}>{ format!("HW {}", row.high_watermark) }</text>
                 <title>{ t(lang, Text::HighWatermark) }</title>
             </g>
             <g class={classes!("marker", "leo", row.leo_dim.then_some("dim"))}>

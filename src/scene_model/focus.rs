@@ -18,7 +18,7 @@ impl Focus {
         if steps.is_empty() || SimTime::from_ms(steps[0].at_ms) > now {
             return None;
         }
-        let highlights: Vec<Highlight> = steps[current_step(steps, now)]
+        let highlights: Vec<Highlight> = steps[current_step(steps, now, timeline.end())]
             .highlight
             .iter()
             .filter_map(|h| Highlight::parse(h).ok())

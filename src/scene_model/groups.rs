@@ -34,8 +34,8 @@ pub struct GroupBox {
     pub coordinator: Option<NodeId>,
     /// High watermark minus committed offset, summed over partitions.
     pub lag: u64,
-    /// The first records the group never processed (the engine's record fates), and how many
-    /// there are in all.
+    /// The first records the group never processed (the engine's record fates) as ranges, and
+    /// how many there are in all.
     pub never_processed: Vec<String>,
     pub never_processed_count: u64,
     /// Dimmed: a lesson step highlights other things.
@@ -85,6 +85,30 @@ pub struct AssignmentLine {
     pub from: Point,
     pub to: Point,
     pub dim: bool,
+}
+
+/// Records as short ranges, `#5–#9` for consecutive ones of one producer (a long list would not
+/// fit its box): `[#5–#9, #12]`.
+pub fn record_ranges(ids: &[RecordId]) -> Vec<String> {
+    let mut ranges: Vec<(RecordId, u32)> = Vec::new();
+    for id in ids {
+        match ranges.last_mut() {
+            Some((first, last)) if first.producer == id.producer && *last + 1 == id.seq => {
+                *last = id.seq;
+            }
+            _ => ranges.push((*id, id.seq)),
+        }
+    }
+    ranges
+        .into_iter()
+        .map(|(first, last)| {
+            if first.seq == last {
+                short_label(first)
+            } else {
+                format!("{}–#{last}", short_label(first))
+            }
+        })
+        .collect()
 }
 
 /// A record's label where space is short: `#7` for the first producer's, `p2#7` for others'.
@@ -158,11 +182,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
             generation: g.generation,
             coordinator: g.coordinator,
             lag: g.lag,
-            never_processed: g
-                .never_processed
-                .iter()
-                .map(|id| short_label(*id))
-                .collect(),
+            never_processed: record_ranges(&g.never_processed),
             never_processed_count: g.never_processed_count,
             dim: false,
         });
@@ -201,4 +221,19 @@ pub fn assignment_lines(
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_records_of_one_producer_make_one_range() {
+        let id = |producer, seq| RecordId { producer, seq };
+        assert_eq!(
+            record_ranges(&[id(1, 2), id(1, 3), id(1, 4), id(1, 9), id(2, 10), id(2, 11)]),
+            ["#2–#4", "#9", "p2#10–#11"]
+        );
+        assert!(record_ranges(&[]).is_empty());
+    }
 }

@@ -2,8 +2,8 @@
 
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::{
-    browser_log, devtools, dist_dir, seek, target_dir, text_of, wait_until, ChromeDriver,
-    StaticServer,
+    browser_log, devtools, dist_dir, min_scene_label_px, seek, set_viewport, target_dir, text_of,
+    wait_until, ChromeDriver, StaticServer,
 };
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::Scenario;
@@ -46,8 +46,24 @@ async fn open_page(prefix: &str) -> Page {
 }
 
 impl Page {
-    /// Navigates to a built-in scenario and waits until its scene has rendered.
+    /// Navigates to a built-in scenario, waits until its scene has rendered, and in a lesson
+    /// opens the side panels (counters, events, faults) that the tests read.
     async fn open_scenario(&self, name: &str) {
+        self.open_lesson_view(name).await;
+        if let Ok(toggle) = self
+            .client
+            .find(Locator::Css(
+                "[data-testid='panels-toggle'][aria-expanded='false']",
+            ))
+            .await
+        {
+            toggle.click().await.unwrap();
+        }
+    }
+
+    /// Navigates to a built-in scenario and waits until its scene has rendered, as a reader
+    /// first sees it.
+    async fn open_lesson_view(&self, name: &str) {
         self.client
             .goto(&format!("{}?scenario={name}", self.server.url()))
             .await
@@ -968,4 +984,121 @@ async fn a_producer_crashed_with_a_click_goes_into_the_downloaded_session() {
     assert_eq!(counter(c, "produced").await, Some(report.produced));
     assert_eq!(counter(c, "acked").await, Some(report.acknowledged));
     assert_no_console_errors(c).await;
+}
+
+/// The shipped lessons (every scenario file with steps), by name, with their step counts.
+fn shipped_lessons() -> Vec<(String, usize)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios");
+    let mut lessons: Vec<(String, usize)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| {
+            let s = Scenario::from_toml(&std::fs::read_to_string(&p).ok()?).ok()?;
+            (!s.steps.is_empty()).then(|| (s.name.clone(), s.steps.len()))
+        })
+        .collect();
+    lessons.sort();
+    lessons
+}
+
+/// What a reader sees of a lesson step: whether the caption, the scene, the lesson's buttons and
+/// the play controls lie inside the viewport, whether the page scrolls sideways, and which scene
+/// texts leave the box they belong to.
+const LESSON_VIEW_JS: &str = "
+    const vw = window.innerWidth, vh = window.innerHeight;
+    const inside = (sel) => {
+        const el = document.querySelector(sel);
+        if (!el) return sel + ' missing';
+        const r = el.getBoundingClientRect();
+        return (r.top >= -0.5 && r.left >= -0.5 && r.bottom <= vh + 0.5 && r.right <= vw + 0.5)
+            ? null : sel + ' at ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
+    };
+    const outside = ['[data-testid=lesson-text]', 'svg.scene', '[data-testid=lesson-back]',
+        '[data-testid=lesson-position]', '[data-testid=play]', '[data-testid=timeline]']
+        .map(inside).filter(x => x);
+    const overflow = [];
+    for (const box of document.querySelectorAll('svg.scene g.node, svg.scene g.group-box')) {
+        const frame = box.querySelector('rect').getBoundingClientRect();
+        for (const t of box.querySelectorAll(':scope > text, :scope > .frame > text, .replica text, .processed text')) {
+            const r = t.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (r.left < frame.left - 1 || r.right > frame.right + 1 || r.top < frame.top - 1 || r.bottom > frame.bottom + 1)
+                overflow.push(t.textContent);
+        }
+    }
+    const svg = document.querySelector('svg.scene');
+    return { outside, overflow,
+        sideways: document.documentElement.scrollWidth > vw + 1,
+        focused: svg.classList.contains('focused'),
+        lit: svg.querySelectorAll('g.node:not(.dim) > .frame:not(.dim), g.record:not(.dim), g.cell:not(.dim), g.marker:not(.dim), g.edge:not(.dim), g.group-box:not(.dim), g.node.consumer:not(.dim), g.node.controller:not(.dim), g.replica .row-labels:not(.dim)').length };
+";
+
+/// Every step of every shipped lesson, in English and Korean, at 1366×768 and 1280×720: the
+/// caption, the scene and the lesson's controls on one screen, no sideways scroll, every scene
+/// label at least 12 px as rendered, no scene text outside its box, and the step's highlights
+/// drawn (the scene dims the rest). What each step claims is checked against the engine at the
+/// same instant by engine/tests/lesson_claims.rs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_lesson_step_fits_one_screen_with_legible_labels_in_both_languages() {
+    let lessons = shipped_lessons();
+    assert!(lessons.len() >= 8);
+    let page = open_page("/").await;
+    let c = &page.client;
+    let mut problems = Vec::new();
+    let mut states = 0;
+    for (width, height) in [(1366, 768), (1280, 720)] {
+        set_viewport(c, width, height).await.unwrap();
+        for lang in ["en", "ko"] {
+            c.execute(
+                &format!("localStorage.setItem('kafkascope.lang', JSON.stringify('{lang}'))"),
+                vec![],
+            )
+            .await
+            .unwrap();
+            for (name, steps) in &lessons {
+                page.open_lesson_view(name).await;
+                for step in 1..=*steps {
+                    click(c, &format!("lesson-step-{step}")).await;
+                    let at = format!("{name} step {step} {lang} {width}x{height}");
+                    wait_until(Duration::from_secs(10), "the step", || async {
+                        c.find(Locator::Css(&format!(
+                            "[data-testid='lesson-step-{step}'].current"
+                        )))
+                        .await
+                        .ok()
+                    })
+                    .await
+                    .unwrap_or_else(|e| panic!("{at}: {e}"));
+                    let v = c.execute(LESSON_VIEW_JS, vec![]).await.unwrap();
+                    states += 1;
+                    if v["outside"].as_array().is_some_and(|a| !a.is_empty()) {
+                        problems.push(format!("{at}: off screen {}", v["outside"]));
+                    }
+                    if v["overflow"].as_array().is_some_and(|a| !a.is_empty()) {
+                        problems.push(format!("{at}: text outside its box {}", v["overflow"]));
+                    }
+                    if v["sideways"].as_bool() != Some(false) {
+                        problems.push(format!("{at}: the page scrolls sideways"));
+                    }
+                    if v["focused"].as_bool() != Some(true) || v["lit"].as_u64() == Some(0) {
+                        problems.push(format!("{at}: the step's highlights are not drawn ({v})"));
+                    }
+                    let (px, label) = min_scene_label_px(c).await.unwrap();
+                    if px < 12.0 {
+                        problems.push(format!("{at}: label {label:?} at {px:.1} px"));
+                    }
+                }
+            }
+            screenshot(c, &format!("lesson-view-{lang}-{width}x{height}.png")).await;
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {states} lesson views:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
 }
