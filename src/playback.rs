@@ -103,9 +103,17 @@ impl Playback {
             .playback_speed
             .and_then(|s| SPEEDS.iter().position(|v| *v == s.0))
             .unwrap_or(DEFAULT_SPEED);
+        // A lesson opens at its first step's moment, where that step's text holds.
+        let time = timeline
+            .scenario()
+            .steps
+            .first()
+            .map_or(SimTime::ZERO, |s| {
+                SimTime::from_ms(s.at_ms).min(timeline.end())
+            });
         Playback {
             timeline,
-            time: SimTime::ZERO,
+            time,
             playing: false,
             speed,
             fast_forwarding: false,
@@ -153,10 +161,14 @@ impl Playback {
             }
             PlaybackAction::NextStep => {
                 let steps = &self.timeline.scenario().steps;
-                let next = steps
-                    .iter()
-                    .map(|s| SimTime::from_ms(s.at_ms).min(end))
-                    .find(|at| *at > self.time);
+                let at = |i: usize| steps.get(i).map(|s| SimTime::from_ms(s.at_ms).min(end));
+                let current = current_step(steps, self.time, end);
+                // Before the current step's moment (a lesson scrubbed back), its own moment is
+                // next; otherwise the following step's.
+                let next = match at(current) {
+                    Some(t) if t > self.time => Some(t),
+                    _ => at(current + 1),
+                };
                 match (self.playing, self.stop_at, next) {
                     (true, Some(stop), _) => {
                         self.time = stop;
@@ -244,5 +256,48 @@ impl Reducible for Playback {
     type Action = PlaybackAction;
     fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
         Rc::new((*self).clone().apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson() -> Playback {
+        let scenario = kafkascope_engine::Scenario::from_toml(include_str!(
+            "../scenarios/acks-1-failover-loss.toml"
+        ))
+        .unwrap();
+        Playback::new(Rc::new(Timeline::record(&scenario)))
+    }
+
+    #[test]
+    fn a_lesson_opens_at_its_first_step_and_next_plays_the_last_moments_of_the_next_one() {
+        let p = lesson();
+        let timeline = p.timeline.clone();
+        let at = |i: usize| SimTime::from_ms(timeline.scenario().steps[i].at_ms);
+        assert_eq!(p.time, at(0));
+        let p = p.apply(PlaybackAction::NextStep);
+        assert!(p.playing, "Next plays");
+        assert_eq!(p.stop_at, Some(at(1)));
+        assert_eq!(
+            p.time,
+            SimTime(at(1).0 - STEP_LEAD.0),
+            "from just before the moment"
+        );
+        // Pressed again while that plays: straight to the moment.
+        let p = p.apply(PlaybackAction::NextStep);
+        assert!(!p.playing);
+        assert_eq!(p.time, at(1));
+        // Far steps are reached at once too: the election, 9.4 s later.
+        let p = p
+            .apply(PlaybackAction::NextStep)
+            .apply(PlaybackAction::NextStep);
+        assert_eq!(p.time, at(2));
+        let p = p.apply(PlaybackAction::NextStep);
+        assert_eq!(p.time, SimTime(at(3).0 - STEP_LEAD.0));
+        let p = p.apply(PlaybackAction::PreviousStep);
+        assert!(!p.playing);
+        assert_eq!(p.time, at(1), "back from inside step 3's lead-in is step 2");
     }
 }

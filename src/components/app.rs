@@ -76,6 +76,11 @@ pub fn app() -> Html {
             source.set(picked);
         })
     };
+    let panels_open = use_state(|| false);
+    let on_toggle_panels = {
+        let panels_open = panels_open.clone();
+        Callback::from(move |()| panels_open.set(!*panels_open))
+    };
     let l = *lang;
     // A lesson (a scenario with steps) gets the lesson view: caption and scene on one screen.
     let lesson = loaded
@@ -116,7 +121,8 @@ pub fn app() -> Html {
                                     }
                                     // A new timeline remounts the player (fresh playback state).
                                     <Player key={format!("{:p}", Rc::as_ptr(timeline))}
-                                        timeline={timeline.clone()} />
+                                        timeline={timeline.clone()} panels_open={*panels_open}
+                                        on_toggle_panels={on_toggle_panels.clone()} />
                                 </>
                             }
                         }

@@ -26,11 +26,19 @@ use yew::prelude::*;
 #[derive(Properties)]
 pub struct PlayerProps {
     pub timeline: Rc<Timeline>,
+    /// In a lesson: whether the side panels are open (kept by the app, so they stay open when a
+    /// settings change plays a new run), and the button that opens or closes them.
+    #[prop_or_default]
+    pub panels_open: bool,
+    #[prop_or_default]
+    pub on_toggle_panels: Callback<()>,
 }
 
 impl PartialEq for PlayerProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.timeline, &other.timeline)
+            && self.panels_open == other.panels_open
+            && self.on_toggle_panels == other.on_toggle_panels
     }
 }
 
@@ -110,11 +118,8 @@ pub fn player(props: &PlayerProps) -> Html {
             move || drop(listener)
         });
     }
-    let panels_open = use_state(|| false);
-    let on_toggle_panels = {
-        let panels_open = panels_open.clone();
-        Callback::from(move |()| panels_open.set(!*panels_open))
-    };
+    let panels_open = props.panels_open;
+    let on_toggle_panels = props.on_toggle_panels.clone();
 
     // Time from navigation to the first rendered frame, for the bench command.
     use_effect_with((), |_| {
@@ -186,9 +191,9 @@ pub fn player(props: &PlayerProps) -> Html {
         html! {
             <main class={classes!("player", "lesson-mode", panels_open.then_some("panels-open"))}>
                 <LessonPanel playback={(*playback).clone()} dispatcher={playback.dispatcher()}
-                    panels_open={*panels_open} {on_toggle_panels} />
+                    {panels_open} {on_toggle_panels} />
                 { stage }
-                if *panels_open {
+                if panels_open {
                     { side }
                 }
             </main>

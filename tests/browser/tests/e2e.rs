@@ -406,9 +406,14 @@ async fn the_acks_1_lesson_steps_through_to_the_loss_and_back() {
     .unwrap();
     for step in 2..=5 {
         click(c, "lesson-next").await;
-        wait_paused(c).await;
-        let p = position().await.unwrap();
-        assert!(p.contains(&format!("{step} of 5")), "{p}");
+        wait_until(Duration::from_secs(60), "the next step, paused", || async {
+            c.find(Locator::Css("[data-testid='play']")).await.ok()?;
+            position()
+                .await
+                .filter(|p| p.contains(&format!("{step} of 5")))
+        })
+        .await
+        .unwrap();
     }
     wait_until(Duration::from_secs(10), "free play", || async {
         c.find(Locator::Css("[data-testid='free-play']")).await.ok()
@@ -662,13 +667,14 @@ async fn the_consumer_lessons_step_through_and_the_page_agrees_with_the_engine()
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         for step in 2..=steps {
             click(c, "lesson-next").await;
-            wait_until(Duration::from_secs(90), "playback to pause", || async {
-                c.find(Locator::Css("[data-testid='play']")).await.ok()
+            wait_until(Duration::from_secs(90), "the next step, paused", || async {
+                c.find(Locator::Css("[data-testid='play']")).await.ok()?;
+                position()
+                    .await
+                    .filter(|p| p.contains(&format!("{step} of {steps}")))
             })
             .await
             .unwrap_or_else(|e| panic!("{name}, step {step}: {e}"));
-            let p = position().await.unwrap();
-            assert!(p.contains(&format!("{step} of {steps}")), "{name}: {p}");
         }
         if name == "consumers-4-partitions" {
             // Step 4 is the rebalance: the group box shows it stopped.
