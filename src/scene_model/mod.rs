@@ -38,7 +38,7 @@ pub const PRODUCER_RECORDS_SHOWN: usize = 7;
 const PRODUCER_X: f64 = 20.0;
 const PRODUCER_W: f64 = 200.0;
 const BROKER_X: f64 = 320.0;
-const BROKER_W: f64 = 402.0;
+const BROKER_W: f64 = 412.0;
 const TOP: f64 = 20.0;
 const GAP: f64 = 22.0;
 const ROW_H: f64 = 60.0;
@@ -610,7 +610,7 @@ fn replica_row(
 ) -> ReplicaRow {
     let leo = row.log_end_offset;
     let first_shown = leo.saturating_sub(CELLS_SHOWN).max(row.log_start_offset);
-    let cells_x0 = rect.x + 128.0;
+    let cells_x0 = rect.x + 138.0;
     let x_of = |offset: u64| cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W;
     let cells = row
         .cells

@@ -1108,3 +1108,32 @@ async fn every_lesson_step_fits_one_screen_with_legible_labels_in_both_languages
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+/// On a phone (390×844, portrait) the page never scrolls sideways; the scene keeps its labels at
+/// 11 px or more and pans inside its own box instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_page_does_not_scroll_sideways_and_the_scene_stays_legible() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    set_viewport(c, 390, 844).await.unwrap();
+    for name in ["consumers-5-commits", "hello-kafka"] {
+        page.open_lesson_view(name).await;
+        let sideways = c
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth + 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            sideways.as_bool(),
+            Some(false),
+            "{name}: the page scrolls sideways"
+        );
+        let (px, label) = min_scene_label_px(c).await.unwrap();
+        assert!(px >= 11.0, "{name}: label {label:?} at {px:.1} px");
+    }
+    screenshot(c, "phone.png").await;
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
