@@ -81,7 +81,10 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                             <li>
                                 <button data-testid={format!("fault-link-{a}-{b}")}
                                     onclick={emit(link_toggle((*a, *b), *cut))}>
-                                    { format!("{label}: {a} ↔ {b}") }
+                                    { match lang {
+                                        Lang::En => format!("{label}: {a} ↔ {b}"),
+                                        Lang::Ko => crate::i18n::korean(&format!("{a} ↔ {b} {label}")),
+                                    } }
                                 </button>
                             </li>
                         }
@@ -123,7 +126,10 @@ fn topic_partitions(props: &TopicPartitionsProps) -> Html {
     };
     html! {
         <div class="fault-topic">
-            <h3>{ format!("{} ({} {})", t(lang, Text::TopicPartitions), props.current, t(lang, Text::Now)) }</h3>
+            <h3>{ match lang {
+                Lang::En => format!("{} ({} {})", t(lang, Text::TopicPartitions), props.current, t(lang, Text::Now)),
+                Lang::Ko => format!("{} ({} {}개)", t(lang, Text::TopicPartitions), t(lang, Text::Now), props.current),
+            } }</h3>
             <label>{ t(lang, Text::Partitions) }
                 <input type="number" min="1" max="12" value={wanted.to_string()}
                     data-testid="partition-count" oninput={on_input} />
@@ -179,7 +185,10 @@ fn consumer_faults(props: &ConsumerFaultsProps) -> Html {
                     html! {
                         <li>
                             <button data-testid={format!("fault-{node}")} onclick={toggle}>
-                                { format!("{label} {} {}", t(lang, Text::Consumer), node.number()) }
+                                { match lang {
+                                    Lang::En => format!("{label} {} {}", t(lang, Text::Consumer), node.number()),
+                                    Lang::Ko => format!("{} {} {label}", t(lang, Text::Consumer), node.number()),
+                                } }
                             </button>
                             <button data-testid={format!("pause-{node}")} onclick={pause} disabled={!*up}>
                                 { t(lang, Text::PauseAction) }

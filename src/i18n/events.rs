@@ -8,6 +8,67 @@ use kafkascope_engine::{Action, TraceKind};
 
 /// A notable trace entry, told in `lang` (None for the routine ones: flights, appends, HW moves).
 pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
+    let text = describe_raw(lang, what)?;
+    Some(match lang {
+        Lang::Ko => korean(&text),
+        Lang::En => text,
+    })
+}
+
+/// Korean as it is read: node ids as the picture names them (`broker-1` → `브로커 1`), and each
+/// particle written as a pair (`이/가`, `을/를`, `은/는`, `과/와`, `으로/로`) chosen by the final
+/// sound of the word before it, as read (`브로커 1이`, `브로커 2가`, `브로커 3으로`).
+pub fn korean(text: &str) -> String {
+    let mut named = text.to_string();
+    for (id, name) in [
+        ("broker-", "브로커 "),
+        ("consumer-", "컨슈머 "),
+        ("producer-", "프로듀서 "),
+        ("controller-1", "컨트롤러"),
+    ] {
+        named = named.replace(id, name);
+    }
+    let mut out = String::with_capacity(named.len());
+    let mut rest = named.as_str();
+    'scan: while !rest.is_empty() {
+        for (pair, after_consonant, after_vowel) in [
+            ("으로/로", "으로", "로"),
+            ("이/가", "이", "가"),
+            ("을/를", "을", "를"),
+            ("은/는", "은", "는"),
+            ("과/와", "과", "와"),
+        ] {
+            if let Some(tail) = rest.strip_prefix(pair) {
+                let consonant = ends_in_consonant(&out);
+                // 로 also follows ㄹ (일, 칠, 팔; 'l'): "브로커 1로".
+                let rieul = pair == "으로/로" && ends_in_rieul(&out);
+                out.push_str(if consonant && !rieul {
+                    after_consonant
+                } else {
+                    after_vowel
+                });
+                rest = tail;
+                continue 'scan;
+            }
+        }
+        let c = rest.chars().next().expect("not empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Whether the word, as read, ends in ㄹ (after which 으로 is 로).
+fn ends_in_rieul(word: &str) -> bool {
+    match word.trim_end().trim_end_matches(['}', ')']).chars().last() {
+        Some(c @ '가'..='힣') => (c as u32 - 0xAC00) % 28 == 8,
+        Some(d) if d.is_ascii_digit() => matches!(d, '1' | '7' | '8'),
+        Some(c) => c.eq_ignore_ascii_case(&'l'),
+        None => false,
+    }
+}
+
+fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
     let ko = lang == Lang::Ko;
     let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     Some(match what {
@@ -70,7 +131,7 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
         }
         TraceKind::IsrChanged { partition, isr } => {
             if ko {
-                format!("P{}: ISR이 {{{}}}로 바뀜", partition.partition, list(isr))
+                format!("P{}: ISR이 {{{}}}으로/로 바뀜", partition.partition, list(isr))
             } else {
                 format!("P{}: ISR is now {{{}}}", partition.partition, list(isr))
             }
@@ -83,7 +144,7 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
         } => {
             if ko {
                 format!(
-                    "{broker}가 P{}를 오프셋 {from_offset}부터 잘라냄 (리더 에포크 기준): 레코드 {}건 삭제",
+                    "{broker}이/가 P{}을/를 오프셋 {from_offset}부터 잘라냄 (리더 에포크 기준). 레코드 {}건 삭제",
                     partition.partition,
                     records.len()
                 )
@@ -125,7 +186,7 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
         } => {
             let why = reason_text(lang, reason);
             if ko {
-                format!("그룹 {group}: 코디네이터가 {member}를 제거함 ({why})")
+                format!("그룹 {group}: 코디네이터가 {member}을/를 제거함 ({why})")
             } else {
                 format!("Group {group}: the coordinator removes {member} ({why})")
             }
@@ -149,14 +210,14 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join("; ");
             if ko {
-                format!("그룹 {group}: 세대 {generation} 안정 — {parts}")
+                format!("그룹 {group}: 제너레이션 {generation} 안정 — {parts}")
             } else {
                 format!("Group {group}: generation {generation} stable — {parts}")
             }
         }
         TraceKind::CoordinatorMoved { group, coordinator } => match (ko, coordinator) {
             (false, Some(b)) => format!("Group {group}: its coordinator moves to {b} (the __consumer_offsets leader)"),
-            (true, Some(b)) => format!("그룹 {group}: 코디네이터가 {b}로 옮겨 감 (__consumer_offsets 리더)"),
+            (true, Some(b)) => format!("그룹 {group}: 코디네이터가 {b}으로/로 옮겨 감 (__consumer_offsets 리더)"),
             (false, None) => format!("Group {group}: no broker can coordinate it now"),
             (true, None) => format!("그룹 {group}: 지금은 코디네이터가 될 브로커가 없음"),
         },
@@ -169,7 +230,7 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
         } => {
             let error = error.name();
             if ko {
-                format!("그룹 {group}: {member}(세대 {generation})의 커밋 거부 — {error}")
+                format!("그룹 {group}: {member}(제너레이션 {generation})의 커밋 거부 — {error}")
             } else {
                 format!("Group {group}: commit from {member} (generation {generation}) rejected — {error}")
             }
@@ -251,7 +312,7 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
         } => {
             if ko {
                 format!(
-                    "{consumer}: P{}의 새 리더 로그가 읽은 것과 오프셋 {reset_to}부터 다름 — 위치를 {position}에서 {reset_to}(으)로 되돌려 바뀐 레코드를 읽음 (KIP-320)",
+                    "{consumer}: P{}의 새 리더 로그가 읽은 것과 오프셋 {reset_to}부터 다름 — 위치를 {position}에서 {reset_to}으로/로 되돌려 바뀐 레코드를 읽음 (KIP-320)",
                     partition.partition
                 )
             } else {
@@ -267,7 +328,7 @@ pub fn describe(lang: Lang, what: &TraceKind) -> Option<String> {
             reason,
         } => {
             if ko {
-                format!("토픽 {topic}의 파티션을 {requested}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
+                format!("토픽 {topic}의 파티션을 {requested}개로 바꾸는 요청 거부: 이미 그보다 많음 (파티션은 늘릴 수만 있고 줄일 수 없음)")
             } else {
                 format!("Changing {topic} to {requested} partitions refused: {reason} (partitions are never removed)")
             }
@@ -400,7 +461,7 @@ fn describe_action(lang: Lang, action: &Action) -> String {
         }
         Action::KillConsumer { consumer } => {
             if ko {
-                format!("{consumer} 프로세스 종료 (LeaveGroup 없이)")
+                format!("{consumer} 강제 종료 (LeaveGroup 없이)")
             } else {
                 format!("{consumer} is killed (no LeaveGroup)")
             }
@@ -439,9 +500,17 @@ fn describe_action(lang: Lang, action: &Action) -> String {
 
 /// A refused action, told with Kafka's reason (the report's list of refusals).
 pub fn describe_refusal(lang: Lang, action: &Action, reason: &str) -> String {
+    let text = describe_refusal_raw(lang, action, reason);
+    match lang {
+        Lang::Ko => korean(&text),
+        Lang::En => text,
+    }
+}
+
+fn describe_refusal_raw(lang: Lang, action: &Action, reason: &str) -> String {
     match (lang, action) {
         (Lang::Ko, Action::CreatePartitions { count, .. }) => {
-            format!("파티션 {count}개로 변경 거부: {reason} (파티션은 줄일 수 없음)")
+            format!("파티션을 {count}개로 바꾸는 요청 거부: 이미 그보다 많음 (파티션은 늘릴 수만 있고 줄일 수 없음)")
         }
         (Lang::En, Action::CreatePartitions { count, .. }) => {
             format!(
@@ -481,7 +550,7 @@ fn record_list(records: &[kafkascope_engine::RecordId]) -> String {
 /// jamo; digits by their Sino-Korean reading (영, 일, 삼, 육, 칠, 팔 end in one; 이, 사, 오, 구
 /// do not); Latin letters by their usual Korean reading (l, m, n, r end in one).
 fn ends_in_consonant(word: &str) -> bool {
-    match word.trim_end().chars().last() {
+    match word.trim_end().trim_end_matches(['}', ')']).chars().last() {
         Some(c @ '가'..='힣') => (c as u32 - 0xAC00) % 28 != 0,
         Some(d) if d.is_ascii_digit() => matches!(d, '0' | '1' | '3' | '6' | '7' | '8'),
         Some(c) => matches!(c.to_ascii_lowercase(), 'l' | 'm' | 'n' | 'r'),
@@ -510,6 +579,42 @@ pub fn object_particle(word: &str) -> &'static str {
 #[cfg(test)]
 mod particle_tests {
     use super::*;
+
+    #[test]
+    fn korean_names_nodes_as_the_picture_does_and_picks_each_particle_by_sound() {
+        assert_eq!(
+            korean("broker-1이/가 P0을/를 잘라냄"),
+            "브로커 1이 P0을 잘라냄"
+        );
+        assert_eq!(
+            korean("broker-2이/가 P2을/를 잘라냄"),
+            "브로커 2가 P2를 잘라냄"
+        );
+        assert_eq!(
+            korean("코디네이터가 broker-3으로/로 옮겨 감"),
+            "코디네이터가 브로커 3으로 옮겨 감"
+        );
+        assert_eq!(
+            korean("코디네이터가 broker-1으로/로 옮겨 감"),
+            "코디네이터가 브로커 1로 옮겨 감"
+        );
+        assert_eq!(korean("broker-2으로/로"), "브로커 2로");
+        assert_eq!(korean("ISR이 {1,3}으로/로 바뀜"), "ISR이 {1,3}으로 바뀜");
+        assert_eq!(korean("ISR이 {2}으로/로 바뀜"), "ISR이 {2}로 바뀜");
+        assert_eq!(korean("consumer-2#1을/를 제거함"), "컨슈머 2#1을 제거함");
+        assert_eq!(korean("consumer-4#2을/를"), "컨슈머 4#2를");
+        assert_eq!(korean("컨슈머은/는"), "컨슈머는");
+        // Every Korean event names nodes in Korean.
+        let told = describe(
+            Lang::Ko,
+            &TraceKind::BrokerFenced {
+                broker: kafkascope_engine::NodeId::Broker(3),
+            },
+        )
+        .unwrap();
+        assert!(told.contains("브로커 3을 펜싱"), "{told}");
+        assert!(!told.contains("broker-"), "{told}");
+    }
 
     #[test]
     fn particles_follow_the_final_sound_as_read() {

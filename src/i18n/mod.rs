@@ -7,7 +7,7 @@
 
 mod events;
 
-pub use events::{describe, describe_refusal};
+pub use events::{describe, describe_refusal, korean};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -226,8 +226,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         LanguageSwitch => ("한국어", "English"),
         LanguageSwitchTitle => ("Switch the language to Korean", "언어를 영어로 바꾸기"),
         Outcome => ("Outcome so far", "지금까지의 결과"),
-        Produced => ("Produced", "생산됨"),
-        Acknowledged => ("Acknowledged", "확인(ack)됨"),
+        Produced => ("Produced", "보낸 레코드"),
+        Acknowledged => ("Acknowledged", "ack됨"),
         Consumed => ("Consumed", "소비됨"),
         CommittedInLog => ("Committed in the log", "로그에 커밋됨"),
         Producer => ("Producer", "프로듀서"),
@@ -286,11 +286,11 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         Fenced => ("fenced", "펜싱됨"),
         Isr => ("ISR", "ISR"),
         Epoch => ("epoch", "에포크"),
-        LostAcknowledged => ("Acknowledged, then lost", "확인 후 유실"),
+        LostAcknowledged => ("Acknowledged, then lost", "ack 후 유실"),
         ReplicaFetch => ("Follower fetch (replication)", "팔로워 fetch (복제)"),
         ControlTraffic => ("Heartbeat / metadata", "하트비트 / 메타데이터"),
-        RecordAcked => ("acknowledged", "확인됨"),
-        RecordLost => ("acknowledged but lost", "확인됐지만 유실됨"),
+        RecordAcked => ("acknowledged", "ack됨"),
+        RecordLost => ("acknowledged but lost", "ack됐지만 유실됨"),
         RecordInFlight => ("sent, no answer yet", "전송됨, 응답 대기"),
         RecordFailed => ("failed: the producer gave up", "실패: 프로듀서가 포기함"),
         RecordQueued => ("not sent yet", "아직 보내지 않음"),
@@ -332,7 +332,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         AllProducers => ("(every producer)", "(모든 프로듀서)"),
         SettingsRejected => ("Not applied:", "적용하지 않음:"),
         DuplicatesInLog => ("Duplicates in the log", "로그의 중복"),
-        Reordered => ("Out of order", "순서 뒤바뀜"),
+        Reordered => ("Out of order", "순서 어긋남"),
         CommittedThenTruncated => ("Committed, then truncated", "커밋 후 잘려 나감"),
         Unavailable => ("Partition time offline", "파티션 오프라인 시간"),
         MoreFaults => ("More faults", "다른 장애"),
@@ -375,7 +375,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "자동 커밋 타이머 (auto.commit.interval.ms)",
         ),
         WaitingForWorker => ("waiting", "대기"),
-        KillAction => ("Kill", "종료"),
+        KillAction => ("Kill", "강제 종료"),
         PauseAction => ("Pause (GC)", "멈춤 (GC)"),
         PauseSeconds => ("pause for (s)", "멈출 시간 (초)"),
         ConsumerFaults => ("Consumers", "컨슈머"),

@@ -1137,3 +1137,124 @@ async fn on_a_phone_the_page_does_not_scroll_sideways_and_the_scene_stays_legibl
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+/// Kafka's own words that Korean developers write as they are (configs and errors are caught by
+/// their dots, underscores and capitals).
+const KAFKA_WORDS: &[&str] = &[
+    "Kafkascope",
+    "Kafka",
+    "English",
+    "acks",
+    "all",
+    "ack",
+    "KRaft",
+    "fetch",
+    "poll",
+    "Range",
+    "RangeAssignor",
+    "LeaveGroup",
+    "CommitFailedException",
+    "commitSync",
+    "commitAsync",
+    "Space",
+    "PgDn",
+    "PgUp",
+    "idle",
+    "replica",
+    "auto",
+    "handoff",
+    "manual",
+    "sync",
+    "billing",
+    "audit",
+    "orders",
+    "payments",
+    "workers",
+    "dashboard",
+    "user",
+    "service",
+    "created",
+    "view",
+    "counter",
+    "daily",
+    "alert",
+    "recommendations",
+    "page",
+    "views",
+    "KIP",
+    "KRaft",
+    "unclean",
+    "leader",
+    "election",
+    "enable",
+    "none",
+    "end",
+    "ms",
+    "true",
+    "false",
+    "gen",
+    // Kafka's request names and the settings' config names, as Kafka spells them.
+    "Produce",
+    "Fetch",
+    "CreatePartitions",
+    "retries",
+];
+
+/// No Korean view shows an English-only word, outside Kafka's own names (configs, errors,
+/// ids) and the scenario's topic and group names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_korean_page_shows_no_english_only_words() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    c.execute(
+        "localStorage.setItem('kafkascope.lang', JSON.stringify('ko'))",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut found = Vec::new();
+    for name in [
+        "hello-kafka",
+        "acks-1-failover-loss",
+        "consumers-5-commits",
+        "consumers-4-partitions",
+    ] {
+        page.open_scenario(name).await;
+        for at in ["s.max / 3", "s.max"] {
+            seek(c, at).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let words = c
+                .execute(
+                    "const out = [];
+                     const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                     while (walk.nextNode()) {
+                       const n = walk.currentNode;
+                       const el = n.parentElement;
+                       if (!el || el.closest('title, option, script, code, [data-testid=events] .at')) continue;
+                       if (!el.getClientRects().length) continue;
+                       for (const w of n.textContent.split(/[^A-Za-z._#=\\-]+/)) {
+                         if (/^[a-z][a-z]{2,}$/i.test(w) && !/^[A-Z0-9_]+$/.test(w)) out.push(w);
+                       }
+                     }
+                     return out;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            for w in words.as_array().unwrap() {
+                let w = w.as_str().unwrap();
+                if !KAFKA_WORDS.contains(&w) {
+                    found.push(format!("{name}: {w}"));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "English words on the Korean page:\n{}",
+        found.join("\n")
+    );
+    page.client.close().await.unwrap();
+}
