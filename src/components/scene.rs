@@ -299,6 +299,15 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
     }
 }
 
+/// A mark's label, with the arrow that says its offset lies beyond the window's edge.
+fn edge_label(edge: Option<&str>, label: String) -> String {
+    match edge {
+        Some("‹") => format!("‹ {label}"),
+        Some(arrow) => format!("{label} {arrow}"),
+        None => label,
+    }
+}
+
 fn role_text(lang: Lang, row: &ReplicaRow) -> String {
     match row.role {
         ReplicaRole::Leader => format!(
@@ -387,11 +396,11 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
             }) }
             <g class={classes!("marker", "hw", row.hw_dim.then_some("dim"))}>
                 <line x1={n(row.hw_x - 1.0)} y1={n(y - 4.0)} x2={n(row.hw_x - 1.0)} y2={n(y + CELL_H + 4.0)} />
-                <text x={n(row.hw_x + 1.0)} y={n(y - 6.0)}>{ format!("HW {}", row.high_watermark) }</text>
+                <text x={n(row.hw_x + 1.0)} y={n(y - 6.0)}>{ edge_label(row.hw_edge, format!("HW {}", row.high_watermark)) }</text>
                 <title>{ t(lang, Text::HighWatermark) }</title>
             </g>
             <g class={classes!("marker", "leo", row.leo_dim.then_some("dim"))}>
-                <text x={n(row.leo_x - 2.0)} y={n(y + CELL_H + 14.0)}>{ format!("LEO {}", row.log_end_offset) }</text>
+                <text x={n(row.leo_x - 2.0)} y={n(y + CELL_H + 14.0)}>{ edge_label(row.leo_edge, format!("LEO {}", row.log_end_offset)) }</text>
                 <title>{ t(lang, Text::LogEndOffset) }</title>
             </g>
             { for row.committed_markers.iter().map(|mk| match mk.kind {
@@ -399,6 +408,9 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
                     <g class={classes!("marker", "committed-offset", format!("group-{}", mk.group_index % 6), mk.dim.then_some("dim"))}
                         data-offset={mk.offset.to_string()}>
                         <path d={format!("M{} {} l-5 8 h10 z", n(mk.x - 1.0), n(y + CELL_H + 1.0))} />
+                        if let Some(arrow) = mk.edge {
+                            <text class="edge-offset" x={n(mk.x - 1.0)} y={n(y + CELL_H + 22.0)}>{ edge_label(Some(arrow), mk.offset.to_string()) }</text>
+                        }
                         <title>{ format!("{} = {}", t(lang, Text::CommittedOffset), mk.offset) }</title>
                     </g>
                 },
@@ -406,6 +418,9 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
                     <g class={classes!("marker", "position", format!("group-{}", mk.group_index % 6), mk.dim.then_some("dim"))}
                         data-offset={mk.offset.to_string()}>
                         <path d={format!("M{} {} l-4 -7 h8 z", n(mk.x - 1.0), n(y - 1.0))} />
+                        if let Some(arrow) = mk.edge {
+                            <text class="edge-offset" x={n(mk.x - 1.0)} y={n(y - 10.0)}>{ edge_label(Some(arrow), mk.offset.to_string()) }</text>
+                        }
                         <title>{ format!("{} = {}", t(lang, Text::Position), mk.offset) }</title>
                     </g>
                 },

@@ -45,7 +45,7 @@ impl Focus {
         self.node(broker) || self.any(|h| matches!(h, Highlight::Replica(b, _) if *b == broker))
     }
 
-    fn record(&self, id: RecordId) -> bool {
+    pub fn record(&self, id: RecordId) -> bool {
         self.any(|h| h.covers_record(id))
     }
 
@@ -59,7 +59,7 @@ impl Focus {
         self.any(|h| matches!(h, Highlight::Group(g) if g == name))
     }
 
-    fn group_marker(&self, committed: bool, group: &str, partition: &str) -> bool {
+    pub fn group_marker(&self, committed: bool, group: &str, partition: &str) -> bool {
         self.group(group)
             || self.any(|h| {
                 matches!(h, Highlight::GroupMarker { committed: c, group: g, partition: p }

@@ -33,6 +33,8 @@ pub const CELL_W: f64 = 26.0;
 pub const CELL_H: f64 = 22.0;
 /// Log cells shown per replica; older ones scroll off to the left.
 pub const CELLS_SHOWN: u64 = 10;
+/// Log cells the view copies per replica, for the window to choose from.
+pub const CELLS_KEPT: usize = 64;
 /// Records listed on a producer, newest last.
 pub const PRODUCER_RECORDS_SHOWN: usize = 7;
 const PRODUCER_X: f64 = 20.0;
@@ -150,6 +152,8 @@ pub struct GroupMarker {
     pub kind: MarkerKind,
     pub offset: u64,
     pub x: f64,
+    /// Outside the shown offsets: drawn at that edge, with this arrow and its offset.
+    pub edge: Option<&'static str>,
     pub dim: bool,
 }
 
@@ -168,8 +172,10 @@ pub struct ReplicaRow {
     pub cells: Vec<LogCell>,
     pub high_watermark: u64,
     pub hw_x: f64,
+    pub hw_edge: Option<&'static str>,
     pub log_end_offset: u64,
     pub leo_x: f64,
+    pub leo_edge: Option<&'static str>,
     pub hidden_before: u64,
     pub committed_markers: Vec<GroupMarker>,
     /// Dimmed (a lesson step highlights other things): the row's labels, its HW and LEO marks.
@@ -341,7 +347,8 @@ impl SceneModel {
     /// The scene at `now`, from the world at that time.
     pub fn build(world: &Simulation, timeline: &Timeline, now: SimTime) -> SceneModel {
         let options = ViewOptions {
-            cells_per_replica: CELLS_SHOWN as usize,
+            // More than are shown: the window follows what matters, not only the newest.
+            cells_per_replica: CELLS_KEPT,
             records_per_producer: PRODUCER_RECORDS_SHOWN,
             processed_per_consumer: groups::PROCESSED_SHOWN,
             ..ViewOptions::default()
@@ -398,6 +405,13 @@ impl SceneModel {
             view.brokers.iter().map(broker_height),
         );
         let truncations = recent_truncations(timeline, now);
+        let focus = focus::Focus::at(timeline, now);
+        let group_names: Vec<String> = view.groups.iter().map(|g| g.name.clone()).collect();
+        let row_context = RowContext {
+            truncations: &truncations,
+            focus: focus.as_ref(),
+            group_names: &group_names,
+        };
         let brokers: Vec<BrokerBox> = view
             .brokers
             .iter()
@@ -415,7 +429,7 @@ impl SceneModel {
                     .enumerate()
                     .map(|(i, row)| {
                         let label = view.partition_label(row.partition);
-                        replica_row(b.node, &rect, i, row, label, &truncations)
+                        replica_row(b.node, &rect, i, row, label, &row_context)
                     })
                     .collect();
                 BrokerBox {
@@ -592,11 +606,53 @@ impl SceneModel {
             report: view.report,
             focused: false,
         };
-        if let Some(focus) = focus::Focus::at(timeline, now) {
+        if let Some(focus) = focus {
             focus.apply(&mut model);
         }
         model
     }
+}
+
+/// The first offset a row shows: [`CELLS_SHOWN`] offsets chosen so that what matters now is in
+/// view — `important` offsets in order of priority (the records the lesson step highlights, the
+/// groups' committed offsets and positions, the high watermark), as many as fit together — and
+/// otherwise the newest, up to the log end offset.
+pub fn log_window(log_start: u64, leo: u64, important: &[u64]) -> u64 {
+    let mut span: Option<(u64, u64)> = None;
+    for &o in important {
+        let o = o.clamp(log_start, leo);
+        span = match span {
+            None => Some((o, o)),
+            Some((lo, hi)) if hi.max(o) - lo.min(o) <= CELLS_SHOWN => Some((lo.min(o), hi.max(o))),
+            keep => keep,
+        };
+    }
+    let (lo, hi) = span.unwrap_or((leo, leo));
+    let mut first = hi.saturating_sub(CELLS_SHOWN).max(log_start).min(lo);
+    if first + CELLS_SHOWN > leo {
+        first = first.min(leo.saturating_sub(CELLS_SHOWN)).max(log_start);
+    }
+    first
+}
+
+/// How a mark outside the shown window is labelled at the window's edge: `‹` before it, `›`
+/// after it (the label carries the offset, so it never reads as the edge cell's).
+fn edge_arrow(offset: u64, first: u64) -> Option<&'static str> {
+    if offset < first {
+        Some("‹")
+    } else if offset > first + CELLS_SHOWN {
+        Some("›")
+    } else {
+        None
+    }
+}
+
+/// What every row of the scene is laid out with.
+#[derive(Clone, Copy)]
+struct RowContext<'a> {
+    truncations: &'a [TruncatedRecord],
+    focus: Option<&'a focus::Focus>,
+    group_names: &'a [String],
 }
 
 /// One replica's row: cells, markers and ghosts placed along the log.
@@ -606,16 +662,52 @@ fn replica_row(
     i: usize,
     row: &kafkascope_engine::view::ReplicaRow,
     label: String,
-    truncations: &[TruncatedRecord],
+    ctx: &RowContext,
 ) -> ReplicaRow {
+    let RowContext {
+        truncations,
+        focus,
+        group_names,
+    } = *ctx;
     let leo = row.log_end_offset;
-    let first_shown = leo.saturating_sub(CELLS_SHOWN).max(row.log_start_offset);
+    // What matters, most first: the records the step highlights, the group offsets it highlights,
+    // then every committed offset, every position, and the HW.
+    let highlighted_marker = |m: &kafkascope_engine::view::GroupMarker| {
+        let group = group_names.get(m.group_index).map_or("", String::as_str);
+        focus.is_some_and(|f| f.group_marker(m.kind == MarkerKind::Committed, group, &label))
+    };
+    let mut important: Vec<u64> = focus
+        .map(|f| {
+            row.cells
+                .iter()
+                .filter(|c| f.record(c.record))
+                .flat_map(|c| [c.offset, c.offset + 1])
+                .collect()
+        })
+        .unwrap_or_default();
+    important.extend(
+        row.markers
+            .iter()
+            .filter(|m| highlighted_marker(m))
+            .map(|m| m.offset),
+    );
+    for kind in [MarkerKind::Committed, MarkerKind::Position] {
+        important.extend(
+            row.markers
+                .iter()
+                .filter(|m| m.kind == kind)
+                .map(|m| m.offset),
+        );
+    }
+    important.push(row.high_watermark);
+    let first_shown = log_window(row.log_start_offset, leo, &important);
+    let last_shown = first_shown + CELLS_SHOWN;
     let cells_x0 = rect.x + 138.0;
     let x_of = |offset: u64| cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W;
     let cells = row
         .cells
         .iter()
-        .filter(|c| c.offset >= first_shown)
+        .filter(|c| c.offset >= first_shown && c.offset < last_shown)
         .map(|c| LogCell {
             offset: c.offset,
             record: c.record,
@@ -633,7 +725,8 @@ fn replica_row(
             group_index: m.group_index,
             kind: m.kind,
             offset: m.offset,
-            x: x_of(m.offset.max(first_shown)),
+            x: x_of(m.offset.clamp(first_shown, last_shown)),
+            edge: edge_arrow(m.offset, first_shown),
             dim: false,
         })
         .collect();
@@ -641,7 +734,10 @@ fn replica_row(
     let truncated = truncations
         .iter()
         .filter(|(b, partition, offset, _)| {
-            *b == broker && *partition == row.partition && *offset >= held_end
+            *b == broker
+                && *partition == row.partition
+                && *offset >= held_end
+                && *offset < last_shown
         })
         .take(CELLS_SHOWN as usize)
         .map(|(_, _, offset, record)| LogCell {
@@ -664,9 +760,11 @@ fn replica_row(
         y: rect.y + 40.0 + i as f64 * ROW_H,
         cells,
         high_watermark: row.high_watermark,
-        hw_x: x_of(row.high_watermark.max(first_shown)),
+        hw_x: x_of(row.high_watermark.clamp(first_shown, last_shown)),
+        hw_edge: edge_arrow(row.high_watermark, first_shown),
         log_end_offset: leo,
-        leo_x: x_of(leo),
+        leo_x: x_of(leo.clamp(first_shown, last_shown)),
+        leo_edge: edge_arrow(leo, first_shown),
         hidden_before: first_shown,
         committed_markers,
         dim: false,
@@ -902,6 +1000,24 @@ mod tests {
                 assert!(lost_marks <= report.lost_acknowledged, "{name} at {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_log_window_shows_what_matters_and_otherwise_the_newest() {
+        // Nothing in particular: the newest ten offsets.
+        assert_eq!(log_window(0, 20, &[]), 10);
+        assert_eq!(log_window(0, 4, &[]), 0);
+        // Highlighted cells 7–10 (as boundaries 7..11) and a committed offset at 7 fit; the HW at
+        // 20 does not and is shown at the edge instead.
+        assert_eq!(log_window(0, 20, &[7, 8, 9, 10, 11, 7, 20]), 1);
+        // Markers at 7 and 10 and the HW at 20 (consumers-5-commits, just before the crash).
+        let first = log_window(0, 20, &[10, 7, 20]);
+        assert_eq!(first, 0);
+        assert_eq!(edge_arrow(20, first), Some("›"));
+        assert_eq!(edge_arrow(7, first), None);
+        // Never before the log start, never past the end.
+        assert_eq!(log_window(12, 30, &[3]), 12);
+        assert_eq!(log_window(0, 30, &[29, 30]), 20);
     }
 
     #[test]
