@@ -2,10 +2,48 @@
 //! or a file the reader opens. Loading parses, validates and records the run; a bad scenario is an
 //! error value that names the problem, shown in place of the scene.
 
+use crate::i18n::Text;
 use kafkascope_engine::{Scenario, ScenarioError, Timeline};
 use std::rc::Rc;
 
 pub const DEFAULT_SCENARIO: &str = "hello-kafka";
+
+/// The built-in scenarios by chapter, in the order the story tells them (the picker groups them
+/// so; a built-in one in no chapter is listed under the last).
+pub const CHAPTERS: &[(Text, &[&str])] = &[
+    (Text::ChapterStart, &["hello-kafka"]),
+    (
+        Text::ChapterReplication,
+        &[
+            "lesson-1-replication",
+            "acks-1-failover-loss",
+            "min-isr-not-enough-replicas",
+            "acks-all-failover-safe",
+            "unclean-election-loss",
+            "clean-election-offline",
+            "retry-duplicate",
+        ],
+    ),
+    (
+        Text::ChapterConsumers,
+        &[
+            "consumers-1-offsets",
+            "consumers-2-async",
+            "consumers-3-many-groups",
+            "consumers-4-partitions",
+            "consumers-5-commits",
+        ],
+    ),
+    (Text::ChapterMore, &[]),
+];
+
+/// The chapter `name` belongs to (the last one, "more", for any other).
+pub fn chapter_of(name: &str) -> usize {
+    CHAPTERS
+        .iter()
+        .position(|(_, names)| names.contains(&name))
+        .unwrap_or(CHAPTERS.len() - 1)
+}
 
 /// (name, TOML text) of every built-in scenario, in the order the picker lists them.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -237,6 +275,24 @@ mod tests {
             err.contains("broker-3"),
             "a script naming a removed broker: {err}"
         );
+    }
+
+    #[test]
+    fn every_lesson_is_in_a_chapter_and_every_chapter_names_built_in_scenarios() {
+        for (_, names) in CHAPTERS {
+            for name in *names {
+                assert!(BUILTIN.iter().any(|(n, _)| n == name), "{name}");
+            }
+        }
+        for (name, text) in BUILTIN {
+            let lesson = !Scenario::from_toml(text).unwrap().steps.is_empty();
+            if lesson {
+                assert!(
+                    chapter_of(name) < CHAPTERS.len() - 1,
+                    "{name} is a lesson outside the chapters"
+                );
+            }
+        }
     }
 
     #[test]

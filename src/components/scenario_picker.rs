@@ -1,7 +1,7 @@
 //! Choosing what to play: a built-in scenario, or a scenario file from the reader's disk.
 
 use crate::i18n::{t, Lang, Text};
-use crate::scenarios::{ScenarioSource, BUILTIN};
+use crate::scenarios::{chapter_of, ScenarioSource, BUILTIN, CHAPTERS};
 use kafkascope_engine::Scenario;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -87,8 +87,12 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
             <label>
                 { t(lang, Text::ScenarioPickerLabel) }
                 <select data-testid="scenario" onchange={on_select}>
-                    { for titles.iter().map(|(name, title)| html! {
-                        <option value={*name} selected={current_builtin == Some(*name)}>{ title.clone() }</option>
+                    { for CHAPTERS.iter().enumerate().map(|(chapter, (label, _))| html! {
+                        <optgroup label={t(lang, *label)}>
+                            { for titles.iter().filter(|(name, _)| chapter_of(name) == chapter).map(|(name, title)| html! {
+                                <option value={*name} selected={current_builtin == Some(*name)}>{ title.clone() }</option>
+                            }) }
+                        </optgroup>
                     }) }
                     if let Some(other) = other {
                         <option value="" selected=true disabled=true>{ other }</option>

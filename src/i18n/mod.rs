@@ -95,6 +95,11 @@ pub enum Text {
     FromFile,
     /// Before the list of settings the reader changed.
     ReaderSettings,
+    /// The picker's chapters.
+    ChapterStart,
+    ChapterReplication,
+    ChapterConsumers,
+    ChapterMore,
     /// Opens a lesson's description.
     AboutScenario,
     /// Shows or hides a lesson's side panels (counters, events, faults, legend).
@@ -262,6 +267,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         FromFile => ("file", "파일"),
         ReaderSettings => ("Changed by you:", "내가 바꾼 설정:"),
+        ChapterStart => ("Start here", "여기서 시작"),
+        ChapterReplication => ("Chapter 1 · Replication and acks", "1장 · 복제와 acks"),
+        ChapterConsumers => ("Chapter 2 · Consumers, groups and commits", "2장 · 컨슈머, 그룹, 커밋"),
+        ChapterMore => ("More to explore", "더 살펴보기"),
         AboutScenario => ("About this scenario", "이 시나리오에 대해"),
         ShowPanels => ("Counters, events and faults", "카운터, 이벤트, 장애 주입"),
         HidePanels => ("Hide the panels", "패널 닫기"),
