@@ -95,6 +95,10 @@ pub enum Text {
     FromFile,
     /// Before the list of settings the reader changed.
     ReaderSettings,
+    /// The legend's second list, and its cell lines.
+    LegendMarks,
+    LegendCommittedCell,
+    LegendUncommittedCell,
     /// The picker's chapters.
     ChapterStart,
     ChapterReplication,
@@ -267,6 +271,9 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         FromFile => ("file", "파일"),
         ReaderSettings => ("Changed by you:", "내가 바꾼 설정:"),
+        LegendMarks => ("Marks", "표시"),
+        LegendCommittedCell => ("log cell below the HW: committed", "HW 아래 로그 칸: 커밋됨"),
+        LegendUncommittedCell => ("log cell above the HW: not committed yet", "HW 위 로그 칸: 아직 커밋 안 됨"),
         ChapterStart => ("Start here", "여기서 시작"),
         ChapterReplication => ("Chapter 1 · Replication and acks", "1장 · 복제와 acks"),
         ChapterConsumers => ("Chapter 2 · Consumers, groups and commits", "2장 · 컨슈머, 그룹, 커밋"),

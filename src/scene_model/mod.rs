@@ -40,7 +40,7 @@ pub const PRODUCER_RECORDS_SHOWN: usize = 7;
 const PRODUCER_X: f64 = 20.0;
 const PRODUCER_W: f64 = 200.0;
 const BROKER_X: f64 = 320.0;
-const BROKER_W: f64 = 412.0;
+const BROKER_W: f64 = 420.0;
 const TOP: f64 = 20.0;
 const GAP: f64 = 22.0;
 const ROW_H: f64 = 60.0;
@@ -702,7 +702,7 @@ fn replica_row(
     important.push(row.high_watermark);
     let first_shown = log_window(row.log_start_offset, leo, &important);
     let last_shown = first_shown + CELLS_SHOWN;
-    let cells_x0 = rect.x + 138.0;
+    let cells_x0 = rect.x + 146.0;
     let x_of = |offset: u64| cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W;
     let cells = row
         .cells
