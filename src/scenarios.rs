@@ -37,6 +37,25 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
     (Text::ChapterMore, &[]),
 ];
 
+/// Every built-in scenario's name and its title in `lang` (its name when the file has no title),
+/// read from the file's heading only.
+pub fn builtin_titles(lang: crate::i18n::Lang) -> Vec<(&'static str, String)> {
+    BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            let title = Scenario::heading_from_toml(text)
+                .ok()
+                .map(|h| match lang {
+                    crate::i18n::Lang::En => h.title.en,
+                    crate::i18n::Lang::Ko => h.title.ko,
+                })
+                .filter(|title| !title.is_empty())
+                .unwrap_or_else(|| name.to_string());
+            (*name, title)
+        })
+        .collect()
+}
+
 /// The chapter `name` belongs to (the last one, "more", for any other).
 pub fn chapter_of(name: &str) -> usize {
     CHAPTERS

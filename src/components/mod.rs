@@ -15,3 +15,4 @@ pub mod scenario_info;
 pub mod scenario_picker;
 pub mod scene;
 pub mod settings;
+pub mod start_screen;

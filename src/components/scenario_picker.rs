@@ -1,8 +1,7 @@
 //! Choosing what to play: a built-in scenario, or a scenario file from the reader's disk.
 
 use crate::i18n::{t, Lang, Text};
-use crate::scenarios::{chapter_of, ScenarioSource, BUILTIN, CHAPTERS};
-use kafkascope_engine::Scenario;
+use crate::scenarios::{builtin_titles, chapter_of, ScenarioSource, BUILTIN, CHAPTERS};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -13,27 +12,10 @@ pub struct ScenarioPickerProps {
     pub on_pick: Callback<ScenarioSource>,
 }
 
-/// A built-in scenario's title in `lang` (its name when the file has no title or does not parse).
-fn builtin_title(lang: Lang, name: &str, text: &str) -> String {
-    Scenario::heading_from_toml(text)
-        .ok()
-        .map(|s| match lang {
-            Lang::En => s.title.en,
-            Lang::Ko => s.title.ko,
-        })
-        .filter(|title| !title.is_empty())
-        .unwrap_or_else(|| name.to_string())
-}
-
 #[function_component(ScenarioPicker)]
 pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
-    let titles = use_memo(lang, |lang| {
-        BUILTIN
-            .iter()
-            .map(|(name, text)| (*name, builtin_title(*lang, name, text)))
-            .collect::<Vec<_>>()
-    });
+    let titles = use_memo(lang, |lang| builtin_titles(*lang));
     let on_select = {
         let on_pick = props.on_pick.clone();
         Callback::from(move |e: Event| {

@@ -95,6 +95,11 @@ pub enum Text {
     FromFile,
     /// Before the list of settings the reader changed.
     ReaderSettings,
+    /// The start screen.
+    StartQuestion,
+    StartLead,
+    StartFirstLesson,
+    StartFreePlay,
     /// The legend's second list, and its cell lines.
     LegendMarks,
     LegendCommittedCell,
@@ -271,6 +276,13 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         FromFile => ("file", "파일"),
         ReaderSettings => ("Changed by you:", "내가 바꾼 설정:"),
+        StartQuestion => ("Can a record be delivered exactly once?", "레코드를 정확히 한 번 전달할 수 있을까?"),
+        StartLead => (
+            "Kafkascope runs a model of Kafka — brokers, replication, producers, consumer groups and their commits — and shows every message as it happens. Each lesson breaks something and shows, from the engine's own record, what was lost or duplicated and why.",
+            "Kafkascope는 Kafka의 모델(브로커, 복제, 프로듀서, 컨슈머 그룹과 커밋)을 실행하며 모든 메시지를 일어나는 그대로 보여 줍니다. 레슨마다 무언가를 망가뜨리고, 무엇이 유실되거나 중복되었는지, 왜 그런지 엔진의 기록으로 보여 줍니다.",
+        ),
+        StartFirstLesson => ("Start with lesson 1", "레슨 1부터 시작"),
+        StartFreePlay => ("Free play (for those who know Kafka)", "자유 실습 (Kafka를 아는 분께)"),
         LegendMarks => ("Marks", "표시"),
         LegendCommittedCell => ("log cell below the HW: committed", "HW 아래 로그 칸: 커밋됨"),
         LegendUncommittedCell => ("log cell above the HW: not committed yet", "HW 위 로그 칸: 아직 커밋 안 됨"),

@@ -28,7 +28,10 @@ async fn open_page(prefix: &str) -> Page {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let client = driver.session().await.unwrap_or_else(|e| panic!("{e}"));
-    client.goto(&server.url()).await.expect("navigate");
+    client
+        .goto(&format!("{}?scenario=hello-kafka", server.url()))
+        .await
+        .expect("navigate");
     client
         .wait()
         .at_most(Duration::from_secs(20))
@@ -1256,5 +1259,48 @@ async fn a_korean_page_shows_no_english_only_words() {
         "English words on the Korean page:\n{}",
         found.join("\n")
     );
+    page.client.close().await.unwrap();
+}
+
+/// With no scenario in the address, the start screen asks the question, offers the lessons by
+/// chapter and free play; picking a lesson opens the lesson view at its first step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_start_screen_offers_the_lessons_by_chapter_and_free_play() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    c.goto(&page.server.url()).await.unwrap();
+    let question = wait_until(Duration::from_secs(20), "the start screen", || async {
+        text_of(c, "[data-testid='start-screen'] h2").await
+    })
+    .await
+    .unwrap();
+    assert!(question.contains("exactly once"), "{question}");
+    let chapters = c
+        .find_all(Locator::Css("[data-testid='start-screen'] .chapter"))
+        .await
+        .unwrap();
+    assert!(chapters.len() >= 3);
+    for (name, _) in shipped_lessons() {
+        c.find(Locator::Css(&format!("[data-testid='start-{name}']")))
+            .await
+            .unwrap_or_else(|e| panic!("{name} is not offered: {e}"));
+    }
+    c.find(Locator::Css("[data-testid='start-free-play']"))
+        .await
+        .unwrap();
+    screenshot(c, "start-screen.png").await;
+    click(c, "start-first-lesson").await;
+    let position = wait_until(Duration::from_secs(20), "the first lesson", || async {
+        text_of(c, "[data-testid='lesson-position']").await
+    })
+    .await
+    .unwrap();
+    assert!(position.contains("1 of"), "{position}");
+    let url = c.current_url().await.unwrap();
+    assert!(
+        url.as_str().contains("scenario=lesson-1-replication"),
+        "{url}"
+    );
+    assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }

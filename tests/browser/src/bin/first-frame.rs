@@ -20,7 +20,7 @@ async fn main() -> Result<(), String> {
     for run in 1..=RUNS {
         let client = driver.session().await?;
         client
-            .goto(&server.url())
+            .goto(&format!("{}?scenario=hello-kafka", server.url()))
             .await
             .map_err(|e| e.to_string())?;
         client

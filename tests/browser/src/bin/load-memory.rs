@@ -27,7 +27,9 @@ async fn main() -> Result<(), String> {
             .canonicalize()
             .map_err(|e| format!("{}: {e}", file.display()))?;
         let c = driver.session().await?;
-        c.goto(&server.url()).await.map_err(|e| e.to_string())?;
+        c.goto(&format!("{}?scenario=hello-kafka", server.url()))
+            .await
+            .map_err(|e| e.to_string())?;
         c.wait()
             .at_most(Duration::from_secs(30))
             .for_element(Locator::Css("html[data-loaded-ms]"))

@@ -33,7 +33,7 @@ async fn main() -> Result<(), String> {
             Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?))
         })
         .unwrap_or((1366, 768));
-    let app = AppSession::open("").await?;
+    let app = AppSession::open("?scenario=hello-kafka").await?;
     let client = &app.client;
     set_viewport(client, width, height).await?;
     client
