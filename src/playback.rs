@@ -82,7 +82,8 @@ pub enum PlaybackAction {
 }
 
 /// How much simulated time a lesson's Next plays before the step's moment (about a second on
-/// screen at 1×: the messages that make the moment arrive).
+/// screen at 1×: the messages that make the moment arrive), unless the step asks for more
+/// (`lead_ms`, to slow down around a key moment).
 pub const STEP_LEAD: SimTime = SimTime(2_000);
 
 /// The index of the lesson step the playback time is at: the last one at or before it (a step
@@ -165,10 +166,15 @@ impl Playback {
                 let current = current_step(steps, self.time, end);
                 // Before the current step's moment (a lesson scrubbed back), its own moment is
                 // next; otherwise the following step's.
-                let next = match at(current) {
-                    Some(t) if t > self.time => Some(t),
-                    _ => at(current + 1),
+                let next_index = match at(current) {
+                    Some(t) if t > self.time => current,
+                    _ => current + 1,
                 };
+                let next = at(next_index);
+                let lead = steps
+                    .get(next_index)
+                    .and_then(|s| s.lead_ms)
+                    .map_or(STEP_LEAD, SimTime::from_ms);
                 match (self.playing, self.stop_at, next) {
                     (true, Some(stop), _) => {
                         self.time = stop;
@@ -177,7 +183,7 @@ impl Playback {
                         self.stop_at = None;
                     }
                     (_, _, Some(at)) => {
-                        self.time = self.time.max(SimTime(at.0.saturating_sub(STEP_LEAD.0)));
+                        self.time = self.time.max(SimTime(at.0.saturating_sub(lead.0)));
                         self.playing = true;
                         self.stop_at = Some(at);
                         self.last_frame_ms = None;
@@ -295,9 +301,18 @@ mod tests {
             .apply(PlaybackAction::NextStep);
         assert_eq!(p.time, at(2));
         let p = p.apply(PlaybackAction::NextStep);
-        assert_eq!(p.time, SimTime(at(3).0 - STEP_LEAD.0));
+        assert_eq!(
+            p.time,
+            SimTime(at(3).0 - 10_000),
+            "the election step asks for 10 ms of lead-in"
+        );
         let p = p.apply(PlaybackAction::PreviousStep);
         assert!(!p.playing);
         assert_eq!(p.time, at(1), "back from inside step 3's lead-in is step 2");
+        // A step that asks for a longer lead-in gets it.
+        let mut scenario = timeline.scenario().clone();
+        scenario.steps[1].lead_ms = Some(30);
+        let p = Playback::new(Rc::new(Timeline::record(&scenario))).apply(PlaybackAction::NextStep);
+        assert_eq!(p.time, SimTime(at(1).0 - 30_000));
     }
 }

@@ -1,5 +1,5 @@
-//! The scenarios the page can play: the built-in files (the same ones the CLI and the tests run),
-//! or a file the reader opens. Loading parses, validates and records the run; a bad scenario is an
+//! The scenarios the page can play: the built-in files (the same ones the CLI and the tests run,
+//! embedded without comments and step claims by `build.rs`), or a file the reader opens. Loading parses, validates and records the run; a bad scenario is an
 //! error value that names the problem, shown in place of the scene.
 
 use crate::i18n::Text;
@@ -66,64 +66,76 @@ pub fn chapter_of(name: &str) -> usize {
 
 /// (name, TOML text) of every built-in scenario, in the order the picker lists them.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("hello-kafka", include_str!("../scenarios/hello-kafka.toml")),
+    (
+        "hello-kafka",
+        include_str!(concat!(env!("OUT_DIR"), "/hello-kafka.toml")),
+    ),
     (
         "lesson-1-replication",
-        include_str!("../scenarios/lesson-1-replication.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/lesson-1-replication.toml")),
     ),
     (
         "acks-1-failover-loss",
-        include_str!("../scenarios/acks-1-failover-loss.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/acks-1-failover-loss.toml")),
     ),
     (
         "min-isr-not-enough-replicas",
-        include_str!("../scenarios/min-isr-not-enough-replicas.toml"),
+        include_str!(concat!(
+            env!("OUT_DIR"),
+            "/min-isr-not-enough-replicas.toml"
+        )),
     ),
     (
         "acks-all-failover-safe",
-        include_str!("../scenarios/acks-all-failover-safe.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/acks-all-failover-safe.toml")),
     ),
     (
         "unclean-election-loss",
-        include_str!("../scenarios/unclean-election-loss.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/unclean-election-loss.toml")),
     ),
     (
         "clean-election-offline",
-        include_str!("../scenarios/clean-election-offline.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/clean-election-offline.toml")),
     ),
     (
         "retry-duplicate",
-        include_str!("../scenarios/retry-duplicate.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/retry-duplicate.toml")),
     ),
     (
         "consumers-1-offsets",
-        include_str!("../scenarios/consumers-1-offsets.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-1-offsets.toml")),
     ),
     (
         "consumers-2-async",
-        include_str!("../scenarios/consumers-2-async.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-2-async.toml")),
     ),
     (
         "consumers-3-many-groups",
-        include_str!("../scenarios/consumers-3-many-groups.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-3-many-groups.toml")),
     ),
     (
         "consumers-4-partitions",
-        include_str!("../scenarios/consumers-4-partitions.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-4-partitions.toml")),
     ),
     (
         "consumers-5-commits",
-        include_str!("../scenarios/consumers-5-commits.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-5-commits.toml")),
     ),
-    ("two-groups", include_str!("../scenarios/two-groups.toml")),
-    ("two-topics", include_str!("../scenarios/two-topics.toml")),
+    (
+        "two-groups",
+        include_str!(concat!(env!("OUT_DIR"), "/two-groups.toml")),
+    ),
+    (
+        "two-topics",
+        include_str!(concat!(env!("OUT_DIR"), "/two-topics.toml")),
+    ),
     (
         "retention-deletes-unread",
-        include_str!("../scenarios/retention-deletes-unread.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/retention-deletes-unread.toml")),
     ),
     (
         "bench-500-in-flight",
-        include_str!("../scenarios/bench-500-in-flight.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/bench-500-in-flight.toml")),
     ),
 ];
 
@@ -367,7 +379,7 @@ mod tests {
     fn a_run_too_large_for_the_tab_is_refused_up_front_with_what_to_change() {
         let source = ScenarioSource::File {
             name: "bench-1m.toml".into(),
-            text: include_str!("../scenarios/bench-1m.toml").into(),
+            text: include_str!(concat!(env!("OUT_DIR"), "/bench-1m.toml")).into(),
         };
         let err = load(&source).unwrap_err().to_string();
         assert!(

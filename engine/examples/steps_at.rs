@@ -25,6 +25,7 @@ fn main() {
                 ko: String::new(),
                 claims: Vec::new(),
                 highlight: Vec::new(),
+                lead_ms: None,
             })
             .collect()
     };

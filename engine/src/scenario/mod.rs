@@ -139,6 +139,10 @@ pub struct LessonStep {
     /// `hw P0`; see [`highlight`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub highlight: Vec<String>,
+    /// How much simulated time before `at_ms` the page's Next plays, so the reader sees the
+    /// step's moment happen (an election, a truncation, an auto-commit); 2 ms when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_ms: Option<u64>,
 }
 
 /// Text a scenario shows to readers, in English and Korean (scenario files are content, so their
