@@ -219,19 +219,32 @@ const DIRECTED_FAULTS: [(DirectedFault, Text); 5] = [
     (DirectedFault::SlowFollower, Text::SlowFollowerFetches),
 ];
 
-const MESSAGE_KINDS: [(MessageKind, &str); 12] = [
-    (MessageKind::ProduceRequest, "produce_request"),
-    (MessageKind::ProduceResponse, "produce_response"),
-    (MessageKind::FetchRequest, "fetch_request"),
-    (MessageKind::FetchResponse, "fetch_response"),
-    (MessageKind::ReplicaFetchRequest, "replica_fetch_request"),
-    (MessageKind::ReplicaFetchResponse, "replica_fetch_response"),
-    (MessageKind::OffsetCommitRequest, "offset_commit_request"),
-    (MessageKind::OffsetCommitResponse, "offset_commit_response"),
-    (MessageKind::HeartbeatRequest, "heartbeat_request"),
-    (MessageKind::HeartbeatResponse, "heartbeat_response"),
-    (MessageKind::BrokerHeartbeat, "broker_heartbeat"),
-    (MessageKind::UpdateMetadata, "update_metadata"),
+/// The message kinds a directed fault can pick, named in words.
+const MESSAGE_KINDS: [(MessageKind, Text); 12] = [
+    (MessageKind::ProduceRequest, Text::ProduceRequest),
+    (MessageKind::ProduceResponse, Text::ProduceResponse),
+    (MessageKind::FetchRequest, Text::FetchRequest),
+    (MessageKind::FetchResponse, Text::FetchResponse),
+    (
+        MessageKind::ReplicaFetchRequest,
+        Text::KindReplicaFetchRequest,
+    ),
+    (
+        MessageKind::ReplicaFetchResponse,
+        Text::KindReplicaFetchResponse,
+    ),
+    (
+        MessageKind::OffsetCommitRequest,
+        Text::KindOffsetCommitRequest,
+    ),
+    (
+        MessageKind::OffsetCommitResponse,
+        Text::KindOffsetCommitResponse,
+    ),
+    (MessageKind::HeartbeatRequest, Text::KindHeartbeatRequest),
+    (MessageKind::HeartbeatResponse, Text::KindHeartbeatResponse),
+    (MessageKind::BrokerHeartbeat, Text::KindBrokerHeartbeat),
+    (MessageKind::UpdateMetadata, Text::KindUpdateMetadata),
 ];
 
 #[derive(Properties, PartialEq)]
@@ -334,7 +347,7 @@ pub fn directed_fault_form(props: &DirectedFaultFormProps) -> Html {
                 <label>{ t(lang, Text::FaultMessageKind) }
                     <select data-testid="fault-message" onchange={select(&kind)}>
                         { for MESSAGE_KINDS.iter().enumerate().map(|(i, (_, name))| html! {
-                            <option value={i.to_string()} selected={i == *kind}>{ *name }</option>
+                            <option value={i.to_string()} selected={i == *kind}>{ t(lang, *name) }</option>
                         }) }
                     </select>
                 </label>

@@ -95,6 +95,15 @@ pub enum Text {
     FromFile,
     /// Before the list of settings the reader changed.
     ReaderSettings,
+    /// Message kinds in the directed-fault menu.
+    KindReplicaFetchRequest,
+    KindReplicaFetchResponse,
+    KindOffsetCommitRequest,
+    KindOffsetCommitResponse,
+    KindHeartbeatRequest,
+    KindHeartbeatResponse,
+    KindBrokerHeartbeat,
+    KindUpdateMetadata,
     /// The start screen.
     StartQuestion,
     StartLead,
@@ -276,6 +285,14 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         FromFile => ("file", "파일"),
         ReaderSettings => ("Changed by you:", "내가 바꾼 설정:"),
+        KindReplicaFetchRequest => ("Follower fetch request", "팔로워 fetch 요청"),
+        KindReplicaFetchResponse => ("Follower fetch response", "팔로워 fetch 응답"),
+        KindOffsetCommitRequest => ("Offset commit request", "오프셋 커밋 요청"),
+        KindOffsetCommitResponse => ("Offset commit response", "오프셋 커밋 응답"),
+        KindHeartbeatRequest => ("Consumer heartbeat", "컨슈머 하트비트"),
+        KindHeartbeatResponse => ("Consumer heartbeat response", "컨슈머 하트비트 응답"),
+        KindBrokerHeartbeat => ("Broker heartbeat (to the controller)", "브로커 하트비트 (컨트롤러로)"),
+        KindUpdateMetadata => ("Metadata update (from the controller)", "메타데이터 갱신 (컨트롤러에서)"),
         StartQuestion => ("Can a record be delivered exactly once?", "레코드를 정확히 한 번 전달할 수 있을까?"),
         StartLead => (
             "Kafkascope runs a model of Kafka — brokers, replication, producers, consumer groups and their commits — and shows every message as it happens. Each lesson breaks something and shows, from the engine's own record, what was lost or duplicated and why.",

@@ -1233,8 +1233,8 @@ async fn a_korean_page_shows_no_english_only_words() {
                      while (walk.nextNode()) {
                        const n = walk.currentNode;
                        const el = n.parentElement;
-                       if (!el || el.closest('title, option, script, code, [data-testid=events] .at')) continue;
-                       if (!el.getClientRects().length) continue;
+                       if (!el || el.closest('title, script, code, [data-testid=events] .at')) continue;
+                       if (!el.getClientRects().length && el.tagName !== 'OPTION') continue;
                        for (const w of n.textContent.split(/[^A-Za-z._#=\\-]+/)) {
                          if (/^[a-z][a-z]{2,}$/i.test(w) && !/^[A-Z0-9_]+$/.test(w)) out.push(w);
                        }
