@@ -86,12 +86,18 @@ pub enum PlaybackAction {
 /// (`lead_ms`, to slow down around a key moment).
 pub const STEP_LEAD: SimTime = SimTime(2_000);
 
+/// When a lesson step is shown: its moment, or the run's end for a step in the run's last
+/// millisecond after its exact end.
+pub fn step_moment(step: &LessonStep, end: SimTime) -> SimTime {
+    SimTime::from_ms(step.at_ms).min(end)
+}
+
 /// The index of the lesson step the playback time is at: the last one at or before it (a step
 /// in the run's last millisecond, after its exact end, counts as reached at the end).
 pub fn current_step(steps: &[LessonStep], time: SimTime, end: SimTime) -> usize {
     steps
         .iter()
-        .rposition(|s| SimTime::from_ms(s.at_ms).min(end) <= time)
+        .rposition(|s| step_moment(s, end) <= time)
         .unwrap_or(0)
 }
 
@@ -109,9 +115,7 @@ impl Playback {
             .scenario()
             .steps
             .first()
-            .map_or(SimTime::ZERO, |s| {
-                SimTime::from_ms(s.at_ms).min(timeline.end())
-            });
+            .map_or(SimTime::ZERO, |s| step_moment(s, timeline.end()));
         Playback {
             timeline,
             time,
@@ -162,7 +166,7 @@ impl Playback {
             }
             PlaybackAction::NextStep => {
                 let steps = &self.timeline.scenario().steps;
-                let at = |i: usize| steps.get(i).map(|s| SimTime::from_ms(s.at_ms).min(end));
+                let at = |i: usize| steps.get(i).map(|s| step_moment(s, end));
                 let current = current_step(steps, self.time, end);
                 // Before the current step's moment (a lesson scrubbed back), its own moment is
                 // next; otherwise the following step's.
@@ -198,7 +202,7 @@ impl Playback {
                     self.playing = false;
                     self.fast_forwarding = false;
                     self.stop_at = None;
-                    self.time = SimTime::from_ms(steps[i].at_ms).min(end);
+                    self.time = step_moment(&steps[i], end);
                 }
             }
             PlaybackAction::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),

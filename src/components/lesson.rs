@@ -12,9 +12,8 @@
 
 use crate::components::scenario_info::{localized, ScenarioInfo};
 use crate::i18n::{t, Lang, Text};
-use crate::playback::current_step;
+use crate::playback::{current_step, step_moment};
 use crate::playback::{Playback, PlaybackAction};
-use kafkascope_engine::SimTime;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -36,7 +35,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let current = current_step(steps, props.playback.time, props.playback.timeline.end());
     let step = &steps[current];
     let end = props.playback.timeline.end();
-    let at = |i: usize| SimTime::from_ms(steps[i].at_ms).min(end);
+    let at = |i: usize| step_moment(&steps[i], end);
     let d = props.dispatcher.clone();
     let back = {
         let d = d.clone();
