@@ -49,6 +49,16 @@ fn every_lesson_steps_claims_hold_at_its_moment() {
                     ));
                 }
             }
+            for highlight in &step.highlight {
+                if let Err(e) = claims::check_highlight(highlight, &view) {
+                    failures.push(format!(
+                        "{} step {} at {} ms: {e}",
+                        s.name,
+                        i + 1,
+                        step.at_ms
+                    ));
+                }
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

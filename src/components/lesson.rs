@@ -79,7 +79,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 </ol>
             </div>
             <div class="lesson-body">
-                <p class="lesson-text" data-testid="lesson-text">{ text.clone() }</p>
+                <p class="lesson-text" data-testid="lesson-text">{ with_code_spans(text) }</p>
                 if last_reached {
                     <p class="free-play" data-testid="free-play">{ t(lang, Text::FreePlay) }</p>
                 }
@@ -99,5 +99,17 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 { t(lang, if props.panels_open { Text::HidePanels } else { Text::ShowPanels }) }
             </button>
         </section>
+    }
+}
+
+/// A step's text with its `backquoted` names (groups, settings) set as code, as the scenario
+/// files write them.
+fn with_code_spans(text: &str) -> Html {
+    html! {
+        { for text.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
+            html! { <code>{ part }</code> }
+        } else {
+            html! { { part } }
+        }) }
     }
 }

@@ -10,6 +10,7 @@ pub mod icons;
 pub mod legend;
 pub mod lesson;
 pub mod outcome;
+pub mod outcome_line;
 pub mod player;
 pub mod scenario_info;
 pub mod scenario_picker;

@@ -38,6 +38,9 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 }
                 { row(Text::Consumed, "consumed", consumed) }
                 { row(Text::LostAcknowledged, "lost", report.lost_acknowledged) }
+                if report.failed > 0 {
+                    { row(Text::FailedToSend, "failed", report.failed) }
+                }
                 if report.sent_not_in_log > 0 {
                     { row(Text::SentNotInLog, "sent-not-in-log", report.sent_not_in_log) }
                 }

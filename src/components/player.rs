@@ -12,6 +12,7 @@ use crate::components::faults::{FaultPanel, FaultTargets};
 use crate::components::legend::Legend;
 use crate::components::lesson::LessonPanel;
 use crate::components::outcome::Outcome;
+use crate::components::outcome_line::OutcomeLine;
 use crate::components::scene::Scene;
 use crate::frame_stats::FrameStats;
 use crate::playback::{Playback, PlaybackAction};
@@ -184,6 +185,9 @@ pub fn player(props: &PlayerProps) -> Html {
             <div class="scene-box">
                 <Scene model={model.clone()} {on_fault} />
             </div>
+            if lesson {
+                <OutcomeLine report={shown_report(&model.report)} />
+            }
             <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
         </div>
     };

@@ -308,7 +308,20 @@ fn edge_label(edge: Option<&str>, label: String) -> String {
     }
 }
 
-fn role_text(lang: Lang, row: &ReplicaRow) -> String {
+/// The role a replica's row shows; a crashed broker's row says what it was (its log is kept on
+/// disk, but it leads or follows nothing until it restarts).
+fn role_text(lang: Lang, row: &ReplicaRow, broker_up: bool) -> String {
+    if !broker_up {
+        return match row.role {
+            ReplicaRole::Leader => format!(
+                "{} · {} {}",
+                t(lang, Text::WasLeader),
+                t(lang, Text::Epoch),
+                row.leader_epoch
+            ),
+            _ => t(lang, Text::WasFollower).to_string(),
+        };
+    }
     match row.role {
         ReplicaRole::Leader => format!(
             "{} · {} {}",
@@ -342,7 +355,7 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
                 <text class="status" x={n(r.x + 100.0)} y={n(r.y + 20.0)}>{ status }</text>
             }
             </g>
-            { for b.rows.iter().map(|row| html! { <ReplicaRowView row={row.clone()} x={r.x} /> }) }
+            { for b.rows.iter().map(|row| html! { <ReplicaRowView row={row.clone()} x={r.x} broker_up={b.up} /> }) }
         </g>
     }
 }
@@ -351,16 +364,17 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
 struct ReplicaRowProps {
     row: ReplicaRow,
     x: f64,
+    broker_up: bool,
 }
 
 /// One replica's row: its own component, so an append re-renders only the row it touched.
 #[function_component(ReplicaRowView)]
 fn replica_row_view(props: &ReplicaRowProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
-    replica_row(lang, props.x, &props.row)
+    replica_row(lang, props.x, &props.row, props.broker_up)
 }
 
-fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
+fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
     let y = row.y;
     let role_class = match row.role {
         ReplicaRole::Leader => "leader",
@@ -370,11 +384,11 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow) -> Html {
     };
     html! {
         <g class={classes!("replica", role_class)} data-partition={row.partition.partition.to_string()} data-topic={row.partition.topic.to_string()}
-            data-role={role_class}>
+            data-role={role_class} data-log-start={row.log_start_offset.to_string()}>
             <g class={classes!("row-labels", row.dim.then_some("dim"))}>
             <text class="detail" x={n(x + 12.0)} y={n(y + 13.0)}>{ row.label.clone() }</text>
-            <text class="role-tag" x={n(x + 12.0)} y={n(y + 28.0)}>{ role_text(lang, row) }</text>
-            if row.role == ReplicaRole::Leader {
+            <text class="role-tag" x={n(x + 12.0)} y={n(y + 28.0)}>{ role_text(lang, row, broker_up) }</text>
+            if row.role == ReplicaRole::Leader && broker_up {
                 <text class="isr" x={n(x + 12.0)} y={n(y + 43.0)}>
                     { format!("{} {}", t(lang, Text::Isr), row.isr.iter().map(u32::to_string).collect::<Vec<_>>().join(",")) }</text>
             }

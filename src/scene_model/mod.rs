@@ -176,7 +176,8 @@ pub struct ReplicaRow {
     pub log_end_offset: u64,
     pub leo_x: f64,
     pub leo_edge: Option<&'static str>,
-    pub hidden_before: u64,
+    /// The replica's log start offset (retention moves it): no cell lies below it.
+    pub log_start_offset: u64,
     pub committed_markers: Vec<GroupMarker>,
     /// Dimmed (a lesson step highlights other things): the row's labels, its HW and LEO marks.
     pub dim: bool,
@@ -765,7 +766,7 @@ fn replica_row(
         log_end_offset: leo,
         leo_x: x_of(leo.clamp(first_shown, last_shown)),
         leo_edge: edge_arrow(leo, first_shown),
-        hidden_before: first_shown,
+        log_start_offset: row.log_start_offset,
         committed_markers,
         dim: false,
         hw_dim: false,

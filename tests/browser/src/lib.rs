@@ -3,6 +3,8 @@
 //! for this machine (no sandbox as root, no background networking: the page must make no request
 //! outside its own origin, and Chromium must not try to either).
 
+pub mod step_on_page;
+
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};

@@ -1,11 +1,13 @@
 //! End-to-end: the release build served locally, driven in headless Chromium like a reader would.
 
 use fantoccini::{Client, Locator};
+use kafkascope_browser_tests::step_on_page::{self, PageSnapshot};
 use kafkascope_browser_tests::{
     browser_log, devtools, dist_dir, min_scene_label_px, seek, set_viewport, target_dir, text_of,
     wait_until, ChromeDriver, StaticServer,
 };
 use kafkascope_engine::run::run_scenario;
+use kafkascope_engine::scenario::LessonStep;
 use kafkascope_engine::Scenario;
 use serde_json::json;
 use std::time::Duration;
@@ -995,19 +997,19 @@ async fn a_producer_crashed_with_a_click_goes_into_the_downloaded_session() {
     assert_no_console_errors(c).await;
 }
 
-/// The shipped lessons (every scenario file with steps), by name, with their step counts.
-fn shipped_lessons() -> Vec<(String, usize)> {
+/// The shipped lessons (every scenario file with steps), by name, with their steps.
+fn shipped_lessons() -> Vec<(String, Vec<LessonStep>)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios");
-    let mut lessons: Vec<(String, usize)> = std::fs::read_dir(dir)
+    let mut lessons: Vec<(String, Vec<LessonStep>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .filter_map(|p| {
             let s = Scenario::from_toml(&std::fs::read_to_string(&p).ok()?).ok()?;
-            (!s.steps.is_empty()).then(|| (s.name.clone(), s.steps.len()))
+            (!s.steps.is_empty()).then(|| (s.name.clone(), s.steps.clone()))
         })
         .collect();
-    lessons.sort();
+    lessons.sort_by(|a, b| a.0.cmp(&b.0));
     lessons
 }
 
@@ -1056,6 +1058,7 @@ async fn every_lesson_step_fits_one_screen_with_legible_labels_in_both_languages
     let c = &page.client;
     let mut problems = Vec::new();
     let mut states = 0;
+    let mut claims_checked = 0;
     for (width, height) in [(1366, 768), (1280, 720)] {
         set_viewport(c, width, height).await.unwrap();
         for lang in ["en", "ko"] {
@@ -1067,7 +1070,7 @@ async fn every_lesson_step_fits_one_screen_with_legible_labels_in_both_languages
             .unwrap();
             for (name, steps) in &lessons {
                 page.open_lesson_view(name).await;
-                for step in 1..=*steps {
+                for step in 1..=steps.len() {
                     click(c, &format!("lesson-step-{step}")).await;
                     let at = format!("{name} step {step} {lang} {width}x{height}");
                     wait_until(Duration::from_secs(10), "the step", || async {
@@ -1097,11 +1100,30 @@ async fn every_lesson_step_fits_one_screen_with_legible_labels_in_both_languages
                     if px < 12.0 {
                         problems.push(format!("{at}: label {label:?} at {px:.1} px"));
                     }
+                    let drawn: PageSnapshot = serde_json::from_value(
+                        c.execute(step_on_page::SNAPSHOT_JS, vec![]).await.unwrap(),
+                    )
+                    .unwrap_or_else(|e| panic!("{at}: reading the page: {e}"));
+                    for claim in &steps[step - 1].claims {
+                        if let Err(e) = drawn.check(claim) {
+                            problems.push(format!("{at}: {e}"));
+                        }
+                        claims_checked += 1;
+                    }
+                    for highlight in &steps[step - 1].highlight {
+                        if let Err(e) = drawn.lit(highlight) {
+                            problems.push(format!("{at}: {e}"));
+                        }
+                    }
                 }
             }
             screenshot(c, &format!("lesson-view-{lang}-{width}x{height}.png")).await;
         }
     }
+    assert!(
+        claims_checked > 4 * 150,
+        "only {claims_checked} claims checked"
+    );
     assert!(
         problems.is_empty(),
         "{} of {states} lesson views:\n{}",

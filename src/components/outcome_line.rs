@@ -1,0 +1,66 @@
+//! The outcome line: the engine's key counters in one line under the scene, so that a lesson's
+//! caption and the figures it talks about ("three acknowledged records were lost") share the
+//! screen without the side panels. The embed view (a later issue) reuses it.
+//!
+//! Like the outcome panel, every figure is read off the engine's outcome report for this instant
+//! (its one index of record fates); nothing is counted here. The headline counts are always
+//! shown; the anomalies appear when they are not zero. Each figure carries `data-count` with the
+//! report's JSON name, so the end-to-end tests check a lesson step's claims against what is drawn.
+
+use crate::i18n::{t, Lang, Text};
+use kafkascope_engine::OutcomeReport;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct OutcomeLineProps {
+    /// The engine's report at this instant.
+    pub report: OutcomeReport,
+}
+
+#[function_component(OutcomeLine)]
+pub fn outcome_line(props: &OutcomeLineProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let r = &props.report;
+    let figure = |label: Text, name: &'static str, value: u64, bad: bool| {
+        html! {
+            <span class={classes!("figure", (bad && value > 0).then_some("bad"))}>
+                { t(lang, label) }{ " " }<b data-count={name}>{ value }</b>
+            </span>
+        }
+    };
+    let when_some = |label: Text, name: &'static str, value: u64| {
+        (value > 0).then(|| figure(label, name, value, true))
+    };
+    let acks_zero_only = r.sent > 0 && r.acknowledged == 0;
+    html! {
+        <div class="outcome-line" data-testid="outcome-line" aria-live="polite">
+            { figure(Text::LineProduced, "produced", r.produced, false) }
+            if acks_zero_only {
+                { figure(Text::LineSent, "sent", r.sent, false) }
+            } else {
+                { figure(Text::LineAcked, "acknowledged", r.acknowledged, false) }
+            }
+            { figure(Text::LineCommitted, "committed_in_log", r.committed_in_log, false) }
+            { figure(Text::LineLost, "lost_acknowledged", r.lost_acknowledged, true) }
+            { when_some(Text::LineSentNotInLog, "sent_not_in_log", r.sent_not_in_log) }
+            { when_some(Text::LineFailed, "failed", r.failed) }
+            { when_some(Text::LineNotCommitted, "not_committed_at_end", r.not_committed_at_end) }
+            { when_some(Text::LineDuplicates, "duplicates_in_log", r.duplicates_in_log) }
+            { when_some(Text::LineReordered, "reordered", r.reordered) }
+            { when_some(Text::LineTruncated, "committed_then_truncated", r.committed_then_truncated) }
+            { when_some(Text::LineExpired, "expired", r.expired) }
+            { when_some(Text::LineRefused, "refused_actions", r.refused_actions.len() as u64) }
+            { for r.groups.iter().enumerate().map(|(i, g)| html! {
+                <span class={classes!("group-figures", format!("group-{}", i % 6))} data-group={g.group.clone()}>
+                    <span class="group-name">{ g.group.clone() }</span>
+                    { figure(Text::LineConsumed, "consumed", g.consumed, false) }
+                    { figure(Text::Lag, "lag", g.lag, false) }
+                    { (g.in_progress > 0).then(|| figure(Text::LineInProgress, "in_progress", g.in_progress, false)) }
+                    { when_some(Text::LineNotProcessed, "not_processed", g.not_processed) }
+                    { when_some(Text::LineTwice, "processed_more_than_once", g.processed_more_than_once) }
+                    { when_some(Text::LineOutOfOrder, "out_of_order", g.out_of_order) }
+                </span>
+            }) }
+        </div>
+    }
+}
