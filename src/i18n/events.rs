@@ -39,10 +39,13 @@ pub fn korean(text: &str) -> String {
             ("과/와", "과", "와"),
         ] {
             if let Some(tail) = rest.strip_prefix(pair) {
-                let consonant = ends_in_consonant(&out);
                 // 로 also follows ㄹ (일, 칠, 팔; 'l'): "브로커 1로".
-                let rieul = pair == "으로/로" && ends_in_rieul(&out);
-                out.push_str(if consonant && !rieul {
+                let after_consonant_here = match final_sound(&out) {
+                    FinalSound::Vowel => false,
+                    FinalSound::Rieul => pair != "으로/로",
+                    FinalSound::Other => true,
+                };
+                out.push_str(if after_consonant_here {
                     after_consonant
                 } else {
                     after_vowel
@@ -56,16 +59,6 @@ pub fn korean(text: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
-}
-
-/// Whether the word, as read, ends in ㄹ (after which 으로 is 로).
-fn ends_in_rieul(word: &str) -> bool {
-    match word.trim_end().trim_end_matches(['}', ')']).chars().last() {
-        Some(c @ '가'..='힣') => (c as u32 - 0xAC00) % 28 == 8,
-        Some(d) if d.is_ascii_digit() => matches!(d, '1' | '7' | '8'),
-        Some(c) => c.eq_ignore_ascii_case(&'l'),
-        None => false,
-    }
 }
 
 fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
@@ -546,16 +539,39 @@ fn record_list(records: &[kafkascope_engine::RecordId]) -> String {
     }
 }
 
-/// Whether the word, as read aloud in Korean, ends in a consonant (받침): Hangul by its final
-/// jamo; digits by their Sino-Korean reading (영, 일, 삼, 육, 칠, 팔 end in one; 이, 사, 오, 구
-/// do not); Latin letters by their usual Korean reading (l, m, n, r end in one).
-fn ends_in_consonant(word: &str) -> bool {
+/// How a word ends when read aloud in Korean, which decides its particles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FinalSound {
+    /// No final consonant (받침): 가, 를, 는, 와, 로.
+    Vowel,
+    /// ㄹ: 이, 을, 은, 과, but 로 (일, 칠, 팔; `l`; `r` read as 알).
+    Rieul,
+    /// Any other final consonant: 이, 을, 은, 과, 으로.
+    Other,
+}
+
+/// The final sound of `word` as read: a Hangul syllable's 받침, a digit's Korean reading (영,
+/// 일, 이, 삼, …), or a Latin letter's name (엘, 엠, 엔, 알).
+fn final_sound(word: &str) -> FinalSound {
     match word.trim_end().trim_end_matches(['}', ')']).chars().last() {
-        Some(c @ '가'..='힣') => (c as u32 - 0xAC00) % 28 != 0,
-        Some(d) if d.is_ascii_digit() => matches!(d, '0' | '1' | '3' | '6' | '7' | '8'),
-        Some(c) => matches!(c.to_ascii_lowercase(), 'l' | 'm' | 'n' | 'r'),
-        None => false,
+        Some(c @ '가'..='힣') => match (c as u32 - 0xAC00) % 28 {
+            0 => FinalSound::Vowel,
+            8 => FinalSound::Rieul,
+            _ => FinalSound::Other,
+        },
+        Some('1' | '7' | '8') => FinalSound::Rieul,
+        Some('0' | '3' | '6') => FinalSound::Other,
+        Some(c) => match c.to_ascii_lowercase() {
+            'l' | 'r' => FinalSound::Rieul,
+            'm' | 'n' => FinalSound::Other,
+            _ => FinalSound::Vowel,
+        },
+        None => FinalSound::Vowel,
     }
+}
+
+fn ends_in_consonant(word: &str) -> bool {
+    final_sound(word) != FinalSound::Vowel
 }
 
 /// 이/가 after `word`.
@@ -598,6 +614,9 @@ mod particle_tests {
             korean("코디네이터가 broker-1으로/로 옮겨 감"),
             "코디네이터가 브로커 1로 옮겨 감"
         );
+        // Latin letters by their names: ISR (…알) takes 을 and 로; HW (…더블유) takes 를.
+        assert_eq!(korean("ISR을/를 ISR으로/로"), "ISR을 ISR로");
+        assert_eq!(korean("HW을/를"), "HW를");
         assert_eq!(korean("broker-2으로/로"), "브로커 2로");
         assert_eq!(korean("ISR이 {1,3}으로/로 바뀜"), "ISR이 {1,3}으로 바뀜");
         assert_eq!(korean("ISR이 {2}으로/로 바뀜"), "ISR이 {2}로 바뀜");

@@ -15,7 +15,19 @@
 //! bulging right to the controller. A dot sits at `(now - sent) / (arrives - sent)` along its path.
 
 mod focus;
+mod geometry;
 pub mod groups;
+mod log_row;
+mod recent;
+
+pub use geometry::{Path, Point, Rect};
+pub use log_row::{
+    log_window, GroupMarker, LogCell, ReplicaRow, CELLS_KEPT, CELLS_SHOWN, CELL_H, CELL_W, ROW_H,
+};
+pub use recent::{EVENTS_SHOWN, TRUNCATION_GHOST};
+
+use log_row::{replica_row, RowContext};
+use recent::{recent_events, recent_truncations};
 
 pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMark};
 
@@ -29,12 +41,6 @@ use kafkascope_engine::{
 use std::collections::BTreeMap;
 
 pub const WIDTH: f64 = 1000.0;
-pub const CELL_W: f64 = 26.0;
-pub const CELL_H: f64 = 22.0;
-/// Log cells shown per replica; older ones scroll off to the left.
-pub const CELLS_SHOWN: u64 = 10;
-/// Log cells the view copies per replica, for the window to choose from.
-pub const CELLS_KEPT: usize = 64;
 /// Records listed on a producer, newest last.
 pub const PRODUCER_RECORDS_SHOWN: usize = 7;
 const PRODUCER_X: f64 = 20.0;
@@ -43,76 +49,7 @@ const BROKER_X: f64 = 320.0;
 const BROKER_W: f64 = 420.0;
 const TOP: f64 = 20.0;
 const GAP: f64 = 22.0;
-const ROW_H: f64 = 60.0;
 const CONTROLLER_H: f64 = 44.0;
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Point {
-    pub x: f64,
-    pub y: f64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-}
-
-impl Rect {
-    fn left_mid(&self) -> Point {
-        Point {
-            x: self.x,
-            y: self.y + self.h / 2.0,
-        }
-    }
-    fn right_mid(&self) -> Point {
-        Point {
-            x: self.x + self.w,
-            y: self.y + self.h / 2.0,
-        }
-    }
-}
-
-/// A quadratic Bézier from `from` to `to` through control point `via` (straight when `via` is
-/// the midpoint).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Path {
-    pub from: Point,
-    pub via: Point,
-    pub to: Point,
-}
-
-impl Path {
-    fn straight(from: Point, to: Point) -> Path {
-        Path {
-            from,
-            via: Point {
-                x: (from.x + to.x) / 2.0,
-                y: (from.y + to.y) / 2.0,
-            },
-            to,
-        }
-    }
-
-    /// The point at `t` in 0..=1.
-    pub fn at(&self, t: f64) -> Point {
-        let u = 1.0 - t;
-        Point {
-            x: u * u * self.from.x + 2.0 * u * t * self.via.x + t * t * self.to.x,
-            y: u * u * self.from.y + 2.0 * u * t * self.via.y + t * t * self.to.y,
-        }
-    }
-
-    /// SVG path data.
-    pub fn d(&self) -> String {
-        format!(
-            "M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}",
-            self.from.x, self.from.y, self.via.x, self.via.y, self.to.x, self.to.y
-        )
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProducerBox {
@@ -131,58 +68,6 @@ pub struct ProducerBox {
     /// The newest records: (label, mark, dimmed).
     pub records: Vec<(RecordId, RecordMark, bool)>,
     pub dim: bool,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogCell {
-    pub offset: u64,
-    pub record: RecordId,
-    pub label: String,
-    /// Dimmed: a lesson step highlights other things.
-    pub dim: bool,
-    pub committed: bool,
-    pub leader_epoch: u32,
-    pub x: f64,
-}
-
-/// A group's committed offset or position on a partition log.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GroupMarker {
-    pub group_index: usize,
-    pub kind: MarkerKind,
-    pub offset: u64,
-    pub x: f64,
-    /// Outside the shown offsets: drawn at that edge, with this arrow and its offset.
-    pub edge: Option<&'static str>,
-    pub dim: bool,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReplicaRow {
-    /// How the page names the partition (`P0`, or `orders-0` with several topics).
-    pub label: String,
-    /// Cells this replica truncated recently (leader-epoch truncation), drawn as fading ghosts.
-    pub truncated: Vec<LogCell>,
-    pub partition: TopicPartition,
-    pub role: ReplicaRole,
-    pub leader_epoch: u32,
-    /// For a leader: its view of the ISR.
-    pub isr: Vec<u32>,
-    pub y: f64,
-    pub cells: Vec<LogCell>,
-    pub high_watermark: u64,
-    pub hw_x: f64,
-    pub hw_edge: Option<&'static str>,
-    pub log_end_offset: u64,
-    pub leo_x: f64,
-    pub leo_edge: Option<&'static str>,
-    /// The replica's log start offset (retention moves it): no cell lies below it.
-    pub log_start_offset: u64,
-    pub committed_markers: Vec<GroupMarker>,
-    /// Dimmed (a lesson step highlights other things): the row's labels, its HW and LEO marks.
-    pub dim: bool,
-    pub hw_dim: bool,
-    pub leo_dim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -253,84 +138,6 @@ pub struct SceneModel {
     pub report: OutcomeReport,
     /// The latest notable trace entries at or before now, newest first.
     pub events: Vec<(SimTime, TraceKind)>,
-}
-
-/// How long (simulated) truncated cells stay visible as ghosts.
-pub const TRUNCATION_GHOST: SimTime = SimTime(3_000_000);
-
-/// A record some replica truncated recently: (broker, partition, offset, record).
-type TruncatedRecord = (NodeId, TopicPartition, u64, RecordId);
-
-/// Records truncated within the ghost window before `now` (one scan of that window per frame).
-fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRecord> {
-    let trace = timeline.trace();
-    let end = trace.partition_point(|e| e.at <= now);
-    let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
-    trace[start..end]
-        .iter()
-        .filter_map(|e| match &e.what {
-            TraceKind::Truncated {
-                broker,
-                partition,
-                from_offset,
-                records,
-            } => Some(
-                records
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (*broker, *partition, from_offset + i as u64, *r))
-                    .collect::<Vec<_>>(),
-            ),
-            _ => None,
-        })
-        .flatten()
-        .collect()
-}
-
-/// How many notable events the side panel lists.
-pub const EVENTS_SHOWN: usize = 6;
-
-fn is_notable(what: &TraceKind) -> bool {
-    matches!(
-        what,
-        TraceKind::Action { .. }
-            | TraceKind::BrokerFenced { .. }
-            | TraceKind::BrokerUnfenced { .. }
-            | TraceKind::LeaderElected { .. }
-            | TraceKind::IsrChanged { .. }
-            | TraceKind::Truncated { .. }
-            | TraceKind::ProduceFailed { .. }
-            | TraceKind::RebalanceStarted { .. }
-            | TraceKind::MemberRemoved { .. }
-            | TraceKind::GroupStable { .. }
-            | TraceKind::CoordinatorMoved { .. }
-            | TraceKind::OffsetCommitRejected { .. }
-            | TraceKind::CommitFailed { .. }
-            | TraceKind::PollTimeoutExpired { .. }
-            | TraceKind::PartitionsRevoked { lost: true, .. }
-            | TraceKind::PartitionsCreated { .. }
-            | TraceKind::PartitionChangeRefused { .. }
-            | TraceKind::CommittedRecordsLost { .. }
-            | TraceKind::ConsumerTruncationDetected { .. }
-            | TraceKind::RetentionDeleted { .. }
-            | TraceKind::OffsetReset { .. }
-    )
-}
-
-/// How far back (in trace entries) the event list looks, so a frame never scans a long run.
-const EVENTS_LOOKBACK: usize = 4096;
-
-/// The last notable entries at or before `now`, newest first.
-fn recent_events(timeline: &Timeline, now: SimTime) -> Vec<(SimTime, TraceKind)> {
-    let trace = timeline.trace();
-    let end = trace.partition_point(|e| e.at <= now);
-    trace[end.saturating_sub(EVENTS_LOOKBACK)..end]
-        .iter()
-        .rev()
-        .filter(|e| is_notable(&e.what))
-        .take(EVENTS_SHOWN)
-        .map(|e| (e.at, e.what.clone()))
-        .collect()
 }
 
 fn stack(top: f64, heights: impl Iterator<Item = f64>) -> Vec<f64> {
@@ -614,166 +421,6 @@ impl SceneModel {
     }
 }
 
-/// The first offset a row shows: [`CELLS_SHOWN`] offsets chosen so that what matters now is in
-/// view — `important` offsets in order of priority (the records the lesson step highlights, the
-/// groups' committed offsets and positions, the high watermark), as many as fit together — and
-/// otherwise the newest, up to the log end offset.
-pub fn log_window(log_start: u64, leo: u64, important: &[u64]) -> u64 {
-    let mut span: Option<(u64, u64)> = None;
-    for &o in important {
-        let o = o.clamp(log_start, leo);
-        span = match span {
-            None => Some((o, o)),
-            Some((lo, hi)) if hi.max(o) - lo.min(o) <= CELLS_SHOWN => Some((lo.min(o), hi.max(o))),
-            keep => keep,
-        };
-    }
-    let (lo, hi) = span.unwrap_or((leo, leo));
-    let mut first = hi.saturating_sub(CELLS_SHOWN).max(log_start).min(lo);
-    if first + CELLS_SHOWN > leo {
-        first = first.min(leo.saturating_sub(CELLS_SHOWN)).max(log_start);
-    }
-    first
-}
-
-/// How a mark outside the shown window is labelled at the window's edge: `‹` before it, `›`
-/// after it (the label carries the offset, so it never reads as the edge cell's).
-fn edge_arrow(offset: u64, first: u64) -> Option<&'static str> {
-    if offset < first {
-        Some("‹")
-    } else if offset > first + CELLS_SHOWN {
-        Some("›")
-    } else {
-        None
-    }
-}
-
-/// What every row of the scene is laid out with.
-#[derive(Clone, Copy)]
-struct RowContext<'a> {
-    truncations: &'a [TruncatedRecord],
-    focus: Option<&'a focus::Focus>,
-    group_names: &'a [String],
-}
-
-/// One replica's row: cells, markers and ghosts placed along the log.
-fn replica_row(
-    broker: NodeId,
-    rect: &Rect,
-    i: usize,
-    row: &kafkascope_engine::view::ReplicaRow,
-    label: String,
-    ctx: &RowContext,
-) -> ReplicaRow {
-    let RowContext {
-        truncations,
-        focus,
-        group_names,
-    } = *ctx;
-    let leo = row.log_end_offset;
-    // What matters, most first: the records the step highlights, the group offsets it highlights,
-    // then every committed offset, every position, and the HW.
-    let highlighted_marker = |m: &kafkascope_engine::view::GroupMarker| {
-        let group = group_names.get(m.group_index).map_or("", String::as_str);
-        focus.is_some_and(|f| f.group_marker(m.kind == MarkerKind::Committed, group, &label))
-    };
-    let mut important: Vec<u64> = focus
-        .map(|f| {
-            row.cells
-                .iter()
-                .filter(|c| f.record(c.record))
-                .flat_map(|c| [c.offset, c.offset + 1])
-                .collect()
-        })
-        .unwrap_or_default();
-    important.extend(
-        row.markers
-            .iter()
-            .filter(|m| highlighted_marker(m))
-            .map(|m| m.offset),
-    );
-    for kind in [MarkerKind::Committed, MarkerKind::Position] {
-        important.extend(
-            row.markers
-                .iter()
-                .filter(|m| m.kind == kind)
-                .map(|m| m.offset),
-        );
-    }
-    important.push(row.high_watermark);
-    let first_shown = log_window(row.log_start_offset, leo, &important);
-    let last_shown = first_shown + CELLS_SHOWN;
-    let cells_x0 = rect.x + 146.0;
-    let x_of = |offset: u64| cells_x0 + (offset.saturating_sub(first_shown)) as f64 * CELL_W;
-    let cells = row
-        .cells
-        .iter()
-        .filter(|c| c.offset >= first_shown && c.offset < last_shown)
-        .map(|c| LogCell {
-            offset: c.offset,
-            record: c.record,
-            dim: false,
-            label: c.record.to_string(),
-            committed: c.committed,
-            leader_epoch: c.leader_epoch,
-            x: x_of(c.offset),
-        })
-        .collect();
-    let committed_markers = row
-        .markers
-        .iter()
-        .map(|m| GroupMarker {
-            group_index: m.group_index,
-            kind: m.kind,
-            offset: m.offset,
-            x: x_of(m.offset.clamp(first_shown, last_shown)),
-            edge: edge_arrow(m.offset, first_shown),
-            dim: false,
-        })
-        .collect();
-    let held_end = leo.max(first_shown);
-    let truncated = truncations
-        .iter()
-        .filter(|(b, partition, offset, _)| {
-            *b == broker
-                && *partition == row.partition
-                && *offset >= held_end
-                && *offset < last_shown
-        })
-        .take(CELLS_SHOWN as usize)
-        .map(|(_, _, offset, record)| LogCell {
-            offset: *offset,
-            record: *record,
-            dim: false,
-            label: record.to_string(),
-            committed: false,
-            leader_epoch: 0,
-            x: x_of(*offset),
-        })
-        .collect();
-    ReplicaRow {
-        truncated,
-        label,
-        partition: row.partition,
-        role: row.role,
-        leader_epoch: row.leader_epoch,
-        isr: row.isr.clone(),
-        y: rect.y + 40.0 + i as f64 * ROW_H,
-        cells,
-        high_watermark: row.high_watermark,
-        hw_x: x_of(row.high_watermark.clamp(first_shown, last_shown)),
-        hw_edge: edge_arrow(row.high_watermark, first_shown),
-        log_end_offset: leo,
-        leo_x: x_of(leo.clamp(first_shown, last_shown)),
-        leo_edge: edge_arrow(leo, first_shown),
-        log_start_offset: row.log_start_offset,
-        committed_markers,
-        dim: false,
-        hw_dim: false,
-        leo_dim: false,
-    }
-}
-
 /// Where each drawn node is, for routing message paths: one entry per node, whatever its kind
 /// (a node with no entry is left out of the picture and named in [`SceneModel::undrawn`]).
 struct Layout {
@@ -843,20 +490,6 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_straight_path_is_linear_and_a_curve_ends_at_its_points() {
-        let p = Path::straight(Point { x: 0.0, y: 0.0 }, Point { x: 10.0, y: 20.0 });
-        assert_eq!(p.at(0.5), Point { x: 5.0, y: 10.0 });
-        let q = Path {
-            from: Point { x: 0.0, y: 0.0 },
-            via: Point { x: -10.0, y: 5.0 },
-            to: Point { x: 0.0, y: 10.0 },
-        };
-        assert_eq!(q.at(0.0), q.from);
-        assert_eq!(q.at(1.0), q.to);
-        assert!(q.at(0.5).x < 0.0, "bulges toward the control point");
-    }
 
     #[test]
     fn the_rendering_benchmark_keeps_about_500_messages_in_flight() {
@@ -1001,24 +634,6 @@ mod tests {
                 assert!(lost_marks <= report.lost_acknowledged, "{name} at {t:?}");
             }
         }
-    }
-
-    #[test]
-    fn the_log_window_shows_what_matters_and_otherwise_the_newest() {
-        // Nothing in particular: the newest ten offsets.
-        assert_eq!(log_window(0, 20, &[]), 10);
-        assert_eq!(log_window(0, 4, &[]), 0);
-        // Highlighted cells 7–10 (as boundaries 7..11) and a committed offset at 7 fit; the HW at
-        // 20 does not and is shown at the edge instead.
-        assert_eq!(log_window(0, 20, &[7, 8, 9, 10, 11, 7, 20]), 1);
-        // Markers at 7 and 10 and the HW at 20 (consumers-5-commits, just before the crash).
-        let first = log_window(0, 20, &[10, 7, 20]);
-        assert_eq!(first, 0);
-        assert_eq!(edge_arrow(20, first), Some("›"));
-        assert_eq!(edge_arrow(7, first), None);
-        // Never before the log start, never past the end.
-        assert_eq!(log_window(12, 30, &[3]), 12);
-        assert_eq!(log_window(0, 30, &[29, 30]), 20);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! A lesson step's claims: what its text says is true on screen at its moment, written beside
 //! the step as assertions and checked against the engine's view ([`crate::view::WorldView`], what
-//! the page draws) at that moment. A lesson whose text and picture disagree fails its tests; the
-//! page checks them too, so an end-to-end test reads whether the scene it shows agrees.
+//! the page draws) at that moment. A lesson whose text and picture disagree fails its tests: the
+//! engine's tests check the claims here, and the end-to-end lesson test checks the same claims
+//! against the page's drawing at the same step (`tests/browser/src/step_on_page.rs`).
 //!
 //! A claim is one line, `subject = value` (or a bare subject for `up` / `down`):
 //!

@@ -1,0 +1,84 @@
+//! What happened just before the shown instant: records a replica truncated recently (drawn as
+//! fading ghost cells, so a reader sees a leader-epoch truncation — KIP-101 — happen) and the
+//! notable trace entries the event list names (elections, ISR changes, rebalances, faults).
+//! Each frame scans only a bounded window of the trace.
+
+use kafkascope_engine::{NodeId, RecordId, SimTime, Timeline, TopicPartition, TraceKind};
+
+/// How long (simulated) truncated cells stay visible as ghosts.
+pub const TRUNCATION_GHOST: SimTime = SimTime(3_000_000);
+
+/// A record some replica truncated recently: (broker, partition, offset, record).
+pub type TruncatedRecord = (NodeId, TopicPartition, u64, RecordId);
+
+/// Records truncated within the ghost window before `now` (one scan of that window per frame).
+pub fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRecord> {
+    let trace = timeline.trace();
+    let end = trace.partition_point(|e| e.at <= now);
+    let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
+    trace[start..end]
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::Truncated {
+                broker,
+                partition,
+                from_offset,
+                records,
+            } => Some(
+                records
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (*broker, *partition, from_offset + i as u64, *r))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// How many notable events the side panel lists.
+pub const EVENTS_SHOWN: usize = 6;
+
+fn is_notable(what: &TraceKind) -> bool {
+    matches!(
+        what,
+        TraceKind::Action { .. }
+            | TraceKind::BrokerFenced { .. }
+            | TraceKind::BrokerUnfenced { .. }
+            | TraceKind::LeaderElected { .. }
+            | TraceKind::IsrChanged { .. }
+            | TraceKind::Truncated { .. }
+            | TraceKind::ProduceFailed { .. }
+            | TraceKind::RebalanceStarted { .. }
+            | TraceKind::MemberRemoved { .. }
+            | TraceKind::GroupStable { .. }
+            | TraceKind::CoordinatorMoved { .. }
+            | TraceKind::OffsetCommitRejected { .. }
+            | TraceKind::CommitFailed { .. }
+            | TraceKind::PollTimeoutExpired { .. }
+            | TraceKind::PartitionsRevoked { lost: true, .. }
+            | TraceKind::PartitionsCreated { .. }
+            | TraceKind::PartitionChangeRefused { .. }
+            | TraceKind::CommittedRecordsLost { .. }
+            | TraceKind::ConsumerTruncationDetected { .. }
+            | TraceKind::RetentionDeleted { .. }
+            | TraceKind::OffsetReset { .. }
+    )
+}
+
+/// How far back (in trace entries) the event list looks, so a frame never scans a long run.
+const EVENTS_LOOKBACK: usize = 4096;
+
+/// The last notable entries at or before `now`, newest first.
+pub fn recent_events(timeline: &Timeline, now: SimTime) -> Vec<(SimTime, TraceKind)> {
+    let trace = timeline.trace();
+    let end = trace.partition_point(|e| e.at <= now);
+    trace[end.saturating_sub(EVENTS_LOOKBACK)..end]
+        .iter()
+        .rev()
+        .filter(|e| is_notable(&e.what))
+        .take(EVENTS_SHOWN)
+        .map(|e| (e.at, e.what.clone()))
+        .collect()
+}
