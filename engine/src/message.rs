@@ -498,6 +498,19 @@ impl Message {
         }
     }
 
+    /// The first record the message carries, if any (the page labels a dot with it).
+    pub fn first_record(&self) -> Option<RecordId> {
+        match self {
+            Message::ProduceRequest { records, .. } => records.first().map(|r| r.id),
+            Message::FetchResponse { partitions, .. } => partitions
+                .iter()
+                .flat_map(|p| p.records.first())
+                .map(|r| r.id)
+                .next(),
+            _ => None,
+        }
+    }
+
     /// How many records the message carries (drawn on the dot).
     pub fn record_count(&self) -> u32 {
         match self {

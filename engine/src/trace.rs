@@ -29,6 +29,9 @@ pub enum TraceKind {
         to: NodeId,
         kind: MessageKind,
         records: u32,
+        /// The first record it carries (a produce request's or a fetch response's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_record: Option<RecordId>,
         /// When it arrives, or (if `lost`) when it vanishes.
         arrives: SimTime,
         lost: bool,

@@ -39,6 +39,7 @@ pub fn legend() -> Html {
                 { line(dot("control"), lang, Text::ControlTraffic) }
                 { line(dot("other"), lang, Text::OtherMessage) }
                 { line(dot("lost"), lang, Text::LostMessage) }
+                { line(html! { <text class="legend-glyph" x="0" y="4">{ "#3" }</text> }, lang, Text::LegendDotRecords) }
             </ul>
             <h2>{ t(lang, Text::LegendMarks) }</h2>
             <ul>

@@ -221,6 +221,10 @@ fn dots_view(props: &DotsProps) -> Html {
             { for props.dots.iter().filter(|d| d.records > 1 && !d.lost).map(|d| html! {
                 <text class="count" x={format!("{:.1}", d.x)} y={format!("{:.1}", d.y + 4.0)}>{ d.records }</text>
             }) }
+            { for props.dots.iter().filter_map(|d| Some((d, d.label.as_ref()?))).map(|(d, label)| html! {
+                <text class={classes!("dot-label", d.lost.then_some("lost"))}
+                    x={format!("{:.1}", d.x - 10.0)} y={format!("{:.1}", d.y - 6.0)}>{ label.clone() }</text>
+            }) }
         </g>
     }
 }

@@ -132,6 +132,7 @@ pub enum Text {
     StartFreePlay,
     /// The legend's second list, and its cell lines.
     LegendMarks,
+    LegendDotRecords,
     LegendCommittedCell,
     LegendUncommittedCell,
     /// The picker's chapters.
@@ -344,6 +345,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         StartFirstLesson => ("Start with lesson 1", "레슨 1부터 시작"),
         StartFreePlay => ("Free play (for those who know Kafka)", "자유 실습 (Kafka를 아는 분께)"),
         LegendMarks => ("Marks", "표시"),
+        LegendDotRecords => (
+            "#3 beside a dot: the record it carries (#3…: a batch from #3), while few travel",
+            "점 옆의 #3: 점이 나르는 레코드 (#3…: #3부터 시작하는 배치). 이동 중인 점이 적을 때만 표시",
+        ),
         LegendCommittedCell => ("log cell below the HW: committed", "HW 아래 로그 칸: 커밋됨"),
         LegendUncommittedCell => ("log cell above the HW: not committed yet", "HW 위 로그 칸: 아직 커밋 안 됨"),
         ChapterStart => ("Start here", "여기서 시작"),

@@ -96,9 +96,34 @@ pub struct Dot {
     pub x: f64,
     pub y: f64,
     pub records: u32,
+    /// The first record it carries.
+    pub first_record: Option<RecordId>,
+    /// The record numbers written beside it (`#3`, `#3…` for a batch from #3), while few dots
+    /// carry records (see [`DOTS_LABELLED`]).
+    pub label: Option<String>,
     pub lost: bool,
     /// 0 at departure, 1 at arrival (or disappearance).
     pub progress: f64,
+}
+
+/// Dots carrying records are labelled with their record numbers while at most this many are
+/// in flight; more would cover the picture.
+pub const DOTS_LABELLED: usize = 8;
+
+/// Writes each record-carrying dot's record numbers beside it, when few are in flight.
+fn label_record_dots(dots: &mut [Dot]) {
+    if dots.iter().filter(|d| d.first_record.is_some()).count() > DOTS_LABELLED {
+        return;
+    }
+    for d in dots.iter_mut() {
+        d.label = d.first_record.map(|r| {
+            if d.records > 1 {
+                format!("#{}…", r.seq)
+            } else {
+                format!("#{}", r.seq)
+            }
+        });
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -337,6 +362,7 @@ impl SceneModel {
                     to,
                     kind,
                     records,
+                    first_record,
                     arrives,
                     lost,
                 } = e.what
@@ -359,12 +385,15 @@ impl SceneModel {
                     x: p.x,
                     y: p.y + lane,
                     records,
+                    first_record,
+                    label: None,
                     lost,
                     progress,
                 })
             })
             .collect();
         dots.sort_by_key(|d| d.id);
+        label_record_dots(&mut dots);
 
         let height = [
             producers.last().map(|p| p.rect.y + p.rect.h),
@@ -504,7 +533,32 @@ mod tests {
                 "{} dots at {ms} ms",
                 model.dots.len()
             );
+            assert!(
+                model.dots.iter().all(|d| d.label.is_none()),
+                "hundreds of dots carry no record numbers"
+            );
         }
+    }
+
+    #[test]
+    fn while_few_records_travel_their_dots_carry_the_record_numbers() {
+        let text = include_str!("../../scenarios/acks-1-failover-loss.toml");
+        let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+        let timeline = Timeline::record(&scenario);
+        let mut produce_labels = Vec::new();
+        for ms in 0..110 {
+            let t = SimTime::from_ms(ms);
+            let model = SceneModel::build(&timeline.world_at(t), &timeline, t);
+            for d in &model.dots {
+                assert_eq!(d.label.is_some(), d.first_record.is_some(), "{d:?}");
+                if d.kind == MessageKind::ProduceRequest {
+                    produce_labels.extend(d.label.clone());
+                }
+            }
+        }
+        produce_labels.dedup();
+        // Producer 1's records 0–5 leave one request each, labelled with their numbers.
+        assert_eq!(produce_labels, ["#0", "#1", "#2", "#3", "#4", "#5"]);
     }
 
     #[test]

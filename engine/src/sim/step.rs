@@ -124,6 +124,7 @@ impl Simulation {
                 Effect::Send { to, message } => {
                     let kind = message.kind();
                     let records = message.record_count();
+                    let first_record = message.first_record();
                     let id = self.next_flight;
                     self.next_flight += 1;
                     let delivery = self.network.route(self.now, node, to, kind, &mut self.rng);
@@ -139,6 +140,7 @@ impl Simulation {
                             to,
                             kind,
                             records,
+                            first_record,
                             arrives,
                             lost,
                         },

@@ -409,6 +409,19 @@ async fn the_acks_1_lesson_steps_through_to_the_loss_and_back() {
     })
     .await
     .unwrap();
+    // While few messages travel, their dots carry the record numbers: at 62 ms the followers'
+    // fetch responses with record 3 are on the cut links.
+    seek(c, "62000").await.unwrap();
+    wait_until(Duration::from_secs(10), "record numbers on the dots", || async {
+        let labels = c
+            .execute("return [...document.querySelectorAll('svg.scene .dot-label')].map(t => t.textContent)", vec![])
+            .await
+            .ok()?;
+        labels.as_array()?.iter().any(|l| l == "#3").then_some(())
+    })
+    .await
+    .unwrap();
+    seek(c, "0").await.unwrap();
     for step in 2..=5 {
         click(c, "lesson-next").await;
         wait_until(Duration::from_secs(60), "the next step, paused", || async {
