@@ -24,7 +24,10 @@ pub struct TraceEvent {
 pub enum TraceKind {
     /// A message left `from` at the event's time.
     Flight {
-        id: u64,
+        /// The run's count of messages so far (u32, so that a flight fits the trace entry's size
+        /// on wasm32 with its first record; a run of 4 billion messages is far beyond any the
+        /// page or the runner plays).
+        id: u32,
         from: NodeId,
         to: NodeId,
         kind: MessageKind,
@@ -130,7 +133,7 @@ pub enum TraceKind {
         records: Vec<RecordId>,
     },
     /// A message reached a node that was down and was lost there.
-    Undelivered { flight: u64, to: NodeId },
+    Undelivered { flight: u32, to: NodeId },
     /// The coordinator refused a commit (the client's `CommitFailedException`).
     OffsetCommitRejected {
         coordinator: NodeId,
@@ -290,3 +293,7 @@ impl std::io::Write for Fnv1a {
         Ok(())
     }
 }
+
+// A trace entry's size is what a long run's memory grows with: keep it at 56 bytes on wasm32.
+#[cfg(target_arch = "wasm32")]
+const _: () = assert!(std::mem::size_of::<TraceEvent>() <= 56);

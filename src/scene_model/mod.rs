@@ -91,7 +91,7 @@ pub struct ControllerBox {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dot {
-    pub id: u64,
+    pub id: u32,
     pub kind: MessageKind,
     pub x: f64,
     pub y: f64,

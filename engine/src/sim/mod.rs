@@ -47,7 +47,7 @@ use crate::trace::{TraceEvent, TraceKind};
 enum Event {
     Start(NodeId),
     Deliver {
-        flight: u64,
+        flight: u32,
         from: NodeId,
         to: NodeId,
         /// The receiver's incarnation when the message was sent: a message sent to a process
@@ -99,7 +99,7 @@ pub struct Simulation {
     /// The KRaft quorum's size (drawn; the active controller's decisions are simulated).
     controller_quorum: u32,
     events_processed: u64,
-    next_flight: u64,
+    next_flight: u32,
     pending_actions: u32,
     max_time: SimTime,
     ended: Option<(SimTime, EndReason)>,

@@ -126,7 +126,7 @@ impl Simulation {
                     let records = message.record_count();
                     let first_record = message.first_record();
                     let id = self.next_flight;
-                    self.next_flight += 1;
+                    self.next_flight = self.next_flight.wrapping_add(1);
                     let delivery = self.network.route(self.now, node, to, kind, &mut self.rng);
                     let (arrives, lost) = match delivery {
                         Delivery::Arrives(t) => (t, false),
