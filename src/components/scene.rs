@@ -427,7 +427,7 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
                         data-offset={mk.offset.to_string()}>
                         <path d={format!("M{} {} l-5 8 h10 z", n(mk.x - 1.0), n(y + CELL_H + 1.0))} />
                         if let Some(arrow) = mk.edge {
-                            <text class="edge-offset" x={n(mk.x - 1.0)} y={n(y + CELL_H + 22.0)}>{ edge_label(Some(arrow), mk.offset.to_string()) }</text>
+                            <text class="edge-offset" x={n(mk.x - 5.0)} y={n(y + CELL_H + 24.0)}>{ edge_label(Some(arrow), mk.offset.to_string()) }</text>
                         }
                         <title>{ format!("{} = {}", t(lang, Text::CommittedOffset), mk.offset) }</title>
                     </g>
@@ -437,7 +437,7 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
                         data-offset={mk.offset.to_string()}>
                         <path d={format!("M{} {} l-4 -7 h8 z", n(mk.x - 1.0), n(y - 1.0))} />
                         if let Some(arrow) = mk.edge {
-                            <text class="edge-offset" x={n(mk.x - 1.0)} y={n(y - 10.0)}>{ edge_label(Some(arrow), mk.offset.to_string()) }</text>
+                            <text class="edge-offset" x={n(mk.x - 5.0)} y={n(y - 17.0)}>{ edge_label(Some(arrow), mk.offset.to_string()) }</text>
                         }
                         <title>{ format!("{} = {}", t(lang, Text::Position), mk.offset) }</title>
                     </g>
