@@ -113,6 +113,11 @@ pub enum KafkaError {
     UnknownMemberId,
     /// The group is rebalancing: rejoin.
     RebalanceInProgress,
+    /// An idempotent batch whose first sequence does not follow the partition's last one for
+    /// its producer (KIP-98).
+    OutOfOrderSequenceNumber,
+    /// A batch from an older epoch of its producer id than the partition has seen.
+    InvalidProducerEpoch,
 }
 
 impl KafkaError {
@@ -130,6 +135,8 @@ impl KafkaError {
             KafkaError::UnknownTopicOrPartition => "UNKNOWN_TOPIC_OR_PARTITION",
             KafkaError::NotCoordinator => "NOT_COORDINATOR",
             KafkaError::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            KafkaError::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            KafkaError::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
             KafkaError::IllegalGeneration => "ILLEGAL_GENERATION",
             KafkaError::UnknownMemberId => "UNKNOWN_MEMBER_ID",
             KafkaError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
@@ -144,6 +151,9 @@ impl KafkaError {
                 | KafkaError::InvalidUpdateVersion
                 | KafkaError::IllegalGeneration
                 | KafkaError::UnknownMemberId
+                // The idempotent producer decides these itself (see `producer::idempotence`).
+                | KafkaError::OutOfOrderSequenceNumber
+                | KafkaError::InvalidProducerEpoch
         )
     }
 
@@ -212,6 +222,16 @@ pub enum Message {
         correlation: u64,
         partitions: Vec<TopicPartition>,
         spec: OffsetSpec,
+    },
+    /// An idempotent producer asks any broker for a producer id (`InitProducerId` without a
+    /// transactional id, KIP-98).
+    InitProducerIdRequest {
+        correlation: u64,
+    },
+    InitProducerIdResponse {
+        correlation: u64,
+        producer_id: i64,
+        producer_epoch: i16,
     },
     ListOffsetsResponse {
         correlation: u64,
@@ -392,6 +412,8 @@ pub enum MessageKind {
     FetchResponse,
     ListOffsetsRequest,
     ListOffsetsResponse,
+    InitProducerIdRequest,
+    InitProducerIdResponse,
     OffsetCommitRequest,
     OffsetCommitResponse,
     OffsetFetchRequest,
@@ -469,6 +491,8 @@ impl Message {
             Message::FetchResponse { .. } => MessageKind::ReplicaFetchResponse,
             Message::ListOffsetsRequest { .. } => MessageKind::ListOffsetsRequest,
             Message::ListOffsetsResponse { .. } => MessageKind::ListOffsetsResponse,
+            Message::InitProducerIdRequest { .. } => MessageKind::InitProducerIdRequest,
+            Message::InitProducerIdResponse { .. } => MessageKind::InitProducerIdResponse,
             Message::OffsetCommitRequest { .. } => MessageKind::OffsetCommitRequest,
             Message::OffsetCommitResponse { .. } => MessageKind::OffsetCommitResponse,
             Message::OffsetFetchRequest { .. } => MessageKind::OffsetFetchRequest,

@@ -76,6 +76,22 @@ pub enum TraceKind {
         base_offset: Option<u64>,
         records: Vec<RecordId>,
     },
+    /// An idempotent producer got its producer id and epoch (InitProducerId, KIP-98).
+    ProducerIdAssigned {
+        producer: NodeId,
+        producer_id: i64,
+        producer_epoch: i16,
+    },
+    /// A leader recognised a batch it had already appended (same producer id, epoch and
+    /// sequences): nothing appended, the producer answered with the original offset.
+    DuplicateBatch {
+        broker: NodeId,
+        partition: TopicPartition,
+        producer_id: i64,
+        base_sequence: i32,
+        base_offset: u64,
+        records: Vec<RecordId>,
+    },
     /// A produce attempt failed; `retrying` says whether the producer sends the batch again.
     ProduceFailed {
         producer: NodeId,

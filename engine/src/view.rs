@@ -78,6 +78,8 @@ pub struct ProducerNode {
     pub sent: u32,
     pub total: u32,
     pub acks: Acks,
+    /// The idempotent producer's id and epoch, once assigned (`None` without idempotence).
+    pub producer_id: Option<(i64, i16)>,
     /// The newest records, oldest first.
     pub records: Vec<(RecordId, RecordMark)>,
 }
@@ -264,6 +266,7 @@ impl WorldView {
                     sent: p.sent_unacknowledged(),
                     total: p.config().records,
                     acks: p.config().acks,
+                    producer_id: p.producer_id(),
                     records,
                 }
             })

@@ -116,7 +116,10 @@ fn acks_zero_loses_a_record_whose_request_is_dropped_but_counts_it_as_sent() {
 #[test]
 fn acks_all_retry_after_a_lost_response_writes_a_duplicate_without_idempotence() {
     let s = basic_builder(3)
-        .change_producer(0, |p| p.request_timeout_ms = 1000)
+        .change_producer(0, |p| {
+            p.request_timeout_ms = 1000;
+            p.enable_idempotence = Some(false);
+        })
         .at(
             0,
             Action::DropNext {
@@ -305,4 +308,58 @@ fn records_with_the_same_key_share_a_partition_and_keep_their_order() {
     let report = kafkascope_engine::OutcomeReport::from_simulation(&sim, "t", 1);
     assert_eq!(report.committed_in_log, 40);
     assert_eq!(report.groups[0].consumed, 40);
+}
+
+/// The same lost response with the idempotent producer (KIP-98): the retry carries the batch's
+/// producer id and sequence, the leader recognises it and answers with the original offset, and
+/// nothing is written twice.
+#[test]
+fn with_the_idempotent_producer_the_retry_is_recognised_and_not_written_twice() {
+    let s = basic_builder(3)
+        .change_producer(0, |p| {
+            p.request_timeout_ms = 1000;
+            p.enable_idempotence = Some(true);
+        })
+        .at(
+            0,
+            Action::DropNext {
+                from: NodeId::Broker(1),
+                to: NodeId::Producer(1),
+                kind: MessageKind::ProduceResponse,
+            },
+        )
+        .build()
+        .unwrap();
+    let mut sim = Simulation::new(&s);
+    sim.run_to_end();
+    let trace = sim.take_trace();
+    let assigned = trace
+        .iter()
+        .find_map(|e| match &e.what {
+            TraceKind::ProducerIdAssigned { producer_id, .. } => Some(*producer_id),
+            _ => None,
+        })
+        .expect("the producer asked for a producer id before sending");
+    let duplicate = trace
+        .iter()
+        .find_map(|e| match &e.what {
+            TraceKind::DuplicateBatch {
+                producer_id,
+                base_sequence,
+                base_offset,
+                ..
+            } => Some((*producer_id, *base_sequence, *base_offset)),
+            _ => None,
+        })
+        .expect("the leader recognised the retried batch");
+    assert_eq!(
+        duplicate,
+        (assigned, 0, 0),
+        "the first batch, at its original offset"
+    );
+    let report = kafkascope_engine::OutcomeReport::from_simulation(&sim, "t", 1);
+    assert_eq!(report.acknowledged, 3);
+    assert_eq!(report.duplicates_in_log, 0, "no second copy");
+    assert_eq!(report.committed_in_log, 3);
+    assert_eq!(report.groups[0].processed_more_than_once, 0);
 }

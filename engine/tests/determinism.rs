@@ -109,7 +109,11 @@ fn an_injected_action_replays_exactly_like_the_same_action_scripted() {
         kind: MessageKind::ProduceResponse,
     };
     let at_ms = 37;
-    let base = busy_builder().change_producer(0, |p| p.request_timeout_ms = 400);
+    // Without idempotence, so that the dropped response leaves a mark (a retry duplicate).
+    let base = busy_builder().change_producer(0, |p| {
+        p.request_timeout_ms = 400;
+        p.enable_idempotence = Some(false);
+    });
     let mut timeline = Timeline::record(&base.clone().build().unwrap());
     timeline.inject(SimTime::from_ms(at_ms), action.clone());
     let scripted = base.at(at_ms, action).build().unwrap();

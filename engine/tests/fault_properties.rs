@@ -37,12 +37,23 @@ fn link_for(kind: MessageKind) -> (NodeId, NodeId) {
 /// The basic scenario with short request timeouts and the next message of each listed kind
 /// dropped at its time.
 fn faulty_scenario(seed: u64, records: u32, acks: Acks, faults: &[(u64, usize)]) -> Scenario {
+    faulty_scenario_with(seed, records, acks, None, faults)
+}
+
+fn faulty_scenario_with(
+    seed: u64,
+    records: u32,
+    acks: Acks,
+    idempotence: Option<bool>,
+    faults: &[(u64, usize)],
+) -> Scenario {
     let mut b = basic_builder(records)
         .seed(seed)
         .change_producer(0, |p| {
             p.interval_ms = 1;
             p.request_timeout_ms = 300;
             p.acks = acks;
+            p.enable_idempotence = idempotence;
         })
         .change_consumer(0, |c| c.request_timeout_ms = 300);
     for (at, k) in faults {
@@ -82,6 +93,26 @@ proptest! {
         prop_assert_eq!(report.groups[0].consumed, u64::from(records));
     }
 
+    /// With the idempotent producer, lost produce responses (and every other dropped message
+    /// but a produce request: see `producer::idempotence`) never write a record twice or out of
+    /// order, and never lose an acknowledged one; every record is acknowledged or given up (a
+    /// retry older than the 5 batches a leader remembers is refused: see the same module).
+    #[test]
+    fn with_idempotence_lost_responses_never_duplicate_or_reorder(
+        seed in any::<u64>(),
+        records in 1u32..60,
+        faults in proptest::collection::vec((0u64..80, 1usize..KINDS.len()), 0..8),
+    ) {
+        let s = faulty_scenario_with(seed, records, Acks::All, Some(true), &faults);
+        let mut sim = Simulation::new(&s);
+        sim.run_to_end();
+        let report = kafkascope_engine::OutcomeReport::from_simulation(&sim, "p", seed);
+        prop_assert_eq!(report.duplicates_in_log, 0);
+        prop_assert_eq!(report.reordered, 0);
+        prop_assert_eq!(report.lost_acknowledged, 0);
+        prop_assert_eq!(report.acknowledged + report.failed, u64::from(records));
+    }
+
     /// The high watermark never moves backward during a run.
     #[test]
     fn high_watermark_never_moves_backward(
@@ -114,5 +145,25 @@ fn acks_zero_under_random_drops_does_lose_records() {
     assert_eq!(
         losses, 20,
         "each schedule drops exactly one produce request"
+    );
+}
+
+/// The unsafe variant is found to fail by the same check: without idempotence, a lost produce
+/// response in the same kind of run writes a duplicate.
+#[test]
+fn without_idempotence_the_same_check_finds_a_duplicate() {
+    let response = KINDS
+        .iter()
+        .position(|k| *k == MessageKind::ProduceResponse)
+        .unwrap();
+    let found = (0..20u64).any(|seed| {
+        let s = faulty_scenario_with(seed, 20, Acks::All, Some(false), &[(5, response)]);
+        let mut sim = Simulation::new(&s);
+        sim.run_to_end();
+        kafkascope_engine::OutcomeReport::from_simulation(&sim, "p", seed).duplicates_in_log > 0
+    });
+    assert!(
+        found,
+        "a lost response without idempotence duplicates a record"
     );
 }

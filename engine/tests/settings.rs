@@ -74,11 +74,9 @@ fn idempotence_follows_kafkas_rule_for_unset_and_explicit_values() {
         e.contains("max.in.flight.requests.per.connection = 6"),
         "{e}"
     );
-    // Without a conflict, true is refused for now: the idempotent producer is not simulated.
-    let e = Scenario::from_toml(&producer_toml("\"enable.idempotence\" = true"))
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("not simulated yet"), "{e}");
+    // Without a conflict, true is accepted: the producer runs idempotent.
+    let s = Scenario::from_toml(&producer_toml("\"enable.idempotence\" = true")).unwrap();
+    assert_eq!(s.producers[0].enable_idempotence, Some(true));
 }
 
 #[test]

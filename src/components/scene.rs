@@ -276,7 +276,15 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
             } else if p.paused {
                 <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
             }
-            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>{ format!("acks={}", p.acks) }</text>
+            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>
+                { match p.producer_id {
+                    Some(id) => format!("acks={} · PID {id}", p.acks),
+                    None => format!("acks={}", p.acks),
+                } }
+                if p.producer_id.is_some() {
+                    <title>{ t(lang, Text::ProducerIdTitle) }</title>
+                }
+            </text>
             <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 55.0)}>
                 { if p.acks == "0" {
                     format!("{} {}/{} · {}", t(lang, Text::RecordsSent), p.created, p.total, t(lang, Text::NoAck))

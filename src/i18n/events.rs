@@ -164,6 +164,31 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
                 (true, false) => format!("{producer} → P{}: {error}, 포기", partition.partition),
             }
         }
+        TraceKind::ProducerIdAssigned {
+            producer,
+            producer_id,
+            producer_epoch,
+        } => {
+            if ko {
+                format!("{producer}이/가 프로듀서 ID {producer_id}(에포크 {producer_epoch})을/를 받음. 이제 배치마다 시퀀스 번호를 붙임")
+            } else {
+                format!("{producer} gets producer id {producer_id} (epoch {producer_epoch}): its batches now carry sequence numbers")
+            }
+        }
+        TraceKind::DuplicateBatch {
+            broker,
+            partition,
+            producer_id,
+            base_sequence,
+            base_offset,
+            ..
+        } => {
+            if ko {
+                format!("{broker}이/가 P{}에 이미 쓴 배치를 알아봄 (프로듀서 ID {producer_id}, 시퀀스 {base_sequence}). 다시 쓰지 않고 원래 오프셋 {base_offset}을/를 응답함", partition.partition)
+            } else {
+                format!("{broker} recognises a resent batch for P{} (producer id {producer_id}, sequence {base_sequence}): not written again, answered with its offset {base_offset}", partition.partition)
+            }
+        }
         TraceKind::RebalanceStarted { group, reason, .. } => {
             let why = reason_text(lang, reason);
             if ko {

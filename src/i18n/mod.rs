@@ -58,6 +58,7 @@ pub enum Text {
     LanguageSwitchTitle,
     Outcome,
     Produced,
+    ProducerIdTitle,
     LineFailed,
     FailedToSend,
     WasLeader,
@@ -272,6 +273,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         LanguageSwitchTitle => ("Switch the language to Korean", "언어를 영어로 바꾸기"),
         Outcome => ("Outcome so far", "지금까지의 결과"),
         Produced => ("Produced", "보낸 레코드"),
+        ProducerIdTitle => (
+            "Idempotent producer: its producer id (PID); every batch carries it with a sequence number, so a broker recognises a resend",
+            "멱등 프로듀서: 프로듀서 ID(PID). 모든 배치가 이 ID와 시퀀스 번호를 달고 가므로 브로커가 재전송을 알아봄",
+        ),
         LineProduced => ("produced", "보냄"),
         LineAcked => ("acked", "ack됨"),
         LineSent => ("sent (acks=0)", "전송됨 (acks=0)"),

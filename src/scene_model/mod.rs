@@ -65,6 +65,8 @@ pub struct ProducerBox {
     pub sent: u32,
     pub total: u32,
     pub acks: &'static str,
+    /// The idempotent producer's id, once assigned.
+    pub producer_id: Option<i64>,
     /// The newest records: (label, mark, dimmed).
     pub records: Vec<(RecordId, RecordMark, bool)>,
     pub dim: bool,
@@ -222,6 +224,7 @@ impl SceneModel {
                 sent: p.sent,
                 total: p.total,
                 acks: p.acks.name(),
+                producer_id: p.producer_id.map(|(id, _)| id),
                 records: p
                     .records
                     .iter()

@@ -50,6 +50,8 @@ fn is_notable(what: &TraceKind) -> bool {
             | TraceKind::IsrChanged { .. }
             | TraceKind::Truncated { .. }
             | TraceKind::ProduceFailed { .. }
+            | TraceKind::ProducerIdAssigned { .. }
+            | TraceKind::DuplicateBatch { .. }
             | TraceKind::RebalanceStarted { .. }
             | TraceKind::MemberRemoved { .. }
             | TraceKind::GroupStable { .. }

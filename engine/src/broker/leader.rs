@@ -6,6 +6,7 @@
 //! start of the current epoch.
 
 use super::*;
+use crate::log::SequenceCheck;
 
 impl Broker {
     #[allow(clippy::too_many_arguments)]
@@ -42,6 +43,49 @@ impl Broker {
             return refuse(KafkaError::NotEnoughReplicas, out);
         }
         let ids: Vec<RecordId> = records.iter().map(|r| r.id).collect();
+        // The idempotent producer's checks (KIP-98; `log::producer_state`).
+        match replica
+            .log
+            .producer_state()
+            .check(&batch, records.len() as u32)
+        {
+            SequenceCheck::Append => {}
+            SequenceCheck::Refuse(error) => return refuse(error, out),
+            SequenceCheck::Duplicate(original) => {
+                out.trace(TraceKind::DuplicateBatch {
+                    broker: self.id,
+                    partition,
+                    producer_id: batch.producer_id,
+                    base_sequence: batch.base_sequence,
+                    base_offset: original.base_offset,
+                    records: ids,
+                });
+                // Answered as the original was: at once with acks=1, once the HW passes the
+                // original batch with acks=all.
+                match acks {
+                    Acks::None => {}
+                    Acks::Leader => out.send(
+                        client,
+                        Message::ProduceResponse {
+                            correlation,
+                            partition,
+                            result: Ok(original.base_offset),
+                        },
+                    ),
+                    Acks::All => {
+                        self.pending_produce.push(PendingProduce {
+                            client,
+                            correlation,
+                            partition,
+                            base_offset: original.base_offset,
+                            end_offset: original.end_offset(),
+                        });
+                        self.complete_produce(partition, out);
+                    }
+                }
+                return;
+            }
+        }
         let epoch = state.leader_epoch;
         let base_offset = replica.log.append(
             epoch,

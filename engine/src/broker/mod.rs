@@ -206,6 +206,8 @@ pub struct Broker {
     requests: Requests<Pending>,
     registered: bool,
     incarnation: u32,
+    /// The next producer id this broker hands out (see [`Broker::producer_id_block`]).
+    next_producer_id: i64,
     metadata_version: u64,
     /// Extra wait before each follower fetch (the "slow follower" fault).
     fetch_delay: SimDuration,
@@ -262,11 +264,21 @@ impl Broker {
             requests: Requests::default(),
             registered: true,
             incarnation: 0,
+            next_producer_id: Broker::producer_id_block(id.number(), 0),
             metadata_version: 0,
             fetch_delay: SimDuration::ZERO,
             fetch_backoff_until: BTreeMap::new(),
             now: SimTime::ZERO,
         }
+    }
+
+    /// The first producer id of the block a broker hands out in its `incarnation`. Kafka's
+    /// brokers get blocks of 1,000 ids from the controller (`AllocateProducerIds`, KIP-730),
+    /// never reused; the controller's round trip is not modelled: broker N's block in its k-th
+    /// run starts at (100·k + N)·1000, so ids are unique across brokers and restarts (for fewer
+    /// than 100 brokers and 1,000 producers per run).
+    pub fn producer_id_block(broker: u32, incarnation: u32) -> i64 {
+        (100 * i64::from(incarnation) + i64::from(broker)) * 1000
     }
 
     pub fn id(&self) -> NodeId {
@@ -316,6 +328,7 @@ impl Broker {
         self.fetch_backoff_until.clear();
         self.registered = false;
         self.incarnation += 1;
+        self.next_producer_id = Broker::producer_id_block(self.number(), self.incarnation);
         self.metadata_version = 0;
         out.set_timer(self.config.retention_check_interval, Timer::RetentionCheck);
         self.heartbeat(out);
@@ -454,6 +467,18 @@ impl Broker {
                 if let Some(Pending::Fetch(_)) = self.requests.finish(correlation) {
                     self.on_follower_fetch_response(from, partitions, out);
                 }
+            }
+            Message::InitProducerIdRequest { correlation } => {
+                let producer_id = self.next_producer_id;
+                self.next_producer_id += 1;
+                out.send(
+                    from,
+                    Message::InitProducerIdResponse {
+                        correlation,
+                        producer_id,
+                        producer_epoch: 0,
+                    },
+                );
             }
             Message::ListOffsetsRequest {
                 correlation,

@@ -23,8 +23,10 @@
 //! that, not "committed", so it is never confused with `read_committed` (transactions).
 
 pub mod batch;
+pub mod producer_state;
 
 pub use batch::{BatchHeader, ControlType, ProducerBatchHeader};
+pub use producer_state::{ProducerStateTable, SequenceCheck};
 
 use crate::chunked::ChunkedVec;
 use crate::ids::RecordId;
@@ -55,6 +57,8 @@ pub struct PartitionLog {
     epoch_starts: Vec<(u32, u64)>,
     /// Control records written so far (their identities are numbered by this).
     controls: u32,
+    /// The idempotent producers' last batches, built from the batches in this log.
+    producers: ProducerStateTable,
 }
 
 impl PartialEq for PartitionLog {
@@ -173,7 +177,13 @@ impl PartitionLog {
         self.high_watermark = self.high_watermark.min(self.log_end_offset());
         let end = self.log_end_offset();
         self.epoch_starts.retain(|(_, start)| *start < end);
+        self.producers = ProducerStateTable::rebuilt(self.batches.iter());
         removed
+    }
+
+    /// The idempotent producers' state this replica holds.
+    pub fn producer_state(&self) -> &ProducerStateTable {
+        &self.producers
     }
 
     /// A follower appends what it fetched from the leader — the batch headers and their
@@ -203,6 +213,10 @@ impl PartitionLog {
                         producer: ProducerBatchHeader::PLAIN,
                         control: None,
                     });
+                if header.base_offset == r.offset {
+                    // The whole batch as the leader wrote it: remember its producer's sequences.
+                    self.producers.update(&header);
+                }
                 // A batch whose first records this log did not take starts here.
                 header.record_count = (header.end_offset() - r.offset) as u32;
                 header.base_offset = r.offset;
@@ -260,13 +274,15 @@ impl PartitionLog {
         }
         let count = (self.log_end_offset() - base) as u32;
         if count > 0 {
-            self.batches.push(BatchHeader {
+            let header = BatchHeader {
                 base_offset: base,
                 record_count: count,
                 leader_epoch,
                 producer,
                 control: None,
-            });
+            };
+            self.producers.update(&header);
+            self.batches.push(header);
         }
         base
     }
@@ -337,6 +353,7 @@ impl PartitionLog {
         self.records = ChunkedVec::new();
         self.batches = ChunkedVec::new();
         self.epoch_starts.clear();
+        self.producers = ProducerStateTable::default();
         self.log_start = offset;
         self.high_watermark = offset;
     }

@@ -54,9 +54,9 @@ pub struct ProducerConfig {
     )]
     pub retry_backoff_max_ms: u64,
     /// `enable.idempotence`: unset means Kafka's default (true since 3.0, KIP-679, and silently
-    /// off when acks≠all, retries=0 or more than 5 requests in flight). The idempotent producer
-    /// is not simulated yet, so only `false` is accepted and the engine runs without it; see
-    /// [`ProducerConfig::kafka_idempotence`].
+    /// off when acks≠all, retries=0 or more than 5 requests in flight; an explicit `true` with
+    /// such a setting is refused, as Kafka refuses it). See
+    /// [`ProducerConfig::kafka_idempotence`] and [`crate::producer::idempotence`].
     #[serde(
         rename = "enable.idempotence",
         default,

@@ -201,11 +201,6 @@ impl Scenario {
                         ),
                     ));
                 }
-                return Err(invalid(
-                    at("enable.idempotence"),
-                    "true: the idempotent producer is not simulated yet; write false \
-                     (the engine runs every producer without idempotence until it is)",
-                ));
             }
             if p.retry_backoff_ms == 0 {
                 return Err(invalid(at("retry.backoff.ms"), "must be at least 1"));

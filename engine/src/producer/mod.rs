@@ -24,6 +24,8 @@
 //! `NOT_LEADER_OR_FOLLOWER` or a timeout it refreshes the metadata and retries at the new leader
 //! (see [`crate::client_metadata`]).
 
+pub mod idempotence;
+
 use crate::app::send_loop::{Send, SendLoop};
 use crate::chunked::ChunkedVec;
 use crate::client_metadata::ClientMetadata;
@@ -35,6 +37,7 @@ use crate::requests::Requests;
 use crate::scenario::ProducerConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
+use idempotence::{BatchSequence, Idempotence};
 use std::collections::{BTreeMap, VecDeque};
 
 /// `retry.backoff.ms` default.
@@ -72,6 +75,8 @@ struct Batch {
     /// Not before this time (retry.backoff.ms after a failure).
     ready_at: SimTime,
     attempts: u32,
+    /// The idempotent producer's id and first sequence for it, from its first send on.
+    sequence: Option<BatchSequence>,
 }
 
 impl Batch {
@@ -91,6 +96,7 @@ impl Batch {
 enum ProducerRequest {
     Produce(InFlight),
     Metadata,
+    InitProducerId,
 }
 
 #[derive(Clone, Debug)]
@@ -129,6 +135,8 @@ pub struct Producer {
     brokers: u32,
     /// How many times the process was restarted.
     restarts: u32,
+    /// The idempotent producer's id and sequences (`None`: idempotence is off).
+    idempotence: Option<Idempotence>,
 }
 
 impl Producer {
@@ -144,6 +152,14 @@ impl Producer {
         let metadata = ClientMetadata::new(initial, &[topic], brokers);
         let partitions = metadata.partition_count(topic);
         let app = SendLoop::new(&config);
+        // Kafka's default is idempotent (KIP-679); here a producer is idempotent only when the
+        // scenario says `enable.idempotence = true`, until the network keeps one connection's
+        // requests in order: the "drop the next produce request" fault lets later requests on
+        // the link arrive, which a TCP connection never allows, and an idempotent producer then
+        // gives up the dropped batch (OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms)
+        // where Kafka, whose lost request is a broken connection, would deliver it.
+        let idempotent = config.enable_idempotence == Some(true)
+            && config.kafka_idempotence() == crate::scenario::Idempotence::On;
         let bootstrap = initial
             .iter()
             .filter(|m| m.partition.topic == topic)
@@ -169,7 +185,13 @@ impl Producer {
             failed: 0,
             brokers,
             restarts: 0,
+            idempotence: idempotent.then(Idempotence::default),
         }
+    }
+
+    /// The idempotent producer's id and epoch, once assigned (`None` without idempotence).
+    pub fn producer_id(&self) -> Option<(i64, i16)> {
+        self.idempotence.as_ref().and_then(Idempotence::producer_id)
     }
 
     pub fn id(&self) -> NodeId {
@@ -210,6 +232,7 @@ impl Producer {
     }
 
     pub fn on_start(&mut self, out: &mut Out) {
+        self.init_producer_id(out);
         out.set_timer(
             SimDuration::from_ms(self.config.metadata_max_age_ms),
             Timer::MetadataMaxAge,
@@ -232,6 +255,11 @@ impl Producer {
         self.in_flight_per_broker.clear();
         self.metadata = ClientMetadata::new(&self.bootstrap, &[self.topic], self.brokers);
         self.refresh_scheduled = false;
+        // A new process is a new idempotent producer: it asks for a new producer id.
+        if let Some(idempotence) = &mut self.idempotence {
+            *idempotence = Idempotence::default();
+        }
+        self.init_producer_id(out);
         let unanswered: Vec<(u32, TopicPartition)> = self
             .records
             .iter()
@@ -280,6 +308,12 @@ impl Producer {
                             self.fail(now, done, KafkaError::RequestTimedOut, out);
                         }
                         ProducerRequest::Metadata => self.metadata.refresh_timed_out(correlation),
+                        ProducerRequest::InitProducerId => {
+                            if let Some(idempotence) = &mut self.idempotence {
+                                idempotence.init_in_flight = None;
+                            }
+                            self.init_producer_id(out);
+                        }
                     }
                 }
                 self.drain(now, out);
@@ -310,6 +344,28 @@ impl Producer {
             if self.metadata.on_response(*correlation, partitions) {
                 // New partitions (CreatePartitions): keys map over the new count from now on.
                 self.partitions = self.metadata.partition_count(self.topic);
+                self.drain(now, out);
+            }
+            return;
+        }
+        if let Message::InitProducerIdResponse {
+            correlation,
+            producer_id,
+            producer_epoch,
+        } = message
+        {
+            let awaited = matches!(
+                self.requests.get(correlation),
+                Some(ProducerRequest::InitProducerId)
+            );
+            if let (true, Some(idempotence)) = (awaited, &mut self.idempotence) {
+                self.requests.finish(correlation);
+                idempotence.assigned(producer_id, producer_epoch);
+                out.trace(TraceKind::ProducerIdAssigned {
+                    producer: self.id,
+                    producer_id,
+                    producer_epoch,
+                });
                 self.drain(now, out);
             }
             return;
@@ -370,6 +426,7 @@ impl Producer {
                     created_at: now,
                     ready_at: now,
                     attempts: 0,
+                    sequence: None,
                 });
                 if self.config.linger_ms > 0 {
                     out.set_timer(
@@ -406,6 +463,15 @@ impl Producer {
     /// Batches for a partition without a known leader wait for a metadata refresh.
     fn drain(&mut self, now: SimTime, out: &mut Out) {
         self.expire_batches(now, out);
+        if self
+            .idempotence
+            .as_ref()
+            .is_some_and(|i| i.producer_id().is_none())
+        {
+            // No batch leaves before the producer has its id.
+            self.init_producer_id(out);
+            return;
+        }
         let partitions: Vec<TopicPartition> = self.accumulator.keys().copied().collect();
         let mut leaderless = false;
         for tp in partitions {
@@ -475,7 +541,13 @@ impl Producer {
         }
     }
 
-    fn send_batch(&mut self, tp: TopicPartition, broker: u32, batch: Batch, out: &mut Out) {
+    fn send_batch(&mut self, tp: TopicPartition, broker: u32, mut batch: Batch, out: &mut Out) {
+        let header = match &mut self.idempotence {
+            Some(idempotence) => {
+                idempotence.header(tp, &mut batch.sequence, batch.records.len() as u32)
+            }
+            None => crate::log::ProducerBatchHeader::PLAIN,
+        };
         // Sticky partitioning for keyless records: move on once the sticky partition's batch leaves.
         if self.config.keys == 0 && u32::from(tp.partition) == self.next_keyless_partition {
             self.next_keyless_partition = (self.next_keyless_partition + 1) % self.partitions;
@@ -505,8 +577,7 @@ impl Producer {
                 correlation,
                 partition: tp,
                 acks: self.config.acks,
-                // No idempotence yet: Kafka's "no producer" values.
-                batch: crate::log::ProducerBatchHeader::PLAIN,
+                batch: header,
                 records,
             },
         );
@@ -537,6 +608,9 @@ impl Producer {
     }
 
     fn acknowledge(&mut self, tp: TopicPartition, batch: &Batch, base: Option<u64>, out: &mut Out) {
+        if let Some(idempotence) = &mut self.idempotence {
+            idempotence.acknowledged(tp, batch.sequence, batch.records.len() as u32);
+        }
         for (i, r) in batch.records.iter().enumerate() {
             self.set_state(
                 r.id.seq,
@@ -570,7 +644,14 @@ impl Producer {
         let retries_left = batch.attempts <= self.config.retries;
         let within_delivery_timeout =
             now.since(batch.created_at) < SimDuration::from_ms(self.config.delivery_timeout_ms);
-        let retrying = error.is_retriable() && retries_left && within_delivery_timeout;
+        // An out-of-order answer behind an unresolved earlier batch is retried in order.
+        let behind_earlier = error == KafkaError::OutOfOrderSequenceNumber
+            && self
+                .idempotence
+                .as_ref()
+                .is_some_and(|i| i.waits_for_earlier(partition, batch.sequence));
+        let retrying =
+            (error.is_retriable() || behind_earlier) && retries_left && within_delivery_timeout;
         if error.needs_metadata_refresh() {
             self.metadata.forget_leader(partition);
         }
@@ -591,16 +672,66 @@ impl Producer {
                 batch.attempts,
             );
             batch.ready_at = now + backoff;
-            self.accumulator
-                .entry(partition)
-                .or_default()
-                .push_front(batch);
+            let queue = self.accumulator.entry(partition).or_default();
+            // Retried batches go back in sequence order (Kafka's `insertInSequenceOrder`).
+            let at = match batch.sequence {
+                Some((_, seq)) => queue
+                    .iter()
+                    .take_while(|b| b.sequence.is_some_and(|(_, s)| s < seq))
+                    .count(),
+                None => 0,
+            };
+            queue.insert(at, batch);
             out.set_timer(backoff, Timer::RetryBackoffElapsed);
         } else {
             for r in &batch.records {
                 self.set_state(r.id.seq, RecordState::Failed);
             }
             self.failed += batch.records.len() as u32;
+            let gap = error == KafkaError::OutOfOrderSequenceNumber
+                && self
+                    .idempotence
+                    .as_ref()
+                    .is_some_and(|i| i.is_next(partition, batch.sequence));
+            if gap {
+                // The very next sequence refused: the leader lost what came before (a real gap).
+                self.new_producer_id(out);
+            }
+        }
+    }
+
+    /// Asks a broker for a producer id, if idempotent and none is held or asked for.
+    fn init_producer_id(&mut self, out: &mut Out) {
+        let Some(idempotence) = &self.idempotence else {
+            return;
+        };
+        if idempotence.producer_id().is_some() || idempotence.init_in_flight.is_some() {
+            return;
+        }
+        let correlation = self.requests.start(
+            self.now,
+            SimDuration::from_ms(self.config.request_timeout_ms),
+            ProducerRequest::InitProducerId,
+            out,
+        );
+        let broker = self.metadata.next_broker();
+        out.send(
+            NodeId::Broker(broker),
+            Message::InitProducerIdRequest { correlation },
+        );
+        if let Some(idempotence) = &mut self.idempotence {
+            idempotence.init_in_flight = Some(correlation);
+        }
+    }
+
+    /// An unresolved sequence: drop the producer id and ask for a new one (see
+    /// [`idempotence`]); batches not yet acknowledged get new sequences under it.
+    fn new_producer_id(&mut self, out: &mut Out) {
+        if let Some(idempotence) = &mut self.idempotence {
+            if idempotence.producer_id().is_some() {
+                idempotence.reset();
+                self.init_producer_id(out);
+            }
         }
     }
 }
