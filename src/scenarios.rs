@@ -34,6 +34,7 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "consumers-5-commits",
         ],
     ),
+    (Text::ChapterExactlyOnce, &["idempotent-producer"]),
     (Text::ChapterMore, &[]),
 ];
 
@@ -120,6 +121,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "consumers-5-commits",
         include_str!(concat!(env!("OUT_DIR"), "/consumers-5-commits.toml")),
+    ),
+    (
+        "idempotent-producer",
+        include_str!(concat!(env!("OUT_DIR"), "/idempotent-producer.toml")),
     ),
     (
         "two-groups",

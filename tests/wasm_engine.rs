@@ -154,3 +154,18 @@ fn fates_and_sessions_hold_in_wasm() {
         format!("{:016x}", trace_hash(timeline.trace()))
     );
 }
+
+/// The idempotent-producer lesson in the browser's wasm engine, as engine/tests/idempotence.rs
+/// asserts it natively: the retry after the failover is recognised (no duplicate); with
+/// idempotence off the same run writes one.
+#[wasm_bindgen_test]
+fn the_idempotent_producer_lesson_gives_the_same_outcome_in_wasm() {
+    let scenario =
+        Scenario::from_toml(include_str!("../scenarios/idempotent-producer.toml")).unwrap();
+    let report = run_scenario(&scenario, false);
+    assert_eq!(report.acknowledged, 4);
+    assert_eq!(report.duplicates_in_log, 0);
+    let mut off = scenario;
+    off.producers[0].enable_idempotence = Some(false);
+    assert_eq!(run_scenario(&off, false).duplicates_in_log, 1);
+}

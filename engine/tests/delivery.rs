@@ -113,12 +113,12 @@ fn acks_zero_loses_a_record_whose_request_is_dropped_but_counts_it_as_sent() {
     assert_eq!(report.lost_acknowledged, 0);
 }
 
-#[test]
-fn acks_all_retry_after_a_lost_response_writes_a_duplicate_without_idempotence() {
-    let s = basic_builder(3)
+/// Three records, acks=all, the first produce response lost; idempotence as given.
+fn first_response_lost(idempotence: bool) -> kafkascope_engine::Scenario {
+    basic_builder(3)
         .change_producer(0, |p| {
             p.request_timeout_ms = 1000;
-            p.enable_idempotence = Some(false);
+            p.enable_idempotence = Some(idempotence);
         })
         .at(
             0,
@@ -129,7 +129,12 @@ fn acks_all_retry_after_a_lost_response_writes_a_duplicate_without_idempotence()
             },
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn acks_all_retry_after_a_lost_response_writes_a_duplicate_without_idempotence() {
+    let s = first_response_lost(false);
     let mut sim = Simulation::new(&s);
     sim.run_to_end();
     let trace = sim.take_trace();
@@ -315,21 +320,7 @@ fn records_with_the_same_key_share_a_partition_and_keep_their_order() {
 /// nothing is written twice.
 #[test]
 fn with_the_idempotent_producer_the_retry_is_recognised_and_not_written_twice() {
-    let s = basic_builder(3)
-        .change_producer(0, |p| {
-            p.request_timeout_ms = 1000;
-            p.enable_idempotence = Some(true);
-        })
-        .at(
-            0,
-            Action::DropNext {
-                from: NodeId::Broker(1),
-                to: NodeId::Producer(1),
-                kind: MessageKind::ProduceResponse,
-            },
-        )
-        .build()
-        .unwrap();
+    let s = first_response_lost(true);
     let mut sim = Simulation::new(&s);
     sim.run_to_end();
     let trace = sim.take_trace();

@@ -121,3 +121,20 @@ fn a_restarted_producer_gets_a_new_producer_id_and_its_resend_is_not_recognised(
         "a record the first process had sent is in the log twice: {report:?}"
     );
 }
+
+#[test]
+fn the_idempotent_producer_lesson_ends_without_a_duplicate_and_with_idempotence_off_it_has_one() {
+    let text = include_str!("../../scenarios/idempotent-producer.toml");
+    let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+    let report = kafkascope_engine::run::run_scenario(&scenario, false);
+    assert_eq!(report.acknowledged, 4);
+    assert_eq!(report.duplicates_in_log, 0);
+    assert_eq!(report.lost_acknowledged, 0);
+    let mut off = scenario.clone();
+    off.producers[0].enable_idempotence = Some(false);
+    let report = kafkascope_engine::run::run_scenario(&off, false);
+    assert_eq!(
+        report.duplicates_in_log, 1,
+        "the same retry, not recognised"
+    );
+}

@@ -324,13 +324,9 @@ fn edge_label(edge: Option<&str>, label: String) -> String {
 /// disk, but it leads or follows nothing until it restarts).
 fn role_text(lang: Lang, row: &ReplicaRow, broker_up: bool) -> String {
     if !broker_up {
+        // Short: the row's log cells start close to the right.
         return match row.role {
-            ReplicaRole::Leader => format!(
-                "{} · {} {}",
-                t(lang, Text::WasLeader),
-                t(lang, Text::Epoch),
-                row.leader_epoch
-            ),
+            ReplicaRole::Leader => t(lang, Text::WasLeader).to_string(),
             _ => t(lang, Text::WasFollower).to_string(),
         };
     }

@@ -140,6 +140,7 @@ pub enum Text {
     ChapterStart,
     ChapterReplication,
     ChapterConsumers,
+    ChapterExactlyOnce,
     ChapterMore,
     /// Opens a lesson's description.
     AboutScenario,
@@ -359,6 +360,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ChapterStart => ("Start here", "여기서 시작"),
         ChapterReplication => ("Chapter 1 · Replication and acks", "1장 · 복제와 acks"),
         ChapterConsumers => ("Chapter 2 · Consumers, groups and commits", "2장 · 컨슈머, 그룹, 커밋"),
+        ChapterExactlyOnce => ("Chapter 3 · Exactly once inside Kafka", "3장 · Kafka 안에서 정확히 한 번"),
         ChapterMore => ("More to explore", "더 살펴보기"),
         AboutScenario => ("About this scenario", "이 시나리오에 대해"),
         ShowPanels => ("Counters, events and faults", "카운터, 이벤트, 장애 주입"),

@@ -62,27 +62,15 @@ impl Broker {
                 });
                 // Answered as the original was: at once with acks=1, once the HW passes the
                 // original batch with acks=all.
-                match acks {
-                    Acks::None => {}
-                    Acks::Leader => out.send(
-                        client,
-                        Message::ProduceResponse {
-                            correlation,
-                            partition,
-                            result: Ok(original.base_offset),
-                        },
-                    ),
-                    Acks::All => {
-                        self.pending_produce.push(PendingProduce {
-                            client,
-                            correlation,
-                            partition,
-                            base_offset: original.base_offset,
-                            end_offset: original.end_offset(),
-                        });
-                        self.complete_produce(partition, out);
-                    }
-                }
+                let answer = PendingProduce {
+                    client,
+                    correlation,
+                    partition,
+                    base_offset: original.base_offset,
+                    end_offset: original.end_offset(),
+                };
+                self.answer_by_acks(acks, answer, out);
+                self.complete_produce(partition, out);
                 return;
             }
         }
@@ -100,26 +88,33 @@ impl Broker {
             base_offset,
             records: ids,
         });
+        let answer = PendingProduce {
+            client,
+            correlation,
+            partition,
+            base_offset,
+            end_offset,
+        };
+        self.answer_by_acks(acks, answer, out);
+        self.wake_follower_fetches(partition, out);
+        self.update_high_watermark(partition, out);
+    }
+
+    /// Answers an appended (or recognised) batch as `acks` asks: not at all (acks=0), at once
+    /// (acks=1), or once the HW passes its end (acks=all).
+    fn answer_by_acks(&mut self, acks: Acks, answer: PendingProduce, out: &mut Out) {
         match acks {
             Acks::None => {}
             Acks::Leader => out.send(
-                client,
+                answer.client,
                 Message::ProduceResponse {
-                    correlation,
-                    partition,
-                    result: Ok(base_offset),
+                    correlation: answer.correlation,
+                    partition: answer.partition,
+                    result: Ok(answer.base_offset),
                 },
             ),
-            Acks::All => self.pending_produce.push(PendingProduce {
-                client,
-                correlation,
-                partition,
-                base_offset,
-                end_offset,
-            }),
+            Acks::All => self.pending_produce.push(answer),
         }
-        self.wake_follower_fetches(partition, out);
-        self.update_high_watermark(partition, out);
     }
 
     /// Recomputes a leader's HW from its ISR's LEOs, then completes what waited for it.
