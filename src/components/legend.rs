@@ -40,6 +40,7 @@ pub fn legend() -> Html {
                 { line(dot("other"), lang, Text::OtherMessage) }
                 { line(dot("lost"), lang, Text::LostMessage) }
                 { line(html! { <text class="legend-glyph" x="0" y="4">{ "#3" }</text> }, lang, Text::LegendDotRecords) }
+                { line(html! { <text class="legend-glyph" x="0" y="4">{ "↺" }</text> }, lang, Text::LegendRecognised) }
             </ul>
             <h2>{ t(lang, Text::LegendMarks) }</h2>
             <ul>

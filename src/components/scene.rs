@@ -402,11 +402,15 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
             }
             </g>
             { for row.cells.iter().map(|c| html! {
-                <g class={classes!("cell", c.committed.then_some("committed"), c.dim.then_some("dim"))}
+                <g class={classes!("cell", c.committed.then_some("committed"), c.recognised.then_some("recognised"), c.dim.then_some("dim"))}
                     data-offset={c.offset.to_string()} data-record={c.label.clone()}>
                     <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
                     <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ c.offset }</text>
-                    <title>{ format!("offset {} · {} · {} {}", c.offset, c.label, t(lang, Text::Epoch), c.leader_epoch) }</title>
+                    if c.recognised {
+                        <text class="recognised-mark" x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y - 4.0)}>{ "↺" }</text>
+                    }
+                    <title>{ format!("offset {} · {} · {} {}", c.offset, c.label, t(lang, Text::Epoch), c.leader_epoch) }
+                        { if c.recognised { format!(" · {}", t(lang, Text::RecognisedResend)) } else { String::new() } }</title>
                 </g>
             }) }
             { for row.truncated.iter().map(|c| html! {

@@ -58,6 +58,8 @@ pub enum Text {
     LanguageSwitchTitle,
     Outcome,
     Produced,
+    RecognisedResend,
+    LegendRecognised,
     ProducerIdTitle,
     LineFailed,
     FailedToSend,
@@ -274,6 +276,14 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         LanguageSwitchTitle => ("Switch the language to Korean", "언어를 영어로 바꾸기"),
         Outcome => ("Outcome so far", "지금까지의 결과"),
         Produced => ("Produced", "보낸 레코드"),
+        RecognisedResend => (
+            "a resend of this batch was recognised: not written again",
+            "이 배치의 재전송을 알아봄. 다시 쓰지 않음",
+        ),
+        LegendRecognised => (
+            "↺ over a log cell: a resend of its batch was recognised (idempotent producer), not written again",
+            "로그 칸 위의 ↺: 그 배치의 재전송을 알아보고 다시 쓰지 않음 (멱등 프로듀서)",
+        ),
         ProducerIdTitle => (
             "Idempotent producer: its producer id (PID); every batch carries it with a sequence number, so a broker recognises a resend",
             "멱등 프로듀서: 프로듀서 ID(PID). 모든 배치가 이 ID와 시퀀스 번호를 달고 가므로 브로커가 재전송을 알아봄",

@@ -5,7 +5,7 @@
 //! than only the newest, and a mark outside it is drawn at the edge with an arrow and its offset.
 
 use super::focus::Focus;
-use super::recent::TruncatedRecord;
+use super::recent::{RecognisedBatch, TruncatedRecord};
 use super::Rect;
 use kafkascope_engine::view::{MarkerKind, ReplicaRole};
 use kafkascope_engine::{NodeId, RecordId, TopicPartition};
@@ -27,6 +27,8 @@ pub struct LogCell {
     /// Dimmed: a lesson step highlights other things.
     pub dim: bool,
     pub committed: bool,
+    /// A resend of this record's batch was just recognised here (idempotent producer).
+    pub recognised: bool,
     pub leader_epoch: u32,
     pub x: f64,
 }
@@ -109,6 +111,7 @@ fn edge_arrow(offset: u64, first: u64) -> Option<&'static str> {
 #[derive(Clone, Copy)]
 pub struct RowContext<'a> {
     pub truncations: &'a [TruncatedRecord],
+    pub recognised: &'a [RecognisedBatch],
     pub focus: Option<&'a Focus>,
     pub group_names: &'a [String],
 }
@@ -124,9 +127,15 @@ pub fn replica_row(
 ) -> ReplicaRow {
     let RowContext {
         truncations,
+        recognised,
         focus,
         group_names,
     } = *ctx;
+    let recognised_here = |offset: u64| {
+        recognised.iter().any(|(b, tp, base, count)| {
+            *b == broker && *tp == row.partition && (*base..base + count).contains(&offset)
+        })
+    };
     let leo = row.log_end_offset;
     // What matters, most first: the records the step highlights, the group offsets it highlights,
     // then every committed offset, every position, and the HW.
@@ -172,6 +181,7 @@ pub fn replica_row(
             dim: false,
             label: c.record.to_string(),
             committed: c.committed,
+            recognised: recognised_here(c.offset),
             leader_epoch: c.leader_epoch,
             x: x_of(c.offset),
         })
@@ -204,6 +214,7 @@ pub fn replica_row(
             dim: false,
             label: record.to_string(),
             committed: false,
+            recognised: false,
             leader_epoch: 0,
             x: x_of(*offset),
         })

@@ -27,7 +27,7 @@ pub use log_row::{
 pub use recent::{EVENTS_SHOWN, TRUNCATION_GHOST};
 
 use log_row::{replica_row, RowContext};
-use recent::{recent_events, recent_truncations};
+use recent::{recent_events, recent_recognised, recent_truncations};
 
 pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMark};
 
@@ -243,8 +243,10 @@ impl SceneModel {
         let truncations = recent_truncations(timeline, now);
         let focus = focus::Focus::at(timeline, now);
         let group_names: Vec<String> = view.groups.iter().map(|g| g.name.clone()).collect();
+        let recognised = recent_recognised(timeline, now);
         let row_context = RowContext {
             truncations: &truncations,
+            recognised: &recognised,
             focus: focus.as_ref(),
             group_names: &group_names,
         };
@@ -541,6 +543,31 @@ mod tests {
                 "hundreds of dots carry no record numbers"
             );
         }
+    }
+
+    #[test]
+    fn a_recognised_resend_marks_the_original_cell_on_the_leader_that_recognised_it() {
+        let text = include_str!("../../scenarios/idempotent-producer.toml");
+        let model = model_at(text, 10_516);
+        let marked: Vec<(NodeId, u64)> = model
+            .brokers
+            .iter()
+            .flat_map(|b| {
+                b.rows
+                    .iter()
+                    .flat_map(|r| &r.cells)
+                    .filter(|c| c.recognised)
+                    .map(move |c| (b.node, c.offset))
+            })
+            .collect();
+        assert_eq!(marked, [(NodeId::Broker(2), 0)]);
+        // Before the retry reaches broker 2 nothing is marked.
+        let before = model_at(text, 10_000);
+        assert!(before
+            .brokers
+            .iter()
+            .flat_map(|b| b.rows.iter().flat_map(|r| &r.cells))
+            .all(|c| !c.recognised));
     }
 
     #[test]

@@ -37,6 +37,31 @@ pub fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRec
         .collect()
 }
 
+/// A batch a leader recognised as a resend (idempotent producer): (broker, partition, its first
+/// offset, its record count).
+pub type RecognisedBatch = (NodeId, TopicPartition, u64, u64);
+
+/// Batches recognised as resends within the ghost window before `now`: their cells are marked
+/// for that long, so the reader sees the retry land on the copy already in the log.
+pub fn recent_recognised(timeline: &Timeline, now: SimTime) -> Vec<RecognisedBatch> {
+    let trace = timeline.trace();
+    let end = trace.partition_point(|e| e.at <= now);
+    let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
+    trace[start..end]
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::DuplicateBatch {
+                broker,
+                partition,
+                base_offset,
+                records,
+                ..
+            } => Some((*broker, *partition, *base_offset, records.len() as u64)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// How many notable events the side panel lists.
 pub const EVENTS_SHOWN: usize = 6;
 
