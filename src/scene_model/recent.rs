@@ -8,15 +8,20 @@ use kafkascope_engine::{NodeId, RecordId, SimTime, Timeline, TopicPartition, Tra
 /// How long (simulated) truncated cells stay visible as ghosts.
 pub const TRUNCATION_GHOST: SimTime = SimTime(3_000_000);
 
+/// The trace entries of the last [`TRUNCATION_GHOST`] before `now` (found by binary search).
+fn ghost_window(timeline: &Timeline, now: SimTime) -> &[kafkascope_engine::trace::TraceEvent] {
+    let trace = timeline.trace();
+    let end = trace.partition_point(|e| e.at <= now);
+    let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
+    &trace[start..end]
+}
+
 /// A record some replica truncated recently: (broker, partition, offset, record).
 pub type TruncatedRecord = (NodeId, TopicPartition, u64, RecordId);
 
 /// Records truncated within the ghost window before `now` (one scan of that window per frame).
 pub fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRecord> {
-    let trace = timeline.trace();
-    let end = trace.partition_point(|e| e.at <= now);
-    let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
-    trace[start..end]
+    ghost_window(timeline, now)
         .iter()
         .filter_map(|e| match &e.what {
             TraceKind::Truncated {
@@ -44,10 +49,7 @@ pub type RecognisedBatch = (NodeId, TopicPartition, u64, u64);
 /// Batches recognised as resends within the ghost window before `now`: their cells are marked
 /// for that long, so the reader sees the retry land on the copy already in the log.
 pub fn recent_recognised(timeline: &Timeline, now: SimTime) -> Vec<RecognisedBatch> {
-    let trace = timeline.trace();
-    let end = trace.partition_point(|e| e.at <= now);
-    let start = trace.partition_point(|e| e.at.0 + TRUNCATION_GHOST.0 < now.0);
-    trace[start..end]
+    ghost_window(timeline, now)
         .iter()
         .filter_map(|e| match &e.what {
             TraceKind::DuplicateBatch {
