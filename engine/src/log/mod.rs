@@ -177,7 +177,10 @@ impl PartitionLog {
         self.high_watermark = self.high_watermark.min(self.log_end_offset());
         let end = self.log_end_offset();
         self.epoch_starts.retain(|(_, start)| *start < end);
-        self.producers = ProducerStateTable::rebuilt(self.batches.iter());
+        if !self.producers.is_empty() {
+            // A truncation only removes batches: without state before, there is none after.
+            self.producers = ProducerStateTable::rebuilt(self.batches.iter());
+        }
         removed
     }
 

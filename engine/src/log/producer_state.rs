@@ -83,6 +83,11 @@ fn in_sequence(last: i32, next: i32) -> bool {
 }
 
 impl ProducerStateTable {
+    /// No idempotent producer has written here.
+    pub fn is_empty(&self) -> bool {
+        self.producers.is_empty()
+    }
+
     /// The state this table holds for `producer_id`.
     pub fn entry(&self, producer_id: i64) -> Option<&ProducerEntry> {
         self.producers.get(&producer_id)

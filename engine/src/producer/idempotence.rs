@@ -27,8 +27,11 @@
 //! the producer gives the batch up although the log holds it. Kafka's client treats the broker's
 //! `DUPLICATE_SEQUENCE_NUMBER` for such a batch as success with an unknown offset.
 
-use crate::ids::TopicPartition;
+use super::{Producer, ProducerRequest};
+use crate::effect::Out;
+use crate::ids::{NodeId, TopicPartition};
 use crate::log::ProducerBatchHeader;
+use crate::message::Message;
 use std::collections::BTreeMap;
 
 /// A batch's producer id and first sequence, fixed when it is first sent.
@@ -53,10 +56,9 @@ impl Idempotence {
 
     /// A broker answered `InitProducerId`: batches may be sent; sequences start at 0.
     pub fn assigned(&mut self, producer_id: i64, producer_epoch: i16) {
+        self.reset();
         self.id = Some((producer_id, producer_epoch));
         self.init_in_flight = None;
-        self.next_sequence.clear();
-        self.acknowledged_through.clear();
     }
 
     /// Forgets the producer id (a new one is needed: see the module docs).
@@ -110,24 +112,61 @@ impl Idempotence {
         }
     }
 
-    /// Whether this batch holds the partition's next unacknowledged sequence.
-    pub fn is_next(&self, tp: TopicPartition, sequence: Option<BatchSequence>) -> bool {
+    /// Where this batch's first sequence stands against the partition's next unacknowledged
+    /// one (`None`: it has no sequence under the current producer id).
+    fn against_acknowledged(
+        &self,
+        tp: TopicPartition,
+        sequence: Option<BatchSequence>,
+    ) -> Option<std::cmp::Ordering> {
         match (sequence, self.id) {
             (Some((pid, seq)), Some((current, _))) if pid == current => {
-                seq == self.acknowledged_through.get(&tp).copied().unwrap_or(0)
+                Some(seq.cmp(&self.acknowledged_through.get(&tp).copied().unwrap_or(0)))
             }
-            _ => false,
+            _ => None,
         }
+    }
+
+    /// Whether this batch holds the partition's next unacknowledged sequence.
+    pub fn is_next(&self, tp: TopicPartition, sequence: Option<BatchSequence>) -> bool {
+        self.against_acknowledged(tp, sequence) == Some(std::cmp::Ordering::Equal)
     }
 
     /// Whether an `OUT_OF_ORDER_SEQUENCE_NUMBER` for this batch only means an earlier batch of
     /// its partition is still unresolved (so it is retried in order behind it).
     pub fn waits_for_earlier(&self, tp: TopicPartition, sequence: Option<BatchSequence>) -> bool {
-        match (sequence, self.id) {
-            (Some((pid, seq)), Some((current, _))) if pid == current => {
-                seq > self.acknowledged_through.get(&tp).copied().unwrap_or(0)
+        self.against_acknowledged(tp, sequence) == Some(std::cmp::Ordering::Greater)
+    }
+}
+
+impl Producer {
+    /// Asks a broker for a producer id, if idempotent and none is held or asked for.
+    pub(super) fn init_producer_id(&mut self, out: &mut Out) {
+        let Some(idempotence) = &self.idempotence else {
+            return;
+        };
+        if idempotence.producer_id().is_some() || idempotence.init_in_flight.is_some() {
+            return;
+        }
+        let correlation = self.start_request(ProducerRequest::InitProducerId, out);
+        let broker = self.metadata.next_broker();
+        out.send(
+            NodeId::Broker(broker),
+            Message::InitProducerIdRequest { correlation },
+        );
+        if let Some(idempotence) = &mut self.idempotence {
+            idempotence.init_in_flight = Some(correlation);
+        }
+    }
+
+    /// An unresolved sequence: drop the producer id and ask for a new one (see
+    /// [the module docs](self)); batches not yet acknowledged get new sequences under it.
+    pub(super) fn new_producer_id(&mut self, out: &mut Out) {
+        if let Some(idempotence) = &mut self.idempotence {
+            if idempotence.producer_id().is_some() {
+                idempotence.reset();
+                self.init_producer_id(out);
             }
-            _ => false,
         }
     }
 }

@@ -25,6 +25,9 @@
 //! (see [`crate::client_metadata`]).
 
 pub mod idempotence;
+mod retry;
+
+pub use retry::retry_backoff;
 
 use crate::app::send_loop::{Send, SendLoop};
 use crate::chunked::ChunkedVec;
@@ -42,15 +45,6 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// `retry.backoff.ms` default.
 pub const RETRY_BACKOFF_MS: u64 = 100;
-
-/// The wait before a batch's next attempt (KIP-580's exponential backoff without jitter):
-/// `retry.backoff.ms × 2^(failed attempts − 1)`, at most `retry.backoff.max.ms` (and never less
-/// than `retry.backoff.ms`, as Kafka's `ExponentialBackoff` treats a smaller maximum).
-pub fn retry_backoff(base_ms: u64, max_ms: u64, failed_attempts: u32) -> SimDuration {
-    let exponent = failed_attempts.saturating_sub(1).min(32);
-    let grown = base_ms.saturating_mul(1u64 << exponent);
-    SimDuration::from_ms(grown.min(max_ms.max(base_ms)))
-}
 
 /// Where one record stands, from the producer's point of view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -444,16 +438,21 @@ impl Producer {
         }
     }
 
+    /// Starts awaiting an answer to `request`, which times out after `request.timeout.ms`.
+    fn start_request(&mut self, request: ProducerRequest, out: &mut Out) -> u64 {
+        self.requests.start(
+            self.now,
+            SimDuration::from_ms(self.config.request_timeout_ms),
+            request,
+            out,
+        )
+    }
+
     fn refresh_metadata(&mut self, out: &mut Out) {
         if self.metadata.is_refreshing() {
             return;
         }
-        let correlation = self.requests.start(
-            self.now,
-            SimDuration::from_ms(self.config.request_timeout_ms),
-            ProducerRequest::Metadata,
-            out,
-        );
+        let correlation = self.start_request(ProducerRequest::Metadata, out);
         if let Some((to, request)) = self.metadata.refresh(correlation) {
             out.send(to, request);
         }
@@ -512,35 +511,6 @@ impl Producer {
         }
     }
 
-    /// Batches that waited in the accumulator past `delivery.timeout.ms` fail (Kafka expires
-    /// them there too, e.g. while their partition has no leader).
-    fn expire_batches(&mut self, now: SimTime, out: &mut Out) {
-        let limit = SimDuration::from_ms(self.config.delivery_timeout_ms);
-        let mut expired = Vec::new();
-        for (tp, queue) in self.accumulator.iter_mut() {
-            while queue
-                .front()
-                .is_some_and(|b| now.since(b.created_at) >= limit)
-            {
-                expired.push((*tp, queue.pop_front().expect("front checked")));
-            }
-        }
-        self.accumulator.retain(|_, q| !q.is_empty());
-        for (tp, batch) in expired {
-            out.trace(TraceKind::ProduceFailed {
-                producer: self.id,
-                partition: tp,
-                error: KafkaError::RequestTimedOut,
-                records: batch.records.iter().map(|r| r.id).collect(),
-                retrying: false,
-            });
-            for r in &batch.records {
-                self.set_state(r.id.seq, RecordState::Failed);
-            }
-            self.failed += batch.records.len() as u32;
-        }
-    }
-
     fn send_batch(&mut self, tp: TopicPartition, broker: u32, mut batch: Batch, out: &mut Out) {
         let header = match &mut self.idempotence {
             Some(idempotence) => {
@@ -560,9 +530,7 @@ impl Producer {
                 self.set_state(r.id.seq, RecordState::InFlight);
             }
             *self.in_flight_per_broker.entry(broker).or_default() += 1;
-            self.requests.start(
-                self.now,
-                SimDuration::from_ms(self.config.request_timeout_ms),
+            self.start_request(
                 ProducerRequest::Produce(InFlight {
                     partition: tp,
                     broker,
@@ -633,105 +601,5 @@ impl Producer {
             base_offset: base,
             records: batch.records.iter().map(|r| r.id).collect(),
         });
-    }
-
-    fn fail(&mut self, now: SimTime, done: InFlight, error: KafkaError, out: &mut Out) {
-        let InFlight {
-            partition,
-            mut batch,
-            ..
-        } = done;
-        let retries_left = batch.attempts <= self.config.retries;
-        let within_delivery_timeout =
-            now.since(batch.created_at) < SimDuration::from_ms(self.config.delivery_timeout_ms);
-        // An out-of-order answer behind an unresolved earlier batch is retried in order.
-        let behind_earlier = error == KafkaError::OutOfOrderSequenceNumber
-            && self
-                .idempotence
-                .as_ref()
-                .is_some_and(|i| i.waits_for_earlier(partition, batch.sequence));
-        let retrying =
-            (error.is_retriable() || behind_earlier) && retries_left && within_delivery_timeout;
-        if error.needs_metadata_refresh() {
-            self.metadata.forget_leader(partition);
-        }
-        out.trace(TraceKind::ProduceFailed {
-            producer: self.id,
-            partition,
-            error,
-            records: batch.records.iter().map(|r| r.id).collect(),
-            retrying,
-        });
-        if retrying {
-            for r in &batch.records {
-                self.set_state(r.id.seq, RecordState::Queued);
-            }
-            let backoff = retry_backoff(
-                self.config.retry_backoff_ms,
-                self.config.retry_backoff_max_ms,
-                batch.attempts,
-            );
-            batch.ready_at = now + backoff;
-            let queue = self.accumulator.entry(partition).or_default();
-            // Retried batches go back in sequence order (Kafka's `insertInSequenceOrder`).
-            let at = match batch.sequence {
-                Some((_, seq)) => queue
-                    .iter()
-                    .take_while(|b| b.sequence.is_some_and(|(_, s)| s < seq))
-                    .count(),
-                None => 0,
-            };
-            queue.insert(at, batch);
-            out.set_timer(backoff, Timer::RetryBackoffElapsed);
-        } else {
-            for r in &batch.records {
-                self.set_state(r.id.seq, RecordState::Failed);
-            }
-            self.failed += batch.records.len() as u32;
-            let gap = error == KafkaError::OutOfOrderSequenceNumber
-                && self
-                    .idempotence
-                    .as_ref()
-                    .is_some_and(|i| i.is_next(partition, batch.sequence));
-            if gap {
-                // The very next sequence refused: the leader lost what came before (a real gap).
-                self.new_producer_id(out);
-            }
-        }
-    }
-
-    /// Asks a broker for a producer id, if idempotent and none is held or asked for.
-    fn init_producer_id(&mut self, out: &mut Out) {
-        let Some(idempotence) = &self.idempotence else {
-            return;
-        };
-        if idempotence.producer_id().is_some() || idempotence.init_in_flight.is_some() {
-            return;
-        }
-        let correlation = self.requests.start(
-            self.now,
-            SimDuration::from_ms(self.config.request_timeout_ms),
-            ProducerRequest::InitProducerId,
-            out,
-        );
-        let broker = self.metadata.next_broker();
-        out.send(
-            NodeId::Broker(broker),
-            Message::InitProducerIdRequest { correlation },
-        );
-        if let Some(idempotence) = &mut self.idempotence {
-            idempotence.init_in_flight = Some(correlation);
-        }
-    }
-
-    /// An unresolved sequence: drop the producer id and ask for a new one (see
-    /// [`idempotence`]); batches not yet acknowledged get new sequences under it.
-    fn new_producer_id(&mut self, out: &mut Out) {
-        if let Some(idempotence) = &mut self.idempotence {
-            if idempotence.producer_id().is_some() {
-                idempotence.reset();
-                self.init_producer_id(out);
-            }
-        }
     }
 }
