@@ -27,7 +27,7 @@ pub use log_row::{
 pub use recent::{EVENTS_SHOWN, TRUNCATION_GHOST};
 
 use log_row::{replica_row, RowContext};
-use recent::{recent_events, recent_recognised, recent_truncations};
+use recent::{recent_events, recent_marks};
 
 pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMark};
 
@@ -240,13 +240,12 @@ impl SceneModel {
             TOP + CONTROLLER_H + GAP + 10.0,
             view.brokers.iter().map(broker_height),
         );
-        let truncations = recent_truncations(timeline, now);
+        let marks = recent_marks(timeline, now);
         let focus = focus::Focus::at(timeline, now);
         let group_names: Vec<String> = view.groups.iter().map(|g| g.name.clone()).collect();
-        let recognised = recent_recognised(timeline, now);
         let row_context = RowContext {
-            truncations: &truncations,
-            recognised: &recognised,
+            truncations: &marks.truncated,
+            recognised: &marks.recognised,
             focus: focus.as_ref(),
             group_names: &group_names,
         };

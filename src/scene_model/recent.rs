@@ -1,6 +1,6 @@
 //! What happened just before the shown instant: records a replica truncated recently (drawn as
-//! fading ghost cells, so a reader sees a leader-epoch truncation — KIP-101 — happen) and the
-//! notable trace entries the event list names (elections, ISR changes, rebalances, faults).
+//! fading ghost cells, so a reader sees a leader-epoch truncation — KIP-101 — happen), batches a
+//! leader recognised as resends (idempotent producer), and the notable trace entries the event list names (elections, ISR changes, rebalances, faults).
 //! Each frame scans only a bounded window of the trace.
 
 use kafkascope_engine::{NodeId, RecordId, SimTime, Timeline, TopicPartition, TraceKind};
@@ -19,49 +19,49 @@ fn ghost_window(timeline: &Timeline, now: SimTime) -> &[kafkascope_engine::trace
 /// A record some replica truncated recently: (broker, partition, offset, record).
 pub type TruncatedRecord = (NodeId, TopicPartition, u64, RecordId);
 
-/// Records truncated within the ghost window before `now` (one scan of that window per frame).
-pub fn recent_truncations(timeline: &Timeline, now: SimTime) -> Vec<TruncatedRecord> {
-    ghost_window(timeline, now)
-        .iter()
-        .filter_map(|e| match &e.what {
+/// A batch a leader recognised as a resend (idempotent producer): (broker, partition, its first
+/// offset, its record count).
+pub type RecognisedBatch = (NodeId, TopicPartition, u64, u64);
+
+/// What the rows mark for a while after it happened: records truncated (drawn as ghosts) and
+/// batches recognised as resends (their cells marked, so the reader sees the retry land on the
+/// copy already in the log).
+#[derive(Default)]
+pub struct RecentMarks {
+    pub truncated: Vec<TruncatedRecord>,
+    pub recognised: Vec<RecognisedBatch>,
+}
+
+/// Both kinds of marks within the ghost window before `now`, in one scan of that window per
+/// frame.
+pub fn recent_marks(timeline: &Timeline, now: SimTime) -> RecentMarks {
+    let mut marks = RecentMarks::default();
+    for e in ghost_window(timeline, now) {
+        match &e.what {
             TraceKind::Truncated {
                 broker,
                 partition,
                 from_offset,
                 records,
-            } => Some(
+            } => marks.truncated.extend(
                 records
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| (*broker, *partition, from_offset + i as u64, *r))
-                    .collect::<Vec<_>>(),
+                    .map(|(i, r)| (*broker, *partition, from_offset + i as u64, *r)),
             ),
-            _ => None,
-        })
-        .flatten()
-        .collect()
-}
-
-/// A batch a leader recognised as a resend (idempotent producer): (broker, partition, its first
-/// offset, its record count).
-pub type RecognisedBatch = (NodeId, TopicPartition, u64, u64);
-
-/// Batches recognised as resends within the ghost window before `now`: their cells are marked
-/// for that long, so the reader sees the retry land on the copy already in the log.
-pub fn recent_recognised(timeline: &Timeline, now: SimTime) -> Vec<RecognisedBatch> {
-    ghost_window(timeline, now)
-        .iter()
-        .filter_map(|e| match &e.what {
             TraceKind::DuplicateBatch {
                 broker,
                 partition,
                 base_offset,
                 records,
                 ..
-            } => Some((*broker, *partition, *base_offset, records.len() as u64)),
-            _ => None,
-        })
-        .collect()
+            } => marks
+                .recognised
+                .push((*broker, *partition, *base_offset, records.len() as u64)),
+            _ => {}
+        }
+    }
+    marks
 }
 
 /// How many notable events the side panel lists.
