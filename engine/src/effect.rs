@@ -65,6 +65,12 @@ pub enum Timer {
     },
     /// Group coordinator: the wait for members to (re)join is over.
     RebalanceDeadline { group: String, round: u32 },
+    /// Transaction coordinator: `transaction.timeout.ms` of the transaction begun in `round`.
+    TxnTimeout { txn: String, round: u32 },
+    /// Transaction coordinator: write the markers not written yet again.
+    TxnMarkerRetry { txn: String, round: u32 },
+    /// Transactional producer: ask the coordinator again (after `retry.backoff.ms`).
+    TxnRetry,
 }
 
 impl Timer {
@@ -78,6 +84,9 @@ impl Timer {
         match self {
             Timer::MemberSessionExpiry { .. } | Timer::RebalanceDeadline { .. } => {
                 crate::message::Family::GroupCoordinator
+            }
+            Timer::TxnTimeout { .. } | Timer::TxnMarkerRetry { .. } => {
+                crate::message::Family::TxnCoordinator
             }
             _ => crate::message::Family::Node,
         }

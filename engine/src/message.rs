@@ -15,8 +15,9 @@
 
 use crate::assignor::{Assignment, AssignmentStrategy, MemberSubscription};
 use crate::ids::{MemberId, RecordId, TopicPartition};
-use crate::log::{BatchHeader, LogRecord, ProducerBatchHeader};
+use crate::log::{AbortedTxn, BatchHeader, ControlType, LogRecord, ProducerBatchHeader};
 use crate::metadata::PartitionMeta;
+use crate::scenario::IsolationLevel;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -118,6 +119,13 @@ pub enum KafkaError {
     OutOfOrderSequenceNumber,
     /// A batch from an older epoch of its producer id than the partition has seen.
     InvalidProducerEpoch,
+    /// The transaction coordinator knows a newer epoch of this `transactional.id`: another
+    /// producer instance took it over (zombie fencing, KIP-98). Fatal for the producer.
+    ProducerFenced,
+    /// The transactional id's previous transaction is still being completed: retry.
+    ConcurrentTransactions,
+    /// The request does not fit the transaction's state (EndTxn with no transaction open).
+    InvalidTxnState,
 }
 
 impl KafkaError {
@@ -137,6 +145,9 @@ impl KafkaError {
             KafkaError::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
             KafkaError::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
             KafkaError::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
+            KafkaError::ProducerFenced => "PRODUCER_FENCED",
+            KafkaError::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
+            KafkaError::InvalidTxnState => "INVALID_TXN_STATE",
             KafkaError::IllegalGeneration => "ILLEGAL_GENERATION",
             KafkaError::UnknownMemberId => "UNKNOWN_MEMBER_ID",
             KafkaError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
@@ -154,6 +165,8 @@ impl KafkaError {
                 // The idempotent producer decides these itself (see `producer::idempotence`).
                 | KafkaError::OutOfOrderSequenceNumber
                 | KafkaError::InvalidProducerEpoch
+                | KafkaError::ProducerFenced
+                | KafkaError::InvalidTxnState
         )
     }
 
@@ -176,6 +189,16 @@ pub struct ProducerRecord {
     pub id: RecordId,
     /// The record key, if the scenario gives records keys (`key = hash` chooses the partition).
     pub key: Option<u32>,
+}
+
+/// What `FindCoordinator` looks up (its `key_type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoordinatorType {
+    /// A consumer group's coordinator (`__consumer_offsets`).
+    Group,
+    /// A `transactional.id`'s transaction coordinator (`__transaction_state`).
+    Transaction,
 }
 
 /// Where `ListOffsets` should look: Kafka's EARLIEST (-2) and LATEST (-1) timestamps.
@@ -211,6 +234,9 @@ pub enum Message {
         max_wait_ms: u64,
         /// `max.partition.fetch.bytes`, counted in records here.
         max_records: u32,
+        /// `isolation.level`: a consumer's read_committed fetch reads up to the last stable
+        /// offset (followers read to the log end whatever this says).
+        isolation: IsolationLevel,
     },
     FetchResponse {
         correlation: u64,
@@ -222,16 +248,62 @@ pub enum Message {
         correlation: u64,
         partitions: Vec<TopicPartition>,
         spec: OffsetSpec,
+        /// LATEST is the last stable offset for read_committed, the HW otherwise.
+        isolation: IsolationLevel,
     },
-    /// An idempotent producer asks any broker for a producer id (`InitProducerId` without a
-    /// transactional id, KIP-98).
+    /// A producer asks for a producer id (KIP-98): an idempotent one from any broker, a
+    /// transactional one (`transactional_id`) from its transaction coordinator, which bumps the
+    /// epoch and so fences every older instance with the same id.
     InitProducerIdRequest {
         correlation: u64,
+        transactional_id: Option<String>,
+        /// `transaction.timeout.ms`
+        transaction_timeout_ms: u64,
     },
     InitProducerIdResponse {
         correlation: u64,
+        /// (producer id, producer epoch), or why not.
+        result: Result<(i64, i16), KafkaError>,
+    },
+    /// A transactional producer registers partitions it is about to write in its transaction
+    /// (KIP-98's explicit AddPartitionsToTxn; KIP-890's implicit add is not modelled).
+    AddPartitionsToTxnRequest {
+        correlation: u64,
+        transactional_id: String,
         producer_id: i64,
         producer_epoch: i16,
+        partitions: Vec<TopicPartition>,
+    },
+    AddPartitionsToTxnResponse {
+        correlation: u64,
+        result: Result<(), KafkaError>,
+    },
+    /// `commitTransaction()` / `abortTransaction()`.
+    EndTxnRequest {
+        correlation: u64,
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        commit: bool,
+    },
+    EndTxnResponse {
+        correlation: u64,
+        result: Result<(), KafkaError>,
+    },
+    /// Transaction coordinator → a partition leader: write this marker for the producer.
+    /// (Kafka sends one request per broker for all its partitions; one per partition here.)
+    WriteTxnMarkersRequest {
+        correlation: u64,
+        partition: TopicPartition,
+        producer_id: i64,
+        producer_epoch: i16,
+        control: ControlType,
+    },
+    WriteTxnMarkersResponse {
+        correlation: u64,
+        partition: TopicPartition,
+        /// The marker's offset, or why it was not written.
+        result: Result<u64, KafkaError>,
     },
     ListOffsetsResponse {
         correlation: u64,
@@ -264,7 +336,9 @@ pub enum Message {
     /// Which broker coordinates `group` (any broker answers).
     FindCoordinatorRequest {
         correlation: u64,
+        /// The `group.id` or `transactional.id`.
         group: String,
+        key_type: CoordinatorType,
     },
     FindCoordinatorResponse {
         correlation: u64,
@@ -399,6 +473,11 @@ pub struct FetchedPartition {
     pub high_watermark: u64,
     /// The leader's log start offset (retention moves it; KIP-107).
     pub log_start_offset: u64,
+    /// The leader's last stable offset.
+    pub last_stable_offset: u64,
+    /// For a read_committed fetch: the aborted transactions the records overlap (the consumer
+    /// drops their records).
+    pub aborted_transactions: Vec<AbortedTxn>,
     pub error: Option<KafkaError>,
 }
 
@@ -414,6 +493,12 @@ pub enum MessageKind {
     ListOffsetsResponse,
     InitProducerIdRequest,
     InitProducerIdResponse,
+    AddPartitionsToTxnRequest,
+    AddPartitionsToTxnResponse,
+    EndTxnRequest,
+    EndTxnResponse,
+    WriteTxnMarkersRequest,
+    WriteTxnMarkersResponse,
     OffsetCommitRequest,
     OffsetCommitResponse,
     OffsetFetchRequest,
@@ -464,12 +549,25 @@ pub enum Family {
     Node,
     /// The group coordinator on the receiving broker (the classic group protocol, offsets).
     GroupCoordinator,
+    /// The transaction coordinator on the receiving broker.
+    TxnCoordinator,
 }
 
 impl Message {
     /// Who on the receiving node handles this message.
     pub fn family(&self) -> Family {
         match self {
+            Message::FindCoordinatorRequest {
+                key_type: CoordinatorType::Transaction,
+                ..
+            }
+            | Message::InitProducerIdRequest {
+                transactional_id: Some(_),
+                ..
+            }
+            | Message::AddPartitionsToTxnRequest { .. }
+            | Message::EndTxnRequest { .. }
+            | Message::WriteTxnMarkersResponse { .. } => Family::TxnCoordinator,
             Message::FindCoordinatorRequest { .. }
             | Message::JoinGroupRequest { .. }
             | Message::SyncGroupRequest { .. }
@@ -493,6 +591,12 @@ impl Message {
             Message::ListOffsetsResponse { .. } => MessageKind::ListOffsetsResponse,
             Message::InitProducerIdRequest { .. } => MessageKind::InitProducerIdRequest,
             Message::InitProducerIdResponse { .. } => MessageKind::InitProducerIdResponse,
+            Message::AddPartitionsToTxnRequest { .. } => MessageKind::AddPartitionsToTxnRequest,
+            Message::AddPartitionsToTxnResponse { .. } => MessageKind::AddPartitionsToTxnResponse,
+            Message::EndTxnRequest { .. } => MessageKind::EndTxnRequest,
+            Message::EndTxnResponse { .. } => MessageKind::EndTxnResponse,
+            Message::WriteTxnMarkersRequest { .. } => MessageKind::WriteTxnMarkersRequest,
+            Message::WriteTxnMarkersResponse { .. } => MessageKind::WriteTxnMarkersResponse,
             Message::OffsetCommitRequest { .. } => MessageKind::OffsetCommitRequest,
             Message::OffsetCommitResponse { .. } => MessageKind::OffsetCommitResponse,
             Message::OffsetFetchRequest { .. } => MessageKind::OffsetFetchRequest,

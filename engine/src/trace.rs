@@ -82,6 +82,41 @@ pub enum TraceKind {
         producer_id: i64,
         producer_epoch: i16,
     },
+    /// A transaction coordinator moved a transactional id to a new state (KIP-98).
+    TxnStateChanged {
+        transactional_id: String,
+        coordinator: NodeId,
+        producer_id: i64,
+        producer_epoch: i16,
+        state: crate::coordinator::txn::TxnState,
+        /// For an abort: who wanted it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<crate::coordinator::txn::AbortCause>,
+    },
+    /// A transactional id's coordinator moved (its `__transaction_state` partition's leader was
+    /// fenced), or it has none.
+    TxnCoordinatorMoved {
+        transactional_id: String,
+        coordinator: Option<NodeId>,
+    },
+    /// A partition leader wrote a transaction marker (a control record) at `offset`.
+    TxnMarkerWritten {
+        broker: NodeId,
+        partition: TopicPartition,
+        producer_id: i64,
+        control: crate::log::ControlType,
+        offset: u64,
+    },
+    /// A transactional producer learned it was fenced (`PRODUCER_FENCED` or
+    /// `INVALID_PRODUCER_EPOCH`): another instance has its `transactional.id`. Fatal: it stops.
+    ProducerFenced { producer: NodeId, error: KafkaError },
+    /// A transactional producer's `commitTransaction()` / `abortTransaction()` returned.
+    TransactionEnded {
+        producer: NodeId,
+        committed: bool,
+        /// Records the transaction carried.
+        records: u32,
+    },
     /// A leader recognised a batch it had already appended (same producer id, epoch and
     /// sequences): nothing appended, the producer answered with the original offset.
     DuplicateBatch {

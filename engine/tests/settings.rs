@@ -80,7 +80,7 @@ fn idempotence_follows_kafkas_rule_for_unset_and_explicit_values() {
 }
 
 #[test]
-fn isolation_level_defaults_to_read_uncommitted_and_refuses_read_committed_for_now() {
+fn isolation_level_defaults_to_read_uncommitted_and_names_the_accepted_values() {
     let consumer = |extra: &str| {
         format!("[topic]\nname = \"t\"\n[[consumers]]\n\"group.id\" = \"g\"\n{extra}\n")
     };
@@ -89,13 +89,61 @@ fn isolation_level_defaults_to_read_uncommitted_and_refuses_read_committed_for_n
         s.consumers[0].isolation_level,
         IsolationLevel::ReadUncommitted
     );
-    let e = Scenario::from_toml(&consumer("\"isolation.level\" = \"read_committed\""))
+    let s = Scenario::from_toml(&consumer("\"isolation.level\" = \"read_committed\"")).unwrap();
+    assert_eq!(
+        s.consumers[0].isolation_level,
+        IsolationLevel::ReadCommitted
+    );
+    let e = Scenario::from_toml(&consumer("\"isolation.level\" = \"committed\""))
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("isolation.level") && e.contains("transactions"),
+        e.contains("isolation.level")
+            && e.contains("read_committed")
+            && e.contains("read_uncommitted"),
         "{e}"
     );
+}
+
+/// What Kafka refuses of a transactional producer's settings, refused by name.
+#[test]
+fn transactional_settings_kafka_refuses_are_refused_with_the_field_named() {
+    let producer = |extra: &str| {
+        format!("[topic]\nname = \"t\"\n[[producers]]\nrecords = 4\n\"transactional.id\" = \"tx\"\n{extra}\n")
+    };
+    assert!(Scenario::from_toml(&producer("")).is_ok());
+    let refused = |extra: &str, needle: &str| {
+        let e = Scenario::from_toml(&producer(extra))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(needle), "{extra}: {e}");
+    };
+    refused("\"enable.idempotence\" = false", "transactional.id");
+    refused("acks = 1", "acks");
+    refused("retries = 0", "retries");
+    refused(
+        "\"max.in.flight.requests.per.connection\" = 6",
+        "max.in.flight",
+    );
+    refused(
+        "\"transaction.timeout.ms\" = 900001",
+        "transaction.max.timeout.ms",
+    );
+    refused("records_per_transaction = 0", "records_per_transaction");
+    let e = Scenario::from_toml(
+        "[topic]\nname = \"t\"\n[[producers]]\nrecords = 4\n\"transactional.id\" = \" \"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("transactional.id"), "{e}");
+    // A lower broker maximum is honoured too.
+    let e = Scenario::from_toml(&format!(
+        "[cluster]\n\"transaction.max.timeout.ms\" = 30000\n{}",
+        producer("")
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("60000") && e.contains("30000"), "{e}");
 }
 
 #[test]

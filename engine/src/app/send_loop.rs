@@ -69,6 +69,11 @@ impl SendLoop {
         self.created == self.records
     }
 
+    /// The application stops sending (its producer was fenced: fatal).
+    pub fn stop(&mut self) {
+        self.records = self.created;
+    }
+
     /// After a restart: when the loop goes on (none if it had sent everything).
     pub fn resume_after_restart(&self) -> Option<SimDuration> {
         (!self.is_done()).then_some(self.interval)

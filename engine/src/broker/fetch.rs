@@ -1,5 +1,6 @@
 //! The broker as a **fetch server**: it answers follower and consumer fetches from the leader's
-//! log — followers up to the log end, consumers (`read_uncommitted`) up to the high watermark —
+//! log — followers up to the log end, consumers up to the high watermark (`read_uncommitted`) or
+//! the last stable offset (`read_committed`, with the aborted transactions the records overlap) —
 //! checks the fetch's leader epoch (KIP-320: `FENCED_LEADER_EPOCH` / `UNKNOWN_LEADER_EPOCH`), and
 //! holds a fetch with nothing to read for up to `fetch.max.wait.ms` (long poll).
 
@@ -48,10 +49,10 @@ impl Broker {
                 return true;
             }
             let log = &r.log;
-            let limit = if fetch.replica.is_some() {
-                log.log_end_offset()
-            } else {
-                log.high_watermark()
+            let limit = match (fetch.replica, fetch.isolation) {
+                (Some(_), _) => log.log_end_offset(),
+                (None, IsolationLevel::ReadUncommitted) => log.high_watermark(),
+                (None, IsolationLevel::ReadCommitted) => log.last_stable_offset(),
             };
             pos.offset < log.log_start_offset()
                 || pos.offset > log.log_end_offset()
@@ -94,6 +95,8 @@ impl Broker {
                     records: Vec::new(),
                     high_watermark: 0,
                     log_start_offset: 0,
+                    last_stable_offset: 0,
+                    aborted_transactions: Vec::new(),
                     error: Some(e),
                 };
                 let Some(r) = self.replicas.get(&pos.partition) else {
@@ -119,10 +122,22 @@ impl Broker {
                         ..error(KafkaError::OffsetOutOfRange)
                     };
                 }
-                let records = if fetch.replica.is_some() {
-                    log.read_from(pos.offset, fetch.max_records as usize)
-                } else {
-                    log.read_below_high_watermark(pos.offset, fetch.max_records as usize)
+                let max = fetch.max_records as usize;
+                let records = match (fetch.replica, fetch.isolation) {
+                    (Some(_), _) => log.read_from(pos.offset, max),
+                    (None, IsolationLevel::ReadUncommitted) => {
+                        log.read_below_high_watermark(pos.offset, max)
+                    }
+                    (None, IsolationLevel::ReadCommitted) => {
+                        log.read_below_last_stable_offset(pos.offset, max)
+                    }
+                };
+                // A read_committed reader is told which of these records' transactions aborted.
+                let aborted_transactions = match (fetch.replica, fetch.isolation, records.last()) {
+                    (None, IsolationLevel::ReadCommitted, Some(last)) => {
+                        log.aborted_transactions(pos.offset, last.offset + 1)
+                    }
+                    _ => Vec::new(),
                 };
                 FetchedPartition {
                     partition: pos.partition,
@@ -130,6 +145,8 @@ impl Broker {
                     records,
                     high_watermark: log.high_watermark(),
                     log_start_offset: log.log_start_offset(),
+                    last_stable_offset: log.last_stable_offset(),
+                    aborted_transactions,
                     error: None,
                 }
             })

@@ -173,6 +173,7 @@ impl Broker {
         out.send(
             NodeId::Broker(leader),
             Message::FetchRequest {
+                isolation: IsolationLevel::ReadUncommitted,
                 correlation,
                 replica: Some(self.number()),
                 partitions,

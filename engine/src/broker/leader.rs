@@ -68,6 +68,7 @@ impl Broker {
                     partition,
                     base_offset: original.base_offset,
                     end_offset: original.end_offset(),
+                    marker: false,
                 };
                 self.answer_by_acks(acks, answer, out);
                 self.complete_produce(partition, out);
@@ -94,8 +95,66 @@ impl Broker {
             partition,
             base_offset,
             end_offset,
+            marker: false,
         };
         self.answer_by_acks(acks, answer, out);
+        self.wake_follower_fetches(partition, out);
+        self.update_high_watermark(partition, out);
+    }
+
+    /// The transaction coordinator asks this leader to write a COMMIT or ABORT marker for a
+    /// producer (WriteTxnMarkers). It is appended as a control batch and answered once the HW has
+    /// passed it (Kafka appends markers with acks=all). A marker of a newer producer epoch
+    /// fences the older one on this partition.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn on_write_marker(
+        &mut self,
+        coordinator: NodeId,
+        correlation: u64,
+        partition: TopicPartition,
+        producer: ProducerBatchHeader,
+        control: crate::log::ControlType,
+        out: &mut Out,
+    ) {
+        let min_isr = self.config.effective_min_insync_replicas(partition);
+        let refuse = |error, out: &mut Out| {
+            out.send(
+                coordinator,
+                Message::WriteTxnMarkersResponse {
+                    correlation,
+                    partition,
+                    result: Err(error),
+                },
+            )
+        };
+        let Some(replica) = self.replicas.get_mut(&partition) else {
+            return refuse(KafkaError::NotLeaderOrFollower, out);
+        };
+        let Role::Leader(state) = &replica.role else {
+            return refuse(KafkaError::NotLeaderOrFollower, out);
+        };
+        if state.isr.len() < min_isr {
+            return refuse(KafkaError::NotEnoughReplicas, out);
+        }
+        let epoch = state.leader_epoch;
+        let offset = replica
+            .log
+            .append_control(epoch, self.now, producer, control);
+        out.trace(TraceKind::TxnMarkerWritten {
+            broker: self.id,
+            partition,
+            producer_id: producer.producer_id,
+            control,
+            offset,
+        });
+        self.pending_produce.push(PendingProduce {
+            client: coordinator,
+            correlation,
+            partition,
+            base_offset: offset,
+            end_offset: offset + 1,
+            marker: true,
+        });
         self.wake_follower_fetches(partition, out);
         self.update_high_watermark(partition, out);
     }
@@ -171,14 +230,7 @@ impl Broker {
             } else {
                 Err(KafkaError::NotEnoughReplicasAfterAppend)
             };
-            out.send(
-                p.client,
-                Message::ProduceResponse {
-                    correlation: p.correlation,
-                    partition: tp,
-                    result,
-                },
-            );
+            out.send(p.client, p.answer(result));
         }
     }
 
@@ -334,14 +386,7 @@ impl Broker {
             .partition(|p| p.partition == tp);
         self.pending_produce = kept;
         for p in failed {
-            out.send(
-                p.client,
-                Message::ProduceResponse {
-                    correlation: p.correlation,
-                    partition: tp,
-                    result: Err(KafkaError::NotLeaderOrFollower),
-                },
-            );
+            out.send(p.client, p.answer(Err(KafkaError::NotLeaderOrFollower)));
         }
     }
 }

@@ -40,6 +40,7 @@ use crate::message::{
 };
 use crate::metadata::PartitionMeta;
 use crate::requests::Requests;
+use crate::scenario::IsolationLevel;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -169,6 +170,28 @@ struct PendingProduce {
     partition: TopicPartition,
     base_offset: u64,
     end_offset: u64,
+    /// A transaction marker the coordinator asked for (answered WriteTxnMarkers), not a
+    /// producer's batch.
+    marker: bool,
+}
+
+impl PendingProduce {
+    /// The answer to the request, with `result`.
+    fn answer(&self, result: Result<u64, KafkaError>) -> Message {
+        if self.marker {
+            Message::WriteTxnMarkersResponse {
+                correlation: self.correlation,
+                partition: self.partition,
+                result,
+            }
+        } else {
+            Message::ProduceResponse {
+                correlation: self.correlation,
+                partition: self.partition,
+                result,
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -178,6 +201,7 @@ struct ParkedFetch {
     replica: Option<u32>,
     partitions: Vec<FetchPosition>,
     max_records: u32,
+    isolation: IsolationLevel,
 }
 
 #[derive(Clone, Debug)]
@@ -284,7 +308,7 @@ impl Broker {
     pub fn id(&self) -> NodeId {
         self.id
     }
-    fn number(&self) -> u32 {
+    pub(crate) fn number(&self) -> u32 {
         self.id.number()
     }
     pub fn replicas(&self) -> &BTreeMap<TopicPartition, Replica> {
@@ -295,6 +319,11 @@ impl Broker {
     }
     pub fn fetch_delay(&self) -> SimDuration {
         self.fetch_delay
+    }
+
+    /// The leader of `tp` as this broker's metadata cache has it.
+    pub fn leader_of(&self, tp: TopicPartition) -> Option<u32> {
+        self.metadata.get(&tp).and_then(|m| m.leader)
     }
 
     /// The "slow follower" fault: wait this long before every follower fetch.
@@ -446,6 +475,7 @@ impl Broker {
                 partitions,
                 max_wait_ms,
                 max_records,
+                isolation,
             } => self.on_fetch(
                 now,
                 ParkedFetch {
@@ -454,6 +484,7 @@ impl Broker {
                     replica,
                     partitions,
                     max_records,
+                    isolation,
                 },
                 max_wait_ms,
                 out,
@@ -468,31 +499,57 @@ impl Broker {
                     self.on_follower_fetch_response(from, partitions, out);
                 }
             }
-            Message::InitProducerIdRequest { correlation } => {
-                let producer_id = self.next_producer_id;
-                self.next_producer_id += 1;
+            Message::InitProducerIdRequest { correlation, .. } => {
+                // (A transactional one goes to the transaction coordinator: `Message::family`.)
+                let producer_id =
+                    crate::coordinator::txn::CoordinatorHost::allocate_producer_id(self);
                 out.send(
                     from,
                     Message::InitProducerIdResponse {
                         correlation,
-                        producer_id,
-                        producer_epoch: 0,
+                        result: Ok((producer_id, 0)),
                     },
                 );
             }
+            Message::WriteTxnMarkersRequest {
+                correlation,
+                partition,
+                producer_id,
+                producer_epoch,
+                control,
+            } => self.on_write_marker(
+                from,
+                correlation,
+                partition,
+                ProducerBatchHeader {
+                    producer_id,
+                    producer_epoch,
+                    base_sequence: crate::log::batch::NO_SEQUENCE,
+                    transactional: true,
+                },
+                control,
+                out,
+            ),
             Message::ListOffsetsRequest {
                 correlation,
                 partitions,
                 spec,
+                isolation,
             } => {
                 let offsets = partitions
                     .into_iter()
                     .filter_map(|tp| {
                         let r = self.replicas.get(&tp).filter(|r| r.is_leader())?;
-                        // LATEST for a read_uncommitted consumer is the high watermark.
-                        Some(match spec {
-                            OffsetSpec::Earliest => (tp, r.log.log_start_offset()),
-                            OffsetSpec::Latest => (tp, r.log.high_watermark()),
+                        // LATEST is the high watermark for read_uncommitted, the last stable
+                        // offset for read_committed.
+                        Some(match (spec, isolation) {
+                            (OffsetSpec::Earliest, _) => (tp, r.log.log_start_offset()),
+                            (OffsetSpec::Latest, IsolationLevel::ReadUncommitted) => {
+                                (tp, r.log.high_watermark())
+                            }
+                            (OffsetSpec::Latest, IsolationLevel::ReadCommitted) => {
+                                (tp, r.log.last_stable_offset())
+                            }
                         })
                     })
                     .collect();
@@ -631,5 +688,17 @@ impl Broker {
             self.update_high_watermark(tp, out);
         }
         self.ensure_fetchers(out);
+    }
+}
+
+/// The broker lends its transaction coordinator its metadata cache and its producer-id block.
+impl crate::coordinator::txn::CoordinatorHost for Broker {
+    fn leader_of(&self, tp: TopicPartition) -> Option<u32> {
+        Broker::leader_of(self, tp)
+    }
+    fn allocate_producer_id(&mut self) -> i64 {
+        let id = self.next_producer_id;
+        self.next_producer_id += 1;
+        id
     }
 }

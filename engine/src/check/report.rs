@@ -19,8 +19,12 @@
 //! - **unavailable time**: partition-time with no leader;
 //! - **expired**: committed records that retention deleted (not a loss of the log; a group that
 //!   had not processed them yet has lost them);
+//! - **aborted**: records whose transaction was aborted (never visible to `read_committed`), and
+//!   records **in an open transaction** at the end; transactions committed and aborted, and
+//!   **fenced producers** (a newer instance took their `transactional.id`);
 //! - per consumer group: records processed, processed more than once, never processed, in
-//!   progress (held by a running member, not processed yet), out of order, and the lag;
+//!   progress (held by a running member, not processed yet), out of order, **aborted records
+//!   read** (Jepsen's aborted read: only a `read_uncommitted` group can), and the lag;
 //! - **refused actions**: scripted or live actions the cluster refused, with Kafka's reason.
 
 use crate::check::fates::Fate;
@@ -59,6 +63,15 @@ pub struct OutcomeReport {
     pub unavailable_us: u64,
     /// Committed records that retention (`retention.ms`) deleted — expired, not lost.
     pub expired: u64,
+    /// Records whose transaction was aborted: in the log, never visible to read_committed.
+    pub aborted: u64,
+    /// Records below the HW in a transaction still open when the run stopped.
+    pub in_open_transaction: u64,
+    /// Transactions the producers committed / aborted (`commitTransaction()` returned).
+    pub transactions_committed: u64,
+    pub transactions_aborted: u64,
+    /// Producers fenced by a newer instance with the same `transactional.id`.
+    pub fenced_producers: u64,
     pub groups: Vec<GroupOutcome>,
     /// Actions the cluster refused, with Kafka's reason.
     pub refused_actions: Vec<RefusedAction>,
@@ -94,6 +107,8 @@ pub struct GroupOutcome {
     pub in_progress: u64,
     /// Records first processed after a later record of the same partition had been processed.
     pub out_of_order: u64,
+    /// Records of aborted transactions the group processed (**aborted read**).
+    pub aborted_read: u64,
     /// Records between where the group stands and the high watermarks, summed over partitions
     /// (the consumer lag).
     pub lag: u64,
@@ -127,6 +142,7 @@ impl OutcomeReport {
                     not_processed: g.never_processed,
                     in_progress: g.in_progress,
                     out_of_order: g.out_of_order,
+                    aborted_read: g.aborted_read,
                     lag: sim.group_lag(name),
                 }
             })
@@ -148,6 +164,26 @@ impl OutcomeReport {
             committed_then_truncated: c.committed_then_truncated,
             unavailable_us: sim.history().unavailable_us(end),
             expired: c.expired,
+            aborted: c.aborted,
+            in_open_transaction: c.in_open_transaction,
+            transactions_committed: sim
+                .producers()
+                .iter()
+                .filter_map(|p| p.transactions())
+                .map(|t| u64::from(t.committed))
+                .sum(),
+            transactions_aborted: sim
+                .producers()
+                .iter()
+                .filter_map(|p| p.transactions())
+                .map(|t| u64::from(t.aborted))
+                .sum(),
+            fenced_producers: sim
+                .producers()
+                .iter()
+                .filter_map(|p| p.transactions())
+                .filter(|t| t.phase == crate::producer::transactions::TxnPhase::Fenced)
+                .count() as u64,
             groups,
             refused_actions: sim.refused_actions().to_vec(),
             end_time_us: end.as_micros(),

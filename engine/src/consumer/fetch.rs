@@ -66,7 +66,7 @@ impl Consumer {
     /// `auto.offset.reset`.
     pub(super) fn reset_out_of_range(&mut self, tp: TopicPartition, out: &mut Out) {
         self.forget_position(tp);
-        self.fetched.retain(|(p, _)| *p != tp);
+        self.drop_buffered(tp);
         self.list_offsets(vec![tp], out);
     }
 
@@ -100,6 +100,7 @@ impl Consumer {
                     correlation,
                     partitions,
                     spec,
+                    isolation: self.config.isolation_level,
                 },
             );
         }
@@ -146,6 +147,7 @@ impl Consumer {
                     partitions,
                     max_wait_ms: self.config.fetch_max_wait_ms,
                     max_records: self.config.max_poll_records,
+                    isolation: self.config.isolation_level,
                 },
             );
         }

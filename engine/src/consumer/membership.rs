@@ -83,6 +83,7 @@ impl Consumer {
             Message::FindCoordinatorRequest {
                 correlation,
                 group: self.config.group_id.clone(),
+                key_type: crate::message::CoordinatorType::Group,
             },
         );
     }
@@ -169,7 +170,9 @@ impl Consumer {
             self.start_positions.remove(tp);
             self.committed.remove(tp);
         }
-        self.fetched.retain(|(tp, _)| !partitions.contains(tp));
+        for tp in partitions {
+            self.drop_buffered(*tp);
+        }
         out.trace(TraceKind::PartitionsRevoked {
             consumer: self.id,
             group: self.config.group_id.clone(),

@@ -28,6 +28,7 @@
 mod commit;
 mod fetch;
 mod membership;
+mod read_committed;
 mod validation;
 
 use crate::client_metadata::ClientMetadata;
@@ -145,6 +146,9 @@ pub struct Consumer {
     /// Where each partition's reading started (from a committed offset or auto.offset.reset).
     start_positions: BTreeMap<TopicPartition, u64>,
     fetched: VecDeque<(TopicPartition, LogRecord)>,
+    /// Per partition, the offset after the last record fetched — including markers and aborted
+    /// records that were not buffered for the application (the position steps over them).
+    fetched_through: BTreeMap<TopicPartition, u64>,
     /// What poll() returned, for the application to take.
     returns: VecDeque<PollReturn>,
     /// Requests awaiting an answer.
@@ -196,6 +200,7 @@ impl Consumer {
             committed: BTreeMap::new(),
             start_positions: BTreeMap::new(),
             fetched: VecDeque::new(),
+            fetched_through: BTreeMap::new(),
             returns: VecDeque::new(),
             requests: Requests::default(),
             now: SimTime::ZERO,
@@ -428,14 +433,13 @@ impl Consumer {
                     // Only records at the current position are taken (a stale response, or one
                     // for a partition revoked meanwhile, is ignored).
                     let buffered_to = self
-                        .fetched
-                        .iter()
-                        .rev()
-                        .find(|(tp, _)| *tp == p.partition)
-                        .map_or(position, |(_, r)| r.offset + 1);
+                        .fetched_through
+                        .get(&p.partition)
+                        .copied()
+                        .filter(|through| *through > position)
+                        .unwrap_or(position);
                     if p.records.first().is_some_and(|r| r.offset == buffered_to) {
-                        let tp = p.partition;
-                        self.fetched.extend(p.records.into_iter().map(|r| (tp, r)));
+                        self.take_fetched(p);
                     }
                 }
                 self.resume_poll(now, out);
@@ -507,6 +511,7 @@ impl Consumer {
         // The application thread is out of poll() until it calls the client again.
         self.phase = ConsumerPhase::Processing;
         if self.fetched.is_empty() {
+            self.step_over_skipped();
             self.returns.push_back(PollReturn::Nothing);
             return;
         }
@@ -516,6 +521,7 @@ impl Consumer {
             self.positions.insert(*tp, r.offset + 1);
             self.position_epochs.insert(*tp, r.leader_epoch);
         }
+        self.step_over_skipped();
         self.returns.push_back(PollReturn::Records(batch));
     }
 

@@ -88,7 +88,7 @@ impl Consumer {
                     if end_offset < position {
                         self.positions.insert(tp, end_offset);
                         self.position_epochs.insert(tp, end_epoch);
-                        self.fetched.retain(|(p, _)| *p != tp);
+                        self.drop_buffered(tp);
                         out.trace(TraceKind::ConsumerTruncationDetected {
                             consumer: self.id,
                             partition: tp,

@@ -1,6 +1,7 @@
 //! Coordinators: the broker-side roles that own a piece of cluster state kept in an internal
 //! topic — the **group coordinator** ([`group`]: consumer groups and their committed offsets, in
-//! `__consumer_offsets`) today, and the transaction coordinator (`__transaction_state`) next.
+//! `__consumer_offsets`) and the **transaction coordinator** ([`txn`]: transactional ids, their
+//! producer epochs and transaction states, in `__transaction_state`).
 //!
 //! What every coordinator shares, written once here:
 //!
@@ -15,6 +16,7 @@
 //!   coordinator is refused so; clients then look the coordinator up again (FindCoordinator).
 
 pub mod group;
+pub mod txn;
 
 use crate::effect::Out;
 use crate::metadata::assign_replicas;
@@ -40,6 +42,12 @@ impl InternalTopic {
     /// `__consumer_offsets`.
     pub const CONSUMER_OFFSETS: InternalTopic = InternalTopic {
         partitions: crate::placement::OFFSETS_TOPIC_PARTITIONS,
+        replication_factor: 3,
+    };
+
+    /// `__transaction_state` (`transaction.state.log.num.partitions` = 50, replication factor 3).
+    pub const TRANSACTION_STATE: InternalTopic = InternalTopic {
+        partitions: 50,
         replication_factor: 3,
     };
 

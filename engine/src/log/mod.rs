@@ -24,9 +24,11 @@
 
 pub mod batch;
 pub mod producer_state;
+pub mod txn_index;
 
 pub use batch::{BatchHeader, ControlType, ProducerBatchHeader};
 pub use producer_state::{ProducerStateTable, SequenceCheck};
+pub use txn_index::{AbortedTxn, TransactionIndex};
 
 use crate::chunked::ChunkedVec;
 use crate::ids::RecordId;
@@ -59,6 +61,8 @@ pub struct PartitionLog {
     controls: u32,
     /// The idempotent producers' last batches, built from the batches in this log.
     producers: ProducerStateTable,
+    /// Open and aborted transactions (the LSO and the aborted index), built from the batches.
+    txns: TransactionIndex,
 }
 
 impl PartialEq for PartitionLog {
@@ -178,10 +182,40 @@ impl PartitionLog {
         let end = self.log_end_offset();
         self.epoch_starts.retain(|(_, start)| *start < end);
         if !self.producers.is_empty() {
-            // A truncation only removes batches: without state before, there is none after.
+            // A truncation only removes batches: without state before, there is none after
+            // (every transactional batch is an idempotent producer's, so this covers both).
             self.producers = ProducerStateTable::rebuilt(self.batches.iter());
+            self.txns = TransactionIndex::rebuilt(self.batches.iter(), self.high_watermark);
         }
         removed
+    }
+
+    /// The open and aborted transactions this replica's log holds.
+    pub fn transactions(&self) -> &TransactionIndex {
+        &self.txns
+    }
+
+    /// The last stable offset: what a `read_committed` consumer may read up to
+    /// ([`txn_index`]).
+    pub fn last_stable_offset(&self) -> u64 {
+        self.txns.last_stable_offset(self.high_watermark)
+    }
+
+    /// Aborted transactions overlapping `from .. to`.
+    pub fn aborted_transactions(&self, from: u64, to: u64) -> Vec<AbortedTxn> {
+        self.txns.aborted_overlapping(from, to)
+    }
+
+    /// Records below the last stable offset from `offset`, at most `max`: what a
+    /// `read_committed` consumer may read (it drops aborted ones and markers itself).
+    pub fn read_below_last_stable_offset(&self, offset: u64, max: usize) -> Vec<LogRecord> {
+        let lso = self.last_stable_offset();
+        if offset < self.log_start || offset >= lso {
+            return Vec::new();
+        }
+        let from = (offset - self.log_start) as usize;
+        let to = ((lso - self.log_start) as usize).min(from.saturating_add(max));
+        self.records.to_vec_range(from, to)
     }
 
     /// The idempotent producers' state this replica holds.
@@ -217,8 +251,10 @@ impl PartitionLog {
                         control: None,
                     });
                 if header.base_offset == r.offset {
-                    // The whole batch as the leader wrote it: remember its producer's sequences.
+                    // The whole batch as the leader wrote it: remember its producer's sequences
+                    // and its transaction.
                     self.producers.update(&header);
+                    self.txns.on_batch(&header);
                 }
                 // A batch whose first records this log did not take starts here.
                 header.record_count = (header.end_offset() - r.offset) as u32;
@@ -285,6 +321,7 @@ impl PartitionLog {
                 control: None,
             };
             self.producers.update(&header);
+            self.txns.on_batch(&header);
             self.batches.push(header);
         }
         base
@@ -309,13 +346,16 @@ impl PartitionLog {
             id,
             timestamp,
         });
-        self.batches.push(BatchHeader {
+        let header = BatchHeader {
             base_offset: offset,
             record_count: 1,
             leader_epoch,
             producer,
             control: Some(control),
-        });
+        };
+        self.producers.update(&header);
+        self.txns.on_batch(&header);
+        self.batches.push(header);
         offset
     }
 
@@ -340,6 +380,7 @@ impl PartitionLog {
         self.log_start = offset;
         let gone = self.batches.partition_point(|b| b.end_offset() <= offset);
         self.batches.drop_front(gone);
+        self.txns.drop_before(offset);
         // The epoch cache keeps the epoch that covers the new start (Kafka's truncateFromStart).
         while self.epoch_starts.len() > 1 && self.epoch_starts[1].1 <= offset {
             self.epoch_starts.remove(0);
@@ -357,6 +398,7 @@ impl PartitionLog {
         self.batches = ChunkedVec::new();
         self.epoch_starts.clear();
         self.producers = ProducerStateTable::default();
+        self.txns = TransactionIndex::default();
         self.log_start = offset;
         self.high_watermark = offset;
     }
@@ -367,6 +409,7 @@ impl PartitionLog {
         let hw = hw.min(self.log_end_offset());
         if hw > self.high_watermark {
             self.high_watermark = hw;
+            self.txns.on_high_watermark(hw);
             true
         } else {
             false

@@ -130,13 +130,24 @@ impl ProducerStateTable {
         }
     }
 
-    /// Remembers a data batch appended to the log (by the leader, or copied by a follower).
+    /// Remembers a batch appended to the log (by the leader, or copied by a follower): a data
+    /// batch's sequences, a marker's epoch.
     pub fn update(&mut self, batch: &BatchHeader) {
         let producer = batch.producer;
-        if producer.producer_id < 0 || batch.control.is_some() || batch.record_count == 0 {
+        if producer.producer_id < 0 || batch.record_count == 0 {
             return;
         }
         let entry = self.producers.entry(producer.producer_id).or_default();
+        if batch.control.is_some() {
+            // A transaction marker carries the producer's current epoch: one written after an
+            // epoch bump (a fenced producer's transaction aborted) fences the older epoch here
+            // too (Kafka's `ProducerAppendInfo.appendEndTxnMarker`).
+            if producer.producer_epoch > entry.epoch {
+                entry.epoch = producer.producer_epoch;
+                entry.batches.clear();
+            }
+            return;
+        }
         if producer.producer_epoch != entry.epoch {
             entry.epoch = producer.producer_epoch;
             entry.batches.clear();

@@ -152,7 +152,11 @@ impl Producer {
         let broker = self.metadata.next_broker();
         out.send(
             NodeId::Broker(broker),
-            Message::InitProducerIdRequest { correlation },
+            Message::InitProducerIdRequest {
+                correlation,
+                transactional_id: None,
+                transaction_timeout_ms: self.config.transaction_timeout_ms,
+            },
         );
         if let Some(idempotence) = &mut self.idempotence {
             idempotence.init_in_flight = Some(correlation);

@@ -26,6 +26,7 @@
 
 pub mod idempotence;
 mod retry;
+pub mod transactions;
 
 pub use retry::retry_backoff;
 
@@ -41,7 +42,8 @@ use crate::scenario::ProducerConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use idempotence::{BatchSequence, Idempotence};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use transactions::{Transactions, TxnPhase};
 
 /// `retry.backoff.ms` default.
 pub const RETRY_BACKOFF_MS: u64 = 100;
@@ -91,6 +93,12 @@ enum ProducerRequest {
     Produce(InFlight),
     Metadata,
     InitProducerId,
+    /// FindCoordinator for the transactional id.
+    FindTxnCoordinator,
+    AddPartitions(BTreeSet<TopicPartition>),
+    EndTxn {
+        commit: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -131,6 +139,8 @@ pub struct Producer {
     restarts: u32,
     /// The idempotent producer's id and sequences (`None`: idempotence is off).
     idempotence: Option<Idempotence>,
+    /// The transactional producer's state (`None`: no `transactional.id`).
+    transactions: Option<Transactions>,
 }
 
 impl Producer {
@@ -152,8 +162,11 @@ impl Producer {
         // the link arrive, which a TCP connection never allows, and an idempotent producer then
         // gives up the dropped batch (OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms)
         // where Kafka, whose lost request is a broken connection, would deliver it.
-        let idempotent = config.enable_idempotence == Some(true)
-            && config.kafka_idempotence() == crate::scenario::Idempotence::On;
+        // A transactional producer is always idempotent (validation refuses the conflicts).
+        let idempotent = config.transactional_id.is_some()
+            || (config.enable_idempotence == Some(true)
+                && config.kafka_idempotence() == crate::scenario::Idempotence::On);
+        let transactions = config.transactional_id.as_deref().map(Transactions::new);
         let bootstrap = initial
             .iter()
             .filter(|m| m.partition.topic == topic)
@@ -180,7 +193,13 @@ impl Producer {
             brokers,
             restarts: 0,
             idempotence: idempotent.then(Idempotence::default),
+            transactions,
         }
+    }
+
+    /// The transactional producer's state, if it has a `transactional.id`.
+    pub fn transactions(&self) -> Option<&Transactions> {
+        self.transactions.as_ref()
     }
 
     /// The idempotent producer's id and epoch, once assigned (`None` without idempotence).
@@ -218,15 +237,29 @@ impl Producer {
     }
     /// Every record created, and every one settled (acknowledged or failed).
     pub fn is_finished(&self) -> bool {
+        let transactions_done = self.transactions.as_ref().is_none_or(|t| {
+            t.phase == TxnPhase::Fenced || (t.phase == TxnPhase::Ready && t.records.is_empty())
+        });
         self.app.is_done()
             && !self
                 .requests
                 .any(|r| matches!(r, ProducerRequest::Produce(_)))
             && self.accumulator.is_empty()
+            && transactions_done
+    }
+
+    /// Asks for a producer id the way this producer does: from its transaction coordinator
+    /// (`initTransactions()`), or from any broker (idempotent only).
+    fn obtain_producer_id(&mut self, out: &mut Out) {
+        if self.transactions.is_some() {
+            self.init_transactions(out);
+        } else {
+            self.init_producer_id(out);
+        }
     }
 
     pub fn on_start(&mut self, out: &mut Out) {
-        self.init_producer_id(out);
+        self.obtain_producer_id(out);
         out.set_timer(
             SimDuration::from_ms(self.config.metadata_max_age_ms),
             Timer::MetadataMaxAge,
@@ -253,12 +286,31 @@ impl Producer {
         if let Some(idempotence) = &mut self.idempotence {
             *idempotence = Idempotence::default();
         }
-        self.init_producer_id(out);
+        // A transactional application redoes its unfinished transaction whole: the new
+        // instance's initTransactions() has the first attempt aborted.
+        let redo: BTreeSet<u32> = match &mut self.transactions {
+            Some(txn) if txn.phase != TxnPhase::Fenced => {
+                let id = txn.transactional_id.clone();
+                let (number, records) = (txn.number, std::mem::take(&mut txn.records));
+                let (committed, aborted) = (txn.committed, txn.aborted);
+                *txn = Transactions::new(&id);
+                txn.number = number;
+                txn.records = records.clone();
+                txn.committed = committed;
+                txn.aborted = aborted;
+                records.into_iter().collect()
+            }
+            _ => BTreeSet::new(),
+        };
+        self.obtain_producer_id(out);
         let unanswered: Vec<(u32, TopicPartition)> = self
             .records
             .iter()
             .enumerate()
-            .filter(|(_, (state, _))| matches!(state, RecordState::Queued | RecordState::InFlight))
+            .filter(|(seq, (state, _))| {
+                matches!(state, RecordState::Queued | RecordState::InFlight)
+                    || redo.contains(&(*seq as u32))
+            })
             .map(|(seq, (_, tp))| (seq as u32, *tp))
             .collect();
         for (seq, tp) in unanswered {
@@ -277,8 +329,13 @@ impl Producer {
             SimDuration::from_ms(self.config.metadata_max_age_ms),
             Timer::MetadataMaxAge,
         );
-        if let Some(next) = self.app.resume_after_restart() {
-            out.set_timer(next, Timer::CreateRecord);
+        let transaction_full = self.transactions.as_ref().is_some_and(|t| {
+            t.records.len() as u32 >= self.config.records_per_transaction
+                || (self.app.is_done() && !t.records.is_empty())
+        });
+        match self.app.resume_after_restart() {
+            Some(next) if !transaction_full => out.set_timer(next, Timer::CreateRecord),
+            _ => {}
         }
         self.drain(now, out);
     }
@@ -287,11 +344,24 @@ impl Producer {
         self.now = now;
         match timer {
             Timer::CreateRecord => {
+                if self
+                    .transactions
+                    .as_ref()
+                    .is_some_and(|t| matches!(t.phase, TxnPhase::Ending { .. } | TxnPhase::Fenced))
+                {
+                    // The application is inside commitTransaction(), or stopped.
+                    return;
+                }
                 let (send, next) = self.app.next_send();
                 self.send(now, send, out);
-                if let Some(next) = next {
+                let go_on = self.record_in_transaction(send.seq, next.is_none());
+                if let (Some(next), true) = (next, go_on) {
                     out.set_timer(next, Timer::CreateRecord);
                 }
+                self.drain(now, out);
+            }
+            Timer::TxnRetry => {
+                self.txn_retry(out);
                 self.drain(now, out);
             }
             Timer::RequestDeadline => {
@@ -302,11 +372,19 @@ impl Producer {
                             self.fail(now, done, KafkaError::RequestTimedOut, out);
                         }
                         ProducerRequest::Metadata => self.metadata.refresh_timed_out(correlation),
+                        ProducerRequest::InitProducerId if self.transactions.is_some() => {
+                            self.on_txn_error(KafkaError::RequestTimedOut, out)
+                        }
                         ProducerRequest::InitProducerId => {
                             if let Some(idempotence) = &mut self.idempotence {
                                 idempotence.init_in_flight = None;
                             }
                             self.init_producer_id(out);
+                        }
+                        ProducerRequest::FindTxnCoordinator
+                        | ProducerRequest::AddPartitions(_)
+                        | ProducerRequest::EndTxn { .. } => {
+                            self.on_txn_error(KafkaError::RequestTimedOut, out)
                         }
                     }
                 }
@@ -342,10 +420,34 @@ impl Producer {
             }
             return;
         }
+        let coordinator_answer = match &message {
+            Message::FindCoordinatorResponse { correlation, .. }
+            | Message::AddPartitionsToTxnResponse { correlation, .. }
+            | Message::EndTxnResponse { correlation, .. } => Some(*correlation),
+            Message::InitProducerIdResponse { correlation, .. } if self.transactions.is_some() => {
+                Some(*correlation)
+            }
+            _ => None,
+        };
+        if let Some(correlation) = coordinator_answer {
+            let awaited = matches!(
+                self.requests.get(correlation),
+                Some(
+                    ProducerRequest::FindTxnCoordinator
+                        | ProducerRequest::InitProducerId
+                        | ProducerRequest::AddPartitions(_)
+                        | ProducerRequest::EndTxn { .. }
+                )
+            );
+            if let (true, Some(request)) = (awaited, self.requests.finish(correlation)) {
+                self.on_txn_response(request, message, out);
+                self.drain(now, out);
+            }
+            return;
+        }
         if let Message::InitProducerIdResponse {
             correlation,
-            producer_id,
-            producer_epoch,
+            result: Ok((producer_id, producer_epoch)),
         } = message
         {
             let awaited = matches!(
@@ -468,12 +570,18 @@ impl Producer {
             .is_some_and(|i| i.producer_id().is_none())
         {
             // No batch leaves before the producer has its id.
-            self.init_producer_id(out);
+            self.obtain_producer_id(out);
             return;
         }
+        // A transactional batch leaves once its partition is in the transaction.
+        self.add_partitions_to_txn(out);
+        self.maybe_end_transaction(out);
         let partitions: Vec<TopicPartition> = self.accumulator.keys().copied().collect();
         let mut leaderless = false;
         for tp in partitions {
+            if self.transactions.as_ref().is_some_and(|t| !t.may_send(tp)) {
+                continue;
+            }
             let Some(broker) = self.metadata.leader(tp) else {
                 leaderless = true;
                 continue;
@@ -512,12 +620,13 @@ impl Producer {
     }
 
     fn send_batch(&mut self, tp: TopicPartition, broker: u32, mut batch: Batch, out: &mut Out) {
-        let header = match &mut self.idempotence {
+        let mut header = match &mut self.idempotence {
             Some(idempotence) => {
                 idempotence.header(tp, &mut batch.sequence, batch.records.len() as u32)
             }
             None => crate::log::ProducerBatchHeader::PLAIN,
         };
+        header.transactional = self.transactions.is_some();
         // Sticky partitioning for keyless records: move on once the sticky partition's batch leaves.
         if self.config.keys == 0 && u32::from(tp.partition) == self.next_keyless_partition {
             self.next_keyless_partition = (self.next_keyless_partition + 1) % self.partitions;

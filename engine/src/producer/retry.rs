@@ -55,6 +55,11 @@ impl Producer {
             mut batch,
             ..
         } = done;
+        let fenced = self.transactions.is_some()
+            && matches!(
+                error,
+                KafkaError::InvalidProducerEpoch | KafkaError::ProducerFenced
+            );
         let retries_left = batch.attempts <= self.config.retries;
         let within_delivery_timeout =
             now.since(batch.created_at) < SimDuration::from_ms(self.config.delivery_timeout_ms);
@@ -107,8 +112,12 @@ impl Producer {
                     .idempotence
                     .as_ref()
                     .is_some_and(|i| i.is_next(partition, batch.sequence));
-            if gap {
+            if fenced {
+                // A newer instance of the transactional id bumped the epoch.
+                self.fenced(error, out);
+            } else if gap && self.transactions.is_none() {
                 // The very next sequence refused: the leader lost what came before (a real gap).
+                // (A transactional producer cannot change its id: its transaction aborts.)
                 self.new_producer_id(out);
             }
         }

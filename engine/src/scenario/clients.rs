@@ -68,6 +68,33 @@ pub struct ProducerConfig {
         default = "default_metadata_max_age_ms"
     )]
     pub metadata_max_age_ms: u64,
+    /// `transactional.id`: the producer writes in transactions (KIP-98); needs idempotence.
+    #[serde(
+        rename = "transactional.id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transactional_id: Option<String>,
+    /// `transaction.timeout.ms`: the coordinator aborts a transaction open longer.
+    #[serde(
+        rename = "transaction.timeout.ms",
+        default = "default_transaction_timeout_ms"
+    )]
+    pub transaction_timeout_ms: u64,
+    /// Application (transactional producers): records per transaction; after that many
+    /// `send()`s it calls `commitTransaction()` (which waits for every send to be acknowledged).
+    #[serde(default = "default_records_per_transaction")]
+    pub records_per_transaction: u32,
+    /// Application: the transactions (counted from 0) it ends with `abortTransaction()` instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub abort_transactions: Vec<u32>,
+}
+
+fn default_transaction_timeout_ms() -> u64 {
+    60_000
+}
+fn default_records_per_transaction() -> u32 {
+    4
 }
 
 fn default_metadata_max_age_ms() -> u64 {
@@ -112,6 +139,10 @@ impl ProducerConfig {
             retry_backoff_max_ms: default_retry_backoff_max_ms(),
             enable_idempotence: None,
             metadata_max_age_ms: default_metadata_max_age_ms(),
+            transactional_id: None,
+            transaction_timeout_ms: default_transaction_timeout_ms(),
+            records_per_transaction: default_records_per_transaction(),
+            abort_transactions: Vec::new(),
         }
     }
 
@@ -244,8 +275,9 @@ pub struct ConsumerConfig {
         default = "default_metadata_max_age_ms"
     )]
     pub metadata_max_age_ms: u64,
-    /// `isolation.level`: which records a fetch may return. Only `read_uncommitted` (Kafka's
-    /// default: everything below the high watermark) until transactions are simulated.
+    /// `isolation.level`: which records a fetch may return — everything below the high watermark
+    /// (`read_uncommitted`, Kafka's default), or only committed transactions' records, below the
+    /// last stable offset (`read_committed`).
     #[serde(rename = "isolation.level", default)]
     pub isolation_level: IsolationLevel,
 }
@@ -257,7 +289,7 @@ pub enum IsolationLevel {
     /// Everything below the high watermark, records of aborted transactions included.
     #[default]
     ReadUncommitted,
-    /// Only committed transactions, up to the last stable offset (not simulated yet).
+    /// Only committed transactions' records (and plain ones), up to the last stable offset.
     ReadCommitted,
 }
 

@@ -22,6 +22,9 @@ pub struct ClusterConfig {
     /// How long a new (empty) group waits for more members before its first rebalance completes.
     #[serde(rename = "group.initial.rebalance.delay.ms")]
     pub group_initial_rebalance_delay_ms: u64,
+    /// The longest `transaction.timeout.ms` a producer may ask for (15 minutes by default).
+    #[serde(rename = "transaction.max.timeout.ms")]
+    pub transaction_max_timeout_ms: u64,
 }
 
 impl Default for ClusterConfig {
@@ -35,6 +38,7 @@ impl Default for ClusterConfig {
             replica_fetch_wait_max_ms: 500,
             group_initial_rebalance_delay_ms: 3_000,
             log_retention_check_interval_ms: 300_000,
+            transaction_max_timeout_ms: 900_000,
         }
     }
 }

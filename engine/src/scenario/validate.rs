@@ -202,6 +202,48 @@ impl Scenario {
                     ));
                 }
             }
+            if let Some(id) = &p.transactional_id {
+                if id.trim().is_empty() {
+                    return Err(invalid(
+                        at("transactional.id"),
+                        "is empty; name the producer's transactional id, or leave it out",
+                    ));
+                }
+                if p.enable_idempotence == Some(false) {
+                    return Err(invalid(
+                        at("transactional.id"),
+                        "is set, but enable.idempotence = false: a transactional producer is \
+                         idempotent, and Kafka refuses this configuration",
+                    ));
+                }
+                if let Some(field) = p.idempotence_conflict() {
+                    return Err(invalid(
+                        at("transactional.id"),
+                        format!(
+                            "is set, but {field} rules idempotence out: a transactional producer \
+                             needs acks=all, retries > 0 and at most 5 requests in flight, and \
+                             Kafka refuses this configuration"
+                        ),
+                    ));
+                }
+                if p.transaction_timeout_ms == 0 {
+                    return Err(invalid(at("transaction.timeout.ms"), "must be at least 1"));
+                }
+                if p.transaction_timeout_ms > c.transaction_max_timeout_ms {
+                    return Err(invalid(
+                        at("transaction.timeout.ms"),
+                        format!(
+                            "{} is above the brokers' transaction.max.timeout.ms ({}): the \
+                             coordinator would refuse InitProducerId with \
+                             INVALID_TRANSACTION_TIMEOUT",
+                            p.transaction_timeout_ms, c.transaction_max_timeout_ms
+                        ),
+                    ));
+                }
+                if p.records_per_transaction == 0 {
+                    return Err(invalid(at("records_per_transaction"), "must be at least 1"));
+                }
+            }
             if p.retry_backoff_ms == 0 {
                 return Err(invalid(at("retry.backoff.ms"), "must be at least 1"));
             }
@@ -253,13 +295,6 @@ impl Scenario {
                 return Err(invalid(
                     at("heartbeat.interval.ms"),
                     "must be at least 1 and shorter than session.timeout.ms (Kafka rejects it otherwise)",
-                ));
-            }
-            if c.isolation_level == IsolationLevel::ReadCommitted {
-                return Err(invalid(
-                    at("isolation.level"),
-                    "read_committed needs transactions, which are not simulated yet; \
-                     use read_uncommitted (Kafka's default)",
                 ));
             }
             if c.max_poll_records == 0 {

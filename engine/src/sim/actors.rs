@@ -13,6 +13,7 @@ use crate::app::consumer_process::ConsumerProcess;
 use crate::broker::Broker;
 use crate::controller::Controller;
 use crate::coordinator::group::GroupCoordinators;
+use crate::coordinator::txn::TxnCoordinators;
 use crate::effect::{Out, Timer};
 use crate::ids::NodeId;
 use crate::message::{Family, Message};
@@ -110,6 +111,26 @@ impl Actor for HostedGroupCoordinator<'_> {
     fn restart(&mut self, _now: SimTime, _out: &mut Out) {}
 }
 
+/// The transaction coordinator role of one broker (its state lives in [`TxnCoordinators`]; the
+/// broker lends it partition leaders and producer ids).
+struct HostedTxnCoordinator<'a> {
+    txns: &'a mut TxnCoordinators,
+    broker: &'a mut Broker,
+}
+
+impl Actor for HostedTxnCoordinator<'_> {
+    fn on_start(&mut self, _now: SimTime, _out: &mut Out) {}
+    fn on_message(&mut self, _now: SimTime, from: NodeId, message: Message, out: &mut Out) {
+        let n = self.broker.number();
+        self.txns.on_message(n, self.broker, from, message, out);
+    }
+    fn on_timer(&mut self, _now: SimTime, timer: Timer, out: &mut Out) {
+        let n = self.broker.number();
+        self.txns.on_timer(n, self.broker, timer, out);
+    }
+    fn restart(&mut self, _now: SimTime, _out: &mut Out) {}
+}
+
 impl Simulation {
     /// Runs `f` with the actor that handles `family` on `node` — the one table of actors. None
     /// if the scenario has no such node.
@@ -128,6 +149,13 @@ impl Simulation {
                     broker: n,
                 })
             }),
+            (NodeId::Broker(_), Family::TxnCoordinator) => {
+                let broker = self.brokers.get_mut(i)?;
+                Some(f(&mut HostedTxnCoordinator {
+                    txns: &mut self.txns,
+                    broker,
+                }))
+            }
             (NodeId::Broker(_), Family::Node) => Some(f(self.brokers.get_mut(i)?)),
             (NodeId::Producer(_), _) => Some(f(self.producers.get_mut(i)?)),
             (NodeId::Consumer(_), _) => Some(f(self.consumers.get_mut(i)?)),

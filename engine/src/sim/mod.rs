@@ -90,6 +90,7 @@ pub struct Simulation {
     producers: Vec<Producer>,
     consumers: Vec<ConsumerProcess>,
     groups: GroupCoordinators,
+    txns: crate::coordinator::txn::TxnCoordinators,
     /// The controller fenced or unfenced a broker during this step: coordinators may move.
     fencing_changed: bool,
     partitions: Vec<TopicPartition>,
@@ -222,6 +223,13 @@ impl Simulation {
             brokers_n,
             SimDuration::from_ms(cluster.group_initial_rebalance_delay_ms),
         );
+        let txns = crate::coordinator::txn::TxnCoordinators::new(
+            scenario
+                .producers
+                .iter()
+                .filter_map(|p| p.transactional_id.as_deref()),
+            brokers_n,
+        );
         let mut sim = Simulation {
             now: SimTime::ZERO,
             queue: EventQueue::default(),
@@ -236,6 +244,7 @@ impl Simulation {
             producers,
             consumers,
             groups,
+            txns,
             fencing_changed: false,
             partitions,
             topic_names: topics.iter().map(|t| t.name.clone()).collect(),
@@ -345,6 +354,11 @@ impl Simulation {
         self.paused_until(NodeId::Consumer(n))
     }
     /// The group coordinators' state (membership, generations, committed offsets).
+    /// Every transactional id's coordinator state.
+    pub fn transactions(&self) -> &crate::coordinator::txn::TxnCoordinators {
+        &self.txns
+    }
+
     pub fn groups(&self) -> &GroupCoordinators {
         &self.groups
     }

@@ -175,6 +175,7 @@ impl Simulation {
         let mut outs = crate::coordinator::Outs::new();
         let fenced = self.controller.fenced().clone();
         self.groups.fencing_changed(self.now, &fenced, &mut outs);
+        self.txns.fencing_changed(self.now, &fenced, &mut outs);
         for (broker, mut out) in outs {
             if broker == 0 {
                 for effect in out.drain() {

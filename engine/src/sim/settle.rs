@@ -10,10 +10,23 @@ impl Simulation {
         self.pending_actions == 0
             && self.producers.iter().all(Producer::is_finished)
             && self.consumers_settled()
+            && self.transactions_settled()
             && self
                 .partitions
                 .iter()
                 .all(|tp| self.replication_settled(*tp))
+    }
+
+    /// No transaction open or half-completed at any coordinator (an abandoned one is aborted by
+    /// `transaction.timeout.ms`, which the run waits for).
+    pub(super) fn transactions_settled(&self) -> bool {
+        use crate::coordinator::txn::TxnState;
+        self.txns.transactions().values().all(|t| {
+            matches!(
+                t.state,
+                TxnState::Empty | TxnState::CompleteCommit | TxnState::CompleteAbort
+            )
+        })
     }
 
     /// Every running consumer idle at the high watermark of what it owns, none stalled, and every

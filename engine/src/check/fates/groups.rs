@@ -31,6 +31,7 @@ impl RecordFates {
             return;
         };
         let in_log = self.logs.get(&tp).and_then(|l| l.id_at(offset)) == Some(id);
+        let aborted = self.facts(id).is_some_and(|f| f.aborted > 0);
         let g = &mut self.groups[gi];
         let Some(times) = (id.producer as usize)
             .checked_sub(1)
@@ -42,6 +43,9 @@ impl RecordFates {
         *times = times.saturating_add(1);
         let times = *times;
         let on = g.partitions.entry(tp).or_default();
+        if times == 1 && aborted {
+            g.aborted_reads += 1;
+        }
         if times == 1 {
             g.consumed += 1;
             if on.highest_first_processed.is_some_and(|top| offset < top) {
@@ -104,6 +108,7 @@ impl RecordFates {
             .filter(|offset| {
                 log.id_at(*offset)
                     .is_some_and(|id| !id.is_control() && g.times(id) == 0)
+                    && !log.is_aborted(*offset)
             })
             .collect();
         let on = g.partitions.get_mut(&tp).expect("made above");
@@ -162,6 +167,7 @@ impl RecordFates {
             never_processed: self.never_processed(group, in_progress).len() as u64,
             in_progress: in_progress.len() as u64,
             out_of_order: g.out_of_order,
+            aborted_read: g.aborted_reads,
         }
     }
 }

@@ -29,21 +29,32 @@
 //! | lost | acknowledged, and not in the log that counts at all (nor deleted by retention) |
 //! | sent, not in log | acks=0, sent, and not in the log that counts (the producer never knew) |
 //! | expired | deleted by retention (`retention.ms`): not a loss of the log |
+//! | aborted | its only copies in the log that counts belong to aborted transactions (their ABORT marker is below the HW): never visible to `read_committed` |
+//!
+//! A **transactional** record counts as *committed* once its transaction's COMMIT marker is
+//! below the high watermark of the log that counts (before that a `read_committed` reader cannot
+//! have it: the last stable offset holds it back); until its marker is there it is *in an open
+//! transaction* (fate *not committed*).
 //!
 //! Counted besides: copies beyond the first (**duplicates in the log**), records committed once and
 //! gone now (**committed then truncated**), records that landed after a later one of the same
 //! producer (**reordered**). Per group: records **processed** (distinct), **processed more than
 //! once**, **never processed** (below the group's reach — its committed offset, or past a later
 //! record it processed — with no member having processed them; or deleted by retention before
-//! anyone in the group did), **out of order**, and the **lag**.
+//! anyone in the group did; aborted records are not owed to anyone), **out of order**, **aborted
+//! records read** (Jepsen's *aborted read*: what a `read_uncommitted` group sees), and the
+//! **lag**.
 
 mod groups;
+
+mod txn;
 
 use crate::chunked::ChunkedVec;
 use crate::ids::{RecordId, TopicPartition};
 use crate::log::PartitionLog;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use txn::{undo_counted, TxnOffset};
 
 /// The producer's view of a record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -71,6 +82,8 @@ pub enum Fate {
     Lost,
     SentNotInLog,
     Expired,
+    /// Its transaction was aborted (see the module docs).
+    Aborted,
 }
 
 /// The facts the index keeps per record.
@@ -86,6 +99,10 @@ pub struct RecordFacts {
     pub committed_ever: bool,
     /// Deleted by retention.
     pub expired: bool,
+    /// Copies in aborted transactions (their marker below the HW).
+    pub aborted: u16,
+    /// Copies below the HW whose transaction has no marker below it yet.
+    pub open: u16,
 }
 
 impl RecordFacts {
@@ -93,6 +110,9 @@ impl RecordFacts {
     pub fn fate(&self) -> Fate {
         if self.committed_copies() > 0 {
             return Fate::Committed;
+        }
+        if self.aborted > 0 {
+            return Fate::Aborted;
         }
         if self.expired {
             return Fate::Expired;
@@ -148,6 +168,10 @@ pub struct FateCounts {
     pub committed_then_truncated: u64,
     pub expired: u64,
     pub reordered: u64,
+    /// Records whose transaction was aborted (never visible to read_committed).
+    pub aborted: u64,
+    /// Records below the HW in a transaction with no marker yet.
+    pub in_open_transaction: u64,
 }
 
 impl FateCounts {
@@ -189,6 +213,11 @@ impl FateCounts {
             facts.committed_then_truncated(),
         );
         add(&mut self.expired, facts.expired);
+        add(&mut self.aborted, fate == Fate::Aborted);
+        add(
+            &mut self.in_open_transaction,
+            fate == Fate::NotCommitted && facts.open > 0,
+        );
     }
 }
 
@@ -205,6 +234,10 @@ struct CountedLog {
     highest_seq: BTreeMap<u32, u32>,
     /// Records of this log that landed after a later record of the same producer.
     reordered: u64,
+    /// The transactional offsets of this log (only those): data and markers.
+    txn: BTreeMap<u64, TxnOffset>,
+    /// Per producer id: its data offsets below the HW whose transaction has no marker below it.
+    pending: BTreeMap<i64, Vec<u64>>,
 }
 
 impl CountedLog {
@@ -252,6 +285,8 @@ struct GroupFates {
     out_of_order: u64,
     /// Records retention deleted before anyone in the group processed them.
     expired_unprocessed: BTreeSet<RecordId>,
+    /// Records of aborted transactions the group processed (aborted reads).
+    aborted_reads: u64,
     partitions: BTreeMap<TopicPartition, GroupOnPartition>,
 }
 
@@ -277,6 +312,8 @@ pub struct GroupCounts {
     /// Records its running members hold (poll() returned them) and have not processed yet.
     pub in_progress: u64,
     pub out_of_order: u64,
+    /// Records of aborted transactions its members processed (aborted reads).
+    pub aborted_read: u64,
 }
 
 /// The index: every record's facts, the logs that count, and each group's processing.
@@ -388,6 +425,8 @@ impl RecordFates {
             committed: 0,
             committed_ever: false,
             expired: false,
+            aborted: 0,
+            open: 0,
         };
         records.push(facts);
         self.counts.produced += 1;
@@ -445,13 +484,15 @@ impl RecordFates {
             let hw = known.high_watermark;
             known.ids.drop_front(gone);
             known.log_start = log.log_start_offset();
-            for (offset, id) in dropped {
+            let statuses: Vec<Option<TxnOffset>> = dropped
+                .iter()
+                .map(|(offset, _)| known.take_txn(*offset))
+                .collect();
+            for ((offset, id), status) in dropped.into_iter().zip(statuses) {
                 let below_hw = offset < hw;
                 self.update(id, |f| {
                     f.present -= 1;
-                    if below_hw {
-                        f.committed -= 1;
-                    }
+                    undo_counted(f, status, below_hw);
                 });
                 for g in &mut self.groups {
                     if let Some(on) = g.partitions.get_mut(&tp) {
@@ -466,6 +507,7 @@ impl RecordFates {
         let new: Vec<RecordId> = (from..log.log_end_offset())
             .filter_map(|o| log.record_at(o).map(|r| r.id))
             .collect();
+        known.note_transactional(log, from, log.log_end_offset());
         known.ids.extend(new.iter().copied());
         for id in new {
             self.update(id, |f| f.present += 1);
@@ -496,29 +538,23 @@ impl RecordFates {
                 .filter_map(|o| known.id_at(o).map(|id| (o, id)))
                 .collect();
             for (offset, id) in ids {
-                if id.is_control() {
-                    continue;
+                if !self.transactional_crossed_hw(tp, offset, id) {
+                    self.count_committed(tp, offset, id);
                 }
-                let first_copy = self.facts(id).is_some_and(|f| f.committed == 0);
-                let known = self.logs.get_mut(&tp).expect("synced log");
-                let top = known.highest_seq.entry(id.producer).or_insert(id.seq);
-                if first_copy && id.seq < *top {
-                    known.reordered += 1;
-                    self.counts.reordered += 1;
-                }
-                *top = (*top).max(id.seq);
-                self.update(id, |f| {
-                    f.committed += 1;
-                    f.committed_ever = true;
-                });
-                self.committed_below_reach(tp, offset, id);
             }
         } else if hw < old {
             // Only a re-read lowers the HW of the log that counts (a new leader's HW starts at
             // its own, which may lag); treat it as one.
-            let ids: Vec<RecordId> = (hw..old).filter_map(|o| known.id_at(o)).collect();
-            for id in ids {
-                self.update(id, |f| f.committed -= 1);
+            let ids: Vec<(u64, RecordId)> = (hw..old)
+                .filter_map(|o| known.id_at(o).map(|id| (o, id)))
+                .collect();
+            for (offset, id) in ids {
+                let status = self
+                    .logs
+                    .get_mut(&tp)
+                    .expect("synced log")
+                    .reopen_txn(offset);
+                self.update(id, |f| undo_counted(f, status, true));
             }
             for g in &mut self.groups {
                 if let Some(on) = g.partitions.get_mut(&tp) {
@@ -529,17 +565,35 @@ impl RecordFates {
         }
     }
 
+    /// A copy of `id` at `offset` of `tp` is committed (below the HW, and its transaction, if
+    /// any, committed): counted, checked for order, and owed to every group past it.
+    fn count_committed(&mut self, tp: TopicPartition, offset: u64, id: RecordId) {
+        let first_copy = self.facts(id).is_some_and(|f| f.committed == 0);
+        let known = self.logs.get_mut(&tp).expect("synced log");
+        let top = known.highest_seq.entry(id.producer).or_insert(id.seq);
+        if first_copy && id.seq < *top {
+            known.reordered += 1;
+            self.counts.reordered += 1;
+        }
+        *top = (*top).max(id.seq);
+        self.update(id, |f| {
+            f.committed += 1;
+            f.committed_ever = true;
+        });
+        self.committed_below_reach(tp, offset, id);
+    }
+
     /// Reads the log that counts anew (its source changed, or it was cut back).
     fn reread_log(&mut self, tp: TopicPartition, source: Option<u32>, log: Option<&PartitionLog>) {
         let old = self.logs.remove(&tp).unwrap_or_default();
         self.counts.reordered -= old.reordered;
         for (i, id) in old.ids.iter().enumerate() {
-            let below_hw = old.log_start + (i as u64) < old.high_watermark;
+            let offset = old.log_start + i as u64;
+            let below_hw = offset < old.high_watermark;
+            let status = old.txn.get(&offset).copied();
             self.update(*id, |f| {
                 f.present -= 1;
-                if below_hw {
-                    f.committed -= 1;
-                }
+                undo_counted(f, status, below_hw);
             });
         }
         let mut fresh = CountedLog {
@@ -550,6 +604,7 @@ impl RecordFates {
             fresh.log_start = log.log_start_offset();
             fresh.high_watermark = log.log_start_offset();
             fresh.ids = log.records().map(|r| r.id).collect();
+            fresh.note_transactional(log, log.log_start_offset(), log.log_end_offset());
         }
         let ids: Vec<RecordId> = fresh.ids.iter().copied().collect();
         let (start, hw) = (fresh.log_start, log.map_or(0, PartitionLog::high_watermark));

@@ -276,7 +276,10 @@ impl GroupCoordinators {
         out: &mut Out,
     ) {
         let delay = self.initial_rebalance_delay;
-        if let Message::FindCoordinatorRequest { correlation, group } = &message {
+        if let Message::FindCoordinatorRequest {
+            correlation, group, ..
+        } = &message
+        {
             let result = self
                 .groups
                 .get(group)

@@ -1,0 +1,407 @@
+//! The transactional producer's side of KIP-98 (Kafka's `TransactionManager`).
+//!
+//! A producer with a `transactional.id`:
+//!
+//! 1. **`initTransactions()`**: finds its transaction coordinator (FindCoordinator with the
+//!    transactional id) and asks it for a producer id (InitProducerId). The coordinator bumps the
+//!    epoch, fencing every older instance with the same id, and aborts that instance's open
+//!    transaction first (the answer is `CONCURRENT_TRANSACTIONS` until then: retried).
+//! 2. **In a transaction**, before the first batch to a partition leaves, the partition is
+//!    registered with the coordinator (AddPartitionsToTxn — Kafka's explicit add; KIP-890's
+//!    implicit add is not modelled). Batches carry the transactional flag.
+//! 3. **`commitTransaction()`** waits for every send of the transaction to be answered (a flush),
+//!    then sends EndTxn(commit); if a send failed, the application aborts instead (Kafka's
+//!    `commitTransaction` throws then). **`abortTransaction()`** sends EndTxn(abort). The
+//!    coordinator writes the markers; the producer goes on with the next transaction once EndTxn
+//!    is answered.
+//! 4. **Fenced**: `PRODUCER_FENCED` from the coordinator or `INVALID_PRODUCER_EPOCH` from a
+//!    partition means another instance took the id over. Fatal: the producer stops, and what it
+//!    had not finished fails (its open transaction is aborted by the coordinator).
+//!
+//! The application here ([`crate::app::send_loop`] with `records_per_transaction` and
+//! `abort_transactions`) sends that many records per transaction and aborts the transactions the
+//! scenario names. After a crash the restarted process redoes its unfinished transaction: it sends
+//! every record of it again (the coordinator aborted the first attempt when the new instance
+//! called `initTransactions()`).
+
+use super::{Producer, ProducerRequest, RecordState};
+use crate::effect::{Out, Timer};
+use crate::ids::{NodeId, TopicPartition};
+use crate::message::{CoordinatorType, KafkaError, Message};
+use crate::time::SimDuration;
+use crate::trace::TraceKind;
+use std::collections::BTreeSet;
+
+/// Where the transactional producer stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxnPhase {
+    /// `initTransactions()` not finished: no producer id and epoch yet.
+    Initializing,
+    /// Between transactions, or in one (records being sent).
+    Ready,
+    /// `commitTransaction()` / `abortTransaction()` called: flushing, then EndTxn.
+    Ending { commit: bool },
+    /// Fenced by a newer instance: stopped for good.
+    Fenced,
+}
+
+#[derive(Clone, Debug)]
+pub struct Transactions {
+    pub transactional_id: String,
+    pub phase: TxnPhase,
+    coordinator: Option<u32>,
+    /// Partitions registered in the current transaction.
+    added: BTreeSet<TopicPartition>,
+    /// The current transaction's number (from 0) and its records (by sequence).
+    pub number: u32,
+    pub records: Vec<u32>,
+    pub committed: u32,
+    pub aborted: u32,
+}
+
+impl Transactions {
+    pub fn new(transactional_id: &str) -> Self {
+        Transactions {
+            transactional_id: transactional_id.to_string(),
+            phase: TxnPhase::Initializing,
+            coordinator: None,
+            added: BTreeSet::new(),
+            number: 0,
+            records: Vec::new(),
+            committed: 0,
+            aborted: 0,
+        }
+    }
+
+    /// Whether a batch for `tp` may leave (its partition is registered in the transaction).
+    pub fn may_send(&self, tp: TopicPartition) -> bool {
+        self.phase != TxnPhase::Fenced && self.added.contains(&tp)
+    }
+}
+
+impl Producer {
+    fn txn_request_in_flight(&self) -> bool {
+        self.requests.any(|r| {
+            matches!(
+                r,
+                ProducerRequest::FindTxnCoordinator
+                    | ProducerRequest::InitProducerId
+                    | ProducerRequest::AddPartitions(_)
+                    | ProducerRequest::EndTxn { .. }
+            )
+        })
+    }
+
+    /// Asks for the coordinator, then for a producer id — `initTransactions()`.
+    pub(super) fn init_transactions(&mut self, out: &mut Out) {
+        let Some(txn) = &self.transactions else {
+            return;
+        };
+        if txn.phase != TxnPhase::Initializing || self.txn_request_in_flight() {
+            return;
+        }
+        let id = txn.transactional_id.clone();
+        match txn.coordinator {
+            None => {
+                let correlation = self.start_request(ProducerRequest::FindTxnCoordinator, out);
+                let broker = self.metadata.next_broker();
+                out.send(
+                    NodeId::Broker(broker),
+                    Message::FindCoordinatorRequest {
+                        correlation,
+                        group: id,
+                        key_type: CoordinatorType::Transaction,
+                    },
+                );
+            }
+            Some(coordinator) => {
+                let correlation = self.start_request(ProducerRequest::InitProducerId, out);
+                out.send(
+                    NodeId::Broker(coordinator),
+                    Message::InitProducerIdRequest {
+                        correlation,
+                        transactional_id: Some(id),
+                        transaction_timeout_ms: self.config.transaction_timeout_ms,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Registers the partitions that have batches waiting and are not in the transaction yet.
+    /// Returns whether every waiting partition is registered.
+    pub(super) fn add_partitions_to_txn(&mut self, out: &mut Out) {
+        let Some(txn) = &self.transactions else {
+            return;
+        };
+        if txn.phase != TxnPhase::Ready || self.txn_request_in_flight() {
+            return;
+        }
+        let Some(coordinator) = txn.coordinator else {
+            return;
+        };
+        let missing: BTreeSet<TopicPartition> = self
+            .accumulator
+            .keys()
+            .filter(|tp| !txn.added.contains(tp))
+            .copied()
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let Some((producer_id, producer_epoch)) = self.producer_id() else {
+            return;
+        };
+        let id = txn.transactional_id.clone();
+        let correlation = self.start_request(ProducerRequest::AddPartitions(missing.clone()), out);
+        out.send(
+            NodeId::Broker(coordinator),
+            Message::AddPartitionsToTxnRequest {
+                correlation,
+                transactional_id: id,
+                producer_id,
+                producer_epoch,
+                partitions: missing.into_iter().collect(),
+            },
+        );
+    }
+
+    /// The application created record `seq` in the current transaction; returns whether the
+    /// application goes on creating (false: it called commit or abort and waits for it).
+    pub(super) fn record_in_transaction(&mut self, seq: u32, last: bool) -> bool {
+        let per = self.config.records_per_transaction;
+        let Some(txn) = &mut self.transactions else {
+            return true;
+        };
+        txn.records.push(seq);
+        if txn.records.len() as u32 >= per || last {
+            let commit = !self.config.abort_transactions.contains(&txn.number);
+            txn.phase = TxnPhase::Ending { commit };
+            false
+        } else {
+            true
+        }
+    }
+
+    /// `commitTransaction()` / `abortTransaction()`: once every send of the transaction is
+    /// answered, EndTxn.
+    pub(super) fn maybe_end_transaction(&mut self, out: &mut Out) {
+        let Some(txn) = &self.transactions else {
+            return;
+        };
+        let TxnPhase::Ending { commit } = txn.phase else {
+            return;
+        };
+        if self.txn_request_in_flight() {
+            return;
+        }
+        let states = self.record_states();
+        let settled = txn.records.iter().all(|seq| {
+            states.get(*seq as usize).is_some_and(|(s, _)| {
+                matches!(s, RecordState::Acknowledged { .. } | RecordState::Failed)
+            })
+        });
+        if !settled {
+            return;
+        }
+        let any_failed = txn.records.iter().any(|seq| {
+            states
+                .get(*seq as usize)
+                .is_some_and(|(s, _)| *s == RecordState::Failed)
+        });
+        // A failed send makes commitTransaction() throw: the application aborts.
+        let commit = commit && !any_failed;
+        let (Some(coordinator), Some((producer_id, producer_epoch))) =
+            (txn.coordinator, self.producer_id())
+        else {
+            return;
+        };
+        let id = txn.transactional_id.clone();
+        let correlation = self.start_request(ProducerRequest::EndTxn { commit }, out);
+        out.send(
+            NodeId::Broker(coordinator),
+            Message::EndTxnRequest {
+                correlation,
+                transactional_id: id,
+                producer_id,
+                producer_epoch,
+                commit,
+            },
+        );
+    }
+
+    /// An answer from the transaction coordinator (or to the lookup of it).
+    pub(super) fn on_txn_response(
+        &mut self,
+        request: ProducerRequest,
+        message: Message,
+        out: &mut Out,
+    ) {
+        let result: Result<(), KafkaError> = match (&request, message) {
+            (
+                ProducerRequest::FindTxnCoordinator,
+                Message::FindCoordinatorResponse { result, .. },
+            ) => result.map(|broker| {
+                if let Some(txn) = &mut self.transactions {
+                    txn.coordinator = Some(broker);
+                }
+            }),
+            (ProducerRequest::InitProducerId, Message::InitProducerIdResponse { result, .. }) => {
+                result.map(|(producer_id, producer_epoch)| {
+                    if let Some(idempotence) = &mut self.idempotence {
+                        idempotence.assigned(producer_id, producer_epoch);
+                    }
+                    let per = self.config.records_per_transaction;
+                    let app_done = self.app.is_done();
+                    if let Some(txn) = &mut self.transactions {
+                        // A restarted instance that had finished sending its transaction's
+                        // records goes straight on to ending it.
+                        let full = txn.records.len() as u32 >= per
+                            || (app_done && !txn.records.is_empty());
+                        txn.phase = if full {
+                            TxnPhase::Ending {
+                                commit: !self.config.abort_transactions.contains(&txn.number),
+                            }
+                        } else {
+                            TxnPhase::Ready
+                        };
+                    }
+                    out.trace(TraceKind::ProducerIdAssigned {
+                        producer: self.id,
+                        producer_id,
+                        producer_epoch,
+                    });
+                })
+            }
+            (
+                ProducerRequest::AddPartitions(partitions),
+                Message::AddPartitionsToTxnResponse { result, .. },
+            ) => result.map(|()| {
+                if let Some(txn) = &mut self.transactions {
+                    txn.added.extend(partitions.iter().copied());
+                }
+            }),
+            (ProducerRequest::EndTxn { commit }, Message::EndTxnResponse { result, .. }) => {
+                result.map(|()| self.transaction_ended(*commit, out))
+            }
+            _ => return,
+        };
+        if let Err(error) = result {
+            self.on_txn_error(error, out);
+        }
+    }
+
+    /// EndTxn was answered: the next transaction may begin.
+    fn transaction_ended(&mut self, committed: bool, out: &mut Out) {
+        let Some(txn) = &mut self.transactions else {
+            return;
+        };
+        out.trace(TraceKind::TransactionEnded {
+            producer: self.id,
+            committed,
+            records: txn.records.len() as u32,
+        });
+        if committed {
+            txn.committed += 1;
+        } else {
+            txn.aborted += 1;
+        }
+        txn.number += 1;
+        txn.records.clear();
+        txn.added.clear();
+        txn.phase = TxnPhase::Ready;
+        if !self.app.is_done() {
+            out.set_timer(
+                SimDuration::from_ms(self.config.interval_ms),
+                Timer::CreateRecord,
+            );
+        }
+    }
+
+    /// A coordinator request failed (or timed out): fenced is fatal; otherwise look the
+    /// coordinator up again if it moved, and retry after `retry.backoff.ms`.
+    pub(super) fn on_txn_error(&mut self, error: KafkaError, out: &mut Out) {
+        if matches!(
+            error,
+            KafkaError::ProducerFenced | KafkaError::InvalidProducerEpoch
+        ) {
+            self.fenced(error, out);
+            return;
+        }
+        if matches!(
+            error,
+            KafkaError::NotCoordinator
+                | KafkaError::CoordinatorNotAvailable
+                | KafkaError::RequestTimedOut
+        ) {
+            if let Some(txn) = &mut self.transactions {
+                txn.coordinator = None;
+                if txn.phase != TxnPhase::Initializing {
+                    // Only the lookup is redone; the producer id stays.
+                    self.find_coordinator_again(out);
+                    return;
+                }
+            }
+        }
+        out.set_timer(
+            SimDuration::from_ms(self.config.retry_backoff_ms),
+            Timer::TxnRetry,
+        );
+    }
+
+    fn find_coordinator_again(&mut self, out: &mut Out) {
+        let Some(txn) = &self.transactions else {
+            return;
+        };
+        let id = txn.transactional_id.clone();
+        let correlation = self.start_request(ProducerRequest::FindTxnCoordinator, out);
+        let broker = self.metadata.next_broker();
+        out.send(
+            NodeId::Broker(broker),
+            Message::FindCoordinatorRequest {
+                correlation,
+                group: id,
+                key_type: CoordinatorType::Transaction,
+            },
+        );
+    }
+
+    /// `Timer::TxnRetry`: carry on with whatever the transactional producer was doing.
+    pub(super) fn txn_retry(&mut self, out: &mut Out) {
+        self.init_transactions(out);
+        self.add_partitions_to_txn(out);
+        self.maybe_end_transaction(out);
+    }
+
+    /// Fenced by a newer instance: stop for good. Everything not yet acknowledged fails.
+    pub(super) fn fenced(&mut self, error: KafkaError, out: &mut Out) {
+        let Some(txn) = &mut self.transactions else {
+            return;
+        };
+        if txn.phase == TxnPhase::Fenced {
+            return;
+        }
+        txn.phase = TxnPhase::Fenced;
+        out.trace(TraceKind::ProducerFenced {
+            producer: self.id,
+            error,
+        });
+        self.app.stop();
+        let batches: Vec<_> = std::mem::take(&mut self.accumulator).into_iter().collect();
+        for (tp, queue) in batches {
+            for batch in queue {
+                out.trace(TraceKind::ProduceFailed {
+                    producer: self.id,
+                    partition: tp,
+                    error,
+                    records: batch.records.iter().map(|r| r.id).collect(),
+                    retrying: false,
+                });
+                for r in &batch.records {
+                    self.set_state(r.id.seq, RecordState::Failed);
+                }
+                self.failed += batch.records.len() as u32;
+            }
+        }
+    }
+}
