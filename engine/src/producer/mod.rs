@@ -259,7 +259,13 @@ impl Producer {
     }
 
     pub fn on_start(&mut self, out: &mut Out) {
-        self.obtain_producer_id(out);
+        match (&self.transactions, self.app.first_send()) {
+            // The transactional application calls initTransactions() when it starts.
+            (Some(_), Some(start)) if start > SimDuration::ZERO => {
+                out.set_timer(start, Timer::TxnRetry)
+            }
+            _ => self.obtain_producer_id(out),
+        }
         out.set_timer(
             SimDuration::from_ms(self.config.metadata_max_age_ms),
             Timer::MetadataMaxAge,

@@ -28,7 +28,7 @@ use super::{Producer, ProducerRequest, RecordState};
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{CoordinatorType, KafkaError, Message};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::BTreeSet;
 
@@ -57,6 +57,8 @@ pub struct Transactions {
     pub records: Vec<u32>,
     pub committed: u32,
     pub aborted: u32,
+    /// No request to the coordinator before then (`retry.backoff.ms` after an error).
+    retry_at: SimTime,
 }
 
 impl Transactions {
@@ -70,6 +72,7 @@ impl Transactions {
             records: Vec::new(),
             committed: 0,
             aborted: 0,
+            retry_at: SimTime::ZERO,
         }
     }
 
@@ -80,16 +83,20 @@ impl Transactions {
 }
 
 impl Producer {
+    /// A request to the coordinator is out, or the backoff after an error still runs.
     fn txn_request_in_flight(&self) -> bool {
-        self.requests.any(|r| {
-            matches!(
-                r,
-                ProducerRequest::FindTxnCoordinator
-                    | ProducerRequest::InitProducerId
-                    | ProducerRequest::AddPartitions(_)
-                    | ProducerRequest::EndTxn { .. }
-            )
-        })
+        self.transactions
+            .as_ref()
+            .is_some_and(|t| self.now < t.retry_at)
+            || self.requests.any(|r| {
+                matches!(
+                    r,
+                    ProducerRequest::FindTxnCoordinator
+                        | ProducerRequest::InitProducerId
+                        | ProducerRequest::AddPartitions(_)
+                        | ProducerRequest::EndTxn { .. }
+                )
+            })
     }
 
     /// Asks for the coordinator, then for a producer id — `initTransactions()`.
@@ -129,12 +136,14 @@ impl Producer {
     }
 
     /// Registers the partitions that have batches waiting and are not in the transaction yet.
-    /// Returns whether every waiting partition is registered.
     pub(super) fn add_partitions_to_txn(&mut self, out: &mut Out) {
         let Some(txn) = &self.transactions else {
             return;
         };
-        if txn.phase != TxnPhase::Ready || self.txn_request_in_flight() {
+        // (commitTransaction() flushes: what waits is still sent, so its partitions are added.)
+        if !matches!(txn.phase, TxnPhase::Ready | TxnPhase::Ending { .. })
+            || self.txn_request_in_flight()
+        {
             return;
         }
         let Some(coordinator) = txn.coordinator else {
@@ -174,13 +183,13 @@ impl Producer {
             return true;
         };
         txn.records.push(seq);
-        if txn.records.len() as u32 >= per || last {
+        let full = txn.records.len() as u32 >= per || last;
+        // (Still in initTransactions(): the end follows once it returns.)
+        if full && txn.phase == TxnPhase::Ready {
             let commit = !self.config.abort_transactions.contains(&txn.number);
             txn.phase = TxnPhase::Ending { commit };
-            false
-        } else {
-            true
         }
+        !full
     }
 
     /// `commitTransaction()` / `abortTransaction()`: once every send of the transaction is
@@ -343,10 +352,11 @@ impl Producer {
                 }
             }
         }
-        out.set_timer(
-            SimDuration::from_ms(self.config.retry_backoff_ms),
-            Timer::TxnRetry,
-        );
+        let backoff = SimDuration::from_ms(self.config.retry_backoff_ms);
+        if let Some(txn) = &mut self.transactions {
+            txn.retry_at = self.now + backoff;
+        }
+        out.set_timer(backoff, Timer::TxnRetry);
     }
 
     fn find_coordinator_again(&mut self, out: &mut Out) {

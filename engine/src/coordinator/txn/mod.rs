@@ -332,10 +332,9 @@ impl TxnCoordinators {
             } => {
                 let decided = match self.coordinated(&transactional_id, broker) {
                     None => Err(KafkaError::NotCoordinator),
-                    Some(t) => t
-                        .check_producer(producer_id, producer_epoch)
-                        .and_then(|()| {
-                            match (t.state, commit) {
+                    Some(t) => {
+                        t.check_producer(producer_id, producer_epoch)
+                            .and(match (t.state, commit) {
                                 (TxnState::Ongoing, _) => Ok(true),
                                 // A retry of an EndTxn whose answer was lost.
                                 (TxnState::CompleteCommit, true)
@@ -344,8 +343,8 @@ impl TxnCoordinators {
                                     Err(KafkaError::ConcurrentTransactions)
                                 }
                                 _ => Err(KafkaError::InvalidTxnState),
-                            }
-                        }),
+                            })
+                    }
                 };
                 if decided == Ok(true) {
                     self.begin_completion(
