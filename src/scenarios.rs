@@ -34,7 +34,10 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "consumers-5-commits",
         ],
     ),
-    (Text::ChapterExactlyOnce, &["idempotent-producer"]),
+    (
+        Text::ChapterExactlyOnce,
+        &["idempotent-producer", "transactions", "zombie-fencing"],
+    ),
     (Text::ChapterMore, &[]),
 ];
 
@@ -125,6 +128,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "idempotent-producer",
         include_str!(concat!(env!("OUT_DIR"), "/idempotent-producer.toml")),
+    ),
+    (
+        "transactions",
+        include_str!(concat!(env!("OUT_DIR"), "/transactions.toml")),
+    ),
+    (
+        "zombie-fencing",
+        include_str!(concat!(env!("OUT_DIR"), "/zombie-fencing.toml")),
     ),
     (
         "two-groups",

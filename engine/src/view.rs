@@ -12,13 +12,18 @@
 //! and each group's committed offset and owner position on the leader's row; each consumer group
 //! with its state, generation, coordinator, lag and never-processed records; each consumer with
 //! its phase, membership, partitions, auto-commit progress and recent processed records; the cut
-//! links; and the counters (the outcome report at this instant).
+//! links; and the counters (the outcome report at this instant). With transactions: each
+//! transactional producer's id, epoch and where its transaction stands; each transaction
+//! coordinator's ids with their state; each log cell's transaction (open, committed, aborted, or
+//! a COMMIT/ABORT marker) as that replica's log has it; and each leader's last stable offset.
 
 use crate::app::consumer_process::ConsumerProcess;
 use crate::check::fates::{Fate, ProducerView as FateProducerView};
+pub use crate::coordinator::txn::TxnState;
 use crate::group_coordinator::GroupState;
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::Acks;
+pub use crate::producer::transactions::TxnPhase;
 use crate::producer::RecordState;
 use crate::report::OutcomeReport;
 use crate::sim::Simulation;
@@ -64,6 +69,8 @@ pub enum RecordMark {
     SentNotInLog,
     /// The producer gave up on it.
     Failed,
+    /// Its transaction was aborted: in the log, never visible to read_committed.
+    Aborted,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -82,6 +89,43 @@ pub struct ProducerNode {
     pub producer_id: Option<(i64, i16)>,
     /// The newest records, oldest first.
     pub records: Vec<(RecordId, RecordMark)>,
+    /// A transactional producer's side of its transactions.
+    pub transactional: Option<ProducerTxnView>,
+}
+
+/// Where a transactional producer stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProducerTxnView {
+    pub transactional_id: String,
+    pub phase: TxnPhase,
+    /// The current transaction's number (from 0) and how many records it holds so far.
+    pub number: u32,
+    pub records: u32,
+    pub committed: u32,
+    pub aborted: u32,
+}
+
+/// A transactional id as its coordinator has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxnNode {
+    pub transactional_id: String,
+    pub coordinator: Option<NodeId>,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub state: TxnState,
+    /// The partitions in the current (or last) transaction.
+    pub partitions: Vec<TopicPartition>,
+}
+
+/// A log cell's transaction, as that replica's log has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellTxn {
+    /// A transactional record whose transaction has no marker in this log yet.
+    Open,
+    Committed,
+    Aborted,
+    CommitMarker,
+    AbortMarker,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +145,8 @@ pub struct Cell {
     pub committed: bool,
     /// The record's fate by the one definition.
     pub fate: Option<Fate>,
+    /// Its transaction (`None`: not a transactional record).
+    pub txn: Option<CellTxn>,
 }
 
 /// Which of a group's offsets a marker shows.
@@ -129,6 +175,8 @@ pub struct ReplicaRow {
     pub log_start_offset: u64,
     pub high_watermark: u64,
     pub log_end_offset: u64,
+    /// What read_committed consumers may read up to (the HW when no transaction is open).
+    pub last_stable_offset: u64,
     /// The newest cells, oldest first.
     pub cells: Vec<Cell>,
     /// On the leader's row: each group's committed offset and owner position.
@@ -187,6 +235,8 @@ pub struct ConsumerNode {
     /// The newest processed records, oldest first, with whether the group processed each more
     /// than once.
     pub recent: Vec<(RecordId, bool)>,
+    /// `isolation.level=read_committed`.
+    pub read_committed: bool,
 }
 
 /// The world at one instant, for drawing.
@@ -205,6 +255,8 @@ pub struct WorldView {
     pub brokers: Vec<BrokerNode>,
     pub groups: Vec<GroupNode>,
     pub consumers: Vec<ConsumerNode>,
+    /// Every transactional id, as its coordinator has it.
+    pub transactions: Vec<TxnNode>,
     /// Links cut in at least one direction.
     pub cut_links: Vec<(NodeId, NodeId)>,
     /// The outcome report at this instant: the page's counters.
@@ -246,6 +298,7 @@ impl WorldView {
                         let mark = match (facts.fate(), facts.producer) {
                             (Fate::Lost, _) => RecordMark::AcknowledgedButLost,
                             (Fate::SentNotInLog, _) => RecordMark::SentNotInLog,
+                            (Fate::Aborted, _) => RecordMark::Aborted,
                             (_, FateProducerView::Acknowledged) => RecordMark::Acknowledged,
                             (_, FateProducerView::Sent) => RecordMark::Sent,
                             (_, FateProducerView::Failed) => RecordMark::Failed,
@@ -268,6 +321,14 @@ impl WorldView {
                     acks: p.config().acks,
                     producer_id: p.producer_id(),
                     records,
+                    transactional: p.transactions().map(|t| ProducerTxnView {
+                        transactional_id: t.transactional_id.clone(),
+                        phase: t.phase,
+                        number: t.number,
+                        records: t.records.len() as u32,
+                        committed: t.committed,
+                        aborted: t.aborted,
+                    }),
                 }
             })
             .collect();
@@ -337,6 +398,19 @@ impl WorldView {
             brokers,
             groups,
             consumers,
+            transactions: world
+                .transactions()
+                .transactions()
+                .values()
+                .map(|t| TxnNode {
+                    transactional_id: t.transactional_id.clone(),
+                    coordinator: t.coordinator.map(NodeId::Broker),
+                    producer_id: t.producer_id,
+                    producer_epoch: t.producer_epoch,
+                    state: t.state,
+                    partitions: t.partitions.iter().copied().collect(),
+                })
+                .collect(),
             cut_links: world.network().cut_links(),
             report: OutcomeReport::from_simulation(world, "", 0),
         }
@@ -370,6 +444,7 @@ fn replica_row(
             leader_epoch: r.leader_epoch,
             committed: r.offset < log.high_watermark(),
             fate: world.fates().fate(r.id),
+            txn: cell_txn(log, r.offset),
         })
         .collect();
     let markers = if role == ReplicaRole::Leader {
@@ -409,9 +484,42 @@ fn replica_row(
         log_start_offset: log.log_start_offset(),
         high_watermark: log.high_watermark(),
         log_end_offset: log.log_end_offset(),
+        last_stable_offset: log.last_stable_offset(),
         cells,
         markers,
     }
+}
+
+/// The transaction of the record at `offset`, as this replica's log has it: its marker's kind, or
+/// (for a transactional record) whether its producer's marker after it aborted or committed it,
+/// or none is there yet.
+fn cell_txn(log: &crate::log::PartitionLog, offset: u64) -> Option<CellTxn> {
+    use crate::log::ControlType;
+    let batch = log.batch_of(offset)?;
+    match batch.control {
+        Some(ControlType::Commit) => return Some(CellTxn::CommitMarker),
+        Some(ControlType::Abort) => return Some(CellTxn::AbortMarker),
+        None if !batch.producer.transactional => return None,
+        None => {}
+    }
+    let pid = batch.producer.producer_id;
+    let index = log.transactions();
+    if index
+        .ongoing()
+        .any(|(p, first)| p == pid && first <= offset)
+    {
+        return Some(CellTxn::Open);
+    }
+    let aborted = index.aborted();
+    let from = aborted.partition_point(|a| a.last_offset < offset);
+    let was_aborted = aborted[from..]
+        .iter()
+        .any(|a| a.producer_id == pid && a.first_offset <= offset);
+    Some(if was_aborted {
+        CellTxn::Aborted
+    } else {
+        CellTxn::Committed
+    })
 }
 
 fn consumer_node(
@@ -453,5 +561,7 @@ fn consumer_node(
         waiting: process.app().unprocessed(),
         processed: processed.len(),
         recent,
+        read_committed: c.config().isolation_level
+            == crate::scenario::IsolationLevel::ReadCommitted,
     }
 }

@@ -5,6 +5,7 @@
 
 use kafkascope_engine::broker::Role;
 use kafkascope_engine::check::fates::ProducerView;
+use kafkascope_engine::log::{ControlType, LogRecord, PartitionLog};
 use kafkascope_engine::producer::RecordState;
 use kafkascope_engine::scenario::{OffsetReset, ScenarioBuilder};
 use kafkascope_engine::{
@@ -26,13 +27,57 @@ struct Recount {
     groups: Vec<(u64, u64, u64)>,
 }
 
-/// Records that were below the high watermark of the log that counts after some step.
+/// Where a copy stands in its log, by the definitions of `check::fates`, worked out from the log
+/// alone: a plain record is committed below the HW; a transactional one once its producer's next
+/// marker after it is below the HW (COMMIT: committed, ABORT: aborted), open while below the HW
+/// without one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CopyStatus {
+    Committed,
+    Aborted,
+    OpenBelowHw,
+    AboveHw,
+    Control,
+}
+
+fn copy_status(log: &PartitionLog, r: &LogRecord) -> CopyStatus {
+    let hw = log.high_watermark();
+    let Some(batch) = log.batch_of(r.offset) else {
+        return CopyStatus::AboveHw;
+    };
+    if batch.control.is_some() || r.id.is_control() {
+        return CopyStatus::Control;
+    }
+    if r.offset >= hw {
+        return CopyStatus::AboveHw;
+    }
+    if !batch.producer.transactional {
+        return CopyStatus::Committed;
+    }
+    let marker = log.batches().find(|b| {
+        b.control.is_some()
+            && b.producer.producer_id == batch.producer.producer_id
+            && b.base_offset > r.offset
+    });
+    match marker {
+        Some(m) if m.base_offset < hw => {
+            if m.control == Some(ControlType::Commit) {
+                CopyStatus::Committed
+            } else {
+                CopyStatus::Aborted
+            }
+        }
+        _ => CopyStatus::OpenBelowHw,
+    }
+}
+
+/// Records that were committed in the log that counts after some step.
 fn note_committed(world: &Simulation, ever: &mut BTreeSet<RecordId>) {
     for tp in world.partitions() {
         if let Some((_, log)) = world.counted_log(*tp) {
             ever.extend(
                 log.records()
-                    .take_while(|r| r.offset < log.high_watermark())
+                    .filter(|r| copy_status(log, r) == CopyStatus::Committed)
                     .map(|r| r.id),
             );
         }
@@ -47,16 +92,26 @@ fn recount(
     // The log that counts: the controller's leader, or while offline the first ISR member.
     let mut present: BTreeMap<RecordId, u64> = BTreeMap::new();
     let mut committed: BTreeMap<RecordId, u64> = BTreeMap::new();
+    let mut aborted: BTreeSet<RecordId> = BTreeSet::new();
+    let mut open: BTreeSet<RecordId> = BTreeSet::new();
     let mut logs = Vec::new();
     for tp in world.partitions() {
         let Some((_, log)) = world.counted_log(*tp) else {
             continue;
         };
         for r in log.records() {
-            *present.entry(r.id).or_default() += 1;
-            if r.offset < log.high_watermark() {
-                *committed.entry(r.id).or_default() += 1;
+            match copy_status(log, r) {
+                CopyStatus::Control => continue,
+                CopyStatus::Committed => *committed.entry(r.id).or_default() += 1,
+                CopyStatus::Aborted => {
+                    aborted.insert(r.id);
+                }
+                CopyStatus::OpenBelowHw => {
+                    open.insert(r.id);
+                }
+                CopyStatus::AboveHw => {}
             }
+            *present.entry(r.id).or_default() += 1;
         }
         logs.push((*tp, log));
     }
@@ -92,7 +147,8 @@ fn recount(
             c.sent += u64::from(sent);
             let in_committed = committed.contains_key(&id);
             let in_log = present.contains_key(&id);
-            if (acked || sent) && !in_committed && !expired.contains(&id) {
+            let decided_elsewise = aborted.contains(&id) || open.contains(&id);
+            if (acked || sent) && !in_committed && !expired.contains(&id) && !decided_elsewise {
                 if in_log {
                     c.not_committed += 1;
                 } else if acked {
@@ -127,7 +183,13 @@ fn recount(
                 .unwrap_or(0)
                 .max(highest_processed.unwrap_or(0));
             for r in log.records() {
-                if r.offset < reach.min(log.high_watermark()) && !times.contains_key(&r.id) {
+                if r.offset < reach.min(log.high_watermark())
+                    && !times.contains_key(&r.id)
+                    && !matches!(
+                        copy_status(log, r),
+                        CopyStatus::Control | CopyStatus::Aborted
+                    )
+                {
                     never.insert(r.id);
                 }
             }

@@ -63,8 +63,14 @@ pub fn group_view(props: &GroupProps) -> Html {
                 <title>{ t(lang, Text::GroupProtocol) }</title></text>
             <text class="detail small" x={n(r.x + 10.0)} y={n(r.y + 50.0)} data-testid={format!("lag-{}", g.name)}>
                 { format!("{} {} · {} {}", t(lang, Text::Coordinator), coordinator, t(lang, Text::Lag), g.lag) }</text>
+            if let Some(isolation) = g.isolation {
+                <text class={classes!("detail", "small", "isolation", (isolation == "read_committed").then_some("read-committed"))}
+                    x={n(r.x + 10.0)} y={n(r.y + 65.0)} data-isolation={isolation}>
+                    { isolation }
+                    <title>{ t(lang, Text::IsolationLevelTitle) }</title></text>
+            }
             if !g.never_processed.is_empty() {
-                <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + 65.0)}>
+                <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + if g.isolation.is_some() { 81.0 } else { 65.0 })}>
                     { format!("✗ {} ({})", g.never_processed.iter().take(3).cloned().collect::<Vec<_>>().join(" "), g.never_processed_count) }
                     <title>{ t(lang, Text::NeverProcessed) }</title></text>
             }

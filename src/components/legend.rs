@@ -1,5 +1,6 @@
 //! The legend: every mark the scene uses — message dots, the producer's record squares, log
-//! cells (committed, not yet, truncated), the HW bar and LEO, a group's committed offset and
+//! cells (committed, not yet, truncated; transactions open, aborted, markers), the HW bar, LEO and
+//! LSO, the transaction coordinator's line, a group's committed offset and
 //! position, processed records, the auto-commit ring — drawn as the scene draws it, in both
 //! languages.
 
@@ -56,6 +57,13 @@ pub fn legend() -> Html {
                     <text x="0" y="4" class="legend-glyph">{ "✗" }</text></g> }, lang, Text::TruncatedCell) }
                 { line(html! { <g class="marker hw"><line x1="0" y1="-9" x2="0" y2="9" /></g> }, lang, Text::HighWatermark) }
                 { line(html! { <text x="0" y="4" class="legend-glyph">{ "LEO" }</text> }, lang, Text::LogEndOffset) }
+                { line(square(classes!("cell", "committed", "txn-open")), lang, Text::LegendTxnCells) }
+                { line(html! { <g class="cell txn-aborted"><rect x="-8" y="-7" width="16" height="14" rx="2" />
+                    <line class="strike" x1="-7" y1="6" x2="7" y2="-6" /></g> }, lang, Text::CellAbortedTxn) }
+                { line(html! { <g class="cell commit-marker"><rect x="-8" y="-7" width="16" height="14" rx="2" />
+                    <text x="0" y="4">{ "C" }</text></g> }, lang, Text::LegendMarkers) }
+                { line(html! { <g class="marker lso"><line x1="0" y1="-9" x2="0" y2="9" /></g> }, lang, Text::LegendLso) }
+                { line(html! { <text x="0" y="4" class="legend-glyph">{ "TC" }</text> }, lang, Text::LegendTxnCoordinator) }
                 { line(html! { <g class="marker committed-offset group-0"><path d="M0 -4 l-6 10 h12 z" /></g> }, lang, Text::CommittedOffset) }
                 { line(html! { <g class="marker position group-0"><path d="M0 5 l-5 -9 h10 z" /></g> }, lang, Text::Position) }
                 { line(html! { <g class="processed"><rect x="-9" y="-7" width="18" height="14" rx="2" /></g> }, lang, Text::RecordsProcessed) }

@@ -8,6 +8,7 @@ use crate::scene_model::{
     ReplicaRow, SceneModel, CELL_H, CELL_W,
 };
 use kafkascope_engine::message::MessageKind;
+use kafkascope_engine::view::{CellTxn, ProducerTxnView, TxnPhase};
 use kafkascope_engine::{Action, NodeId};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -259,7 +260,55 @@ fn mark_class(mark: RecordMark) -> (&'static str, Text) {
         RecordMark::AcknowledgedButLost => ("lost", Text::RecordLost),
         RecordMark::SentNotInLog => ("sent-lost", Text::RecordSentNotInLog),
         RecordMark::Failed => ("failed", Text::RecordFailed),
+        RecordMark::Aborted => ("aborted", Text::CellAbortedTxn),
     }
+}
+
+/// How the page names a transactional producer's phase (a data attribute the tests read).
+pub fn txn_phase_name(phase: TxnPhase) -> &'static str {
+    match phase {
+        TxnPhase::Initializing => "initializing",
+        TxnPhase::Ready => "ready",
+        TxnPhase::Ending { commit: true } => "committing",
+        TxnPhase::Ending { commit: false } => "aborting",
+        TxnPhase::Fenced => "fenced",
+    }
+}
+
+/// Where a transactional producer's transaction stands: `txn #2 · 3 records`, `txn #2 ·
+/// committing`, `fenced`.
+fn producer_txn_text(lang: Lang, txn: &ProducerTxnView) -> String {
+    let number = format!("{} #{}", t(lang, Text::TxnNumber), txn.number);
+    match txn.phase {
+        TxnPhase::Initializing => t(lang, Text::TxnInit).to_string(),
+        TxnPhase::Ready => format!("{number} · {} {}", t(lang, Text::TxnRecords), txn.records),
+        TxnPhase::Ending { commit: true } => format!("{number} · {}", t(lang, Text::TxnCommitting)),
+        TxnPhase::Ending { commit: false } => format!("{number} · {}", t(lang, Text::TxnAborting)),
+        TxnPhase::Fenced => t(lang, Text::Fenced).to_string(),
+    }
+}
+
+/// A log cell's transaction as a CSS class and a data attribute.
+fn cell_txn_class(txn: Option<CellTxn>) -> Option<&'static str> {
+    txn.map(|t| match t {
+        CellTxn::Open => "txn-open",
+        CellTxn::Committed => "txn-committed",
+        CellTxn::Aborted => "txn-aborted",
+        CellTxn::CommitMarker => "commit-marker",
+        CellTxn::AbortMarker => "abort-marker",
+    })
+}
+
+fn cell_txn_title(lang: Lang, txn: Option<CellTxn>) -> String {
+    let text = match txn {
+        None => return String::new(),
+        Some(CellTxn::Open) => Text::CellOpenTxn,
+        Some(CellTxn::Committed) => Text::CellCommittedTxn,
+        Some(CellTxn::Aborted) => Text::CellAbortedTxn,
+        Some(CellTxn::CommitMarker) => Text::CommitMarker,
+        Some(CellTxn::AbortMarker) => Text::AbortMarker,
+    };
+    format!(" · {}", t(lang, text))
 }
 
 fn producer(lang: Lang, p: &ProducerBox) -> Html {
@@ -273,24 +322,40 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
             if !p.up {
                 <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
+            } else if p.txn.as_ref().is_some_and(|t| t.phase == TxnPhase::Fenced) {
+                <text class="status fenced" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Fenced) }</text>
             } else if p.paused {
                 <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
             }
-            <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>
-                { match p.producer_id {
-                    Some(id) => format!("acks={} · PID {id}", p.acks),
-                    None => format!("acks={}", p.acks),
-                } }
-                if p.producer_id.is_some() {
-                    <title>{ t(lang, Text::ProducerIdTitle) }</title>
-                }
-            </text>
+            if let Some(txn) = &p.txn {
+                <text class="detail txn" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>
+                    { match p.producer_id {
+                        Some((pid, epoch)) => format!("PID {pid} · {} {epoch}", t(lang, Text::Epoch)),
+                        None => "PID —".to_string(),
+                    } }
+                    <title>{ format!("transactional.id = {} · {}", txn.transactional_id, t(lang, Text::TxnProducerTitle)) }</title>
+                </text>
+                <text class="detail txn" x={n(r.x + 12.0)} y={n(r.y + 55.0)}
+                    data-txn-phase={txn_phase_name(txn.phase)}>{ producer_txn_text(lang, txn) }</text>
+            } else {
+                <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>
+                    { match p.producer_id {
+                        Some((id, _)) => format!("acks={} · PID {id}", p.acks),
+                        None => format!("acks={}", p.acks),
+                    } }
+                    if p.producer_id.is_some() {
+                        <title>{ t(lang, Text::ProducerIdTitle) }</title>
+                    }
+                </text>
+            }
+            if p.txn.is_none() {
             <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 55.0)}>
                 { if p.acks == "0" {
                     format!("{} {}/{} · {}", t(lang, Text::RecordsSent), p.created, p.total, t(lang, Text::NoAck))
                 } else {
                     format!("{} {}/{} · ack {}", t(lang, Text::RecordsSent), p.created, p.total, p.acknowledged)
                 } }</text>
+            }
             </g>
             { for p.records.iter().enumerate().map(|(i, (id, mark, dim))| {
                 let (class, text) = mark_class(*mark);
@@ -364,6 +429,25 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
             }
             </g>
             { for b.rows.iter().map(|row| html! { <ReplicaRowView row={row.clone()} x={r.x} broker_up={b.up} /> }) }
+            // The transaction coordinator's ids, in the title line (after the status, if any).
+            { for b.coordinates.iter().take(1).map(|line| {
+                let txn = &line.txn;
+                let x = r.x + if status.is_some() { 175.0 } else { 86.0 };
+                let text = if status.is_some() {
+                    format!("{} {}: {}", t(lang, Text::TxnCoordinatorShort), txn.transactional_id, txn.state.name())
+                } else {
+                    format!("{} {}: {} · PID {} e{}", t(lang, Text::TxnCoordinatorShort), txn.transactional_id,
+                        txn.state.name(), txn.producer_id, txn.producer_epoch)
+                };
+                html! {
+                    <text class={classes!("detail", "txn-coordinator", line.dim.then_some("dim"))} x={n(x)} y={n(r.y + 20.0)}
+                        data-txn={txn.transactional_id.clone()} data-state={txn.state.name()}
+                        data-epoch={txn.producer_epoch.to_string()}>
+                        { text }
+                        <title>{ t(lang, Text::TxnCoordinatorTitle) }</title>
+                    </text>
+                }
+            }) }
         </g>
     }
 }
@@ -401,18 +485,30 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
                     { format!("{} {}", t(lang, Text::Isr), row.isr.iter().map(u32::to_string).collect::<Vec<_>>().join(",")) }</text>
             }
             </g>
-            { for row.cells.iter().map(|c| html! {
-                <g class={classes!("cell", c.committed.then_some("committed"), c.recognised.then_some("recognised"), c.dim.then_some("dim"))}
-                    data-offset={c.offset.to_string()} data-record={c.label.clone()}>
+            { for row.cells.iter().map(|c| {
+                let marker = match c.txn {
+                    Some(CellTxn::CommitMarker) => Some("C"),
+                    Some(CellTxn::AbortMarker) => Some("A"),
+                    _ => None,
+                };
+                html! {
+                <g class={classes!("cell", c.committed.then_some("committed"), c.recognised.then_some("recognised"),
+                        cell_txn_class(c.txn), c.dim.then_some("dim"))}
+                    data-offset={c.offset.to_string()} data-record={c.label.clone()}
+                    data-txn={kafkascope_engine::check::claims::cell_txn_name(c.txn)}>
                     <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
-                    <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ c.offset }</text>
+                    <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ marker.map_or_else(|| c.offset.to_string(), str::to_string) }</text>
+                    if c.txn == Some(CellTxn::Aborted) {
+                        <line class="strike" x1={n(c.x + 1.0)} y1={n(y + CELL_H - 2.0)} x2={n(c.x + CELL_W - 3.0)} y2={n(y + 2.0)} />
+                    }
                     if c.recognised {
                         <text class="recognised-mark" x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y - 4.0)}>{ "↺" }</text>
                     }
                     <title>{ format!("offset {} · {} · {} {}", c.offset, c.label, t(lang, Text::Epoch), c.leader_epoch) }
-                        { if c.recognised { format!(" · {}", t(lang, Text::RecognisedResend)) } else { String::new() } }</title>
+                        { if c.recognised { format!(" · {}", t(lang, Text::RecognisedResend)) } else { String::new() } }
+                        { cell_txn_title(lang, c.txn) }</title>
                 </g>
-            }) }
+            }}) }
             { for row.truncated.iter().map(|c| html! {
                 <g class={classes!("cell", "truncated", c.dim.then_some("dim"))} data-offset={c.offset.to_string()}>
                     <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
@@ -425,6 +521,13 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
                 <text x={n(row.hw_x + 1.0)} y={n(y - 6.0)}>{ edge_label(row.hw_edge, format!("HW {}", row.high_watermark)) }</text>
                 <title>{ t(lang, Text::HighWatermark) }</title>
             </g>
+            if row.lso_shown {
+                <g class={classes!("marker", "lso", row.lso_dim.then_some("dim"))} data-offset={row.last_stable_offset.to_string()}>
+                    <line x1={n(row.lso_x - 1.0)} y1={n(y - 12.0)} x2={n(row.lso_x - 1.0)} y2={n(y + CELL_H + 2.0)} />
+                    <text x={n(row.lso_x - 3.0)} y={n(y - 6.0)}>{ edge_label(row.lso_edge, format!("LSO {}", row.last_stable_offset)) }</text>
+                    <title>{ t(lang, Text::LastStableOffset) }</title>
+                </g>
+            }
             <g class={classes!("marker", "leo", row.leo_dim.then_some("dim"))}>
                 <text x={n(row.leo_x - 2.0)} y={n(y + CELL_H + 14.0)}>{ edge_label(row.leo_edge, format!("LEO {}", row.log_end_offset)) }</text>
                 <title>{ t(lang, Text::LogEndOffset) }</title>

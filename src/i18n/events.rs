@@ -175,6 +175,85 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
                 format!("{producer} gets producer id {producer_id} (epoch {producer_epoch}): its batches now carry sequence numbers")
             }
         }
+        TraceKind::TxnStateChanged {
+            transactional_id,
+            coordinator,
+            producer_id,
+            producer_epoch,
+            state,
+            cause,
+        } => {
+            use kafkascope_engine::coordinator::txn::{AbortCause, TxnState};
+            let why = match (cause, ko) {
+                (Some(AbortCause::Fenced), false) => " — a new instance called initTransactions: the open transaction is aborted and the old instance fenced",
+                (Some(AbortCause::Fenced), true) => ". 새 인스턴스가 initTransactions를 호출해 열린 트랜잭션을 abort하고 옛 인스턴스를 펜싱함",
+                (Some(AbortCause::TimedOut), false) => " — transaction.timeout.ms passed: the coordinator aborts it and fences its producer",
+                (Some(AbortCause::TimedOut), true) => ". transaction.timeout.ms가 지나 코디네이터가 abort하고 그 프로듀서를 펜싱함",
+                _ => "",
+            };
+            let what = match (state, ko) {
+                (TxnState::Empty, false) => "ready (InitProducerId answered)",
+                (TxnState::Empty, true) => "준비됨 (InitProducerId 응답)",
+                (TxnState::Ongoing, false) => "Ongoing — a transaction begins",
+                (TxnState::Ongoing, true) => "Ongoing: 트랜잭션 시작",
+                (TxnState::PrepareCommit, false) => "PrepareCommit — the commit is decided; markers follow",
+                (TxnState::PrepareCommit, true) => "PrepareCommit: 커밋이 결정됨. 이제 마커를 씀",
+                (TxnState::PrepareAbort, false) => "PrepareAbort — ABORT markers follow",
+                (TxnState::PrepareAbort, true) => "PrepareAbort: 이제 ABORT 마커를 씀",
+                (TxnState::CompleteCommit, false) => "CompleteCommit — every marker written",
+                (TxnState::CompleteCommit, true) => "CompleteCommit: 모든 마커를 씀",
+                (TxnState::CompleteAbort, false) => "CompleteAbort — every marker written",
+                (TxnState::CompleteAbort, true) => "CompleteAbort: 모든 마커를 씀",
+            };
+            if ko {
+                format!("트랜잭션 코디네이터({coordinator}) · {transactional_id}(PID {producer_id}, 에포크 {producer_epoch}): {what}{why}")
+            } else {
+                format!("Transaction coordinator ({coordinator}) · {transactional_id} (PID {producer_id}, epoch {producer_epoch}): {what}{why}")
+            }
+        }
+        TraceKind::TxnCoordinatorMoved {
+            transactional_id,
+            coordinator,
+        } => match (coordinator, ko) {
+            (Some(c), false) => format!("{transactional_id}'s transaction coordinator moves to {c}, which loads its state and finishes what was prepared"),
+            (Some(c), true) => format!("{transactional_id}의 트랜잭션 코디네이터가 {c}으로/로 옮겨감. 상태를 읽어 들이고 준비된 일을 마저 함"),
+            (None, false) => format!("{transactional_id} has no transaction coordinator: every replica of its __transaction_state partition is down"),
+            (None, true) => format!("{transactional_id}의 트랜잭션 코디네이터가 없음: __transaction_state 파티션의 복제본이 모두 다운됨"),
+        },
+        TraceKind::TxnMarkerWritten {
+            broker,
+            partition,
+            producer_id,
+            control,
+            offset,
+        } => {
+            let marker = match control {
+                kafkascope_engine::log::ControlType::Commit => "COMMIT",
+                kafkascope_engine::log::ControlType::Abort => "ABORT",
+            };
+            if ko {
+                format!("{broker}이/가 P{}의 오프셋 {offset}에 PID {producer_id}의 {marker} 마커를 씀", partition.partition)
+            } else {
+                format!("{broker} writes PID {producer_id}'s {marker} marker at offset {offset} of P{}", partition.partition)
+            }
+        }
+        TraceKind::ProducerFenced { producer, error } => {
+            if ko {
+                format!("{producer}이/가 펜싱됨 ({}): 같은 transactional.id의 새 인스턴스가 있음. 멈춤", error.name())
+            } else {
+                format!("{producer} is fenced ({}): a newer instance has its transactional.id. It stops", error.name())
+            }
+        }
+        TraceKind::TransactionEnded {
+            producer,
+            committed,
+            records,
+        } => match (committed, ko) {
+            (true, false) => format!("{producer}: commitTransaction() returns — {records} records committed together"),
+            (true, true) => format!("{producer}: commitTransaction() 반환. 레코드 {records}개가 함께 커밋됨"),
+            (false, false) => format!("{producer}: abortTransaction() returns — its {records} records are aborted"),
+            (false, true) => format!("{producer}: abortTransaction() 반환. 레코드 {records}개가 abort됨"),
+        },
         TraceKind::DuplicateBatch {
             broker,
             partition,

@@ -4,7 +4,7 @@
 
 use super::SceneModel;
 use crate::playback::current_step;
-use kafkascope_engine::scenario::Highlight;
+use kafkascope_engine::scenario::{Highlight, LogMarkerKind};
 use kafkascope_engine::{NodeId, RecordId, SimTime, Timeline};
 
 pub struct Focus {
@@ -49,10 +49,14 @@ impl Focus {
         self.any(|h| h.covers_record(id))
     }
 
-    fn log_marker(&self, leo: bool, partition: &str) -> bool {
+    fn log_marker(&self, which: LogMarkerKind, partition: &str) -> bool {
         self.any(|h| {
-            matches!(h, Highlight::LogMarker { leo: l, partition: p } if *l == leo && p == partition)
+            matches!(h, Highlight::LogMarker { which: w, partition: p } if *w == which && p == partition)
         })
+    }
+
+    fn txn(&self, id: &str) -> bool {
+        self.any(|h| matches!(h, Highlight::Txn(t) if t == id))
     }
 
     fn group(&self, name: &str) -> bool {
@@ -85,11 +89,15 @@ impl Focus {
         let group_names: Vec<String> = model.groups.iter().map(|g| g.name.clone()).collect();
         for b in &mut model.brokers {
             b.dim = !self.frame(b.node);
+            for line in &mut b.coordinates {
+                line.dim = !(self.node(b.node) || self.txn(&line.txn.transactional_id));
+            }
             for row in &mut b.rows {
                 let whole = self.row(b.node, &row.label);
                 row.dim = !whole;
-                row.hw_dim = !(whole || self.log_marker(false, &row.label));
-                row.leo_dim = !(whole || self.log_marker(true, &row.label));
+                row.hw_dim = !(whole || self.log_marker(LogMarkerKind::Hw, &row.label));
+                row.leo_dim = !(whole || self.log_marker(LogMarkerKind::Leo, &row.label));
+                row.lso_dim = !(whole || self.log_marker(LogMarkerKind::Lso, &row.label));
                 for cell in row.cells.iter_mut().chain(row.truncated.iter_mut()) {
                     cell.dim = !(whole || self.record(cell.record));
                 }

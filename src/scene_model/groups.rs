@@ -19,6 +19,8 @@ const MEMBER_X: f64 = 786.0;
 const MEMBER_W: f64 = 194.0;
 pub const MEMBER_H: f64 = 92.0;
 const GROUP_HEADER: f64 = 72.0;
+/// The header line that names the members' `isolation.level`.
+pub const ISOLATION_LINE: f64 = 16.0;
 const MEMBER_GAP: f64 = 8.0;
 const GROUP_GAP: f64 = 16.0;
 /// Processed records shown on a consumer, newest last.
@@ -38,6 +40,8 @@ pub struct GroupBox {
     /// how many there are in all.
     pub never_processed: Vec<String>,
     pub never_processed_count: u64,
+    /// The members' `isolation.level`, shown when the scenario has transactions.
+    pub isolation: Option<&'static str>,
     /// Dimmed: a lesson step highlights other things.
     pub dim: bool,
 }
@@ -125,9 +129,23 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
     let mut groups = Vec::new();
     let mut consumers: Vec<ConsumerBox> = Vec::new();
     let mut y = top;
+    // With transactions each group says how its members read (one more header line).
+    let transactional = !view.transactions.is_empty();
     for (gi, g) in view.groups.iter().enumerate() {
         let group_top = y;
-        y += GROUP_HEADER;
+        y += GROUP_HEADER + if transactional { ISOLATION_LINE } else { 0.0 };
+        let isolation = transactional.then(|| {
+            let committed = view
+                .consumers
+                .iter()
+                .find(|c| c.group_index == gi)
+                .is_some_and(|c| c.read_committed);
+            if committed {
+                "read_committed"
+            } else {
+                "read_uncommitted"
+            }
+        });
         for c in view.consumers.iter().filter(|c| c.group_index == gi) {
             consumers.push(ConsumerBox {
                 node: c.node,
@@ -184,6 +202,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
             lag: g.lag,
             never_processed: record_ranges(&g.never_processed),
             never_processed_count: g.never_processed_count,
+            isolation,
             dim: false,
         });
         y += GROUP_GAP;

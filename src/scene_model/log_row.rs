@@ -1,5 +1,6 @@
-//! One partition replica's row in a broker's box: its log cells, the high watermark (HW) and
-//! log end offset (LEO) marks, the consumer groups' committed offsets and positions, and the
+//! One partition replica's row in a broker's box: its log cells (with their transaction: open,
+//! committed, aborted, or a COMMIT/ABORT marker), the high watermark (HW) and log end offset
+//! (LEO) marks, the last stable offset (LSO) while an open transaction holds it below the HW, the consumer groups' committed offsets and positions, and the
 //! ghosts of records it truncated. A row shows [`CELLS_SHOWN`] offsets: the window follows what
 //! matters at the moment (what a lesson step highlights, the groups' offsets, the HW) rather
 //! than only the newest, and a mark outside it is drawn at the edge with an arrow and its offset.
@@ -7,7 +8,7 @@
 use super::focus::Focus;
 use super::recent::{RecognisedBatch, TruncatedRecord};
 use super::Rect;
-use kafkascope_engine::view::{MarkerKind, ReplicaRole};
+use kafkascope_engine::view::{CellTxn, MarkerKind, ReplicaRole};
 use kafkascope_engine::{NodeId, RecordId, TopicPartition};
 
 pub const CELL_W: f64 = 26.0;
@@ -30,6 +31,8 @@ pub struct LogCell {
     /// A resend of this record's batch was just recognised here (idempotent producer).
     pub recognised: bool,
     pub leader_epoch: u32,
+    /// Its transaction, as this replica's log has it (`None`: a plain record).
+    pub txn: Option<CellTxn>,
     pub x: f64,
 }
 
@@ -67,10 +70,17 @@ pub struct ReplicaRow {
     /// The replica's log start offset (retention moves it): no cell lies below it.
     pub log_start_offset: u64,
     pub committed_markers: Vec<GroupMarker>,
-    /// Dimmed (a lesson step highlights other things): the row's labels, its HW and LEO marks.
+    /// The last stable offset, drawn (on a leader) while it is below the HW: an open
+    /// transaction holds read_committed readers there.
+    pub last_stable_offset: u64,
+    pub lso_shown: bool,
+    pub lso_x: f64,
+    pub lso_edge: Option<&'static str>,
+    /// Dimmed (a lesson step highlights other things): the row's labels, its HW, LEO, LSO marks.
     pub dim: bool,
     pub hw_dim: bool,
     pub leo_dim: bool,
+    pub lso_dim: bool,
 }
 
 /// The first offset a row shows: [`CELLS_SHOWN`] offsets chosen so that what matters now is in
@@ -167,6 +177,10 @@ pub fn replica_row(
         );
     }
     important.push(row.high_watermark);
+    let lso_shown = row.role == ReplicaRole::Leader && row.last_stable_offset < row.high_watermark;
+    if lso_shown {
+        important.push(row.last_stable_offset);
+    }
     let first_shown = log_window(row.log_start_offset, leo, &important);
     let last_shown = first_shown + CELLS_SHOWN;
     let cells_x0 = rect.x + 146.0;
@@ -183,6 +197,7 @@ pub fn replica_row(
             committed: c.committed,
             recognised: recognised_here(c.offset),
             leader_epoch: c.leader_epoch,
+            txn: c.txn,
             x: x_of(c.offset),
         })
         .collect();
@@ -216,6 +231,7 @@ pub fn replica_row(
             committed: false,
             recognised: false,
             leader_epoch: 0,
+            txn: None,
             x: x_of(*offset),
         })
         .collect();
@@ -236,9 +252,14 @@ pub fn replica_row(
         leo_edge: edge_arrow(leo, first_shown),
         log_start_offset: row.log_start_offset,
         committed_markers,
+        last_stable_offset: row.last_stable_offset,
+        lso_shown,
+        lso_x: x_of(row.last_stable_offset.clamp(first_shown, last_shown)),
+        lso_edge: edge_arrow(row.last_stable_offset, first_shown),
         dim: false,
         hw_dim: false,
         leo_dim: false,
+        lso_dim: false,
     }
 }
 

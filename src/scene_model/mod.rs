@@ -34,7 +34,7 @@ pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMa
 pub use kafkascope_engine::view::{MarkerKind, RecordMark, ReplicaRole};
 
 use kafkascope_engine::message::MessageKind;
-use kafkascope_engine::view::{ViewOptions, WorldView};
+use kafkascope_engine::view::{ProducerTxnView, TxnNode, ViewOptions, WorldView};
 use kafkascope_engine::{
     NodeId, OutcomeReport, RecordId, SimTime, Simulation, Timeline, TopicPartition, TraceKind,
 };
@@ -65,8 +65,10 @@ pub struct ProducerBox {
     pub sent: u32,
     pub total: u32,
     pub acks: &'static str,
-    /// The idempotent producer's id, once assigned.
-    pub producer_id: Option<i64>,
+    /// The idempotent producer's id and epoch, once assigned.
+    pub producer_id: Option<(i64, i16)>,
+    /// A transactional producer's side of its transactions.
+    pub txn: Option<ProducerTxnView>,
     /// The newest records: (label, mark, dimmed).
     pub records: Vec<(RecordId, RecordMark, bool)>,
     pub dim: bool,
@@ -79,7 +81,17 @@ pub struct BrokerBox {
     pub up: bool,
     pub fenced: bool,
     pub rows: Vec<ReplicaRow>,
+    /// The transactional ids this broker's transaction coordinator holds (drawn in its title
+    /// line).
+    pub coordinates: Vec<TxnLine>,
     /// The broker's frame and title dimmed.
+    pub dim: bool,
+}
+
+/// One transactional id at its coordinator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TxnLine {
+    pub txn: TxnNode,
     pub dim: bool,
 }
 
@@ -224,7 +236,8 @@ impl SceneModel {
                 sent: p.sent,
                 total: p.total,
                 acks: p.acks.name(),
-                producer_id: p.producer_id.map(|(id, _)| id),
+                producer_id: p.producer_id,
+                txn: p.transactional.clone(),
                 records: p
                     .records
                     .iter()
@@ -275,6 +288,15 @@ impl SceneModel {
                     up: b.up,
                     fenced: b.fenced,
                     rows,
+                    coordinates: view
+                        .transactions
+                        .iter()
+                        .filter(|t| t.coordinator == Some(b.node))
+                        .map(|t| TxnLine {
+                            txn: t.clone(),
+                            dim: false,
+                        })
+                        .collect(),
                     dim: false,
                 }
             })

@@ -14,6 +14,11 @@
 //! | `hw P0 = 3`, `hw P0 broker-1 = 3` | the high watermark on P0's leader (or on that broker) |
 //! | `leo P0 broker-1 = 6` | a replica's log end offset (default: the leader's) |
 //! | `start P0 = 0` | a replica's log start offset (retention moves it) |
+//! | `lso P0 = 4` | the last stable offset on P0's leader (what read_committed may read up to) |
+//! | `cell P0@5 = aborted` | the transaction of the leader's cell at offset 5: `plain`, `open`, `committed`, `aborted`, `commit_marker`, `abort_marker` |
+//! | `txn orders-tx = PrepareCommit` | a transactional id's state at its coordinator (Kafka's names) |
+//! | `txn orders-tx.epoch = 2`, `txn orders-tx.coordinator = broker-1` | its producer epoch, its coordinator |
+//! | `fenced producer-1` | a transactional producer was fenced by a newer instance |
 //! | `down broker-1`, `up consumer-2` | a process is crashed (killed) or running |
 //! | `report.lost_acknowledged = 3` | any count of the outcome report, by its JSON name (a list: its length) |
 //! | `group billing.consumed = 4` | any count of a group's outcome (`consumed`, `not_processed`, …) |
@@ -26,7 +31,9 @@
 //! Partitions are named as the page names them: `P0` with one topic, `orders-0` with several.
 
 use crate::ids::NodeId;
-use crate::view::{GroupStatus, MarkerKind, RecordMark, ReplicaRole, ReplicaRow, WorldView};
+use crate::view::{
+    CellTxn, GroupStatus, MarkerKind, RecordMark, ReplicaRole, ReplicaRow, TxnPhase, WorldView,
+};
 
 /// Checks one claim against `view`; the error says what was claimed and what the engine has.
 pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
@@ -66,13 +73,14 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
                 mismatch(format!("{has:?}"))
             }
         }
-        [which @ ("hw" | "leo" | "start"), partition, broker @ ..] if broker.len() <= 1 => {
+        [which @ ("hw" | "leo" | "start" | "lso"), partition, broker @ ..] if broker.len() <= 1 => {
             let claimed = number(value("an offset")?, claim)?;
             let broker = broker.first().map(|b| node(b, claim)).transpose()?;
             let row = row_of(view, partition, broker, claim)?;
             let has = match *which {
                 "hw" => row.high_watermark,
                 "leo" => row.log_end_offset,
+                "lso" => row.last_stable_offset,
                 _ => row.log_start_offset,
             };
             if has == claimed {
@@ -139,7 +147,79 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
                 mismatch(has.to_string())
             }
         }
+        ["cell", at] => {
+            let claimed = value("plain, open, committed, aborted, commit_marker or abort_marker")?;
+            let (partition, offset) = at
+                .split_once('@')
+                .ok_or_else(|| format!("claim `{claim}`: name the cell as P0@5"))?;
+            let offset = number(offset, claim)?;
+            let row = row_of(view, partition, None, claim)?;
+            let cell = row
+                .cells
+                .iter()
+                .find(|c| c.offset == offset)
+                .ok_or_else(|| {
+                    format!("claim `{claim}`: the leader's row shows no cell {offset}")
+                })?;
+            let has = cell_txn_name(cell.txn);
+            if has == claimed {
+                Ok(())
+            } else {
+                mismatch(has.to_string())
+            }
+        }
+        ["txn", what] => {
+            let (id, field) = what.split_once('.').unwrap_or((what, "state"));
+            let claimed = value("a state")?;
+            let txn = view
+                .transactions
+                .iter()
+                .find(|t| t.transactional_id == id)
+                .ok_or_else(|| format!("claim `{claim}`: no transactional id {id}"))?;
+            let has = match field {
+                "state" => txn.state.name().to_string(),
+                "epoch" => txn.producer_epoch.to_string(),
+                "coordinator" => txn
+                    .coordinator
+                    .map_or("none".to_string(), |n| n.to_string()),
+                _ => {
+                    return Err(format!(
+                        "claim `{claim}`: a transaction has state, epoch, coordinator"
+                    ))
+                }
+            };
+            if has == claimed {
+                Ok(())
+            } else {
+                mismatch(has)
+            }
+        }
+        ["fenced", who] => {
+            let who = node(who, claim)?;
+            let producer = view
+                .producers
+                .iter()
+                .find(|p| p.node == who)
+                .ok_or_else(|| format!("claim `{claim}`: no {who}"))?;
+            match &producer.transactional {
+                Some(t) if t.phase == TxnPhase::Fenced => Ok(()),
+                Some(_) => mismatch("it not fenced".to_string()),
+                None => mismatch("it not transactional".to_string()),
+            }
+        }
         _ => Err(format!("claim `{claim}`: not a claim this checker knows")),
+    }
+}
+
+/// How a claim names a cell's transaction.
+pub fn cell_txn_name(txn: Option<CellTxn>) -> &'static str {
+    match txn {
+        None => "plain",
+        Some(CellTxn::Open) => "open",
+        Some(CellTxn::Committed) => "committed",
+        Some(CellTxn::Aborted) => "aborted",
+        Some(CellTxn::CommitMarker) => "commit_marker",
+        Some(CellTxn::AbortMarker) => "abort_marker",
     }
 }
 
@@ -220,6 +300,7 @@ fn mark_name(mark: RecordMark) -> &'static str {
         RecordMark::AcknowledgedButLost => "lost",
         RecordMark::SentNotInLog => "sent_not_in_log",
         RecordMark::Failed => "failed",
+        RecordMark::Aborted => "aborted",
     }
 }
 
@@ -351,6 +432,9 @@ pub fn check_highlight(text: &str, view: &WorldView) -> Result<(), String> {
         }
         Highlight::Group(g) if !view.groups.iter().any(|x| x.name == g) => {
             missing(format!("group {g}"))
+        }
+        Highlight::Txn(id) if !view.transactions.iter().any(|t| t.transactional_id == id) => {
+            missing(format!("transactional id {id}"))
         }
         _ => Ok(()),
     }

@@ -26,11 +26,14 @@ pub enum Highlight {
         first: u32,
         last: u32,
     },
-    /// The high watermark (`hw`) or log end offset (`leo`) marker of a partition.
+    /// The high watermark (`hw`), log end offset (`leo`) or last stable offset (`lso`) marker
+    /// of a partition.
     LogMarker {
-        leo: bool,
+        which: LogMarkerKind,
         partition: String,
     },
+    /// A transactional id's entry at its transaction coordinator (`txn orders-tx`).
+    Txn(String),
     /// A group's committed offset or owner's position on a partition.
     GroupMarker {
         committed: bool,
@@ -41,6 +44,14 @@ pub enum Highlight {
     Group(String),
 }
 
+/// Which offset marker of a log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogMarkerKind {
+    Hw,
+    Leo,
+    Lso,
+}
+
 impl Highlight {
     /// Parses one highlight; the error says what was wrong with it.
     pub fn parse(text: &str) -> Result<Highlight, String> {
@@ -49,10 +60,15 @@ impl Highlight {
         Ok(match words.as_slice() {
             [one] if one.starts_with('p') && one.contains('#') => records(one)?,
             [one] => Highlight::Node(node(one)?),
-            [which @ ("hw" | "leo"), partition] => Highlight::LogMarker {
-                leo: *which == "leo",
+            [which @ ("hw" | "leo" | "lso"), partition] => Highlight::LogMarker {
+                which: match *which {
+                    "hw" => LogMarkerKind::Hw,
+                    "leo" => LogMarkerKind::Leo,
+                    _ => LogMarkerKind::Lso,
+                },
                 partition: partition.to_string(),
             },
+            ["txn", id] => Highlight::Txn(id.to_string()),
             [which @ ("committed" | "position"), group, partition] => Highlight::GroupMarker {
                 committed: *which == "committed",
                 group: group.to_string(),
@@ -124,7 +140,7 @@ mod tests {
         assert_eq!(
             Highlight::parse("hw P0"),
             Ok(Highlight::LogMarker {
-                leo: false,
+                which: LogMarkerKind::Hw,
                 partition: "P0".into()
             })
         );

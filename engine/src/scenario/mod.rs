@@ -22,7 +22,7 @@ pub use clients::{
     ProducerConfig,
 };
 pub use cluster::{ClusterConfig, NetworkConfig, TopicConfig};
-pub use highlight::Highlight;
+pub use highlight::{Highlight, LogMarkerKind};
 
 use crate::action::Action;
 use crate::action_file::ActionRecord;

@@ -23,7 +23,7 @@ pub const SNAPSHOT_JS: &str = "
     const num = (text) => { const m = (text || '').match(/\\d+/g); return m ? m : []; };
     const groupClass = (el) => [...el.classList].find(c => /^group-\\d+$/.test(c));
     const groupOfClass = {};
-    const snap = { up: {}, node_dim: {}, replicas: [], groups: {}, records: {}, record_dim: {}, consumers: [], links: {}, counts: {}, group_counts: {} };
+    const snap = { up: {}, node_dim: {}, replicas: [], groups: {}, records: {}, record_dim: {}, consumers: [], links: {}, counts: {}, group_counts: {}, txns: {}, txn_phase: {} };
     const dim = (el) => !el || el.classList.contains('dim');
     for (const n of scene.querySelectorAll('g.node[data-node]')) {
         if (n.dataset.up !== undefined) snap.up[n.dataset.node] = n.dataset.up === 'true';
@@ -48,12 +48,20 @@ pub const SNAPSHOT_JS: &str = "
                 hw: last('.marker.hw text'), leo: last('.marker.leo text'), start: +r.dataset.logStart,
                 labels_dim: dim(r.querySelector('.row-labels')), hw_dim: dim(r.querySelector('.marker.hw')),
                 leo_dim: dim(r.querySelector('.marker.leo')),
+                lso: last('.marker.lso text'), lso_dim: dim(r.querySelector('.marker.lso')),
+                cells: Object.fromEntries([...r.querySelectorAll('g.cell[data-txn]')].map(c => [c.dataset.offset, c.dataset.txn])),
                 markers: [...r.querySelectorAll('g.marker.committed-offset, g.marker.position')].map(m => ({
                     kind: m.classList.contains('position') ? 'position' : 'committed',
                     group: groupOfClass[groupClass(m)] || null, offset: +m.dataset.offset, dim: dim(m) })),
             });
         }
     }
+    for (const t of scene.querySelectorAll('.txn-coordinator[data-txn]')) {
+        snap.txns[t.dataset.txn] = { state: t.dataset.state, broker: t.closest('g.node.broker').dataset.node,
+            epoch: +t.dataset.epoch, dim: dim(t) };
+    }
+    for (const p of scene.querySelectorAll('g.node.producer [data-txn-phase]'))
+        snap.txn_phase[p.closest('g.node.producer').dataset.node] = p.dataset.txnPhase;
     for (const r of scene.querySelectorAll('g.record[data-record]')) {
         snap.records[r.dataset.record] = [...r.classList].filter(c => c !== 'record' && c !== 'dim').join(' ');
         snap.record_dim[r.dataset.record] = dim(r);
@@ -93,6 +101,18 @@ pub struct PageSnapshot {
     pub counts: BTreeMap<String, u64>,
     /// The outcome line's per-group figures.
     pub group_counts: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Each transactional id on its coordinator's broker.
+    pub txns: BTreeMap<String, DrawnTxn>,
+    /// Each transactional producer's phase (`ready`, `fenced`, …).
+    pub txn_phase: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DrawnTxn {
+    pub state: String,
+    pub broker: String,
+    pub epoch: Option<u64>,
+    pub dim: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,6 +129,11 @@ pub struct DrawnReplica {
     pub labels_dim: bool,
     pub hw_dim: bool,
     pub leo_dim: bool,
+    /// The LSO marker, drawn while it is below the HW.
+    pub lso: Option<u64>,
+    pub lso_dim: bool,
+    /// Each drawn cell's transaction (`plain`, `open`, `aborted`, …) by offset.
+    pub cells: BTreeMap<String, String>,
     pub markers: Vec<DrawnMarker>,
 }
 
@@ -148,6 +173,12 @@ const SHOWN_WHEN_NOT_ZERO: &[&str] = &[
     "not_processed",
     "processed_more_than_once",
     "out_of_order",
+    "transactions_committed",
+    "transactions_aborted",
+    "aborted",
+    "in_open_transaction",
+    "fenced_producers",
+    "aborted_read",
 ];
 
 impl PageSnapshot {
@@ -162,7 +193,7 @@ impl PageSnapshot {
             ["leader", partition] => self.leader(partition)?,
             ["epoch", partition] => self.leader_row(partition)?.epoch.map(|e| e.to_string()),
             ["isr", partition] => self.leader_row(partition)?.isr.clone(),
-            [which @ ("hw" | "leo" | "start"), partition, broker @ ..] => {
+            [which @ ("hw" | "leo" | "start" | "lso"), partition, broker @ ..] => {
                 let row = match broker.first() {
                     Some(b) => self.row_on(partition, b)?,
                     None => self.leader_row(partition)?,
@@ -170,9 +201,32 @@ impl PageSnapshot {
                 match *which {
                     "hw" => row.hw,
                     "leo" => row.leo,
+                    // Drawn only below the HW; otherwise it is the HW.
+                    "lso" => row.lso.or(row.hw),
                     _ => Some(row.start),
                 }
                 .map(|o| o.to_string())
+            }
+            ["cell", at] => {
+                let (partition, offset) = at.split_once('@').unwrap_or((at, ""));
+                self.leader_row(partition)?.cells.get(offset).cloned()
+            }
+            ["txn", what] => {
+                let (id, field) = what.split_once('.').unwrap_or((what, "state"));
+                self.txns.get(id).and_then(|t| match field {
+                    "state" => Some(t.state.clone()),
+                    "coordinator" => Some(t.broker.clone()),
+                    "epoch" => t.epoch.map(|e| e.to_string()),
+                    _ => None,
+                })
+            }
+            ["fenced", who] => {
+                return match self.txn_phase.get(*who).map(String::as_str) {
+                    Some("fenced") => Ok(()),
+                    other => Err(format!(
+                        "claim `{claim}`: the page shows {who} as {other:?}"
+                    )),
+                };
             }
             [state @ ("up" | "down"), who] => {
                 let up = self
@@ -257,6 +311,17 @@ impl PageSnapshot {
                         r.leo_dim
                     }
                 }),
+                ["lso", partition] => {
+                    let row = self.leader_row(partition)?;
+                    if row.lso.is_none() {
+                        return unlit("no LSO marker is drawn (it is at the HW)".to_string());
+                    }
+                    row.lso_dim
+                }
+                ["txn", id] => match self.txns.get(*id) {
+                    Some(t) => t.dim,
+                    None => return unlit("the page draws no such transactional id".to_string()),
+                },
                 [which @ ("committed" | "position"), group, partition] => {
                     let marker = self
                         .leader_row(partition)?

@@ -202,6 +202,7 @@ impl FateCounts {
         add(
             &mut self.not_committed,
             fate == Fate::NotCommitted
+                && facts.open == 0
                 && matches!(
                     facts.producer,
                     ProducerView::Acknowledged | ProducerView::Sent
