@@ -56,6 +56,15 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 </div>
                 { row(Text::ExpiredByRetention, "expired", report.expired) }
             </dl>
+            if report.transactions_committed + report.transactions_aborted + report.in_open_transaction + report.fenced_producers > 0 {
+                <dl class="anomalies transactions">
+                    { row(Text::LineTxnCommitted, "txns-committed", report.transactions_committed) }
+                    { row(Text::LineTxnAborted, "txns-aborted", report.transactions_aborted) }
+                    { row(Text::LineAbortedRecords, "aborted-records", report.aborted) }
+                    { row(Text::LineInOpenTxn, "in-open-txns", report.in_open_transaction) }
+                    { row(Text::LineFencedProducers, "fenced-producers", report.fenced_producers) }
+                </dl>
+            }
             if !report.groups.is_empty() {
                 <div class="group-outcomes">
                     <h3>{ t(lang, Text::GroupOutcomes) }</h3>

@@ -50,10 +50,7 @@ pub fn outcome_line(props: &OutcomeLineProps) -> Html {
             { when_some(Text::LineTruncated, "committed_then_truncated", r.committed_then_truncated) }
             { when_some(Text::LineExpired, "expired", r.expired) }
             { when_some(Text::LineRefused, "refused_actions", r.refused_actions.len() as u64) }
-            { (r.transactions_committed > 0).then(|| figure(Text::LineTxnCommitted, "transactions_committed", r.transactions_committed, false)) }
-            { (r.transactions_aborted > 0).then(|| figure(Text::LineTxnAborted, "transactions_aborted", r.transactions_aborted, false)) }
             { (r.aborted > 0).then(|| figure(Text::LineAbortedRecords, "aborted", r.aborted, false)) }
-            { (r.in_open_transaction > 0).then(|| figure(Text::LineInOpenTxn, "in_open_transaction", r.in_open_transaction, false)) }
             { when_some(Text::LineFencedProducers, "fenced_producers", r.fenced_producers) }
             { for r.groups.iter().enumerate().map(|(i, g)| html! {
                 <span class={classes!("group-figures", format!("group-{}", i % 6))} data-group={g.group.clone()}>

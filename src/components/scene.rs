@@ -432,7 +432,7 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
             // The transaction coordinator's ids, in the title line (after the status, if any).
             { for b.coordinates.iter().take(1).map(|line| {
                 let txn = &line.txn;
-                let x = r.x + if status.is_some() { 175.0 } else { 86.0 };
+                let x = r.x + if status.is_some() { 175.0 } else { 84.0 };
                 let text = if status.is_some() {
                     format!("{} {}: {}", t(lang, Text::TxnCoordinatorShort), txn.transactional_id, txn.state.name())
                 } else {

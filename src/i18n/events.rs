@@ -186,9 +186,9 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
             use kafkascope_engine::coordinator::txn::{AbortCause, TxnState};
             let why = match (cause, ko) {
                 (Some(AbortCause::Fenced), false) => " — a new instance called initTransactions: the open transaction is aborted and the old instance fenced",
-                (Some(AbortCause::Fenced), true) => ". 새 인스턴스가 initTransactions를 호출해 열린 트랜잭션을 abort하고 옛 인스턴스를 펜싱함",
+                (Some(AbortCause::Fenced), true) => ". 새 인스턴스가 initTransactions를 호출해 열린 트랜잭션을 어보트하고 옛 인스턴스를 펜싱함",
                 (Some(AbortCause::TimedOut), false) => " — transaction.timeout.ms passed: the coordinator aborts it and fences its producer",
-                (Some(AbortCause::TimedOut), true) => ". transaction.timeout.ms가 지나 코디네이터가 abort하고 그 프로듀서를 펜싱함",
+                (Some(AbortCause::TimedOut), true) => ". transaction.timeout.ms가 지나 코디네이터가 어보트하고 그 프로듀서를 펜싱함",
                 _ => "",
             };
             let what = match (state, ko) {
@@ -252,7 +252,7 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
             (true, false) => format!("{producer}: commitTransaction() returns — {records} records committed together"),
             (true, true) => format!("{producer}: commitTransaction() 반환. 레코드 {records}개가 함께 커밋됨"),
             (false, false) => format!("{producer}: abortTransaction() returns — its {records} records are aborted"),
-            (false, true) => format!("{producer}: abortTransaction() 반환. 레코드 {records}개가 abort됨"),
+            (false, true) => format!("{producer}: abortTransaction() 반환. 레코드 {records}개가 어보트됨"),
         },
         TraceKind::DuplicateBatch {
             broker,

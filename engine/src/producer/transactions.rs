@@ -220,6 +220,12 @@ impl Producer {
         });
         // A failed send makes commitTransaction() throw: the application aborts.
         let commit = commit && !any_failed;
+        if txn.added.is_empty() {
+            // No partition was registered: the coordinator has no transaction to end, so the
+            // client completes it locally (Kafka's TransactionManager sends no EndTxn then).
+            self.transaction_ended(commit, out);
+            return;
+        }
         let (Some(coordinator), Some((producer_id, producer_epoch))) =
             (txn.coordinator, self.producer_id())
         else {

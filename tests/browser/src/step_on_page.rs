@@ -173,10 +173,7 @@ const SHOWN_WHEN_NOT_ZERO: &[&str] = &[
     "not_processed",
     "processed_more_than_once",
     "out_of_order",
-    "transactions_committed",
-    "transactions_aborted",
     "aborted",
-    "in_open_transaction",
     "fenced_producers",
     "aborted_read",
 ];

@@ -1179,6 +1179,20 @@ async fn on_a_phone_the_page_does_not_scroll_sideways_and_the_scene_stays_legibl
 /// Kafka's own words that Korean developers write as they are (configs and errors are caught by
 /// their dots, underscores and capitals).
 const KAFKA_WORDS: &[&str] = &[
+    // Kafka's transaction states (`TransactionState`), shown at the coordinator as Kafka names them.
+    "Empty",
+    "Ongoing",
+    "PrepareCommit",
+    "PrepareAbort",
+    "CompleteCommit",
+    "CompleteAbort",
+    "initTransactions",
+    "commitTransaction",
+    "abortTransaction",
+    "AddPartitionsToTxn",
+    "EndTxn",
+    "InitProducerId",
+    "txn",
     "Kafkascope",
     "Kafka",
     "English",
@@ -1256,6 +1270,8 @@ async fn a_korean_page_shows_no_english_only_words() {
         "acks-1-failover-loss",
         "consumers-5-commits",
         "consumers-4-partitions",
+        "transactions",
+        "zombie-fencing",
     ] {
         page.open_scenario(name).await;
         for at in ["s.max / 3", "s.max"] {

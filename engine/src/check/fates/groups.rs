@@ -30,9 +30,17 @@ impl RecordFates {
         let Some(gi) = self.group_index(group) else {
             return;
         };
-        let in_log = self.logs.get(&tp).and_then(|l| l.id_at(offset)) == Some(id);
-        let aborted = self.facts(id).is_some_and(|f| f.aborted > 0);
+        let log = self.logs.get(&tp);
+        let in_log = log.and_then(|l| l.id_at(offset)) == Some(id);
+        // Which copy it read: one of an aborted transaction, or one not decided yet.
+        let aborted_copy = in_log && log.is_some_and(|l| l.is_aborted(offset));
+        let undecided_copy = in_log && log.is_some_and(|l| l.is_undecided(offset));
         let g = &mut self.groups[gi];
+        if aborted_copy {
+            g.aborted_reads += 1;
+        } else if undecided_copy {
+            g.read_undecided.insert((tp, offset));
+        }
         let Some(times) = (id.producer as usize)
             .checked_sub(1)
             .and_then(|i| g.times.get_mut(i))
@@ -43,9 +51,6 @@ impl RecordFates {
         *times = times.saturating_add(1);
         let times = *times;
         let on = g.partitions.entry(tp).or_default();
-        if times == 1 && aborted {
-            g.aborted_reads += 1;
-        }
         if times == 1 {
             g.consumed += 1;
             if on.highest_first_processed.is_some_and(|top| offset < top) {

@@ -286,8 +286,11 @@ struct GroupFates {
     out_of_order: u64,
     /// Records retention deleted before anyone in the group processed them.
     expired_unprocessed: BTreeSet<RecordId>,
-    /// Records of aborted transactions the group processed (aborted reads).
+    /// Copies of aborted transactions the group processed (aborted reads).
     aborted_reads: u64,
+    /// Transactional copies the group processed before their transaction was decided: an
+    /// ABORT marker for one is an aborted read.
+    read_undecided: BTreeSet<(TopicPartition, u64)>,
     partitions: BTreeMap<TopicPartition, GroupOnPartition>,
 }
 

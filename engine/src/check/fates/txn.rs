@@ -43,6 +43,17 @@ pub(super) fn undo_counted(f: &mut RecordFacts, status: Option<TxnOffset>, below
 }
 
 impl CountedLog {
+    /// Whether the copy at `offset` is transactional and not decided yet.
+    pub(super) fn is_undecided(&self, offset: u64) -> bool {
+        matches!(
+            self.txn.get(&offset),
+            Some(TxnOffset::Data {
+                status: TxnStatus::Open,
+                ..
+            })
+        )
+    }
+
     /// Whether the copy at `offset` belongs to an aborted transaction.
     pub(super) fn is_aborted(&self, offset: u64) -> bool {
         matches!(
@@ -169,20 +180,22 @@ impl RecordFates {
             },
         );
         self.update(id, |f| f.open -= 1);
-        match status {
-            TxnStatus::Committed => self.count_committed(tp, offset, id),
-            _ => {
-                let first_abort = self.facts(id).is_some_and(|f| f.aborted == 0);
-                self.update(id, |f| f.aborted += 1);
-                for g in &mut self.groups {
-                    if let Some(on) = g.partitions.get_mut(&tp) {
-                        on.skipped.remove(&offset);
-                    }
-                    if first_abort && g.times(id) > 0 {
-                        g.aborted_reads += 1;
-                    }
+        let aborted = status == TxnStatus::Aborted;
+        for g in &mut self.groups {
+            // A group that read this copy before it was decided read an aborted record.
+            if g.read_undecided.remove(&(tp, offset)) && aborted {
+                g.aborted_reads += 1;
+            }
+        }
+        if aborted {
+            self.update(id, |f| f.aborted += 1);
+            for g in &mut self.groups {
+                if let Some(on) = g.partitions.get_mut(&tp) {
+                    on.skipped.remove(&offset);
                 }
             }
+        } else {
+            self.count_committed(tp, offset, id);
         }
     }
 }
