@@ -2,10 +2,12 @@
 # Measures Kafkascope: download size, engine throughput (native and wasm), time to first frame,
 # and the per-frame cost of the view under load.
 #   1. gzipped size of what the browser downloads (wasm + js + css of the release build)
-#   2. engine throughput on scenarios/bench-1m.toml: native (criterion) and wasm32 in headless
-#      Chromium (release build, best of 3), in events per second
+#   2. engine throughput on scenarios/bench-1m.toml and on the transactional
+#      scenarios/bench-txn-100k.toml: native (criterion) and wasm32 in headless Chromium (release
+#      build, best of 3), in events per second
 #   3. time from navigation to the first rendered frame in headless Chromium (median of 5)
-#   4. the app's own work per animation frame with ~500 messages in flight (p95)
+#   4. the app's own work per animation frame with ~500 messages in flight (p95), and with
+#      transactions on screen (bench-txn-in-flight)
 #   5. load time and page memory for a 300,000-record scenario file, and for bench-1m (which the
 #      page refuses up front, with the reason)
 # Takes several minutes: the 1M-record run is about 23 million engine events.
@@ -32,7 +34,7 @@ printf '    %-48s %8d bytes  %8d gzipped\n' "total (wasm + js + css)" "$total_ra
 
 if [ "${KS_BENCH_SKIP_NATIVE:-0}" != 1 ]; then
 say "2a. Engine throughput, native (criterion)"
-cargo bench -q -p kafkascope-engine --bench throughput 2>&1 | grep -E "^engine/|time:|thrpt:" | awk 'NR <= 3' | sed 's/^/    /'
+cargo bench -q -p kafkascope-engine --bench throughput 2>&1 | grep -E "^engine/|time:|thrpt:" | awk 'NR <= 6' | sed 's/^/    /'
 
 fi
 
@@ -59,6 +61,7 @@ cargo run -q --release -p kafkascope-browser-tests --bin first-frame | sed 's/^/
 
 say "4. Per-frame work with ~500 messages in flight (headless Chromium)"
 cargo run -q --release -p kafkascope-browser-tests --bin frame-time | sed 's/^/    /'
+cargo run -q --release -p kafkascope-browser-tests --bin frame-time -- bench-txn-in-flight | sed 's/^/    /'
 
 say "5. Loading a large scenario file: time and the page's memory (headless Chromium)"
 cargo run -q --release -p kafkascope-browser-tests --bin load-memory | sed 's/^/    /'

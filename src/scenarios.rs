@@ -150,6 +150,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!(concat!(env!("OUT_DIR"), "/retention-deletes-unread.toml")),
     ),
     (
+        "bench-txn-in-flight",
+        include_str!(concat!(env!("OUT_DIR"), "/bench-txn-in-flight.toml")),
+    ),
+    (
         "bench-500-in-flight",
         include_str!(concat!(env!("OUT_DIR"), "/bench-500-in-flight.toml")),
     ),

@@ -169,3 +169,29 @@ fn the_idempotent_producer_lesson_gives_the_same_outcome_in_wasm() {
     off.producers[0].enable_idempotence = Some(false);
     assert_eq!(run_scenario(&off, false).duplicates_in_log, 1);
 }
+
+/// The transaction lessons in the browser's wasm engine, as engine/tests/transactions.rs asserts
+/// them natively: the aborted transaction is read by read_uncommitted only; the zombie is fenced
+/// and none of its aborted records reaches read_committed.
+#[wasm_bindgen_test]
+fn the_transaction_lessons_give_the_same_outcomes_in_wasm() {
+    let group = |report: &kafkascope_engine::OutcomeReport, name: &str| {
+        let g = report.groups.iter().find(|g| g.group == name).unwrap();
+        (g.consumed, g.aborted_read)
+    };
+    let scenario = Scenario::from_toml(include_str!("../scenarios/transactions.toml")).unwrap();
+    let report = run_scenario(&scenario, false);
+    assert_eq!(
+        (report.transactions_committed, report.transactions_aborted),
+        (1, 1)
+    );
+    assert_eq!((report.committed_in_log, report.aborted), (4, 4));
+    assert_eq!(group(&report, "billing"), (4, 0));
+    assert_eq!(group(&report, "audit"), (8, 4));
+    let scenario = Scenario::from_toml(include_str!("../scenarios/zombie-fencing.toml")).unwrap();
+    let report = run_scenario(&scenario, false);
+    assert_eq!(report.fenced_producers, 1);
+    assert_eq!((report.committed_in_log, report.aborted), (6, 2));
+    assert_eq!(group(&report, "billing"), (6, 0));
+    assert_eq!(group(&report, "audit"), (8, 2));
+}

@@ -19,6 +19,7 @@
 //! aborted records.
 
 use kafkascope_engine::check::fates::Fate;
+use kafkascope_engine::check::invariants::InvariantChecker;
 use kafkascope_engine::coordinator::txn::TxnState;
 use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::scenario::{IsolationLevel, OffsetReset, ScenarioBuilder};
@@ -151,6 +152,7 @@ fn run_checked(s: &Scenario) -> Result<Simulation, TestCaseError> {
     let mut epochs: BTreeMap<NodeId, (i64, i16)> = BTreeMap::new();
     let mut fenced: Vec<NodeId> = Vec::new();
     let mut steps = 0u64;
+    let mut checker = InvariantChecker::default();
     while sim.step() {
         steps += 1;
         for e in sim.take_trace() {
@@ -181,19 +183,9 @@ fn run_checked(s: &Scenario) -> Result<Simulation, TestCaseError> {
                 _ => {}
             }
         }
-        if steps % 16 == 0 {
-            for tp in sim.partitions().to_vec() {
-                if let Some(leader) = sim.leader_replica(tp) {
-                    let log = &leader.log;
-                    for (pid, first) in log.transactions().ongoing() {
-                        prop_assert!(
-                            log.last_stable_offset() <= first,
-                            "{tp:?}: LSO {} past PID {pid}'s open transaction at {first}",
-                            log.last_stable_offset()
-                        );
-                    }
-                }
-            }
+        // The engine's own invariants after every step, the LSO's among them.
+        if let Err(v) = checker.check(&sim) {
+            return Err(TestCaseError::fail(format!("step {steps}: {v}")));
         }
     }
     Ok(sim)

@@ -321,11 +321,11 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
             <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
             if !p.up {
-                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
+                <text class="status" x={n(r.x + 118.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
             } else if p.txn.as_ref().is_some_and(|t| t.phase == TxnPhase::Fenced) {
-                <text class="status fenced" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Fenced) }</text>
+                <text class="status fenced" x={n(r.x + 118.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Fenced) }</text>
             } else if p.paused {
-                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
+                <text class="status" x={n(r.x + 118.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
             }
             if let Some(txn) = &p.txn {
                 <text class="detail txn" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>
@@ -432,7 +432,7 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
             // The transaction coordinator's ids, in the title line (after the status, if any).
             { for b.coordinates.iter().take(1).map(|line| {
                 let txn = &line.txn;
-                let x = r.x + if status.is_some() { 175.0 } else { 84.0 };
+                let x = r.x + if status.is_some() { 175.0 } else { 94.0 };
                 let text = if status.is_some() {
                     format!("{} {}: {}", t(lang, Text::TxnCoordinatorShort), txn.transactional_id, txn.state.name())
                 } else {

@@ -8,6 +8,8 @@
 //! - a leader's high watermark never moves backward within its leader epoch;
 //! - a leader's high watermark never passes the LEO of an in-sync follower of its epoch (the HW
 //!   is the minimum LEO over the ISR: Kafka documentation, Design: Replication);
+//! - a leader's last stable offset is at most its HW and at most the first offset of every open
+//!   transaction (KIP-98);
 //! - within a generation no partition has two owners in a consumer group;
 //! - a group's committed offsets never move backward, unless a consumer reset a position since
 //!   (`auto.offset.reset`, or a truncation found by KIP-320 validation).
@@ -73,6 +75,22 @@ impl InvariantChecker {
                 let Role::Leader(state) = &r.role else {
                     continue;
                 };
+                // The LSO never passes the HW, nor an open transaction (KIP-98).
+                let lso = r.log.last_stable_offset();
+                let open_before = r
+                    .log
+                    .transactions()
+                    .ongoing()
+                    .find(|(_, first)| *first < lso);
+                if lso > hw || open_before.is_some() {
+                    return Err(violation(
+                        "last stable offset past the HW or an open transaction",
+                        format!(
+                            "broker-{me} P{}: LSO {lso}, HW {hw}, open transaction {open_before:?}",
+                            tp.partition
+                        ),
+                    ));
+                }
                 if let Some((epoch, previous)) =
                     self.leader_hw.insert((me, *tp), (state.leader_epoch, hw))
                 {
