@@ -67,8 +67,13 @@ pub enum Timer {
     RebalanceDeadline { group: String, round: u32 },
     /// Transaction coordinator: `transaction.timeout.ms` of the transaction begun in `round`.
     TxnTimeout { txn: String, round: u32 },
-    /// Transaction coordinator: write the markers not written yet again.
-    TxnMarkerRetry { txn: String, round: u32 },
+    /// Transaction coordinator: write again the markers not written yet — those whose request
+    /// failed, or (`timed_out`) every one not answered within the inter-broker request timeout.
+    TxnMarkerRetry {
+        txn: String,
+        round: u32,
+        timed_out: bool,
+    },
     /// Transactional producer: ask the coordinator again (after `retry.backoff.ms`).
     TxnRetry,
 }

@@ -259,6 +259,9 @@ pub enum Message {
         transactional_id: Option<String>,
         /// `transaction.timeout.ms`
         transaction_timeout_ms: u64,
+        /// The producer id and epoch it holds, when it asks for an epoch bump after an
+        /// abortable error (KIP-360); a stale epoch is answered `PRODUCER_FENCED`.
+        current: Option<(i64, i16)>,
     },
     InitProducerIdResponse {
         correlation: u64,

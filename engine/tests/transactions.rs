@@ -324,3 +324,103 @@ producer = "producer-1"
     assert_eq!(report.duplicates_in_log, 0, "no record is visible twice");
     assert_eq!(report.transactions_committed, 2);
 }
+
+#[test]
+fn an_abortable_error_aborts_the_transaction_and_bumps_the_epoch_before_the_next_one() {
+    // Broker 3 is down from the start: acks=all cannot complete until the controller fences it
+    // and the ISR shrinks (9 s), so the first transaction's send gives up after
+    // delivery.timeout.ms (6 s): abort, then InitProducerId with the current epoch (KIP-360);
+    // the next transaction, after the ISR shrank, commits.
+    let s = scenario(
+        r#"
+[[producers]]
+records = 4
+interval_ms = 2500
+"transactional.id" = "orders-tx"
+records_per_transaction = 2
+"request.timeout.ms" = 500
+"delivery.timeout.ms" = 6000
+[[script]]
+at_ms = 0
+action = "crash_broker"
+broker = "broker-3"
+"#,
+    );
+    let (mut sim, report) = run(&s);
+    let trace = sim.take_trace();
+    let aborted_at = trace.iter().find_map(|e| match e.what {
+        TraceKind::TransactionEnded {
+            committed: false, ..
+        } => Some(e.at),
+        _ => None,
+    });
+    let aborted_at = aborted_at.expect("the first transaction was aborted");
+    let bumped = trace.iter().any(|e| {
+        e.at > aborted_at
+            && matches!(
+                e.what,
+                TraceKind::ProducerIdAssigned {
+                    producer_epoch: 1,
+                    ..
+                }
+            )
+    });
+    assert!(bumped, "a new epoch after the abort");
+    assert_eq!(report.fenced_producers, 0);
+    assert!(report.transactions_committed >= 1, "{report:?}");
+}
+
+#[test]
+fn a_new_coordinator_keeps_the_transaction_timeout_from_when_the_transaction_began() {
+    // transfer-tx is coordinated by broker 3. The producer stalls with its transaction open at
+    // about 10 ms; broker 3 crashes at 3 s and is fenced about 9 s later; the timeout (10 s)
+    // counts from the transaction's start, not from the move.
+    let s = scenario(
+        r#"
+[[producers]]
+records = 4
+interval_ms = 5
+"transactional.id" = "transfer-tx"
+"transaction.timeout.ms" = 10000
+records_per_transaction = 4
+[[script]]
+at_ms = 12
+action = "pause_producer"
+producer = "producer-1"
+by_ms = 60000
+[[script]]
+at_ms = 3000
+action = "crash_broker"
+broker = "broker-3"
+"#,
+    );
+    let (mut sim, _) = run(&s);
+    let trace = sim.take_trace();
+    let began = trace.iter().find_map(|e| match e.what {
+        TraceKind::TxnStateChanged {
+            state: TxnState::Ongoing,
+            ..
+        } => Some(e.at),
+        _ => None,
+    });
+    let timed_out = trace.iter().find_map(|e| match e.what {
+        TraceKind::TxnStateChanged {
+            state: TxnState::PrepareAbort,
+            cause: Some(AbortCause::TimedOut),
+            coordinator,
+            ..
+        } => Some((e.at, coordinator)),
+        _ => None,
+    });
+    let (began, (at, coordinator)) = (began.unwrap(), timed_out.expect("aborted by timeout"));
+    assert_ne!(
+        coordinator,
+        NodeId::Broker(3),
+        "the new coordinator aborted it"
+    );
+    assert!(
+        at.0 - began.0 <= 13_000_000,
+        "aborted {} ms after it began",
+        (at.0 - began.0) / 1000
+    );
+}

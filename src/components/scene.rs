@@ -321,11 +321,11 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
             <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
             if !p.up {
-                <text class="status" x={n(r.x + 118.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
+                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
             } else if p.txn.as_ref().is_some_and(|t| t.phase == TxnPhase::Fenced) {
                 <text class="status fenced" x={n(r.x + 118.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Fenced) }</text>
             } else if p.paused {
-                <text class="status" x={n(r.x + 118.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
+                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
             }
             if let Some(txn) = &p.txn {
                 <text class="detail txn" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>

@@ -136,6 +136,16 @@ impl Broker {
         if state.isr.len() < min_isr {
             return refuse(KafkaError::NotEnoughReplicas, out);
         }
+        // A marker of an older producer epoch than this partition has seen is refused
+        // (`ProducerAppendInfo.appendEndTxnMarker`'s epoch check).
+        let known_epoch = replica
+            .log
+            .producer_state()
+            .entry(producer.producer_id)
+            .map(|e| e.epoch);
+        if known_epoch.is_some_and(|e| producer.producer_epoch < e) {
+            return refuse(KafkaError::InvalidProducerEpoch, out);
+        }
         let epoch = state.leader_epoch;
         let offset = replica
             .log

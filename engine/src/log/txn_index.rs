@@ -71,8 +71,13 @@ impl TransactionIndex {
             }
             None => {}
             Some(kind) => {
+                // A marker for a producer with no open transaction here (a partition the
+                // transaction registered but never wrote, or a marker written twice) completes
+                // nothing (Kafka's `appendEndTxnMarker` emits a CompletedTxn only then).
+                let Some(first) = self.ongoing.remove(&pid) else {
+                    return;
+                };
                 let marker = batch.base_offset;
-                let first = self.ongoing.remove(&pid).unwrap_or(marker);
                 if kind == ControlType::Abort {
                     self.aborted.push(AbortedTxn {
                         producer_id: pid,

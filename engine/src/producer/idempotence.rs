@@ -156,6 +156,7 @@ impl Producer {
                 correlation,
                 transactional_id: None,
                 transaction_timeout_ms: self.config.transaction_timeout_ms,
+                current: None,
             },
         );
         if let Some(idempotence) = &mut self.idempotence {

@@ -34,6 +34,7 @@ impl Producer {
             }
         }
         self.accumulator.retain(|_, q| !q.is_empty());
+        let any_expired = !expired.is_empty();
         for (tp, batch) in expired {
             out.trace(TraceKind::ProduceFailed {
                 producer: self.id,
@@ -47,6 +48,10 @@ impl Producer {
             }
             self.failed += batch.records.len() as u32;
         }
+        if any_expired && self.transactions.is_some() {
+            // For a transaction that is an abortable error too.
+            self.transaction_failed(KafkaError::RequestTimedOut, out);
+        }
     }
 
     pub(super) fn fail(&mut self, now: SimTime, done: InFlight, error: KafkaError, out: &mut Out) {
@@ -55,11 +60,7 @@ impl Producer {
             mut batch,
             ..
         } = done;
-        let fenced = self.transactions.is_some()
-            && matches!(
-                error,
-                KafkaError::InvalidProducerEpoch | KafkaError::ProducerFenced
-            );
+        let transactional = self.transactions.is_some();
         let retries_left = batch.attempts <= self.config.retries;
         let within_delivery_timeout =
             now.since(batch.created_at) < SimDuration::from_ms(self.config.delivery_timeout_ms);
@@ -112,10 +113,11 @@ impl Producer {
                     .idempotence
                     .as_ref()
                     .is_some_and(|i| i.is_next(partition, batch.sequence));
-            if fenced {
-                // A newer instance of the transactional id bumped the epoch.
-                self.fenced(error, out);
-            } else if gap && self.transactions.is_none() {
+            if transactional {
+                // An abortable error for the transaction (INVALID_PRODUCER_EPOCH included, since
+                // Kafka 2.7: the EndTxn that follows finds out whether the producer is fenced).
+                self.transaction_failed(error, out);
+            } else if gap {
                 // The very next sequence refused: the leader lost what came before (a real gap).
                 // (A transactional producer cannot change its id: its transaction aborts.)
                 self.new_producer_id(out);

@@ -14,9 +14,11 @@
 //!    `commitTransaction` throws then). **`abortTransaction()`** sends EndTxn(abort). The
 //!    coordinator writes the markers; the producer goes on with the next transaction once EndTxn
 //!    is answered.
-//! 4. **Fenced**: `PRODUCER_FENCED` from the coordinator or `INVALID_PRODUCER_EPOCH` from a
-//!    partition means another instance took the id over. Fatal: the producer stops, and what it
-//!    had not finished fails (its open transaction is aborted by the coordinator).
+//! 4. **Abortable errors**: a send that fails for good (`INVALID_PRODUCER_EPOCH` included, since
+//!    Kafka 2.7) puts the transaction in error: waiting batches are dropped, the application
+//!    aborts, and after the abort the producer asks for an epoch bump (KIP-360).
+//! 5. **Fenced**: `PRODUCER_FENCED` from the coordinator means another instance took the id over.
+//!    Fatal: the producer stops, and what it had not finished fails.
 //!
 //! The application here ([`crate::app::send_loop`] with `records_per_transaction` and
 //! `abort_transactions`) sends that many records per transaction and aborts the transactions the
@@ -24,7 +26,7 @@
 //! every record of it again (the coordinator aborted the first attempt when the new instance
 //! called `initTransactions()`).
 
-use super::{Producer, ProducerRequest, RecordState};
+use super::{Idempotence, Producer, ProducerRequest, RecordState};
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{CoordinatorType, KafkaError, Message};
@@ -59,6 +61,11 @@ pub struct Transactions {
     pub aborted: u32,
     /// No request to the coordinator before then (`retry.backoff.ms` after an error).
     retry_at: SimTime,
+    /// The current transaction hit an abortable error: it can only be aborted, and then the
+    /// producer asks for an epoch bump before the next one (KIP-360).
+    failed: bool,
+    /// The producer id and epoch to have bumped after this abort.
+    bump: Option<(i64, i16)>,
 }
 
 impl Transactions {
@@ -73,6 +80,8 @@ impl Transactions {
             committed: 0,
             aborted: 0,
             retry_at: SimTime::ZERO,
+            failed: false,
+            bump: None,
         }
     }
 
@@ -122,6 +131,7 @@ impl Producer {
                 );
             }
             Some(coordinator) => {
+                let current = txn.bump;
                 let correlation = self.start_request(ProducerRequest::InitProducerId, out);
                 out.send(
                     NodeId::Broker(coordinator),
@@ -129,6 +139,7 @@ impl Producer {
                         correlation,
                         transactional_id: Some(id),
                         transaction_timeout_ms: self.config.transaction_timeout_ms,
+                        current,
                     },
                 );
             }
@@ -219,7 +230,7 @@ impl Producer {
                 .is_some_and(|(s, _)| *s == RecordState::Failed)
         });
         // A failed send makes commitTransaction() throw: the application aborts.
-        let commit = commit && !any_failed;
+        let commit = commit && !any_failed && !txn.failed;
         if txn.added.is_empty() {
             // No partition was registered: the coordinator has no transaction to end, so the
             // client completes it locally (Kafka's TransactionManager sends no EndTxn then).
@@ -325,6 +336,15 @@ impl Producer {
         txn.records.clear();
         txn.added.clear();
         txn.phase = TxnPhase::Ready;
+        if std::mem::take(&mut txn.failed) {
+            // After an abortable error the epoch is bumped before the next transaction
+            // (KIP-360: InitProducerId with the current id and epoch; sequences restart at 0).
+            txn.bump = self.idempotence.as_ref().and_then(Idempotence::producer_id);
+            txn.phase = TxnPhase::Initializing;
+            if let Some(idempotence) = &mut self.idempotence {
+                idempotence.reset();
+            }
+        }
         if !self.app.is_done() {
             out.set_timer(
                 SimDuration::from_ms(self.config.interval_ms),
@@ -338,8 +358,11 @@ impl Producer {
     pub(super) fn on_txn_error(&mut self, error: KafkaError, out: &mut Out) {
         if matches!(
             error,
-            KafkaError::ProducerFenced | KafkaError::InvalidProducerEpoch
+            KafkaError::ProducerFenced
+                | KafkaError::InvalidProducerEpoch
+                | KafkaError::InvalidTxnState
         ) {
+            // Fatal (Kafka's ProducerFencedException, or an invalid state): the producer stops.
             self.fenced(error, out);
             return;
         }
@@ -389,20 +412,30 @@ impl Producer {
         self.maybe_end_transaction(out);
     }
 
-    /// Fenced by a newer instance: stop for good. Everything not yet acknowledged fails.
-    pub(super) fn fenced(&mut self, error: KafkaError, out: &mut Out) {
+    /// A send of the current transaction failed for good (an abortable error: Kafka's
+    /// `TransactionManager.maybeTransitionToErrorState`): the batches still waiting are dropped
+    /// (`abortUndrainedBatches`), and the application, learning of it, aborts the transaction
+    /// without sending the rest of it.
+    pub(super) fn transaction_failed(&mut self, error: KafkaError, out: &mut Out) {
+        if error == KafkaError::ProducerFenced {
+            self.fenced(error, out);
+            return;
+        }
         let Some(txn) = &mut self.transactions else {
             return;
         };
         if txn.phase == TxnPhase::Fenced {
             return;
         }
-        txn.phase = TxnPhase::Fenced;
-        out.trace(TraceKind::ProducerFenced {
-            producer: self.id,
-            error,
-        });
-        self.app.stop();
+        txn.failed = true;
+        if matches!(txn.phase, TxnPhase::Ready | TxnPhase::Ending { .. }) {
+            txn.phase = TxnPhase::Ending { commit: false };
+        }
+        self.fail_undrained(error, out);
+    }
+
+    /// Fails every batch still in the accumulator.
+    fn fail_undrained(&mut self, error: KafkaError, out: &mut Out) {
         let batches: Vec<_> = std::mem::take(&mut self.accumulator).into_iter().collect();
         for (tp, queue) in batches {
             for batch in queue {
@@ -419,5 +452,22 @@ impl Producer {
                 self.failed += batch.records.len() as u32;
             }
         }
+    }
+
+    /// Fenced by a newer instance: stop for good. Everything not yet acknowledged fails.
+    pub(super) fn fenced(&mut self, error: KafkaError, out: &mut Out) {
+        let Some(txn) = &mut self.transactions else {
+            return;
+        };
+        if txn.phase == TxnPhase::Fenced {
+            return;
+        }
+        txn.phase = TxnPhase::Fenced;
+        out.trace(TraceKind::ProducerFenced {
+            producer: self.id,
+            error,
+        });
+        self.app.stop();
+        self.fail_undrained(error, out);
     }
 }

@@ -120,13 +120,14 @@ struct HostedTxnCoordinator<'a> {
 
 impl Actor for HostedTxnCoordinator<'_> {
     fn on_start(&mut self, _now: SimTime, _out: &mut Out) {}
-    fn on_message(&mut self, _now: SimTime, from: NodeId, message: Message, out: &mut Out) {
+    fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Out) {
         let n = self.broker.number();
-        self.txns.on_message(n, self.broker, from, message, out);
+        self.txns
+            .on_message(now, n, self.broker, from, message, out);
     }
-    fn on_timer(&mut self, _now: SimTime, timer: Timer, out: &mut Out) {
+    fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
         let n = self.broker.number();
-        self.txns.on_timer(n, self.broker, timer, out);
+        self.txns.on_timer(now, n, self.broker, timer, out);
     }
     fn restart(&mut self, _now: SimTime, _out: &mut Out) {}
 }

@@ -20,12 +20,13 @@
 //!   coordinator with an epoch bump, which fences its producer.
 //! - **Failover**: when the coordinator's broker is fenced, the next replica of the
 //!   `__transaction_state` partition takes the id over, loads its state and finishes what was
-//!   prepared (re-sends the markers); an open transaction's timeout is counted again from there.
+//!   prepared (re-sends the markers); an open transaction's timeout runs on from when it began
+//!   (Kafka persists the start time with the state).
 //!
 //! Simplifications (disclosed in docs/kafka-model.md): the `__transaction_state` partition is not
 //! drawn or replicated record by record — a state the coordinator reached is durable, as if
 //! written with acks=all, and the next coordinator has it (as for `__consumer_offsets`); the
-//! coordinator answers EndTxn as soon as it is in `PrepareCommit`/`PrepareAbort`; the timeout is
+//! timeout is
 //! checked at the transaction's deadline, where Kafka checks every
 //! `transaction.abort.timed.out.transaction.cleanup.interval.ms` (10 s); producer ids come from
 //! the hosting broker's block (see [`crate::broker::Broker::producer_id_block`]).
@@ -101,6 +102,9 @@ pub struct TxnMetadata {
     pub partitions: BTreeSet<TopicPartition>,
     /// `transaction.timeout.ms` the producer asked for.
     timeout: SimDuration,
+    /// When the current transaction began (Kafka persists `txnStartTimestamp` with the state,
+    /// so a new coordinator does not extend the transaction).
+    started_at: SimTime,
     /// Counts transactions begun; a timeout timer carries the count it was set for.
     round: u32,
     /// Partitions whose marker is not written yet.
@@ -119,15 +123,17 @@ impl TxnMetadata {
             state: TxnState::Empty,
             partitions: BTreeSet::new(),
             timeout: SimDuration::from_ms(60_000),
+            started_at: SimTime::ZERO,
             round: 0,
             pending_markers: BTreeSet::new(),
             marker_round: 0,
         }
     }
 
-    /// Checks a request's producer id and epoch: an older epoch is a fenced producer.
+    /// Checks a request's producer id and epoch: another epoch is a fenced producer (Kafka's
+    /// `TransactionCoordinator` compares with `!=`).
     fn check_producer(&self, producer_id: i64, producer_epoch: i16) -> Result<(), KafkaError> {
-        if producer_id != self.producer_id || producer_epoch < self.producer_epoch {
+        if producer_id != self.producer_id || producer_epoch != self.producer_epoch {
             Err(KafkaError::ProducerFenced)
         } else {
             Ok(())
@@ -208,6 +214,7 @@ impl TxnCoordinators {
 
     pub fn on_timer(
         &mut self,
+        _now: SimTime,
         broker: u32,
         host: &mut dyn CoordinatorHost,
         timer: Timer,
@@ -225,13 +232,22 @@ impl TxnCoordinators {
                 t.producer_epoch += 1;
                 self.begin_completion(&txn, false, AbortCause::TimedOut, host, out);
             }
-            Timer::TxnMarkerRetry { txn, round } => {
+            Timer::TxnMarkerRetry {
+                txn,
+                round,
+                timed_out,
+            } => {
                 let Some(t) = self.coordinated(&txn, broker) else {
                     return;
                 };
-                if t.marker_round == round && t.state.is_prepared() {
-                    self.send_markers(&txn, host, out);
+                if t.marker_round != round || !t.state.is_prepared() {
+                    return;
                 }
+                if timed_out {
+                    // No answer within the request timeout: those requests are given up.
+                    self.markers_in_flight.retain(|_, (id, _)| *id != txn);
+                }
+                self.send_markers(&txn, host, out);
             }
             _ => {}
         }
@@ -239,6 +255,7 @@ impl TxnCoordinators {
 
     pub fn on_message(
         &mut self,
+        now: SimTime,
         broker: u32,
         host: &mut dyn CoordinatorHost,
         from: NodeId,
@@ -266,11 +283,13 @@ impl TxnCoordinators {
                 correlation,
                 transactional_id: Some(id),
                 transaction_timeout_ms,
+                current,
             } => {
                 let result = self.init_producer_id(
                     broker,
                     &id,
                     SimDuration::from_ms(transaction_timeout_ms),
+                    current,
                     host,
                     out,
                 );
@@ -299,6 +318,7 @@ impl TxnCoordinators {
                             }
                             if t.state != TxnState::Ongoing {
                                 t.partitions.clear();
+                                t.started_at = now;
                                 t.round += 1;
                                 out.set_timer(
                                     t.timeout,
@@ -379,7 +399,9 @@ impl TxnCoordinators {
                     return;
                 }
                 match result {
-                    Ok(_) => {
+                    // (A partition that has seen a newer epoch of this producer refuses the
+                    // marker: nothing is left to write there.)
+                    Ok(_) | Err(KafkaError::InvalidProducerEpoch) => {
                         t.pending_markers.remove(&partition);
                         if t.pending_markers.is_empty() {
                             let done = if t.state == TxnState::PrepareCommit {
@@ -391,14 +413,16 @@ impl TxnCoordinators {
                         }
                     }
                     Err(_) => {
-                        // NOT_LEADER_OR_FOLLOWER and the like: write them again shortly, to the
-                        // leaders the broker's metadata then names.
+                        // NOT_LEADER_OR_FOLLOWER and the like: this partition's marker is written
+                        // again shortly, to the leader the broker's metadata then names (Kafka's
+                        // TransactionMarkerRequestCompletionHandler retries only the failed ones).
                         t.marker_round += 1;
                         out.set_timer(
                             SimDuration::from_ms(MARKER_RETRY_MS),
                             Timer::TxnMarkerRetry {
                                 txn: id,
                                 round: t.marker_round,
+                                timed_out: false,
                             },
                         );
                     }
@@ -414,12 +438,17 @@ impl TxnCoordinators {
         broker: u32,
         id: &str,
         timeout: SimDuration,
+        current: Option<(i64, i16)>,
         host: &mut dyn CoordinatorHost,
         out: &mut Out,
     ) -> Result<(i64, i16), KafkaError> {
         let Some(t) = self.coordinated(id, broker) else {
             return Err(KafkaError::NotCoordinator);
         };
+        // An epoch bump asked by a producer that is no longer the current one (KIP-360).
+        if current.is_some_and(|(pid, epoch)| pid != t.producer_id || epoch != t.producer_epoch) {
+            return Err(KafkaError::ProducerFenced);
+        }
         t.timeout = timeout;
         match t.state {
             TxnState::PrepareCommit | TxnState::PrepareAbort => {
@@ -478,8 +507,8 @@ impl TxnCoordinators {
         self.send_markers(id, host, out);
     }
 
-    /// Sends the markers not written yet to the partitions' leaders (as the hosting broker's
-    /// metadata names them), and sets the retry for those without an answer.
+    /// Sends the markers not written and not in flight to the partitions' leaders (as the
+    /// hosting broker's metadata names them), and sets the retry for those without an answer.
     fn send_markers(&mut self, id: &str, host: &mut dyn CoordinatorHost, out: &mut Out) {
         let Some(t) = self.txns.get_mut(id) else {
             return;
@@ -490,9 +519,17 @@ impl TxnCoordinators {
         } else {
             ControlType::Abort
         };
-        self.markers_in_flight.retain(|_, (txn, _)| txn != id);
+        let in_flight: BTreeSet<TopicPartition> = self
+            .markers_in_flight
+            .values()
+            .filter(|(txn, _)| txn == id)
+            .map(|(_, tp)| *tp)
+            .collect();
         let mut leaderless = false;
         for tp in t.pending_markers.clone() {
+            if in_flight.contains(&tp) {
+                continue;
+            }
             let Some(leader) = host.leader_of(tp) else {
                 leaderless = true;
                 continue;
@@ -512,16 +549,17 @@ impl TxnCoordinators {
                 },
             );
         }
-        let wait = if leaderless {
-            MARKER_RETRY_MS
+        let (wait, timed_out) = if leaderless {
+            (MARKER_RETRY_MS, false)
         } else {
-            MARKER_TIMEOUT_MS
+            (MARKER_TIMEOUT_MS, true)
         };
         out.set_timer(
             SimDuration::from_ms(wait),
             Timer::TxnMarkerRetry {
                 txn: id.to_string(),
                 round: t.marker_round,
+                timed_out,
             },
         );
     }
@@ -535,8 +573,8 @@ impl Coordinated for TxnMetadata {
         self.coordinator
     }
     /// The new coordinator loads the id: a prepared transaction's markers are written again
-    /// (at once), an open one's timeout is counted from now.
-    fn move_to(&mut self, _now: SimTime, to: Option<u32>, outs: &mut Outs) {
+    /// (at once), an open one's timeout runs on from its start (persisted with the state).
+    fn move_to(&mut self, now: SimTime, to: Option<u32>, outs: &mut Outs) {
         self.coordinator = to;
         let out = outs.entry(to.unwrap_or(0)).or_default();
         out.trace(TraceKind::TxnCoordinatorMoved {
@@ -553,12 +591,14 @@ impl Coordinated for TxnMetadata {
                 Timer::TxnMarkerRetry {
                     txn: self.transactional_id.clone(),
                     round: self.marker_round,
+                    timed_out: true,
                 },
             );
         } else if self.state == TxnState::Ongoing {
             self.round += 1;
+            let deadline = self.started_at + self.timeout;
             out.set_timer(
-                self.timeout,
+                SimDuration(deadline.0.saturating_sub(now.0)),
                 Timer::TxnTimeout {
                     txn: self.transactional_id.clone(),
                     round: self.round,
