@@ -220,7 +220,7 @@ const DIRECTED_FAULTS: [(DirectedFault, Text); 5] = [
 ];
 
 /// The message kinds a directed fault can pick, named in words.
-const MESSAGE_KINDS: [(MessageKind, Text); 12] = [
+const MESSAGE_KINDS: [(MessageKind, Text); 18] = [
     (MessageKind::ProduceRequest, Text::ProduceRequest),
     (MessageKind::ProduceResponse, Text::ProduceResponse),
     (MessageKind::FetchRequest, Text::FetchRequest),
@@ -245,6 +245,24 @@ const MESSAGE_KINDS: [(MessageKind, Text); 12] = [
     (MessageKind::HeartbeatResponse, Text::KindHeartbeatResponse),
     (MessageKind::BrokerHeartbeat, Text::KindBrokerHeartbeat),
     (MessageKind::UpdateMetadata, Text::KindUpdateMetadata),
+    (
+        MessageKind::AddPartitionsToTxnRequest,
+        Text::KindAddPartitionsRequest,
+    ),
+    (
+        MessageKind::AddPartitionsToTxnResponse,
+        Text::KindAddPartitionsResponse,
+    ),
+    (MessageKind::EndTxnRequest, Text::KindEndTxnRequest),
+    (MessageKind::EndTxnResponse, Text::KindEndTxnResponse),
+    (
+        MessageKind::WriteTxnMarkersRequest,
+        Text::KindMarkersRequest,
+    ),
+    (
+        MessageKind::WriteTxnMarkersResponse,
+        Text::KindMarkersResponse,
+    ),
 ];
 
 #[derive(Properties, PartialEq)]

@@ -69,6 +69,14 @@ pub fn dot_class(kind: MessageKind) -> &'static str {
         | MessageKind::UpdateMetadata
         | MessageKind::AlterPartitionRequest
         | MessageKind::AlterPartitionResponse => "control",
+        MessageKind::InitProducerIdRequest
+        | MessageKind::InitProducerIdResponse
+        | MessageKind::AddPartitionsToTxnRequest
+        | MessageKind::AddPartitionsToTxnResponse
+        | MessageKind::EndTxnRequest
+        | MessageKind::EndTxnResponse
+        | MessageKind::WriteTxnMarkersRequest
+        | MessageKind::WriteTxnMarkersResponse => "txn",
         _ => "other",
     }
 }
@@ -178,7 +186,8 @@ struct DotsProps {
 }
 
 /// The dot classes, in drawing order (lost dots last, on top).
-const DOT_CLASSES: [&str; 9] = [
+const DOT_CLASSES: [&str; 10] = [
+    "txn",
     "control",
     "replica-fetch",
     "fetch-request",
@@ -209,7 +218,7 @@ fn dots_view(props: &DotsProps) -> Html {
     let mut paths: [(String, usize); DOT_CLASSES.len()] = Default::default();
     for d in &props.dots {
         let class = if d.lost { "lost" } else { dot_class(d.kind) };
-        let i = DOT_CLASSES.iter().position(|c| *c == class).unwrap_or(5);
+        let i = DOT_CLASSES.iter().position(|c| *c == class).unwrap_or(6);
         let r = if d.records > 0 { 8.5 } else { 4.5 };
         circle_path(&mut paths[i].0, d.x, d.y, r);
         paths[i].1 += 1;
