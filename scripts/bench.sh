@@ -34,7 +34,7 @@ printf '    %-48s %8d bytes  %8d gzipped\n' "total (wasm + js + css)" "$total_ra
 
 if [ "${KS_BENCH_SKIP_NATIVE:-0}" != 1 ]; then
 say "2a. Engine throughput, native (criterion)"
-cargo bench -q -p kafkascope-engine --bench throughput 2>&1 | grep -E "^engine/|time:|thrpt:" | awk 'NR <= 6' | sed 's/^/    /'
+cargo bench -q -p kafkascope-engine --bench throughput 2>&1 | grep -E "^engine/|time:|thrpt:" | grep -v "%" | sed 's/^/    /'
 
 fi
 

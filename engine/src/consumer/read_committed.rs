@@ -32,8 +32,11 @@ impl Consumer {
         aborted.sort_by_key(|a| a.first_offset);
         let mut upcoming = aborted.into_iter().peekable();
         let mut aborted_producers: BTreeSet<i64> = BTreeSet::new();
+        // Records and batch headers both come in offset order: walk them together.
+        let mut batches = p.batches.iter().peekable();
         for r in p.records {
-            let batch = p.batches.iter().find(|b| b.contains(r.offset));
+            while batches.next_if(|b| b.end_offset() <= r.offset).is_some() {}
+            let batch = batches.peek().copied().filter(|b| b.contains(r.offset));
             if read_committed {
                 while let Some(a) = upcoming.next_if(|a| a.first_offset <= r.offset) {
                     aborted_producers.insert(a.producer_id);
@@ -65,18 +68,17 @@ impl Consumer {
     /// Partitions with nothing buffered move their position past what the last fetch skipped
     /// (markers, aborted records).
     pub(super) fn step_over_skipped(&mut self) {
-        let through: Vec<(TopicPartition, u64)> = self
-            .fetched_through
-            .iter()
-            .map(|(tp, o)| (*tp, *o))
-            .collect();
-        for (tp, through) in through {
-            if self.fetched.iter().any(|(p, _)| *p == tp) {
+        if self.fetched_through.is_empty() {
+            return;
+        }
+        let buffered: BTreeSet<TopicPartition> = self.fetched.iter().map(|(tp, _)| *tp).collect();
+        for (tp, through) in &self.fetched_through {
+            if buffered.contains(tp) {
                 continue;
             }
-            if let Some(position) = self.positions.get_mut(&tp) {
-                if through > *position {
-                    *position = through;
+            if let Some(position) = self.positions.get_mut(tp) {
+                if *through > *position {
+                    *position = *through;
                 }
             }
         }

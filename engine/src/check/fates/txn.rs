@@ -67,6 +67,10 @@ impl CountedLog {
 
     /// Notes the transactional batches of `log` in offsets `from .. to`.
     pub(super) fn note_transactional(&mut self, log: &PartitionLog, from: u64, to: u64) {
+        if log.producer_state().is_empty() {
+            // No idempotent producer wrote here, so no transactional one did.
+            return;
+        }
         let mut offset = from;
         while offset < to {
             let Some(batch) = log.batch_of(offset) else {
@@ -142,6 +146,9 @@ impl RecordFates {
         id: RecordId,
     ) -> bool {
         let known = self.logs.get_mut(&tp).expect("synced log");
+        if known.txn.is_empty() {
+            return id.is_control();
+        }
         match known.txn.get(&offset).copied() {
             None => id.is_control(),
             Some(TxnOffset::Data { producer_id, .. }) => {
