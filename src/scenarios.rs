@@ -235,6 +235,8 @@ pub struct SettingsChange {
     pub acks: kafkascope_engine::message::Acks,
     pub retries: u32,
     pub unclean_leader_election: bool,
+    /// Each consumer group's `isolation.level` (its first member's), in scenario order.
+    pub isolation: Vec<(String, kafkascope_engine::scenario::IsolationLevel)>,
 }
 
 impl SettingsChange {
@@ -249,12 +251,18 @@ impl SettingsChange {
             acks: first.map_or(kafkascope_engine::message::Acks::All, |p| p.acks),
             retries: first.map_or(i32::MAX as u32, |p| p.retries),
             unclean_leader_election: scenario.first_topic().unclean_leader_election_enable,
+            isolation: scenario.consumers.iter().fold(Vec::new(), |mut groups, c| {
+                if !groups.iter().any(|(g, _)| *g == c.group_id) {
+                    groups.push((c.group_id.clone(), c.isolation_level));
+                }
+                groups
+            }),
         }
     }
 
     /// Each setting under Kafka's name, with its value as Kafka writes it.
-    fn by_kafka_name(&self) -> [(&'static str, String); 7] {
-        [
+    fn by_kafka_name(&self) -> Vec<(String, String)> {
+        let mut settings: Vec<(String, String)> = [
             ("brokers", self.brokers.to_string()),
             ("num.partitions", self.partitions.to_string()),
             ("replication.factor", self.replication_factor.to_string()),
@@ -266,6 +274,16 @@ impl SettingsChange {
                 self.unclean_leader_election.to_string(),
             ),
         ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        for (group, level) in &self.isolation {
+            settings.push((
+                format!("isolation.level ({group})"),
+                isolation_name(*level).to_string(),
+            ));
+        }
+        settings
     }
 
     /// `scenario` with these settings (every producer gets the acks and retries), validated:
@@ -275,7 +293,7 @@ impl SettingsChange {
         let mut s = scenario.clone();
         let before = SettingsChange::of(scenario).by_kafka_name();
         for ((setting, was), (_, now)) in before.into_iter().zip(self.by_kafka_name()) {
-            s.note_reader_setting(setting, was, now);
+            s.note_reader_setting(&setting, was, now);
         }
         s.cluster.brokers = self.brokers;
         let topic = s.first_topic_mut();
@@ -287,8 +305,21 @@ impl SettingsChange {
             p.acks = self.acks;
             p.retries = self.retries;
         }
+        for c in &mut s.consumers {
+            if let Some((_, level)) = self.isolation.iter().find(|(g, _)| *g == c.group_id) {
+                c.isolation_level = *level;
+            }
+        }
         s.validate()?;
         Ok(s)
+    }
+}
+
+/// `isolation.level` as Kafka writes it.
+pub fn isolation_name(level: kafkascope_engine::scenario::IsolationLevel) -> &'static str {
+    match level {
+        kafkascope_engine::scenario::IsolationLevel::ReadUncommitted => "read_uncommitted",
+        kafkascope_engine::scenario::IsolationLevel::ReadCommitted => "read_committed",
     }
 }
 
@@ -325,6 +356,43 @@ mod tests {
         assert!(
             err.contains("broker-3"),
             "a script naming a removed broker: {err}"
+        );
+    }
+
+    #[test]
+    fn a_groups_isolation_level_can_be_changed_and_a_transactional_producer_refuses_acks_1() {
+        let text = BUILTIN
+            .iter()
+            .find(|(name, _)| *name == "transactions")
+            .unwrap()
+            .1;
+        let base = Scenario::from_toml(text).unwrap();
+        let mut change = SettingsChange::of(&base);
+        use kafkascope_engine::scenario::IsolationLevel;
+        assert_eq!(
+            change.isolation,
+            [
+                ("billing".to_string(), IsolationLevel::ReadCommitted),
+                ("audit".to_string(), IsolationLevel::ReadUncommitted)
+            ]
+        );
+        change.isolation[0].1 = IsolationLevel::ReadUncommitted;
+        let edited = change.apply(&base).unwrap();
+        assert!(edited
+            .consumers
+            .iter()
+            .all(|c| c.isolation_level == IsolationLevel::ReadUncommitted));
+        assert_eq!(
+            edited.reader_settings,
+            ["isolation.level (billing): read_committed → read_uncommitted"]
+        );
+        // Kafka refuses a transactional producer without acks=all: named, not applied.
+        let mut acks_1 = SettingsChange::of(&base);
+        acks_1.acks = kafkascope_engine::message::Acks::Leader;
+        let err = acks_1.apply(&base).unwrap_err().to_string();
+        assert!(
+            err.contains("transactional.id") && err.contains("acks"),
+            "{err}"
         );
     }
 

@@ -1,11 +1,13 @@
 //! Changing a scenario's settings in the page: brokers, partitions, replication factor,
-//! `min.insync.replicas`, `acks`, `retries`, `unclean.leader.election.enable`. Applying re-runs
+//! `min.insync.replicas`, `acks`, `retries`, `unclean.leader.election.enable`, and each consumer
+//! group's `isolation.level`. Applying re-runs
 //! the scenario from the start; an impossible combination is refused with the engine's message,
 //! which names the field, and the current scene stays.
 
 use crate::i18n::{t, Lang, Text};
-use crate::scenarios::SettingsChange;
+use crate::scenarios::{isolation_name, SettingsChange};
 use kafkascope_engine::message::Acks;
+use kafkascope_engine::scenario::IsolationLevel;
 use kafkascope_engine::Scenario;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -117,6 +119,31 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                     </select>
                 </label>
                 { number_field(format!("retries {}", t(lang, Text::AllProducers)), "set-retries", f.retries, |s, v| s.retries = v, &form) }
+                { for f.isolation.iter().enumerate().map(|(i, (group, level))| {
+                    let form = form.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        let select: HtmlSelectElement = e.target_unchecked_into();
+                        let mut next = (*form).clone();
+                        if let Some(entry) = next.isolation.get_mut(i) {
+                            entry.1 = if select.value() == "read_committed" {
+                                IsolationLevel::ReadCommitted
+                            } else {
+                                IsolationLevel::ReadUncommitted
+                            };
+                        }
+                        form.set(next);
+                    });
+                    html! {
+                        <label>
+                            <span>{ format!("isolation.level · {group}") }</span>
+                            <select data-testid={format!("set-isolation-{group}")} {onchange}>
+                                { for [IsolationLevel::ReadUncommitted, IsolationLevel::ReadCommitted].iter().map(|l| html! {
+                                    <option value={isolation_name(*l)} selected={l == level}>{ isolation_name(*l) }</option>
+                                }) }
+                            </select>
+                        </label>
+                    }
+                }) }
                 <label class="check">
                     <input type="checkbox" data-testid="set-unclean" checked={f.unclean_leader_election}
                         onchange={on_unclean} />
