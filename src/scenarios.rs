@@ -280,7 +280,7 @@ impl SettingsChange {
         for (group, level) in &self.isolation {
             settings.push((
                 format!("isolation.level ({group})"),
-                isolation_name(*level).to_string(),
+                level.name().to_string(),
             ));
         }
         settings
@@ -312,14 +312,6 @@ impl SettingsChange {
         }
         s.validate()?;
         Ok(s)
-    }
-}
-
-/// `isolation.level` as Kafka writes it.
-pub fn isolation_name(level: kafkascope_engine::scenario::IsolationLevel) -> &'static str {
-    match level {
-        kafkascope_engine::scenario::IsolationLevel::ReadUncommitted => "read_uncommitted",
-        kafkascope_engine::scenario::IsolationLevel::ReadCommitted => "read_committed",
     }
 }
 

@@ -7,7 +7,10 @@
 //! The outcome report is computed from this history, not guessed by the viewer.
 
 use crate::action::Action;
+/// The types trace entries carry, for readers of the trace (the page's event list).
+pub use crate::coordinator::txn::{AbortCause, TxnState};
 use crate::ids::{MemberId, NodeId, RecordId, TopicPartition};
+pub use crate::log::ControlType;
 use crate::message::{KafkaError, MessageKind};
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};

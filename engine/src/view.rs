@@ -128,6 +128,21 @@ pub enum CellTxn {
     AbortMarker,
 }
 
+impl CellTxn {
+    /// How claims and the page's data attributes name a cell's transaction (`plain` for a cell
+    /// outside any).
+    pub fn name(txn: Option<CellTxn>) -> &'static str {
+        match txn {
+            None => "plain",
+            Some(CellTxn::Open) => "open",
+            Some(CellTxn::Committed) => "committed",
+            Some(CellTxn::Aborted) => "aborted",
+            Some(CellTxn::CommitMarker) => "commit_marker",
+            Some(CellTxn::AbortMarker) => "abort_marker",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReplicaRole {
     Leader,

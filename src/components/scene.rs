@@ -504,7 +504,7 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
                 <g class={classes!("cell", c.committed.then_some("committed"), c.recognised.then_some("recognised"),
                         cell_txn_class(c.txn), c.dim.then_some("dim"))}
                     data-offset={c.offset.to_string()} data-record={c.label.clone()}
-                    data-txn={kafkascope_engine::check::claims::cell_txn_name(c.txn)}>
+                    data-txn={CellTxn::name(c.txn)}>
                     <rect x={n(c.x)} y={n(y)} width={n(CELL_W - 2.0)} height={n(CELL_H)} rx="3" />
                     <text x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y + 15.0)}>{ marker.map_or_else(|| c.offset.to_string(), str::to_string) }</text>
                     if c.txn == Some(CellTxn::Aborted) {

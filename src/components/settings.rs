@@ -5,7 +5,7 @@
 //! which names the field, and the current scene stays.
 
 use crate::i18n::{t, Lang, Text};
-use crate::scenarios::{isolation_name, SettingsChange};
+use crate::scenarios::SettingsChange;
 use kafkascope_engine::message::Acks;
 use kafkascope_engine::scenario::IsolationLevel;
 use kafkascope_engine::Scenario;
@@ -138,7 +138,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                             <span>{ format!("isolation.level · {group}") }</span>
                             <select data-testid={format!("set-isolation-{group}")} {onchange}>
                                 { for [IsolationLevel::ReadUncommitted, IsolationLevel::ReadCommitted].iter().map(|l| html! {
-                                    <option value={isolation_name(*l)} selected={l == level}>{ isolation_name(*l) }</option>
+                                    <option value={l.name()} selected={l == level}>{ l.name() }</option>
                                 }) }
                             </select>
                         </label>

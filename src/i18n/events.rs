@@ -183,7 +183,7 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
             state,
             cause,
         } => {
-            use kafkascope_engine::coordinator::txn::{AbortCause, TxnState};
+            use kafkascope_engine::trace::{AbortCause, TxnState};
             let why = match (cause, ko) {
                 (Some(AbortCause::Fenced), false) => " — a new instance called initTransactions: the open transaction is aborted and the old instance fenced",
                 (Some(AbortCause::Fenced), true) => ". 새 인스턴스가 initTransactions를 호출해 열린 트랜잭션을 어보트하고 옛 인스턴스를 펜싱함",
@@ -228,8 +228,8 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
             offset,
         } => {
             let marker = match control {
-                kafkascope_engine::log::ControlType::Commit => "COMMIT",
-                kafkascope_engine::log::ControlType::Abort => "ABORT",
+                kafkascope_engine::trace::ControlType::Commit => "COMMIT",
+                kafkascope_engine::trace::ControlType::Abort => "ABORT",
             };
             if ko {
                 format!("{broker}이/가 P{}의 오프셋 {offset}에 PID {producer_id}의 {marker} 마커를 씀", partition.partition)

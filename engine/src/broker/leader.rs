@@ -20,7 +20,6 @@ impl Broker {
         records: Vec<ProducerRecord>,
         out: &mut Out,
     ) {
-        let min_isr = self.config.effective_min_insync_replicas(partition);
         let refuse = |error: KafkaError, out: &mut Out| {
             if acks != Acks::None {
                 out.send(
@@ -33,15 +32,15 @@ impl Broker {
                 );
             }
         };
+        if let Err(error) = self.check_appendable(partition, acks == Acks::All) {
+            return refuse(error, out);
+        }
         let Some(replica) = self.replicas.get_mut(&partition) else {
-            return refuse(KafkaError::NotLeaderOrFollower, out);
+            return;
         };
         let Role::Leader(state) = &replica.role else {
-            return refuse(KafkaError::NotLeaderOrFollower, out);
+            return;
         };
-        if acks == Acks::All && state.isr.len() < min_isr {
-            return refuse(KafkaError::NotEnoughReplicas, out);
-        }
         let ids: Vec<RecordId> = records.iter().map(|r| r.id).collect();
         // The idempotent producer's checks (KIP-98; `log::producer_state`).
         match replica
@@ -116,7 +115,6 @@ impl Broker {
         control: crate::log::ControlType,
         out: &mut Out,
     ) {
-        let min_isr = self.config.effective_min_insync_replicas(partition);
         let refuse = |error, out: &mut Out| {
             out.send(
                 coordinator,
@@ -127,15 +125,16 @@ impl Broker {
                 },
             )
         };
+        // Markers are appended with acks=all.
+        if let Err(error) = self.check_appendable(partition, true) {
+            return refuse(error, out);
+        }
         let Some(replica) = self.replicas.get_mut(&partition) else {
-            return refuse(KafkaError::NotLeaderOrFollower, out);
+            return;
         };
         let Role::Leader(state) = &replica.role else {
-            return refuse(KafkaError::NotLeaderOrFollower, out);
+            return;
         };
-        if state.isr.len() < min_isr {
-            return refuse(KafkaError::NotEnoughReplicas, out);
-        }
         // A marker of an older producer epoch than this partition has seen is refused
         // (`ProducerAppendInfo.appendEndTxnMarker`'s epoch check).
         let known_epoch = replica
@@ -167,6 +166,22 @@ impl Broker {
         });
         self.wake_follower_fetches(partition, out);
         self.update_high_watermark(partition, out);
+    }
+
+    /// Whether this broker may append to `tp` now: it leads it, and (for an acks=all append) its
+    /// ISR has min(`min.insync.replicas`, RF) members — `NOT_ENOUGH_REPLICAS` otherwise.
+    fn check_appendable(&self, tp: TopicPartition, acks_all: bool) -> Result<(), KafkaError> {
+        let Some(Replica {
+            role: Role::Leader(state),
+            ..
+        }) = self.replicas.get(&tp)
+        else {
+            return Err(KafkaError::NotLeaderOrFollower);
+        };
+        if acks_all && state.isr.len() < self.config.effective_min_insync_replicas(tp) {
+            return Err(KafkaError::NotEnoughReplicas);
+        }
+        Ok(())
     }
 
     /// Answers an appended (or recognised) batch as `acks` asks: not at all (acks=0), at once

@@ -161,7 +161,7 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
                 .ok_or_else(|| {
                     format!("claim `{claim}`: the leader's row shows no cell {offset}")
                 })?;
-            let has = cell_txn_name(cell.txn);
+            let has = CellTxn::name(cell.txn);
             if has == claimed {
                 Ok(())
             } else {
@@ -208,18 +208,6 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
             }
         }
         _ => Err(format!("claim `{claim}`: not a claim this checker knows")),
-    }
-}
-
-/// How a claim names a cell's transaction.
-pub fn cell_txn_name(txn: Option<CellTxn>) -> &'static str {
-    match txn {
-        None => "plain",
-        Some(CellTxn::Open) => "open",
-        Some(CellTxn::Committed) => "committed",
-        Some(CellTxn::Aborted) => "aborted",
-        Some(CellTxn::CommitMarker) => "commit_marker",
-        Some(CellTxn::AbortMarker) => "abort_marker",
     }
 }
 

@@ -147,6 +147,11 @@ impl OutcomeReport {
                 }
             })
             .collect();
+        let transactional: Vec<_> = sim
+            .producers()
+            .iter()
+            .filter_map(|p| p.transactions())
+            .collect();
         let (end, end_reason) = sim.ended().unwrap_or((sim.now(), EndReason::TimeLimit));
         OutcomeReport {
             scenario: scenario.to_string(),
@@ -166,22 +171,10 @@ impl OutcomeReport {
             expired: c.expired,
             aborted: c.aborted,
             in_open_transaction: c.in_open_transaction,
-            transactions_committed: sim
-                .producers()
+            transactions_committed: transactional.iter().map(|t| u64::from(t.committed)).sum(),
+            transactions_aborted: transactional.iter().map(|t| u64::from(t.aborted)).sum(),
+            fenced_producers: transactional
                 .iter()
-                .filter_map(|p| p.transactions())
-                .map(|t| u64::from(t.committed))
-                .sum(),
-            transactions_aborted: sim
-                .producers()
-                .iter()
-                .filter_map(|p| p.transactions())
-                .map(|t| u64::from(t.aborted))
-                .sum(),
-            fenced_producers: sim
-                .producers()
-                .iter()
-                .filter_map(|p| p.transactions())
                 .filter(|t| t.phase == crate::producer::transactions::TxnPhase::Fenced)
                 .count() as u64,
             groups,

@@ -118,18 +118,7 @@ impl Producer {
         }
         let id = txn.transactional_id.clone();
         match txn.coordinator {
-            None => {
-                let correlation = self.start_request(ProducerRequest::FindTxnCoordinator, out);
-                let broker = self.metadata.next_broker();
-                out.send(
-                    NodeId::Broker(broker),
-                    Message::FindCoordinatorRequest {
-                        correlation,
-                        group: id,
-                        key_type: CoordinatorType::Transaction,
-                    },
-                );
-            }
+            None => self.find_txn_coordinator(out),
             Some(coordinator) => {
                 let current = txn.bump;
                 let correlation = self.start_request(ProducerRequest::InitProducerId, out);
@@ -376,7 +365,7 @@ impl Producer {
                 txn.coordinator = None;
                 if txn.phase != TxnPhase::Initializing {
                     // Only the lookup is redone; the producer id stays.
-                    self.find_coordinator_again(out);
+                    self.find_txn_coordinator(out);
                     return;
                 }
             }
@@ -388,7 +377,8 @@ impl Producer {
         out.set_timer(backoff, Timer::TxnRetry);
     }
 
-    fn find_coordinator_again(&mut self, out: &mut Out) {
+    /// FindCoordinator for the transactional id, to any broker.
+    fn find_txn_coordinator(&mut self, out: &mut Out) {
         let Some(txn) = &self.transactions else {
             return;
         };

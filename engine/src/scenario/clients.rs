@@ -293,6 +293,16 @@ pub enum IsolationLevel {
     ReadCommitted,
 }
 
+impl IsolationLevel {
+    /// The value as Kafka (and a scenario file) writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "read_uncommitted",
+            IsolationLevel::ReadCommitted => "read_committed",
+        }
+    }
+}
+
 impl ConsumerConfig {
     /// A consumer in `group`, with every other setting at its default.
     pub fn in_group(group: &str) -> Self {
