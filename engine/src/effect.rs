@@ -76,6 +76,8 @@ pub enum Timer {
     },
     /// Transactional producer: ask the coordinator again (after `retry.backoff.ms`).
     TxnRetry,
+    /// Consumer: ask for the committed offsets again after `UNSTABLE_OFFSET_COMMIT`.
+    OffsetFetchRetry,
 }
 
 impl Timer {
@@ -98,10 +100,47 @@ impl Timer {
     }
 }
 
+/// A call between the two clients of one process — a consume-transform-produce application
+/// and its transactional producer ([`crate::app::transform_loop`]): in-process and immediate,
+/// never on the network, and gone with the process if it crashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalCall {
+    /// Application → producer: `send()` the result of input record `source`.
+    Send {
+        key: Option<u32>,
+        source: crate::ids::RecordId,
+    },
+    /// Application → producer: `sendOffsetsToTransaction(offsets, consumer.groupMetadata())`.
+    SendOffsetsToTransaction {
+        group: String,
+        generation: u32,
+        member: crate::ids::MemberId,
+        offsets: Vec<(crate::ids::TopicPartition, u64)>,
+    },
+    /// Application → producer: `commitTransaction()` or `abortTransaction()`.
+    EndTransaction { commit: bool },
+    /// Producer → application: the commit or abort returned (a failed commit returns as an
+    /// abort: the application learns of the error and aborts).
+    TransactionEnded { committed: bool },
+    /// Producer → application: fenced by a newer instance (fatal).
+    Fenced,
+}
+
 #[derive(Clone, Debug)]
 pub enum Effect {
-    Send { to: NodeId, message: Message },
-    SetTimer { after: SimDuration, timer: Timer },
+    Send {
+        to: NodeId,
+        message: Message,
+    },
+    /// A [`LocalCall`] to the other client of the same process.
+    Call {
+        to: NodeId,
+        call: LocalCall,
+    },
+    SetTimer {
+        after: SimDuration,
+        timer: Timer,
+    },
     Trace(TraceKind),
 }
 
@@ -114,6 +153,9 @@ pub struct Out {
 impl Out {
     pub fn send(&mut self, to: NodeId, message: Message) {
         self.effects.push(Effect::Send { to, message });
+    }
+    pub fn call(&mut self, to: NodeId, call: LocalCall) {
+        self.effects.push(Effect::Call { to, call });
     }
     pub fn set_timer(&mut self, after: SimDuration, timer: Timer) {
         self.effects.push(Effect::SetTimer { after, timer });

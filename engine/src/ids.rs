@@ -83,6 +83,27 @@ pub struct TopicPartition {
     pub partition: u16,
 }
 
+impl TopicPartition {
+    /// The topic index that stands for `__consumer_offsets` (never a scenario topic): a
+    /// transaction that carries consumer offsets has that partition among its partitions, and
+    /// its marker goes to the group coordinator.
+    pub const CONSUMER_OFFSETS_TOPIC: u16 = u16::MAX;
+
+    /// `group`'s partition of `__consumer_offsets`.
+    pub fn consumer_offsets_of(group: &str) -> TopicPartition {
+        TopicPartition {
+            topic: Self::CONSUMER_OFFSETS_TOPIC,
+            partition: crate::coordinator::InternalTopic::CONSUMER_OFFSETS.partition_for(group)
+                as u16,
+        }
+    }
+
+    /// Whether this is a `__consumer_offsets` partition.
+    pub fn is_consumer_offsets(self) -> bool {
+        self.topic == Self::CONSUMER_OFFSETS_TOPIC
+    }
+}
+
 /// A record as the application created it: which producer, and its creation order there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RecordId {

@@ -126,6 +126,9 @@ pub enum KafkaError {
     ConcurrentTransactions,
     /// The request does not fit the transaction's state (EndTxn with no transaction open).
     InvalidTxnState,
+    /// OffsetFetch with `require_stable` for a partition whose transactional offsets are still
+    /// pending (KIP-447): retry.
+    UnstableOffsetCommit,
 }
 
 impl KafkaError {
@@ -148,6 +151,7 @@ impl KafkaError {
             KafkaError::ProducerFenced => "PRODUCER_FENCED",
             KafkaError::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
             KafkaError::InvalidTxnState => "INVALID_TXN_STATE",
+            KafkaError::UnstableOffsetCommit => "UNSTABLE_OFFSET_COMMIT",
             KafkaError::IllegalGeneration => "ILLEGAL_GENERATION",
             KafkaError::UnknownMemberId => "UNKNOWN_MEMBER_ID",
             KafkaError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
@@ -330,11 +334,47 @@ pub enum Message {
         correlation: u64,
         group: String,
         partitions: Vec<TopicPartition>,
+        /// KIP-447's `require_stable` (set by read_committed consumers): a partition with
+        /// transactional offsets not yet committed or aborted is answered
+        /// `UNSTABLE_OFFSET_COMMIT`, and the consumer asks again.
+        require_stable: bool,
     },
     OffsetFetchResponse {
         correlation: u64,
         /// Per partition, `None` when the group has no committed offset for it.
         result: Result<Vec<(TopicPartition, Option<u64>)>, KafkaError>,
+    },
+    /// `sendOffsetsToTransaction()`, first half (KIP-98): the transaction coordinator adds the
+    /// group's `__consumer_offsets` partition to the transaction, so its marker completes the
+    /// offsets too.
+    AddOffsetsToTxnRequest {
+        correlation: u64,
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        group: String,
+    },
+    AddOffsetsToTxnResponse {
+        correlation: u64,
+        result: Result<(), KafkaError>,
+    },
+    /// `sendOffsetsToTransaction()`, second half: the producer hands the consumed offsets to the
+    /// group coordinator, with the consumer's group metadata (KIP-447: a member of an older
+    /// generation is refused, as an OffsetCommit would be). The offsets stay pending until the
+    /// transaction's marker reaches the group's offsets partition.
+    TxnOffsetCommitRequest {
+        correlation: u64,
+        transactional_id: String,
+        group: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        generation: u32,
+        member: MemberId,
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    TxnOffsetCommitResponse {
+        correlation: u64,
+        result: Result<(), KafkaError>,
     },
     /// Which broker coordinates `group` (any broker answers).
     FindCoordinatorRequest {
@@ -502,6 +542,10 @@ pub enum MessageKind {
     EndTxnResponse,
     WriteTxnMarkersRequest,
     WriteTxnMarkersResponse,
+    AddOffsetsToTxnRequest,
+    AddOffsetsToTxnResponse,
+    TxnOffsetCommitRequest,
+    TxnOffsetCommitResponse,
     OffsetCommitRequest,
     OffsetCommitResponse,
     OffsetFetchRequest,
@@ -569,14 +613,23 @@ impl Message {
                 ..
             }
             | Message::AddPartitionsToTxnRequest { .. }
+            | Message::AddOffsetsToTxnRequest { .. }
             | Message::EndTxnRequest { .. }
             | Message::WriteTxnMarkersResponse { .. } => Family::TxnCoordinator,
+            // A marker for a group's `__consumer_offsets` partition completes its pending
+            // transactional offsets at the group coordinator.
+            Message::WriteTxnMarkersRequest { partition, .. }
+                if partition.is_consumer_offsets() =>
+            {
+                Family::GroupCoordinator
+            }
             Message::FindCoordinatorRequest { .. }
             | Message::JoinGroupRequest { .. }
             | Message::SyncGroupRequest { .. }
             | Message::HeartbeatRequest { .. }
             | Message::LeaveGroupRequest { .. }
             | Message::OffsetCommitRequest { .. }
+            | Message::TxnOffsetCommitRequest { .. }
             | Message::OffsetFetchRequest { .. } => Family::GroupCoordinator,
             _ => Family::Node,
         }
@@ -600,6 +653,10 @@ impl Message {
             Message::EndTxnResponse { .. } => MessageKind::EndTxnResponse,
             Message::WriteTxnMarkersRequest { .. } => MessageKind::WriteTxnMarkersRequest,
             Message::WriteTxnMarkersResponse { .. } => MessageKind::WriteTxnMarkersResponse,
+            Message::AddOffsetsToTxnRequest { .. } => MessageKind::AddOffsetsToTxnRequest,
+            Message::AddOffsetsToTxnResponse { .. } => MessageKind::AddOffsetsToTxnResponse,
+            Message::TxnOffsetCommitRequest { .. } => MessageKind::TxnOffsetCommitRequest,
+            Message::TxnOffsetCommitResponse { .. } => MessageKind::TxnOffsetCommitResponse,
             Message::OffsetCommitRequest { .. } => MessageKind::OffsetCommitRequest,
             Message::OffsetCommitResponse { .. } => MessageKind::OffsetCommitResponse,
             Message::OffsetFetchRequest { .. } => MessageKind::OffsetFetchRequest,

@@ -153,6 +153,33 @@ pub enum TraceKind {
         partition: TopicPartition,
         offset: u64,
     },
+    /// The group coordinator accepted a TxnOffsetCommit: the offsets wait for the transaction's
+    /// marker (KIP-98 `sendOffsetsToTransaction`).
+    TxnOffsetsPending {
+        coordinator: NodeId,
+        group: String,
+        producer_id: i64,
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    /// The transaction's marker reached the group's offsets partition: its pending offsets were
+    /// committed (then `OffsetCommitted` follows per partition) or dropped.
+    TxnOffsetsCompleted {
+        coordinator: NodeId,
+        group: String,
+        producer_id: i64,
+        committed: bool,
+    },
+    /// A read_committed consumer's OffsetFetch was answered `UNSTABLE_OFFSET_COMMIT`: a
+    /// transaction holding offsets of its partitions is not complete yet (KIP-447).
+    OffsetsUnstable { consumer: NodeId },
+    /// A consume-transform-produce application's transaction was aborted: it seeks back to the
+    /// committed offsets (`rewound`), or — the mistake — goes on from its position.
+    AfterAbort {
+        consumer: NodeId,
+        rewound: bool,
+        /// The positions it goes on from when it does not rewind.
+        positions: Vec<(TopicPartition, u64)>,
+    },
     /// A fault or user action took effect.
     Action { action: Action },
     /// The controller fenced a broker whose heartbeats stopped.

@@ -1,31 +1,104 @@
-//! A consumer process: the application ([`ProcessLoop`]) and the Kafka consumer client it drives
-//! (`crate::consumer::Consumer`), as one node of the simulation.
+//! A consumer process: the application ([`ProcessLoop`], or the consume-transform-produce
+//! [`TransformLoop`]) and the Kafka consumer client it drives (`crate::consumer::Consumer`), as
+//! one node of the simulation.
 //!
 //! The client never calls the application. When its `poll()` returns (records, nothing, or a
 //! `commitSync` that finished), it leaves that return in its outbox; after every event the process
 //! hands each return to the application, which decides what to do next and calls the client
 //! (`poll`, `commitSync`, `commitAsync`). The application's own timers (processing a record) go
-//! to the application, every other one to the client. A new consumer application (a
-//! consume-transform-produce processor, a database writer) is a new application type driven the
-//! same way; the client does not change.
+//! to the application, every other one to the client; calls from the process's other client (a
+//! transform loop's producer) go to the application. A new consumer application (a database
+//! writer) is a new [`Application`] variant driven the same way; the client does not change.
 
-use super::process_loop::ProcessLoop;
-use crate::consumer::Consumer;
-use crate::effect::{Out, Timer};
-use crate::ids::NodeId;
+use super::process_loop::{ProcessLoop, ProcessedRecord};
+use super::transform_loop::TransformLoop;
+use crate::chunked::ChunkedVec;
+use crate::consumer::{Consumer, PollReturn};
+use crate::effect::{LocalCall, Out, Timer};
+use crate::ids::{NodeId, RecordId};
 use crate::message::Message;
 use crate::scenario::ConsumerConfig;
 use crate::time::SimTime;
 
+/// The application a consumer process runs.
+#[derive(Clone, Debug)]
+pub enum Application {
+    /// Process and commit (every consumer scenario before transactions).
+    ProcessLoop(ProcessLoop),
+    /// Consume, transform, produce — in transactions with the consumed offsets.
+    Transform(TransformLoop),
+}
+
+impl Application {
+    /// What this application processed, over its life (the checker's history).
+    pub fn processed(&self) -> &ChunkedVec<ProcessedRecord> {
+        match self {
+            Application::ProcessLoop(a) => a.processed(),
+            Application::Transform(a) => a.processed(),
+        }
+    }
+
+    /// Records poll() returned that are not processed yet.
+    pub fn unprocessed(&self) -> usize {
+        match self {
+            Application::ProcessLoop(a) => a.unprocessed(),
+            Application::Transform(a) => a.unprocessed(),
+        }
+    }
+
+    /// The records poll() returned that are not processed yet.
+    pub fn queued(&self) -> Box<dyn Iterator<Item = RecordId> + '_> {
+        match self {
+            Application::ProcessLoop(a) => Box::new(a.queued()),
+            Application::Transform(a) => Box::new(a.queued()),
+        }
+    }
+
+    pub fn is_idle(&self) -> bool {
+        match self {
+            Application::ProcessLoop(a) => a.is_idle(),
+            Application::Transform(a) => a.is_idle(),
+        }
+    }
+
+    fn restart(&mut self) {
+        match self {
+            Application::ProcessLoop(a) => a.restart(),
+            Application::Transform(a) => a.restart(),
+        }
+    }
+
+    fn on_poll(&mut self, now: SimTime, polled: PollReturn, client: &mut Consumer, out: &mut Out) {
+        match self {
+            Application::ProcessLoop(a) => a.on_poll(now, polled, client, out),
+            Application::Transform(a) => a.on_poll(now, polled, client, out),
+        }
+    }
+
+    fn on_timer(&mut self, now: SimTime, timer: Timer, client: &mut Consumer, out: &mut Out) {
+        match self {
+            Application::ProcessLoop(a) => a.on_timer(now, timer, client, out),
+            Application::Transform(a) => a.on_timer(now, timer, client, out),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ConsumerProcess {
     client: Consumer,
-    app: ProcessLoop,
+    app: Application,
 }
 
 impl ConsumerProcess {
-    pub fn new(client: Consumer, config: &ConsumerConfig) -> Self {
-        let app = ProcessLoop::new(client.id(), config);
+    /// The process of `config`; `producer` is the node of its transactional producer when it is
+    /// a consume-transform-produce application.
+    pub fn new(client: Consumer, config: &ConsumerConfig, producer: Option<NodeId>) -> Self {
+        let app = match (&config.transform, producer) {
+            (Some(transform), Some(producer)) => {
+                Application::Transform(TransformLoop::new(client.id(), config, transform, producer))
+            }
+            _ => Application::ProcessLoop(ProcessLoop::new(client.id(), config)),
+        };
         ConsumerProcess { client, app }
     }
 
@@ -39,7 +112,7 @@ impl ConsumerProcess {
     }
 
     /// The application (what it is processing and has processed).
-    pub fn app(&self) -> &ProcessLoop {
+    pub fn app(&self) -> &Application {
         &self.app
     }
 
@@ -70,6 +143,14 @@ impl ConsumerProcess {
             self.app.on_timer(now, timer, &mut self.client, out);
         } else {
             self.client.on_timer(now, timer, out);
+        }
+        self.hand_returns_to_app(now, out);
+    }
+
+    /// A call from the process's other client (a transform loop's producer).
+    pub fn on_call(&mut self, now: SimTime, call: LocalCall, out: &mut Out) {
+        if let Application::Transform(app) = &mut self.app {
+            app.on_call(now, call, &mut self.client, out);
         }
         self.hand_returns_to_app(now, out);
     }

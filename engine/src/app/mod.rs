@@ -8,6 +8,8 @@
 //!   returned in the loop or on a worker thread, and commit (auto, or `commitSync`/`commitAsync`
 //!   after processing); [`consumer_process`] puts it together with its consumer client as one
 //!   node.
+//! - [`transform_loop`]: the consume-transform-produce loop (exactly-once processing: results
+//!   and consumed offsets in one transaction), driving a consumer and a transactional producer.
 //! - [`send_loop`]: the producer application of every scenario so far — `records` records, one
 //!   every `interval_ms` from `start_ms`, keyed `k0 … k(keys−1)` in turn — and what it does after a
 //!   crash (send again what it never saw answered).
@@ -15,3 +17,4 @@
 pub mod consumer_process;
 pub mod process_loop;
 pub mod send_loop;
+pub mod transform_loop;

@@ -54,6 +54,14 @@ impl SendLoop {
         )
     }
 
+    /// A record created by the caller of a driven producer (a consume-transform-produce
+    /// application): its sequence number.
+    pub fn created_by_caller(&mut self) -> u32 {
+        self.created += 1;
+        self.records = self.created;
+        self.created - 1
+    }
+
     /// The key record `seq` carries.
     pub fn key_of(&self, seq: u32) -> Option<u32> {
         (self.keys > 0).then(|| seq % self.keys)

@@ -73,6 +73,10 @@ pub struct OutcomeReport {
     /// Producers fenced by a newer instance with the same `transactional.id`.
     pub fenced_producers: u64,
     pub groups: Vec<GroupOutcome>,
+    /// Per consume-transform-produce application (its group): each input record's committed
+    /// results in the output topic — exactly once, missing, or more than once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub processors: Vec<ProcessorOutcome>,
     /// Actions the cluster refused, with Kafka's reason.
     pub refused_actions: Vec<RefusedAction>,
     /// Simulated time at which the run ended (or stood, for a report taken mid-run), in
@@ -114,6 +118,14 @@ pub struct GroupOutcome {
     pub lag: u64,
 }
 
+/// One consume-transform-produce application's inputs, by their committed results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProcessorOutcome {
+    pub group: String,
+    #[serde(flatten)]
+    pub results: crate::check::fates::TransformCounts,
+}
+
 /// One record's fate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecordOutcome {
@@ -147,6 +159,14 @@ impl OutcomeReport {
                 }
             })
             .collect();
+        let processors = sim
+            .transform_groups()
+            .into_iter()
+            .map(|group| ProcessorOutcome {
+                group: group.to_string(),
+                results: sim.transform_counts(group),
+            })
+            .collect();
         let transactional: Vec<_> = sim
             .producers()
             .iter()
@@ -178,6 +198,7 @@ impl OutcomeReport {
                 .filter(|t| t.phase == crate::producer::transactions::TxnPhase::Fenced)
                 .count() as u64,
             groups,
+            processors,
             refused_actions: sim.refused_actions().to_vec(),
             end_time_us: end.as_micros(),
             end_reason,

@@ -31,6 +31,10 @@ impl Consumer {
                 correlation,
                 group: self.config.group_id.clone(),
                 partitions,
+                // KIP-447: a read_committed consumer does not start from offsets that a
+                // transaction may still commit or abort.
+                require_stable: self.config.isolation_level
+                    == crate::scenario::IsolationLevel::ReadCommitted,
             },
         );
     }

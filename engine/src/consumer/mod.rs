@@ -29,6 +29,7 @@ mod commit;
 mod fetch;
 mod membership;
 mod read_committed;
+mod transactional;
 mod validation;
 
 use crate::client_metadata::ClientMetadata;
@@ -337,6 +338,7 @@ impl Consumer {
             }
             Timer::ConsumerHeartbeat => self.heartbeat_tick(now, out),
             Timer::FindCoordinatorRetry => self.find_coordinator(out),
+            Timer::OffsetFetchRetry => self.resume_poll(now, out),
             Timer::RequestDeadline => {
                 for (correlation, p) in self.requests.expire(now, out) {
                     self.metadata.refresh_timed_out(correlation);
@@ -386,6 +388,15 @@ impl Consumer {
             }
             (Pending::OffsetFetch, Message::OffsetFetchResponse { result, .. }) => match result {
                 Ok(offsets) => self.on_committed_offsets(now, offsets, out),
+                Err(KafkaError::UnstableOffsetCommit) => {
+                    // A transaction holding offsets for these partitions is still being
+                    // completed: ask again after retry.backoff.ms (KIP-447).
+                    out.trace(TraceKind::OffsetsUnstable { consumer: self.id });
+                    out.set_timer(
+                        SimDuration::from_ms(RETRY_BACKOFF_MS),
+                        Timer::OffsetFetchRetry,
+                    );
+                }
                 Err(_) => {
                     self.coordinator_lost(out);
                 }

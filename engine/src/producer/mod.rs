@@ -28,10 +28,11 @@ pub mod idempotence;
 mod retry;
 mod sender;
 pub mod transactions;
+mod txn_offsets;
 
 pub use retry::retry_backoff;
 
-use crate::app::send_loop::{Send, SendLoop};
+use crate::app::send_loop::{self, Send, SendLoop};
 use crate::chunked::ChunkedVec;
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
@@ -100,6 +101,11 @@ enum ProducerRequest {
     EndTxn {
         commit: bool,
     },
+    /// `sendOffsetsToTransaction()`: AddOffsetsToTxn to the transaction coordinator, then
+    /// FindCoordinator for the group and TxnOffsetCommit to the group coordinator.
+    AddOffsets,
+    FindGroupCoordinator,
+    TxnOffsetCommit,
 }
 
 #[derive(Clone, Debug)]
@@ -142,6 +148,11 @@ pub struct Producer {
     idempotence: Option<Idempotence>,
     /// The transactional producer's state (`None`: no `transactional.id`).
     transactions: Option<Transactions>,
+    /// The consume-transform-produce application that drives this producer (it lives on that
+    /// consumer node: [`crate::app::transform_loop`]), instead of a send loop of its own.
+    driven_by: Option<NodeId>,
+    /// Driven producers: the input record each record is the result of, by sequence.
+    sources: ChunkedVec<RecordId>,
 }
 
 impl Producer {
@@ -195,7 +206,60 @@ impl Producer {
             restarts: 0,
             idempotence: idempotent.then(Idempotence::default),
             transactions,
+            driven_by: None,
+            sources: ChunkedVec::new(),
         }
+    }
+
+    /// This producer is the embedded client of the consume-transform-produce application on
+    /// `application`: it sends what the application hands it, and nothing on its own.
+    pub fn driven_by(mut self, application: NodeId) -> Self {
+        self.driven_by = Some(application);
+        self
+    }
+
+    /// The consume-transform-produce application driving it, if any.
+    pub fn application(&self) -> Option<NodeId> {
+        self.driven_by
+    }
+
+    /// Driven producers: the input record each of its records is the result of, by sequence.
+    pub fn sources(&self) -> &ChunkedVec<RecordId> {
+        &self.sources
+    }
+
+    /// A call from the application on the same process (see [`crate::effect::LocalCall`]).
+    pub fn on_call(&mut self, now: SimTime, call: crate::effect::LocalCall, out: &mut Out) {
+        use crate::effect::LocalCall;
+        self.now = now;
+        match call {
+            LocalCall::Send { key, source } => {
+                // In an abortable error (the producer is aborting on its own) or fenced,
+                // send() throws: the record is never created.
+                if self
+                    .transactions
+                    .as_ref()
+                    .is_some_and(|t| matches!(t.phase, TxnPhase::Ending { .. } | TxnPhase::Fenced))
+                {
+                    return;
+                }
+                let seq = self.app.created_by_caller();
+                self.sources.push(source);
+                self.send(now, send_loop::Send { seq, key }, out);
+                if let Some(txn) = &mut self.transactions {
+                    txn.records.push(seq);
+                }
+            }
+            LocalCall::SendOffsetsToTransaction {
+                group,
+                generation,
+                member,
+                offsets,
+            } => self.send_offsets_to_transaction(group, generation, member, offsets),
+            LocalCall::EndTransaction { commit } => self.end_transaction_called(commit, out),
+            LocalCall::TransactionEnded { .. } | LocalCall::Fenced => {}
+        }
+        self.drain(now, out);
     }
 
     /// The transactional producer's state, if it has a `transactional.id`.
@@ -292,6 +356,10 @@ impl Producer {
         // A new process is a new idempotent producer: it asks for a new producer id.
         if let Some(idempotence) = &mut self.idempotence {
             *idempotence = Idempotence::default();
+        }
+        if self.driven_by.is_some() {
+            self.restart_driven(out);
+            return;
         }
         // A transactional application redoes its unfinished transaction whole: the new
         // instance's initTransactions() has the first attempt aborted.
@@ -390,9 +458,12 @@ impl Producer {
                         }
                         ProducerRequest::FindTxnCoordinator
                         | ProducerRequest::AddPartitions(_)
+                        | ProducerRequest::AddOffsets
                         | ProducerRequest::EndTxn { .. } => {
                             self.on_txn_error(KafkaError::RequestTimedOut, out)
                         }
+                        ProducerRequest::FindGroupCoordinator
+                        | ProducerRequest::TxnOffsetCommit => self.group_coordinator_lost(out),
                     }
                 }
                 self.drain(now, out);
@@ -430,6 +501,8 @@ impl Producer {
         let coordinator_answer = match &message {
             Message::FindCoordinatorResponse { correlation, .. }
             | Message::AddPartitionsToTxnResponse { correlation, .. }
+            | Message::AddOffsetsToTxnResponse { correlation, .. }
+            | Message::TxnOffsetCommitResponse { correlation, .. }
             | Message::EndTxnResponse { correlation, .. } => Some(*correlation),
             Message::InitProducerIdResponse { correlation, .. } if self.transactions.is_some() => {
                 Some(*correlation)
@@ -443,6 +516,9 @@ impl Producer {
                     ProducerRequest::FindTxnCoordinator
                         | ProducerRequest::InitProducerId
                         | ProducerRequest::AddPartitions(_)
+                        | ProducerRequest::AddOffsets
+                        | ProducerRequest::FindGroupCoordinator
+                        | ProducerRequest::TxnOffsetCommit
                         | ProducerRequest::EndTxn { .. }
                 )
             );

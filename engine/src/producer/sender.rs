@@ -76,6 +76,7 @@ impl Producer {
         }
         // A transactional batch leaves once its partition is in the transaction.
         self.add_partitions_to_txn(out);
+        self.send_txn_offsets(out);
         self.maybe_end_transaction(out);
         let partitions: Vec<TopicPartition> = self.accumulator.keys().copied().collect();
         let mut leaderless = false;

@@ -27,7 +27,7 @@
 //! called `initTransactions()`).
 
 use super::{Idempotence, Producer, ProducerRequest, RecordState};
-use crate::effect::{Out, Timer};
+use crate::effect::{LocalCall, Out, Timer};
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{CoordinatorType, KafkaError, Message};
 use crate::time::{SimDuration, SimTime};
@@ -51,7 +51,7 @@ pub enum TxnPhase {
 pub struct Transactions {
     pub transactional_id: String,
     pub phase: TxnPhase,
-    coordinator: Option<u32>,
+    pub(super) coordinator: Option<u32>,
     /// Partitions registered in the current transaction.
     added: BTreeSet<TopicPartition>,
     /// The current transaction's number (from 0) and its records (by sequence).
@@ -60,12 +60,19 @@ pub struct Transactions {
     pub committed: u32,
     pub aborted: u32,
     /// No request to the coordinator before then (`retry.backoff.ms` after an error).
-    retry_at: SimTime,
+    pub(super) retry_at: SimTime,
     /// The current transaction hit an abortable error: it can only be aborted, and then the
     /// producer asks for an epoch bump before the next one (KIP-360).
     failed: bool,
     /// The producer id and epoch to have bumped after this abort.
     bump: Option<(i64, i16)>,
+    /// `sendOffsetsToTransaction()` of the current transaction, while it is being sent.
+    pub(super) offsets: Option<super::txn_offsets::TxnOffsets>,
+    /// The consumer group's coordinator, as FindCoordinator named it.
+    pub(super) group_coordinator: Option<u32>,
+    /// A driven producer's application called commit/abort before `initTransactions()` had
+    /// returned: the end follows once it has.
+    pub(super) end_requested: Option<bool>,
 }
 
 impl Transactions {
@@ -82,6 +89,9 @@ impl Transactions {
             retry_at: SimTime::ZERO,
             failed: false,
             bump: None,
+            offsets: None,
+            group_coordinator: None,
+            end_requested: None,
         }
     }
 
@@ -93,7 +103,7 @@ impl Transactions {
 
 impl Producer {
     /// A request to the coordinator is out, or the backoff after an error still runs.
-    fn txn_request_in_flight(&self) -> bool {
+    pub(super) fn txn_request_in_flight(&self) -> bool {
         self.transactions
             .as_ref()
             .is_some_and(|t| self.now < t.retry_at)
@@ -103,6 +113,9 @@ impl Producer {
                     ProducerRequest::FindTxnCoordinator
                         | ProducerRequest::InitProducerId
                         | ProducerRequest::AddPartitions(_)
+                        | ProducerRequest::AddOffsets
+                        | ProducerRequest::FindGroupCoordinator
+                        | ProducerRequest::TxnOffsetCommit
                         | ProducerRequest::EndTxn { .. }
                 )
             })
@@ -210,7 +223,7 @@ impl Producer {
                 matches!(s, RecordState::Acknowledged { .. } | RecordState::Failed)
             })
         });
-        if !settled {
+        if !settled || txn.offsets.as_ref().is_some_and(|o| !o.is_sent()) {
             return;
         }
         let any_failed = txn.records.iter().any(|seq| {
@@ -220,7 +233,7 @@ impl Producer {
         });
         // A failed send makes commitTransaction() throw: the application aborts.
         let commit = commit && !any_failed && !txn.failed;
-        if txn.added.is_empty() {
+        if txn.added.is_empty() && txn.offsets.is_none() {
             // No partition was registered: the coordinator has no transaction to end, so the
             // client completes it locally (Kafka's TransactionManager sends no EndTxn then).
             self.transaction_ended(commit, out);
@@ -268,18 +281,27 @@ impl Producer {
                     }
                     let per = self.config.records_per_transaction;
                     let app_done = self.app.is_done();
+                    let driven = self.driven_by.is_some();
                     if let Some(txn) = &mut self.transactions {
-                        // A restarted instance that had finished sending its transaction's
-                        // records goes straight on to ending it.
-                        let full = txn.records.len() as u32 >= per
-                            || (app_done && !txn.records.is_empty());
-                        txn.phase = if full {
-                            TxnPhase::Ending {
-                                commit: !self.config.abort_transactions.contains(&txn.number),
-                            }
+                        if driven {
+                            // The application decides when a transaction ends.
+                            txn.phase = match txn.end_requested.take() {
+                                Some(commit) => TxnPhase::Ending { commit },
+                                None => TxnPhase::Ready,
+                            };
                         } else {
-                            TxnPhase::Ready
-                        };
+                            // A restarted instance that had finished sending its transaction's
+                            // records goes straight on to ending it.
+                            let full = txn.records.len() as u32 >= per
+                                || (app_done && !txn.records.is_empty());
+                            txn.phase = if full {
+                                TxnPhase::Ending {
+                                    commit: !self.config.abort_transactions.contains(&txn.number),
+                                }
+                            } else {
+                                TxnPhase::Ready
+                            };
+                        }
                     }
                     out.trace(TraceKind::ProducerIdAssigned {
                         producer: self.id,
@@ -298,6 +320,15 @@ impl Producer {
             }),
             (ProducerRequest::EndTxn { commit }, Message::EndTxnResponse { result, .. }) => {
                 result.map(|()| self.transaction_ended(*commit, out))
+            }
+            (
+                ProducerRequest::AddOffsets
+                | ProducerRequest::FindGroupCoordinator
+                | ProducerRequest::TxnOffsetCommit,
+                message,
+            ) => {
+                self.on_offsets_response(&request, message, out);
+                return;
             }
             _ => return,
         };
@@ -324,6 +355,7 @@ impl Producer {
         txn.number += 1;
         txn.records.clear();
         txn.added.clear();
+        txn.offsets = None;
         txn.phase = TxnPhase::Ready;
         if std::mem::take(&mut txn.failed) {
             // After an abortable error the epoch is bumped before the next transaction
@@ -334,7 +366,9 @@ impl Producer {
                 idempotence.reset();
             }
         }
-        if !self.app.is_done() {
+        if let Some(application) = self.driven_by {
+            out.call(application, LocalCall::TransactionEnded { committed });
+        } else if !self.app.is_done() {
             out.set_timer(
                 SimDuration::from_ms(self.config.interval_ms),
                 Timer::CreateRecord,
@@ -399,6 +433,7 @@ impl Producer {
     pub(super) fn txn_retry(&mut self, out: &mut Out) {
         self.init_transactions(out);
         self.add_partitions_to_txn(out);
+        self.send_txn_offsets(out);
         self.maybe_end_transaction(out);
     }
 
@@ -425,7 +460,7 @@ impl Producer {
     }
 
     /// Fails every batch still in the accumulator.
-    fn fail_undrained(&mut self, error: KafkaError, out: &mut Out) {
+    pub(super) fn fail_undrained(&mut self, error: KafkaError, out: &mut Out) {
         let batches: Vec<_> = std::mem::take(&mut self.accumulator).into_iter().collect();
         for (tp, queue) in batches {
             for batch in queue {
@@ -459,5 +494,8 @@ impl Producer {
         });
         self.app.stop();
         self.fail_undrained(error, out);
+        if let Some(application) = self.driven_by {
+            out.call(application, LocalCall::Fenced);
+        }
     }
 }

@@ -280,6 +280,52 @@ pub struct ConsumerConfig {
     /// last stable offset (`read_committed`).
     #[serde(rename = "isolation.level", default)]
     pub isolation_level: IsolationLevel,
+    /// Application: a consume-transform-produce processor instead of the process-and-commit
+    /// loop (see [`crate::app::transform_loop`]): each record's result goes to `output` in a
+    /// transaction that also carries the consumed offsets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<TransformConfig>,
+}
+
+/// A consume-transform-produce application (Kafka's exactly-once processing loop: KIP-98's
+/// `sendOffsetsToTransaction`, KIP-447's consumer group metadata). Its transactional producer is
+/// a producer node of its own in the scene, numbered after the scenario's producers; crashing or
+/// pausing either crashes or pauses the whole process.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformConfig {
+    /// The topic the results go to.
+    pub output: String,
+    /// The embedded producer's `transactional.id` (one per instance, as Kafka Streams' EOS v2
+    /// gives each thread its own).
+    #[serde(rename = "transactional.id")]
+    pub transactional_id: String,
+    #[serde(
+        rename = "transaction.timeout.ms",
+        default = "default_transaction_timeout_ms"
+    )]
+    pub transaction_timeout_ms: u64,
+    /// After an aborted transaction, seek back to the committed offsets (as Kafka's examples
+    /// do). `false` is the mistake the lesson shows: the loop goes on from its position, and the
+    /// aborted transaction's inputs are never processed again.
+    #[serde(default = "default_true")]
+    pub rewind_on_abort: bool,
+    /// Application: the transactions (counted from 0 over the application's life) it aborts — a
+    /// processing error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub abort_transactions: Vec<u32>,
+}
+
+impl TransformConfig {
+    /// The embedded producer's settings: Kafka's defaults with this `transactional.id` (so
+    /// idempotent, acks=all), writing `output`, sending nothing on its own.
+    pub fn producer_config(&self) -> ProducerConfig {
+        let mut p = ProducerConfig::sending(0);
+        p.topic = Some(self.output.clone());
+        p.transactional_id = Some(self.transactional_id.clone());
+        p.transaction_timeout_ms = self.transaction_timeout_ms;
+        p
+    }
 }
 
 /// `isolation.level` (consumer).
@@ -325,6 +371,7 @@ impl ConsumerConfig {
             commit: ManualCommit::default(),
             metadata_max_age_ms: default_metadata_max_age_ms(),
             isolation_level: IsolationLevel::default(),
+            transform: None,
         }
     }
 }

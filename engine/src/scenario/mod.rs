@@ -19,7 +19,7 @@ mod validate;
 pub use builder::ScenarioBuilder;
 pub use clients::{
     ConsumerConfig, Idempotence, IsolationLevel, ManualCommit, OffsetReset, ProcessingStyle,
-    ProducerConfig,
+    ProducerConfig, TransformConfig,
 };
 pub use cluster::{ClusterConfig, NetworkConfig, TopicConfig};
 pub use highlight::{Highlight, LogMarkerKind};
@@ -384,14 +384,47 @@ impl Scenario {
         }
     }
 
+    /// Every producer the scenario runs: its own `[[producers]]`, then the transactional producer
+    /// embedded in each consume-transform-produce consumer (in consumer order). Node
+    /// `producer-N` is the N-th of this list.
+    pub fn all_producers(&self) -> Vec<ProducerConfig> {
+        self.producers
+            .iter()
+            .cloned()
+            .chain(
+                self.consumers
+                    .iter()
+                    .filter_map(|c| c.transform.as_ref().map(TransformConfig::producer_config)),
+            )
+            .collect()
+    }
+
+    /// Each consume-transform-produce process: its consumer node and its producer node (the two
+    /// clients of one process, crashed, restarted and paused together).
+    pub fn processes_with_two_clients(&self) -> Vec<(NodeId, NodeId)> {
+        let mut next_producer = self.producers.len() as u32;
+        self.consumers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.transform.is_some())
+            .map(|(i, _)| {
+                next_producer += 1;
+                (
+                    NodeId::Consumer(i as u32 + 1),
+                    NodeId::Producer(next_producer),
+                )
+            })
+            .collect()
+    }
+
     /// Every node the scenario runs, in start-up order: the active controller, the brokers, the
-    /// producers, the consumers. The one list of nodes: the simulation's process table, its
+    /// producers (with the processors' embedded ones), the consumers. The one list of nodes: the simulation's process table, its
     /// start-up and the validation of scripted actions all read it.
     pub fn nodes(&self) -> Vec<NodeId> {
         let numbered = |count: usize, kind: fn(u32) -> NodeId| (1..=count as u32).map(kind);
         std::iter::once(NodeId::Controller(1))
             .chain(numbered(self.cluster.brokers as usize, NodeId::Broker))
-            .chain(numbered(self.producers.len(), NodeId::Producer))
+            .chain(numbered(self.all_producers().len(), NodeId::Producer))
             .chain(numbered(self.consumers.len(), NodeId::Consumer))
             .collect()
     }

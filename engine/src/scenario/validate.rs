@@ -120,6 +120,58 @@ impl Scenario {
                     ));
                 }
             }
+            if let Some(t) = &c.transform {
+                let at = |f: &str| format!("consumers[{i}].transform.{f}");
+                if self.topic_index(&t.output).is_none() {
+                    return Err(invalid(
+                        at("output"),
+                        format!(
+                            "`{}` is not a topic of this scenario; its topics are {}",
+                            t.output,
+                            topic_names()
+                        ),
+                    ));
+                }
+                if self
+                    .consumer_topics(c)
+                    .contains(&self.topic_index(&t.output).unwrap_or(0))
+                {
+                    return Err(invalid(
+                        at("output"),
+                        format!(
+                            "`{}` is also a topic this processor reads: it would read its own \
+                             results",
+                            t.output
+                        ),
+                    ));
+                }
+                if t.transactional_id.trim().is_empty() {
+                    return Err(invalid(
+                        at("transactional.id"),
+                        "is empty; a consume-transform-produce processor writes in transactions",
+                    ));
+                }
+                if c.enable_auto_commit {
+                    return Err(invalid(
+                        format!("consumers[{i}].enable.auto.commit"),
+                        "is true, but a consume-transform-produce processor commits its offsets \
+                         in its transactions (sendOffsetsToTransaction); set it to false",
+                    ));
+                }
+                if t.transaction_timeout_ms == 0
+                    || t.transaction_timeout_ms > self.cluster.transaction_max_timeout_ms
+                {
+                    return Err(invalid(
+                        at("transaction.timeout.ms"),
+                        format!(
+                            "{} must be from 1 to the brokers' transaction.max.timeout.ms ({}): \
+                             the coordinator would refuse InitProducerId with \
+                             INVALID_TRANSACTION_TIMEOUT",
+                            t.transaction_timeout_ms, self.cluster.transaction_max_timeout_ms
+                        ),
+                    ));
+                }
+            }
         }
         let c = &self.cluster;
         if ![1, 3, 5].contains(&c.controllers) {
@@ -156,7 +208,7 @@ impl Scenario {
                 "must be shorter than broker.session.timeout.ms, or every broker would be fenced",
             ));
         }
-        if self.producers.len() > MAX_CLIENTS || self.consumers.len() > MAX_CLIENTS {
+        if self.all_producers().len() > MAX_CLIENTS || self.consumers.len() > MAX_CLIENTS {
             return Err(invalid(
                 "producers/consumers",
                 format!("at most {MAX_CLIENTS} producers and {MAX_CLIENTS} consumers"),

@@ -13,9 +13,9 @@ use crate::app::consumer_process::ConsumerProcess;
 use crate::broker::Broker;
 use crate::controller::Controller;
 use crate::coordinator::group::GroupCoordinators;
-use crate::coordinator::txn::TxnCoordinators;
-use crate::effect::{Out, Timer};
-use crate::ids::NodeId;
+use crate::coordinator::txn::{CoordinatorHost, TxnCoordinators};
+use crate::effect::{LocalCall, Out, Timer};
+use crate::ids::{NodeId, TopicPartition};
 use crate::message::{Family, Message};
 use crate::producer::Producer;
 use crate::time::SimTime;
@@ -30,6 +30,8 @@ pub(super) trait Actor {
     fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out);
     /// The process starts again after a crash, as a new incarnation.
     fn restart(&mut self, now: SimTime, out: &mut Out);
+    /// The other client of the same process calls it (see [`LocalCall`]).
+    fn on_call(&mut self, _now: SimTime, _call: LocalCall, _out: &mut Out) {}
 }
 
 impl Actor for Controller {
@@ -74,6 +76,9 @@ impl Actor for Producer {
     fn restart(&mut self, now: SimTime, out: &mut Out) {
         Producer::restart(self, now, out);
     }
+    fn on_call(&mut self, now: SimTime, call: LocalCall, out: &mut Out) {
+        Producer::on_call(self, now, call, out);
+    }
 }
 
 impl Actor for ConsumerProcess {
@@ -88,6 +93,9 @@ impl Actor for ConsumerProcess {
     }
     fn restart(&mut self, now: SimTime, out: &mut Out) {
         ConsumerProcess::restart(self, now, out);
+    }
+    fn on_call(&mut self, now: SimTime, call: LocalCall, out: &mut Out) {
+        ConsumerProcess::on_call(self, now, call, out);
     }
 }
 
@@ -115,19 +123,40 @@ impl Actor for HostedGroupCoordinator<'_> {
 /// broker lends it partition leaders and producer ids).
 struct HostedTxnCoordinator<'a> {
     txns: &'a mut TxnCoordinators,
+    host: TxnHost<'a>,
+}
+
+/// What a broker lends its transaction coordinator: its metadata cache for partition leaders —
+/// for a `__consumer_offsets` partition, the broker leading it is the coordinator of its groups —
+/// and its producer-id block.
+struct TxnHost<'a> {
     broker: &'a mut Broker,
+    groups: &'a GroupCoordinators,
+}
+
+impl CoordinatorHost for TxnHost<'_> {
+    fn leader_of(&self, tp: TopicPartition) -> Option<u32> {
+        if tp.is_consumer_offsets() {
+            self.groups.offsets_partition_leader(tp)
+        } else {
+            CoordinatorHost::leader_of(&*self.broker, tp)
+        }
+    }
+    fn allocate_producer_id(&mut self) -> i64 {
+        self.broker.allocate_producer_id()
+    }
 }
 
 impl Actor for HostedTxnCoordinator<'_> {
     fn on_start(&mut self, _now: SimTime, _out: &mut Out) {}
     fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Out) {
-        let n = self.broker.number();
+        let n = self.host.broker.number();
         self.txns
-            .on_message(now, n, self.broker, from, message, out);
+            .on_message(now, n, &mut self.host, from, message, out);
     }
     fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
-        let n = self.broker.number();
-        self.txns.on_timer(now, n, self.broker, timer, out);
+        let n = self.host.broker.number();
+        self.txns.on_timer(now, n, &mut self.host, timer, out);
     }
     fn restart(&mut self, _now: SimTime, _out: &mut Out) {}
 }
@@ -154,7 +183,10 @@ impl Simulation {
                 let broker = self.brokers.get_mut(i)?;
                 Some(f(&mut HostedTxnCoordinator {
                     txns: &mut self.txns,
-                    broker,
+                    host: TxnHost {
+                        broker,
+                        groups: &self.groups,
+                    },
                 }))
             }
             (NodeId::Broker(_), Family::Node) => Some(f(self.brokers.get_mut(i)?)),

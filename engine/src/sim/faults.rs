@@ -11,11 +11,17 @@ impl Simulation {
             Action::CrashBroker { broker: node }
             | Action::KillConsumer { consumer: node }
             | Action::CrashProducer { producer: node } => {
-                self.processes.crash(node);
+                for n in self.same_process(node) {
+                    self.processes.crash(n);
+                }
             }
             Action::RestartBroker { broker: node }
             | Action::RestartConsumer { consumer: node }
-            | Action::RestartProducer { producer: node } => self.restart(node),
+            | Action::RestartProducer { producer: node } => {
+                for n in self.same_process(node) {
+                    self.restart(n);
+                }
+            }
             Action::PauseConsumer {
                 consumer: node,
                 by_ms,
@@ -25,7 +31,9 @@ impl Simulation {
                 by_ms,
             } => {
                 let until = self.now + SimDuration::from_ms(by_ms);
-                self.processes.pause(node, until);
+                for n in self.same_process(node) {
+                    self.processes.pause(n, until);
+                }
             }
             Action::CreatePartitions { count, ref topic } => {
                 self.create_partitions(count, topic.clone())
@@ -122,11 +130,27 @@ impl Simulation {
         self.scratch = out;
     }
 
+    /// `node`, and the other client of its process if it has two (a consume-transform-produce
+    /// application's consumer and producer crash, restart and stall together).
+    fn same_process(&self, node: NodeId) -> Vec<NodeId> {
+        let partner = self.two_client_processes.iter().find_map(|&(c, p)| {
+            if c == node {
+                Some(p)
+            } else if p == node {
+                Some(c)
+            } else {
+                None
+            }
+        });
+        std::iter::once(node).chain(partner).collect()
+    }
+
     /// If `event` is for a process that is stalled now, when the stall ends.
     pub(super) fn stalled_target(&self, event: &Event) -> Option<SimTime> {
         let node = match event {
             Event::Deliver { to, .. } => *to,
             Event::Timer { node, .. } => *node,
+            Event::Call { to, .. } => *to,
             _ => return None,
         };
         self.processes.paused_until(node, self.now)

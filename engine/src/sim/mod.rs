@@ -63,6 +63,12 @@ enum Event {
         timer: Timer,
     },
     Action(Action),
+    /// A call between the two clients of one process, handled at the time it was made.
+    Call {
+        to: NodeId,
+        to_incarnation: u32,
+        call: Box<crate::effect::LocalCall>,
+    },
 }
 
 /// Why a run ended.
@@ -93,6 +99,9 @@ pub struct Simulation {
     txns: crate::coordinator::txn::TxnCoordinators,
     /// The controller fenced or unfenced a broker during this step: coordinators may move.
     fencing_changed: bool,
+    /// Processes with two clients (a consume-transform-produce application's consumer and its
+    /// producer): crashed, restarted and paused together.
+    two_client_processes: Vec<(NodeId, NodeId)>,
     partitions: Vec<TopicPartition>,
     /// Topic names, by topic index.
     topic_names: Vec<String>,
@@ -189,18 +198,19 @@ impl Simulation {
                 .map(|t| t.unclean_leader_election_enable)
                 .collect(),
         );
-        let producers = scenario
-            .producers
+        let two_client_processes = scenario.processes_with_two_clients();
+        let all_producers = scenario.all_producers();
+        let producers = all_producers
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                Producer::new(
-                    NodeId::Producer(i as u32 + 1),
-                    c.clone(),
-                    scenario.producer_topic(c),
-                    &metas,
-                    brokers_n,
-                )
+                let id = NodeId::Producer(i as u32 + 1);
+                let producer =
+                    Producer::new(id, c.clone(), scenario.producer_topic(c), &metas, brokers_n);
+                match two_client_processes.iter().find(|(_, p)| *p == id) {
+                    Some(&(application, _)) => producer.driven_by(application),
+                    None => producer,
+                }
             })
             .collect::<Vec<_>>();
         let consumers = scenario
@@ -215,7 +225,12 @@ impl Simulation {
                     &metas,
                     brokers_n,
                 );
-                ConsumerProcess::new(client, c)
+                let id = NodeId::Consumer(i as u32 + 1);
+                let producer = two_client_processes
+                    .iter()
+                    .find(|(consumer, _)| *consumer == id)
+                    .map(|&(_, p)| p);
+                ConsumerProcess::new(client, c, producer)
             })
             .collect::<Vec<_>>();
         let groups = GroupCoordinators::new(
@@ -224,8 +239,7 @@ impl Simulation {
             SimDuration::from_ms(cluster.group_initial_rebalance_delay_ms),
         );
         let txns = crate::coordinator::txn::TxnCoordinators::new(
-            scenario
-                .producers
+            all_producers
                 .iter()
                 .filter_map(|p| p.transactional_id.as_deref()),
             brokers_n,
@@ -246,6 +260,7 @@ impl Simulation {
             groups,
             txns,
             fencing_changed: false,
+            two_client_processes,
             partitions,
             topic_names: topics.iter().map(|t| t.name.clone()).collect(),
             replication_factor: topics
@@ -263,7 +278,7 @@ impl Simulation {
             scratch: Out::default(),
             history: History::default(),
             fates: RecordFates::new(
-                scenario.producers.len(),
+                all_producers.len(),
                 group_names_in_order(scenario.consumers.iter().map(|c| c.group_id.as_str()))
                     .into_iter()
                     .map(|g| (g.to_string(), group_topics(scenario, g)))
@@ -414,6 +429,68 @@ impl Simulation {
         topics.sort_unstable();
         topics.dedup();
         topics
+    }
+
+    /// The groups whose members are consume-transform-produce applications, in order.
+    pub fn transform_groups(&self) -> Vec<&str> {
+        group_names_in_order(
+            self.consumers
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.app(),
+                        crate::app::consumer_process::Application::Transform(_)
+                    )
+                })
+                .map(|c| c.client().group()),
+        )
+    }
+
+    /// What became of each input record of the consume-transform-produce application `group`
+    /// (see [`RecordFates::transform_results`]).
+    pub fn transform_results(
+        &self,
+        group: &str,
+    ) -> Vec<(
+        crate::ids::TopicPartition,
+        u64,
+        RecordId,
+        crate::check::fates::TransformResult,
+    )> {
+        let members: Vec<NodeId> = self
+            .consumers()
+            .filter(|c| c.group() == group)
+            .map(Consumer::id)
+            .collect();
+        let outputs = self
+            .producers
+            .iter()
+            .filter(|p| p.application().is_some_and(|a| members.contains(&a)))
+            .flat_map(|p| {
+                let producer = p.id().number();
+                p.sources().iter().enumerate().map(move |(seq, source)| {
+                    (
+                        RecordId {
+                            producer,
+                            seq: seq as u32,
+                        },
+                        *source,
+                    )
+                })
+            });
+        let empty = std::collections::BTreeMap::new();
+        let committed = self.groups.group(group).map_or(&empty, |g| &g.offsets);
+        self.fates
+            .transform_results(&self.group_topics(group), outputs, committed)
+    }
+
+    /// The counts of [`Simulation::transform_results`].
+    pub fn transform_counts(&self, group: &str) -> crate::check::fates::TransformCounts {
+        let mut c = crate::check::fates::TransformCounts::default();
+        for (_, _, _, result) in self.transform_results(group) {
+            c.add(result);
+        }
+        c
     }
 
     /// Every record's fate (the one truth the report and the page read).

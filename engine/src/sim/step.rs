@@ -57,6 +57,18 @@ impl Simulation {
                 self.with_actor(node, family, |a| a.on_timer(at, timer, &mut out))
                     .map(|()| node)
             }
+            Event::Call {
+                to,
+                to_incarnation,
+                call,
+            } => {
+                if !self.is_up(to) || to_incarnation != self.incarnation(to) {
+                    self.scratch = out;
+                    return true;
+                }
+                self.with_actor(to, Family::Node, |a| a.on_call(at, *call, &mut out))
+                    .map(|()| to)
+            }
             Event::Action(action) => {
                 self.pending_actions -= 1;
                 // The action first, then what it caused (a refusal, a restart's effects).
@@ -171,6 +183,18 @@ impl Simulation {
                     );
                 }
                 Effect::Trace(what) => self.record(what),
+                Effect::Call { to, call } => {
+                    // In-process: handled next, at the same time, never on the network.
+                    let to_incarnation = self.incarnation(to);
+                    self.queue.push(
+                        self.now,
+                        Event::Call {
+                            to,
+                            to_incarnation,
+                            call: Box::new(call),
+                        },
+                    );
+                }
             }
         }
     }

@@ -46,8 +46,10 @@
 //! **lag**.
 
 mod groups;
-
+mod transform;
 mod txn;
+
+pub use transform::{TransformCounts, TransformResult};
 
 use crate::chunked::ChunkedVec;
 use crate::ids::{RecordId, TopicPartition};

@@ -34,6 +34,7 @@ use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::message::{JoinGroupResult, KafkaError, Message};
 mod rebalance;
 mod replies;
+mod txn_offsets;
 
 use super::{follow_fencing, Coordinated, InternalTopic, Outs};
 use crate::time::{SimDuration, SimTime};
@@ -89,6 +90,9 @@ pub struct Group {
     pub assignment: Assignment,
     /// Committed offsets: the next offset to read, per partition.
     pub offsets: BTreeMap<TopicPartition, u64>,
+    /// Transactional offsets (TxnOffsetCommit) waiting for their transaction's marker, per
+    /// producer id (see [`txn_offsets`]).
+    pub pending_txn_offsets: BTreeMap<i64, BTreeMap<TopicPartition, u64>>,
     /// Joins per consumer so far, for new member ids.
     joins: BTreeMap<u32, u32>,
     /// Identifies the current rebalance's timers.
@@ -109,6 +113,7 @@ impl Group {
             members: BTreeMap::new(),
             assignment: Assignment::new(),
             offsets: BTreeMap::new(),
+            pending_txn_offsets: BTreeMap::new(),
             joins: BTreeMap::new(),
             round: 0,
             initial_delay_cap: None,
@@ -187,6 +192,15 @@ impl GroupCoordinators {
     pub fn groups(&self) -> &BTreeMap<String, Group> {
         &self.groups
     }
+    /// The broker leading `__consumer_offsets` partition `tp`: the coordinator of the groups it
+    /// holds (groups follow that leadership).
+    pub fn offsets_partition_leader(&self, tp: TopicPartition) -> Option<u32> {
+        self.groups
+            .values()
+            .find(|g| TopicPartition::consumer_offsets_of(&g.name) == tp)
+            .and_then(|g| g.coordinator)
+    }
+
     pub fn group(&self, name: &str) -> Option<&Group> {
         self.groups.get(name)
     }
@@ -294,8 +308,35 @@ impl GroupCoordinators {
             );
             return;
         }
+        if let Message::WriteTxnMarkersRequest {
+            correlation,
+            partition,
+            producer_id,
+            control,
+            ..
+        } = message
+        {
+            let result = txn_offsets::complete(
+                &mut self.groups,
+                broker,
+                partition,
+                producer_id,
+                control,
+                out,
+            );
+            out.send(
+                from,
+                Message::WriteTxnMarkersResponse {
+                    correlation,
+                    partition,
+                    result,
+                },
+            );
+            return;
+        }
         let group_name = match &message {
             Message::JoinGroupRequest { group, .. }
+            | Message::TxnOffsetCommitRequest { group, .. }
             | Message::SyncGroupRequest { group, .. }
             | Message::HeartbeatRequest { group, .. }
             | Message::LeaveGroupRequest { group, .. }
@@ -493,17 +534,40 @@ impl GroupCoordinators {
             Message::OffsetFetchRequest {
                 correlation,
                 partitions,
+                require_stable,
                 ..
             } => {
-                let offsets = partitions
-                    .into_iter()
-                    .map(|tp| (tp, g.offsets.get(&tp).copied()))
-                    .collect();
+                let result = if require_stable && txn_offsets::any_pending(g, &partitions) {
+                    Err(KafkaError::UnstableOffsetCommit)
+                } else {
+                    Ok(partitions
+                        .into_iter()
+                        .map(|tp| (tp, g.offsets.get(&tp).copied()))
+                        .collect())
+                };
                 out.send(
                     from,
                     Message::OffsetFetchResponse {
                         correlation,
-                        result: Ok(offsets),
+                        result,
+                    },
+                );
+            }
+            Message::TxnOffsetCommitRequest {
+                correlation,
+                producer_id,
+                generation,
+                member,
+                offsets,
+                ..
+            } => {
+                let result =
+                    txn_offsets::store(g, broker, producer_id, member, generation, offsets, out);
+                out.send(
+                    from,
+                    Message::TxnOffsetCommitResponse {
+                        correlation,
+                        result,
                     },
                 );
             }

@@ -30,6 +30,19 @@ pub(super) fn not_coordinator(message: &Message) -> Message {
             correlation,
             result: Err(e),
         },
+        Message::TxnOffsetCommitRequest { correlation, .. } => Message::TxnOffsetCommitResponse {
+            correlation,
+            result: Err(e),
+        },
+        Message::WriteTxnMarkersRequest {
+            correlation,
+            partition,
+            ..
+        } => Message::WriteTxnMarkersResponse {
+            correlation,
+            partition,
+            result: Err(e),
+        },
         _ => Message::FindCoordinatorResponse {
             correlation: 0,
             result: Err(e),

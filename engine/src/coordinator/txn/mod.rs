@@ -308,36 +308,42 @@ impl TxnCoordinators {
                 producer_epoch,
                 partitions,
             } => {
-                let result = match self.coordinated(&transactional_id, broker) {
-                    None => Err(KafkaError::NotCoordinator),
-                    Some(t) => t
-                        .check_producer(producer_id, producer_epoch)
-                        .and_then(|()| {
-                            if t.state.is_prepared() {
-                                return Err(KafkaError::ConcurrentTransactions);
-                            }
-                            if t.state != TxnState::Ongoing {
-                                t.partitions.clear();
-                                t.started_at = now;
-                                t.round += 1;
-                                out.set_timer(
-                                    t.timeout,
-                                    Timer::TxnTimeout {
-                                        txn: t.transactional_id.clone(),
-                                        round: t.round,
-                                    },
-                                );
-                                t.partitions.extend(partitions);
-                                t.set_state(TxnState::Ongoing, None, out);
-                            } else {
-                                t.partitions.extend(partitions);
-                            }
-                            Ok(())
-                        }),
-                };
+                let result = self.add_to_transaction(
+                    now,
+                    broker,
+                    &transactional_id,
+                    (producer_id, producer_epoch),
+                    partitions,
+                    out,
+                );
                 out.send(
                     from,
                     Message::AddPartitionsToTxnResponse {
+                        correlation,
+                        result,
+                    },
+                );
+            }
+            Message::AddOffsetsToTxnRequest {
+                correlation,
+                transactional_id,
+                producer_id,
+                producer_epoch,
+                group,
+            } => {
+                // The group's offsets partition joins the transaction like any partition: its
+                // marker completes the offsets the producer sends the group coordinator.
+                let result = self.add_to_transaction(
+                    now,
+                    broker,
+                    &transactional_id,
+                    (producer_id, producer_epoch),
+                    vec![TopicPartition::consumer_offsets_of(&group)],
+                    out,
+                );
+                out.send(
+                    from,
+                    Message::AddOffsetsToTxnResponse {
                         correlation,
                         result,
                     },
@@ -430,6 +436,43 @@ impl TxnCoordinators {
             }
             _ => {}
         }
+    }
+
+    /// AddPartitionsToTxn / AddOffsetsToTxn: `partitions` join the transaction, which begins
+    /// (Ongoing, its timeout running) if none is open.
+    fn add_to_transaction(
+        &mut self,
+        now: SimTime,
+        broker: u32,
+        id: &str,
+        (producer_id, producer_epoch): (i64, i16),
+        partitions: Vec<TopicPartition>,
+        out: &mut Out,
+    ) -> Result<(), KafkaError> {
+        let Some(t) = self.coordinated(id, broker) else {
+            return Err(KafkaError::NotCoordinator);
+        };
+        t.check_producer(producer_id, producer_epoch)?;
+        if t.state.is_prepared() {
+            return Err(KafkaError::ConcurrentTransactions);
+        }
+        if t.state != TxnState::Ongoing {
+            t.partitions.clear();
+            t.started_at = now;
+            t.round += 1;
+            out.set_timer(
+                t.timeout,
+                Timer::TxnTimeout {
+                    txn: t.transactional_id.clone(),
+                    round: t.round,
+                },
+            );
+            t.partitions.extend(partitions);
+            t.set_state(TxnState::Ongoing, None, out);
+        } else {
+            t.partitions.extend(partitions);
+        }
+        Ok(())
     }
 
     /// `initTransactions()` reached the coordinator (see the module docs).
