@@ -36,7 +36,13 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
     ),
     (
         Text::ChapterExactlyOnce,
-        &["idempotent-producer", "transactions", "zombie-fencing"],
+        &[
+            "idempotent-producer",
+            "transactions",
+            "zombie-fencing",
+            "exactly-once-processing",
+            "rewind-forgotten",
+        ],
     ),
     (Text::ChapterMore, &[]),
 ];
@@ -136,6 +142,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "zombie-fencing",
         include_str!(concat!(env!("OUT_DIR"), "/zombie-fencing.toml")),
+    ),
+    (
+        "exactly-once-processing",
+        include_str!(concat!(env!("OUT_DIR"), "/exactly-once-processing.toml")),
+    ),
+    (
+        "rewind-forgotten",
+        include_str!(concat!(env!("OUT_DIR"), "/rewind-forgotten.toml")),
     ),
     (
         "two-groups",

@@ -137,6 +137,9 @@ pub enum Effect {
         to: NodeId,
         call: LocalCall,
     },
+    /// The application gives up after a fatal error and its process exits (both clients of it):
+    /// it is down until restarted, like a crashed one.
+    Exit,
     SetTimer {
         after: SimDuration,
         timer: Timer,
@@ -153,6 +156,9 @@ pub struct Out {
 impl Out {
     pub fn send(&mut self, to: NodeId, message: Message) {
         self.effects.push(Effect::Send { to, message });
+    }
+    pub fn exit(&mut self) {
+        self.effects.push(Effect::Exit);
     }
     pub fn call(&mut self, to: NodeId, call: LocalCall) {
         self.effects.push(Effect::Call { to, call });

@@ -180,6 +180,9 @@ pub enum TraceKind {
         /// The positions it goes on from when it does not rewind.
         positions: Vec<(TopicPartition, u64)>,
     },
+    /// An application gave up after a fatal error (its transactional producer was fenced) and
+    /// its process exited.
+    ProcessExited { node: NodeId },
     /// A fault or user action took effect.
     Action { action: Action },
     /// The controller fenced a broker whose heartbeats stopped.

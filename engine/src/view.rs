@@ -91,6 +91,8 @@ pub struct ProducerNode {
     pub records: Vec<(RecordId, RecordMark)>,
     /// A transactional producer's side of its transactions.
     pub transactional: Option<ProducerTxnView>,
+    /// The consume-transform-produce process it belongs to (its consumer node), if any.
+    pub application: Option<NodeId>,
 }
 
 /// Where a transactional producer stands.
@@ -252,6 +254,8 @@ pub struct ConsumerNode {
     pub recent: Vec<(RecordId, bool)>,
     /// `isolation.level=read_committed`.
     pub read_committed: bool,
+    /// A consume-transform-produce application: the topic its results go to.
+    pub transform_output: Option<String>,
 }
 
 /// The world at one instant, for drawing.
@@ -282,7 +286,9 @@ impl WorldView {
     /// How the page names a partition: `P0` when the scenario has one topic, `orders-0` (Kafka's
     /// own spelling) when it has several.
     pub fn partition_label(&self, tp: TopicPartition) -> String {
-        if self.topics.len() > 1 {
+        if tp.is_consumer_offsets() {
+            format!("__consumer_offsets-{}", tp.partition)
+        } else if self.topics.len() > 1 {
             let name = self
                 .topics
                 .get(usize::from(tp.topic))
@@ -335,6 +341,7 @@ impl WorldView {
                     total: p.config().records,
                     acks: p.config().acks,
                     producer_id: p.producer_id(),
+                    application: p.application(),
                     records,
                     transactional: p.transactions().map(|t| ProducerTxnView {
                         transactional_id: t.transactional_id.clone(),
@@ -578,5 +585,6 @@ fn consumer_node(
         recent,
         read_committed: c.config().isolation_level
             == crate::scenario::IsolationLevel::ReadCommitted,
+        transform_output: c.config().transform.as_ref().map(|t| t.output.clone()),
     }
 }

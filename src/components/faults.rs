@@ -220,7 +220,7 @@ const DIRECTED_FAULTS: [(DirectedFault, Text); 5] = [
 ];
 
 /// The message kinds a directed fault can pick, named in words.
-const MESSAGE_KINDS: [(MessageKind, Text); 18] = [
+const MESSAGE_KINDS: [(MessageKind, Text); 21] = [
     (MessageKind::ProduceRequest, Text::ProduceRequest),
     (MessageKind::ProduceResponse, Text::ProduceResponse),
     (MessageKind::FetchRequest, Text::FetchRequest),
@@ -262,6 +262,18 @@ const MESSAGE_KINDS: [(MessageKind, Text); 18] = [
     (
         MessageKind::WriteTxnMarkersResponse,
         Text::KindMarkersResponse,
+    ),
+    (
+        MessageKind::AddOffsetsToTxnRequest,
+        Text::KindAddOffsetsRequest,
+    ),
+    (
+        MessageKind::TxnOffsetCommitRequest,
+        Text::KindTxnOffsetCommitRequest,
+    ),
+    (
+        MessageKind::TxnOffsetCommitResponse,
+        Text::KindTxnOffsetCommitResponse,
     ),
 ];
 

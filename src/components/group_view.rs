@@ -69,6 +69,12 @@ pub fn group_view(props: &GroupProps) -> Html {
                     { isolation }
                     <title>{ t(lang, Text::IsolationLevelTitle) }</title></text>
             }
+            if let Some(output) = &g.transform_output {
+                <text class="detail small transform-output" x={n(r.x + r.w - 10.0)} y={n(r.y + 19.0)}
+                    data-output={output.clone()}>
+                    { format!("→ {output}") }<title>{ t(lang, Text::TransformOutputTitle) }</title>
+                </text>
+            }
             if !g.never_processed.is_empty() {
                 <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + if g.isolation.is_some() { 81.0 } else { 65.0 })}>
                     { format!("✗ {} ({})", g.never_processed.iter().take(3).cloned().collect::<Vec<_>>().join(" "), g.never_processed_count) }
@@ -120,6 +126,7 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 10.0)} y={n(r.y + 18.0)}>
                 { format!("{} {}", t(lang, Text::Consumer), c.node.number()) }</text>
+
             if let (Some(member), true) = (&c.member, c.up) {
                 <text class="member" x={n(r.x + r.w - 10.0)} y={n(r.y + 55.0)}>{ member.clone() }</text>
             }

@@ -62,6 +62,14 @@ pub fn outcome_line(props: &OutcomeLineProps) -> Html {
                     { when_some(Text::LineTwice, "processed_more_than_once", g.processed_more_than_once) }
                     { when_some(Text::LineOutOfOrder, "out_of_order", g.out_of_order) }
                     { when_some(Text::AbortedRead, "aborted_read", g.aborted_read) }
+                    { for r.processors.iter().filter(|p| p.group == g.group).map(|p| html! {
+                        <span class="processor-figures" data-processor={p.group.clone()}
+                            title={t(lang, Text::ProcessorResultsTitle)}>
+                            { figure(Text::LineExactlyOnce, "exactly_once", p.results.exactly_once, false) }
+                            { figure(Text::LineMissing, "missing", p.results.missing, true) }
+                            { when_some(Text::LineMoreThanOnce, "more_than_once", p.results.more_than_once) }
+                        </span>
+                    }) }
                 </span>
             }) }
         </div>

@@ -76,7 +76,11 @@ pub fn dot_class(kind: MessageKind) -> &'static str {
         | MessageKind::EndTxnRequest
         | MessageKind::EndTxnResponse
         | MessageKind::WriteTxnMarkersRequest
-        | MessageKind::WriteTxnMarkersResponse => "txn",
+        | MessageKind::WriteTxnMarkersResponse
+        | MessageKind::AddOffsetsToTxnRequest
+        | MessageKind::AddOffsetsToTxnResponse
+        | MessageKind::TxnOffsetCommitRequest
+        | MessageKind::TxnOffsetCommitResponse => "txn",
         _ => "other",
     }
 }
@@ -329,12 +333,19 @@ fn producer(lang: Lang, p: &ProducerBox) -> Html {
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
                 { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
+            if let (Some(consumer), true, false) = (p.application, p.up, p.paused) {
+                <text class="detail in-process" x={n(r.x + r.w - 10.0)} y={n(r.y + 20.0)}
+                    data-application={consumer.to_string()}>
+                    { format!("{} {}", t(lang, Text::ProducerInProcess), consumer.number()) }
+                    <title>{ t(lang, Text::ProducerInProcessTitle) }</title>
+                </text>
+            }
             if !p.up {
-                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
+                <text class="status" x={n(r.x + 120.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Crashed) }</text>
             } else if p.txn.as_ref().is_some_and(|t| t.phase == TxnPhase::Fenced) {
-                <text class="status fenced" x={n(r.x + 118.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Fenced) }</text>
+                <text class="status fenced" x={n(r.x + 120.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Fenced) }</text>
             } else if p.paused {
-                <text class="status" x={n(r.x + 110.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
+                <text class="status" x={n(r.x + 120.0)} y={n(r.y + 20.0)}>{ t(lang, Text::PausedGc) }</text>
             }
             if let Some(txn) = &p.txn {
                 <text class="detail txn" x={n(r.x + 12.0)} y={n(r.y + 38.0)}>
@@ -477,6 +488,13 @@ fn replica_row_view(props: &ReplicaRowProps) -> Html {
 
 fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
     let y = row.y;
+    // The LSO's label goes a line higher when it would run into the HW's (the LSO one or two
+    // offsets below the HW).
+    let lso_lift = if row.hw_x - row.lso_x < 3.0 * CELL_W {
+        13.0
+    } else {
+        0.0
+    };
     let role_class = match row.role {
         ReplicaRole::Leader => "leader",
         ReplicaRole::Follower => "follower",
@@ -532,8 +550,8 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
             </g>
             if row.lso_shown {
                 <g class={classes!("marker", "lso", row.lso_dim.then_some("dim"))} data-offset={row.last_stable_offset.to_string()}>
-                    <line x1={n(row.lso_x - 1.0)} y1={n(y - 12.0)} x2={n(row.lso_x - 1.0)} y2={n(y + CELL_H + 2.0)} />
-                    <text x={n(row.lso_x - 3.0)} y={n(y - 6.0)}>{ edge_label(row.lso_edge, format!("LSO {}", row.last_stable_offset)) }</text>
+                    <line x1={n(row.lso_x - 1.0)} y1={n(y - lso_lift - 12.0)} x2={n(row.lso_x - 1.0)} y2={n(y + CELL_H + 2.0)} />
+                    <text x={n(row.lso_x - 3.0)} y={n(y - lso_lift - 6.0)}>{ edge_label(row.lso_edge, format!("LSO {}", row.last_stable_offset)) }</text>
                     <title>{ t(lang, Text::LastStableOffset) }</title>
                 </g>
             }

@@ -461,6 +461,65 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
                 format!("{consumer}: P{} has no usable committed offset → auto.offset.reset starts it at {offset}", partition.partition)
             }
         }
+        TraceKind::TxnOffsetsPending {
+            coordinator,
+            group,
+            producer_id,
+            offsets,
+        } => {
+            let list = offsets
+                .iter()
+                .map(|(tp, o)| format!("P{}→{o}", tp.partition))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if ko {
+                format!("{coordinator}: {group}의 트랜잭션 오프셋({list})을 PID {producer_id}의 트랜잭션이 끝날 때까지 보류 (TxnOffsetCommit)")
+            } else {
+                format!("{coordinator}: {group}'s transactional offsets ({list}) wait for PID {producer_id}'s transaction to end (TxnOffsetCommit)")
+            }
+        }
+        TraceKind::TxnOffsetsCompleted {
+            coordinator,
+            group,
+            producer_id,
+            committed,
+        } => match (committed, ko) {
+            (true, false) => format!("{coordinator}: the COMMIT marker for {group}'s offsets partition makes PID {producer_id}'s offsets {group}'s committed offsets"),
+            (true, true) => format!("{coordinator}: {group} 오프셋 파티션의 COMMIT 마커로 PID {producer_id}의 오프셋이 {group}의 커밋 오프셋이 됨"),
+            (false, false) => format!("{coordinator}: the ABORT marker for {group}'s offsets partition drops PID {producer_id}'s offsets"),
+            (false, true) => format!("{coordinator}: {group} 오프셋 파티션의 ABORT 마커로 PID {producer_id}의 오프셋을 버림"),
+        },
+        TraceKind::ProcessExited { node } => {
+            if ko {
+                format!("{node}: 프로듀서가 펜싱되어(치명적 오류) 애플리케이션이 종료됨. 프로세스의 두 클라이언트가 함께 멈춤")
+            } else {
+                format!("{node}: its producer was fenced (fatal) and the application exits; both clients of the process stop")
+            }
+        }
+        TraceKind::OffsetsUnstable { consumer } => {
+            if ko {
+                format!("{consumer}: UNSTABLE_OFFSET_COMMIT. 이 파티션의 오프셋을 가진 트랜잭션이 아직 끝나지 않아 잠시 뒤 다시 조회")
+            } else {
+                format!("{consumer}: UNSTABLE_OFFSET_COMMIT — a transaction holding offsets of its partitions is not complete yet; it asks again shortly")
+            }
+        }
+        TraceKind::AfterAbort {
+            consumer,
+            rewound,
+            positions,
+        } => {
+            let list = positions
+                .iter()
+                .map(|(tp, o)| format!("P{} {o}", tp.partition))
+                .collect::<Vec<_>>()
+                .join(", ");
+            match (rewound, ko) {
+                (true, false) => format!("{consumer}: after the abort, seeks back to the committed offsets and reads those records again"),
+                (true, true) => format!("{consumer}: 어보트 뒤 커밋된 오프셋으로 되감아(seek) 그 레코드를 다시 읽음"),
+                (false, false) => format!("{consumer}: after the abort, goes on from its position ({list}) without seeking back — the aborted transaction's inputs are skipped"),
+                (false, true) => format!("{consumer}: 어보트 뒤 되감지 않고 현재 위치({list})에서 계속함. 어보트된 트랜잭션의 입력은 건너뜀"),
+            }
+        }
         _ => return None,
     })
 }

@@ -159,6 +159,18 @@ pub enum Text {
     KindEndTxnResponse,
     KindMarkersRequest,
     KindMarkersResponse,
+    KindAddOffsetsRequest,
+    KindTxnOffsetCommitRequest,
+    KindTxnOffsetCommitResponse,
+    /// A consume-transform-produce process: its consumer's title, its producer's title.
+    TransformOutputTitle,
+    ProducerInProcess,
+    ProducerInProcessTitle,
+    /// The outcome line's figures for a consume-transform-produce application.
+    LineExactlyOnce,
+    LineMissing,
+    LineMoreThanOnce,
+    ProcessorResultsTitle,
     TxnTraffic,
     /// The start screen.
     StartQuestion,
@@ -440,6 +452,25 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         KindEndTxnResponse => ("EndTxn response", "EndTxn 응답"),
         KindMarkersRequest => ("Transaction marker write (coordinator → leader)", "트랜잭션 마커 쓰기 (코디네이터 → 리더)"),
         KindMarkersResponse => ("Transaction marker write response", "트랜잭션 마커 쓰기 응답"),
+        KindAddOffsetsRequest => ("AddOffsetsToTxn (producer → coordinator)", "AddOffsetsToTxn (프로듀서 → 코디네이터)"),
+        KindTxnOffsetCommitRequest => ("TxnOffsetCommit (producer → group coordinator)", "TxnOffsetCommit (프로듀서 → 그룹 코디네이터)"),
+        KindTxnOffsetCommitResponse => ("TxnOffsetCommit response", "TxnOffsetCommit 응답"),
+        TransformOutputTitle => (
+            "consume-transform-produce: reads read_committed, writes each result and the consumed offsets in one transaction",
+            "컨슘-변환-프로듀스: read_committed로 읽고, 결과와 소비한 오프셋을 한 트랜잭션으로 씀",
+        ),
+        ProducerInProcess => ("in consumer", "소속: 컨슈머"),
+        ProducerInProcessTitle => (
+            "the transactional producer of a consume-transform-produce process: it crashes, restarts and stalls with its consumer",
+            "컨슘-변환-프로듀스 프로세스의 트랜잭션 프로듀서: 컨슈머와 함께 크래시하고, 다시 시작하고, 멈춤",
+        ),
+        LineExactlyOnce => ("exactly once", "정확히 한 번"),
+        LineMissing => ("no result", "결과 없음"),
+        LineMoreThanOnce => ("more than once", "두 번 이상"),
+        ProcessorResultsTitle => (
+            "input records by their committed results in the output topic, as a read_committed reader sees it",
+            "출력 토픽에 커밋된 결과 수로 본 입력 레코드 (read_committed 컨슈머가 보는 그대로)",
+        ),
         TxnTraffic => ("transaction coordinator traffic (InitProducerId, AddPartitionsToTxn, EndTxn, markers)", "트랜잭션 코디네이터와 주고받는 메시지 (InitProducerId, AddPartitionsToTxn, EndTxn, 마커)"),
         StartQuestion => ("Can a record be delivered exactly once?", "레코드를 정확히 한 번 전달할 수 있을까?"),
         StartLead => (

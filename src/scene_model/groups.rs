@@ -42,6 +42,8 @@ pub struct GroupBox {
     pub never_processed_count: u64,
     /// The members' `isolation.level`, shown when the scenario has transactions.
     pub isolation: Option<&'static str>,
+    /// Consume-transform-produce members: the topic their results go to.
+    pub transform_output: Option<String>,
     /// Dimmed: a lesson step highlights other things.
     pub dim: bool,
 }
@@ -79,6 +81,8 @@ pub struct ConsumerBox {
     pub processed: usize,
     pub recent: Vec<ProcessedMark>,
     pub dim: bool,
+    /// A consume-transform-produce application: the topic its results go to.
+    pub transform_output: Option<String>,
 }
 
 /// A partition's owner: drawn from the partition's leader replica to the member.
@@ -176,6 +180,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
                 waiting: c.waiting,
                 processed: c.processed,
                 dim: false,
+                transform_output: c.transform_output.clone(),
                 recent: c
                     .recent
                     .iter()
@@ -203,6 +208,11 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
             never_processed: record_ranges(&g.never_processed),
             never_processed_count: g.never_processed_count,
             isolation,
+            transform_output: view
+                .consumers
+                .iter()
+                .find(|c| c.group_index == gi)
+                .and_then(|c| c.transform_output.clone()),
             dim: false,
         });
         y += GROUP_GAP;

@@ -44,7 +44,7 @@ pub const WIDTH: f64 = 1000.0;
 /// Records listed on a producer, newest last.
 pub const PRODUCER_RECORDS_SHOWN: usize = 7;
 const PRODUCER_X: f64 = 20.0;
-const PRODUCER_W: f64 = 200.0;
+const PRODUCER_W: f64 = 236.0;
 const BROKER_X: f64 = 320.0;
 const BROKER_W: f64 = 436.0;
 const TOP: f64 = 20.0;
@@ -69,6 +69,8 @@ pub struct ProducerBox {
     pub producer_id: Option<(i64, i16)>,
     /// A transactional producer's side of its transactions.
     pub txn: Option<ProducerTxnView>,
+    /// The consume-transform-produce process it belongs to (its consumer node).
+    pub application: Option<NodeId>,
     /// The newest records: (label, mark, dimmed).
     pub records: Vec<(RecordId, RecordMark, bool)>,
     pub dim: bool,
@@ -238,6 +240,7 @@ impl SceneModel {
                 acks: p.acks.name(),
                 producer_id: p.producer_id,
                 txn: p.transactional.clone(),
+                application: p.application,
                 records: p
                     .records
                     .iter()

@@ -173,6 +173,8 @@ impl TransformLoop {
         let mut commit = !self.abort_transactions.contains(&self.transactions);
         self.transactions += 1;
         match client.group_metadata() {
+            // (An application that aborts sends no offsets.)
+            _ if !commit => {}
             Some((generation, member)) if !offsets.is_empty() => out.call(
                 self.producer,
                 LocalCall::SendOffsetsToTransaction {
@@ -221,8 +223,12 @@ impl TransformLoop {
                 client.poll(now, out);
             }
             LocalCall::Fenced => {
+                // Fatal (ProducerFencedException): another instance has this transactional.id.
+                // The application exits, as Kafka's examples do; restarting it starts a new
+                // instance, which fences the other in turn.
                 self.state = LoopState::Stopped;
                 self.queue.clear();
+                out.exit();
             }
             _ => {}
         }

@@ -25,6 +25,7 @@
 //! | `group billing.committed P0 = 7` | a group's committed offset on a partition (`none`) |
 //! | `group billing.position P0 = 7` | the owning member's position on a partition (`none`) |
 //! | `group billing.generation = 2`, `group billing.status = stable` | the group's coordinator state |
+//! | `processor enricher.exactly_once = 6` | a consume-transform-produce group's inputs by committed results (`inputs`, `exactly_once`, `missing`, `more_than_once`, `not_yet`) |
 //! | `owner P0 = consumer-2` | which running member of a group owns P0 (`group x` first if several) |
 //! | `record p1#3 = lost` | how the producer's strip marks a record |
 //!
@@ -112,6 +113,28 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
             }
         }
         ["group", field, rest @ ..] => group_claim(view, field, rest, value("a value")?, claim),
+        ["processor", what] => {
+            let (group, field) = what
+                .split_once('.')
+                .ok_or_else(|| format!("claim `{claim}`: name it as processor GROUP.COUNT"))?;
+            let claimed = number(value("a count")?, claim)?;
+            let outcome = view
+                .report
+                .processors
+                .iter()
+                .find(|p| p.group == group)
+                .ok_or_else(|| format!("claim `{claim}`: no processor group {group}"))?;
+            let counts = serde_json::to_value(&outcome.results).map_err(|e| e.to_string())?;
+            let has = counts
+                .get(field)
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| format!("claim `{claim}`: a processor has no count {field}"))?;
+            if has == claimed {
+                Ok(())
+            } else {
+                mismatch(has.to_string())
+            }
+        }
         ["owner", partition] => {
             let claimed = value("consumer-N or none")?;
             let tp = partition_of(view, partition, claim)?;

@@ -401,7 +401,26 @@ impl Consumer {
                     self.coordinator_lost(out);
                 }
             },
-            (Pending::ListOffsets { .. }, Message::ListOffsetsResponse { offsets, .. }) => {
+            (Pending::ListOffsets { broker }, Message::ListOffsetsResponse { offsets, .. }) => {
+                // A partition the broker did not answer for is one it no longer leads (Kafka's
+                // NOT_LEADER_OR_FOLLOWER): find its leader again and ask after retry.backoff.ms.
+                let unanswered: Vec<TopicPartition> = self
+                    .partitions_without_position()
+                    .into_iter()
+                    .filter(|tp| {
+                        self.metadata.leader(*tp) == Some(broker)
+                            && !offsets.iter().any(|(answered, _)| answered == tp)
+                    })
+                    .collect();
+                for tp in &unanswered {
+                    self.metadata.forget_leader(*tp);
+                }
+                if !unanswered.is_empty() {
+                    out.set_timer(
+                        SimDuration::from_ms(RETRY_BACKOFF_MS),
+                        Timer::OffsetFetchRetry,
+                    );
+                }
                 for (tp, offset) in offsets {
                     if self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
                         self.positions.insert(tp, offset);
@@ -413,7 +432,9 @@ impl Consumer {
                         });
                     }
                 }
-                self.resume_poll(now, out);
+                if unanswered.is_empty() {
+                    self.resume_poll(now, out);
+                }
             }
             (
                 Pending::ValidatePosition {

@@ -63,7 +63,7 @@ pub struct Transactions {
     pub(super) retry_at: SimTime,
     /// The current transaction hit an abortable error: it can only be aborted, and then the
     /// producer asks for an epoch bump before the next one (KIP-360).
-    failed: bool,
+    pub(super) failed: bool,
     /// The producer id and epoch to have bumped after this abort.
     bump: Option<(i64, i16)>,
     /// `sendOffsetsToTransaction()` of the current transaction, while it is being sent.
@@ -223,7 +223,7 @@ impl Producer {
                 matches!(s, RecordState::Acknowledged { .. } | RecordState::Failed)
             })
         });
-        if !settled || txn.offsets.as_ref().is_some_and(|o| !o.is_sent()) {
+        if !settled {
             return;
         }
         let any_failed = txn.records.iter().any(|seq| {
@@ -233,7 +233,11 @@ impl Producer {
         });
         // A failed send makes commitTransaction() throw: the application aborts.
         let commit = commit && !any_failed && !txn.failed;
-        if txn.added.is_empty() && txn.offsets.is_none() {
+        // A commit waits for sendOffsetsToTransaction() to be done; an abort does not.
+        if commit && txn.offsets.as_ref().is_some_and(|o| !o.is_sent()) {
+            return;
+        }
+        if txn.added.is_empty() && !txn.offsets.as_ref().is_some_and(|o| o.is_registered()) {
             // No partition was registered: the coordinator has no transaction to end, so the
             // client completes it locally (Kafka's TransactionManager sends no EndTxn then).
             self.transaction_ended(commit, out);

@@ -43,6 +43,12 @@ impl TxnOffsets {
     pub fn is_sent(&self) -> bool {
         self.stage == OffsetsStage::Sent
     }
+
+    /// AddOffsetsToTxn was accepted: the coordinator has the group's offsets partition in the
+    /// transaction (so the transaction must be ended there).
+    pub fn is_registered(&self) -> bool {
+        self.stage != OffsetsStage::AddOffsets
+    }
 }
 
 impl Producer {
@@ -89,7 +95,12 @@ impl Producer {
         let Some(txn) = &self.transactions else {
             return;
         };
-        if !matches!(txn.phase, TxnPhase::Ready | TxnPhase::Ending { .. }) {
+        // (An aborting transaction sends no more offsets.)
+        if !matches!(
+            txn.phase,
+            TxnPhase::Ready | TxnPhase::Ending { commit: true }
+        ) || txn.failed
+        {
             return;
         }
         let (Some(offsets), Some((producer_id, producer_epoch))) =

@@ -132,7 +132,7 @@ impl Simulation {
 
     /// `node`, and the other client of its process if it has two (a consume-transform-produce
     /// application's consumer and producer crash, restart and stall together).
-    fn same_process(&self, node: NodeId) -> Vec<NodeId> {
+    pub(super) fn same_process(&self, node: NodeId) -> Vec<NodeId> {
         let partner = self.two_client_processes.iter().find_map(|&(c, p)| {
             if c == node {
                 Some(p)

@@ -183,6 +183,12 @@ impl Simulation {
                     );
                 }
                 Effect::Trace(what) => self.record(what),
+                Effect::Exit => {
+                    self.record(TraceKind::ProcessExited { node });
+                    for n in self.same_process(node) {
+                        self.processes.crash(n);
+                    }
+                }
                 Effect::Call { to, call } => {
                     // In-process: handled next, at the same time, never on the network.
                     let to_incarnation = self.incarnation(to);

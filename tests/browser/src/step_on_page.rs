@@ -23,7 +23,7 @@ pub const SNAPSHOT_JS: &str = "
     const num = (text) => { const m = (text || '').match(/\\d+/g); return m ? m : []; };
     const groupClass = (el) => [...el.classList].find(c => /^group-\\d+$/.test(c));
     const groupOfClass = {};
-    const snap = { up: {}, node_dim: {}, replicas: [], groups: {}, records: {}, record_dim: {}, consumers: [], links: {}, counts: {}, group_counts: {}, txns: {}, txn_phase: {} };
+    const snap = { up: {}, node_dim: {}, replicas: [], groups: {}, records: {}, record_dim: {}, consumers: [], links: {}, counts: {}, group_counts: {}, processor_counts: {}, txns: {}, txn_phase: {} };
     const dim = (el) => !el || el.classList.contains('dim');
     for (const n of scene.querySelectorAll('g.node[data-node]')) {
         if (n.dataset.up !== undefined) snap.up[n.dataset.node] = n.dataset.up === 'true';
@@ -75,8 +75,13 @@ pub const SNAPSHOT_JS: &str = "
     for (const f of document.querySelectorAll('.outcome-line > .figure b[data-count]')) snap.counts[f.dataset.count] = +f.textContent;
     for (const g of document.querySelectorAll('.outcome-line .group-figures')) {
         const m = {};
-        for (const b of g.querySelectorAll('b[data-count]')) m[b.dataset.count] = +b.textContent;
+        for (const b of g.querySelectorAll(':scope > .figure b[data-count]')) m[b.dataset.count] = +b.textContent;
         snap.group_counts[g.dataset.group] = m;
+    }
+    for (const p of document.querySelectorAll('.outcome-line .processor-figures')) {
+        const m = {};
+        for (const b of p.querySelectorAll('b[data-count]')) m[b.dataset.count] = +b.textContent;
+        snap.processor_counts[p.dataset.processor] = m;
     }
     return snap;
 ";
@@ -101,6 +106,8 @@ pub struct PageSnapshot {
     pub counts: BTreeMap<String, u64>,
     /// The outcome line's per-group figures.
     pub group_counts: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The outcome line's figures for each consume-transform-produce group.
+    pub processor_counts: BTreeMap<String, BTreeMap<String, u64>>,
     /// Each transactional id on its coordinator's broker.
     pub txns: BTreeMap<String, DrawnTxn>,
     /// Each transactional producer's phase (`ready`, `fenced`, …).
@@ -176,6 +183,7 @@ const SHOWN_WHEN_NOT_ZERO: &[&str] = &[
     "aborted",
     "fenced_producers",
     "aborted_read",
+    "more_than_once",
 ];
 
 impl PageSnapshot {
@@ -241,6 +249,15 @@ impl PageSnapshot {
                 self.count(&self.counts, name)
             }
             ["group", name_field, rest @ ..] => self.group(name_field, rest, claim)?,
+            ["processor", name_field] => {
+                let (name, field) = name_field
+                    .split_once('.')
+                    .ok_or_else(|| format!("claim `{claim}`: write `processor GROUP.COUNT`"))?;
+                let figures = self.processor_counts.get(name).ok_or_else(|| {
+                    format!("claim `{claim}`: the outcome line shows no processor {name}")
+                })?;
+                self.count(figures, field)
+            }
             ["owner", partition] => {
                 let mut owners: Vec<&str> = self
                     .consumers

@@ -1250,6 +1250,15 @@ const KAFKA_WORDS: &[&str] = &[
     "Fetch",
     "CreatePartitions",
     "retries",
+    // The exactly-once processing lessons: the application's names, and the calls and requests
+    // of KIP-98 / KIP-447 as Kafka spells them.
+    "enricher",
+    "shipping",
+    "receipts",
+    "seek",
+    "sendOffsetsToTransaction",
+    "AddOffsetsToTxn",
+    "TxnOffsetCommit",
 ];
 
 /// No Korean view shows an English-only word, outside Kafka's own names (configs, errors,
@@ -1272,6 +1281,8 @@ async fn a_korean_page_shows_no_english_only_words() {
         "consumers-4-partitions",
         "transactions",
         "zombie-fencing",
+        "exactly-once-processing",
+        "rewind-forgotten",
     ] {
         page.open_scenario(name).await;
         for at in ["s.max / 3", "s.max"] {

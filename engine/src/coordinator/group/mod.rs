@@ -93,6 +93,9 @@ pub struct Group {
     /// Transactional offsets (TxnOffsetCommit) waiting for their transaction's marker, per
     /// producer id (see [`txn_offsets`]).
     pub pending_txn_offsets: BTreeMap<i64, BTreeMap<TopicPartition, u64>>,
+    /// The newest epoch seen per producer id, from its TxnOffsetCommits and markers (the offsets
+    /// partition's producer state): an older epoch's TxnOffsetCommit is refused.
+    pub producer_epochs: BTreeMap<i64, i16>,
     /// Joins per consumer so far, for new member ids.
     joins: BTreeMap<u32, u32>,
     /// Identifies the current rebalance's timers.
@@ -114,6 +117,7 @@ impl Group {
             assignment: Assignment::new(),
             offsets: BTreeMap::new(),
             pending_txn_offsets: BTreeMap::new(),
+            producer_epochs: BTreeMap::new(),
             joins: BTreeMap::new(),
             round: 0,
             initial_delay_cap: None,
@@ -312,15 +316,15 @@ impl GroupCoordinators {
             correlation,
             partition,
             producer_id,
+            producer_epoch,
             control,
-            ..
         } = message
         {
             let result = txn_offsets::complete(
                 &mut self.groups,
                 broker,
                 partition,
-                producer_id,
+                (producer_id, producer_epoch),
                 control,
                 out,
             );
@@ -556,13 +560,21 @@ impl GroupCoordinators {
             Message::TxnOffsetCommitRequest {
                 correlation,
                 producer_id,
+                producer_epoch,
                 generation,
                 member,
                 offsets,
                 ..
             } => {
-                let result =
-                    txn_offsets::store(g, broker, producer_id, member, generation, offsets, out);
+                let result = txn_offsets::store(
+                    g,
+                    broker,
+                    (producer_id, producer_epoch),
+                    member,
+                    generation,
+                    offsets,
+                    out,
+                );
                 out.send(
                     from,
                     Message::TxnOffsetCommitResponse {

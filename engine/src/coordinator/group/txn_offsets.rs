@@ -9,6 +9,11 @@
 //!   COMMIT makes them the group's committed offsets, ABORT drops them (Kafka's
 //!   `GroupCoordinator.scheduleHandleTxnCompletion`). Every group of that offsets partition that
 //!   this broker coordinates is completed.
+//! - The offsets are written to the group's `__consumer_offsets` partition as a transactional
+//!   batch, so that partition's producer state fences old epochs as any partition's does: a
+//!   TxnOffsetCommit from an epoch older than one its markers or commits carried is refused
+//!   `INVALID_PRODUCER_EPOCH` (a zombie's late request cannot leave offsets pending that no
+//!   marker will ever complete).
 //! - **OffsetFetch with `require_stable`** (read_committed consumers) for a partition with pending
 //!   offsets is answered `UNSTABLE_OFFSET_COMMIT`: a new instance does not start from offsets
 //!   that the previous instance's transaction may still commit.
@@ -26,13 +31,21 @@ use std::collections::BTreeMap;
 pub(super) fn store(
     g: &mut Group,
     broker: u32,
-    producer_id: i64,
+    (producer_id, producer_epoch): (i64, i16),
     member: MemberId,
     generation: u32,
     offsets: Vec<(TopicPartition, u64)>,
     out: &mut Out,
 ) -> Result<(), KafkaError> {
-    if let Err(error) = member_check(g, member, generation) {
+    let fenced = g
+        .producer_epochs
+        .get(&producer_id)
+        .is_some_and(|newest| producer_epoch < *newest);
+    if let Err(error) = member_check(g, member, generation).and(if fenced {
+        Err(KafkaError::InvalidProducerEpoch)
+    } else {
+        Ok(())
+    }) {
         out.trace(TraceKind::OffsetCommitRejected {
             coordinator: NodeId::Broker(broker),
             group: g.name.clone(),
@@ -42,6 +55,7 @@ pub(super) fn store(
         });
         return Err(error);
     }
+    g.producer_epochs.insert(producer_id, producer_epoch);
     out.trace(TraceKind::TxnOffsetsPending {
         coordinator: NodeId::Broker(broker),
         group: g.name.clone(),
@@ -70,7 +84,7 @@ pub(super) fn complete(
     groups: &mut BTreeMap<String, Group>,
     broker: u32,
     partition: TopicPartition,
-    producer_id: i64,
+    (producer_id, producer_epoch): (i64, i16),
     control: ControlType,
     out: &mut Out,
 ) -> Result<u64, KafkaError> {
@@ -82,6 +96,11 @@ pub(super) fn complete(
             continue;
         }
         coordinated = true;
+        let newest = g
+            .producer_epochs
+            .entry(producer_id)
+            .or_insert(producer_epoch);
+        *newest = (*newest).max(producer_epoch);
         let Some(offsets) = g.pending_txn_offsets.remove(&producer_id) else {
             continue;
         };
