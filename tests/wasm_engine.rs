@@ -195,3 +195,30 @@ fn the_transaction_lessons_give_the_same_outcomes_in_wasm() {
     assert_eq!(group(&report, "billing"), (6, 0));
     assert_eq!(group(&report, "audit"), (8, 2));
 }
+
+/// The exactly-once processing lessons in the browser's wasm engine, as
+/// engine/tests/exactly_once_processing.rs asserts them natively: through a crash every order
+/// has one committed receipt; without the rewind two have none.
+#[wasm_bindgen_test]
+fn the_exactly_once_processing_lessons_give_the_same_outcomes_in_wasm() {
+    let results = |text: &str| {
+        let scenario = Scenario::from_toml(text).unwrap();
+        let report = run_scenario(&scenario, false);
+        let p = report
+            .processors
+            .iter()
+            .find(|p| p.group == "enricher")
+            .unwrap()
+            .results
+            .clone();
+        (p.inputs, p.exactly_once, p.missing, p.more_than_once)
+    };
+    assert_eq!(
+        results(include_str!("../scenarios/exactly-once-processing.toml")),
+        (6, 6, 0, 0)
+    );
+    assert_eq!(
+        results(include_str!("../scenarios/rewind-forgotten.toml")),
+        (6, 4, 2, 0)
+    );
+}
