@@ -30,6 +30,32 @@ use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, VecDeque};
 
+/// Notes that `consumer`'s application finished processing `record`: in the application's history
+/// (which survives restarts) and in the trace, from which the record-fate index counts. Every
+/// consumer application processes through here.
+pub fn note_processed(
+    history: &mut ChunkedVec<ProcessedRecord>,
+    (consumer, group): (NodeId, &str),
+    tp: TopicPartition,
+    record: &LogRecord,
+    now: SimTime,
+    out: &mut Out,
+) {
+    history.push(ProcessedRecord {
+        partition: tp,
+        offset: record.offset,
+        record: record.id,
+        at: now,
+    });
+    out.trace(TraceKind::Processed {
+        consumer,
+        group: group.to_string(),
+        partition: tp,
+        offset: record.offset,
+        record: record.id,
+    });
+}
+
 /// One record the application finished processing.
 #[derive(Clone, Debug)]
 pub struct ProcessedRecord {
@@ -151,19 +177,14 @@ impl ProcessLoop {
         record: &LogRecord,
         out: &mut Out,
     ) {
-        self.processed.push(ProcessedRecord {
-            partition: tp,
-            offset: record.offset,
-            record: record.id,
-            at: now,
-        });
-        out.trace(TraceKind::Processed {
-            consumer: self.id,
-            group: self.group.clone(),
-            partition: tp,
-            offset: record.offset,
-            record: record.id,
-        });
+        note_processed(
+            &mut self.processed,
+            (self.id, &self.group),
+            tp,
+            record,
+            now,
+            out,
+        );
     }
 
     /// In-loop style: one record done; the next, or (batch done) commit and poll again.

@@ -26,7 +26,7 @@
 //! ([`crate::producer::Producer::driven_by`]); the two talk by in-process calls
 //! ([`LocalCall`]).
 
-use super::process_loop::ProcessedRecord;
+use super::process_loop::{note_processed, ProcessedRecord};
 use crate::chunked::ChunkedVec;
 use crate::consumer::{Consumer, PollReturn};
 use crate::effect::{LocalCall, Out, Timer};
@@ -138,19 +138,14 @@ impl TransformLoop {
         let Some((tp, record)) = self.queue.pop_front() else {
             return;
         };
-        self.processed.push(ProcessedRecord {
-            partition: tp,
-            offset: record.offset,
-            record: record.id,
-            at: now,
-        });
-        out.trace(TraceKind::Processed {
-            consumer: self.id,
-            group: self.group.clone(),
-            partition: tp,
-            offset: record.offset,
-            record: record.id,
-        });
+        note_processed(
+            &mut self.processed,
+            (self.id, &self.group),
+            tp,
+            &record,
+            now,
+            out,
+        );
         // The transformation's result, keyed like its input, in the open transaction.
         out.call(
             self.producer,
