@@ -230,7 +230,7 @@ fn schedule() -> impl Strategy<Value = (u64, Vec<(u64, Fault)>)> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 400,
+        cases: 250,
         failure_persistence: None,
         rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
         ..ProptestConfig::default()

@@ -17,9 +17,9 @@
 //!
 //! The results and the consumed offsets commit or abort together, so every input record has
 //! exactly one committed result — through crashes (the new instance's `initTransactions()`
-//! aborts the old one's transaction, and the consumer waits for that before it reads the
-//! committed offsets), rebalances (a member of an old generation cannot send offsets) and
-//! zombies (fenced). `rewind_on_abort = false` is the classic mistake: after an abort the loop
+//! aborts the old one's transaction; if that transaction's offsets had reached the group
+//! coordinator, the consumer's OffsetFetch waits for the abort: `UNSTABLE_OFFSET_COMMIT`),
+//! rebalances (a member of an old generation cannot send offsets) and zombies (fenced). `rewind_on_abort = false` is the classic mistake: after an abort the loop
 //! goes on from its position, so the aborted transaction's inputs never get a result.
 //!
 //! The application lives on its consumer node; its transactional producer is a node of its own
@@ -61,6 +61,9 @@ pub struct TransformLoop {
     /// Transactions this application has ended, over its life (restarts included): the count
     /// `abort_transactions` refers to.
     transactions: u32,
+    /// When the record being processed is done: a `RecordProcessed` timer that fires earlier
+    /// belongs to a batch the transaction's abort dropped (a stall only makes timers late).
+    record_due: Option<SimTime>,
     state: LoopState,
     queue: VecDeque<(TopicPartition, LogRecord)>,
     /// Survives restarts: what this application processed (the checker's history).
@@ -82,6 +85,7 @@ impl TransformLoop {
             rewind_on_abort: transform.rewind_on_abort,
             abort_transactions: transform.abort_transactions.clone(),
             transactions: 0,
+            record_due: None,
             state: LoopState::Polling,
             queue: VecDeque::new(),
             processed: ChunkedVec::new(),
@@ -91,6 +95,7 @@ impl TransformLoop {
     /// A restarted process: nothing of the old one in memory but its history.
     pub fn restart(&mut self) {
         self.queue.clear();
+        self.record_due = None;
         self.state = LoopState::Polling;
     }
 
@@ -124,7 +129,7 @@ impl TransformLoop {
             PollReturn::Records(batch) => {
                 self.queue.extend(batch);
                 self.state = LoopState::Processing;
-                out.set_timer(self.processing_time, Timer::RecordProcessed);
+                self.process_next(now, out);
             }
             PollReturn::Nothing => client.wait_for_records(out),
             PollReturn::CommitSyncReturned => client.poll(now, out),
@@ -132,9 +137,13 @@ impl TransformLoop {
     }
 
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, client: &mut Consumer, out: &mut Out) {
-        if timer != Timer::RecordProcessed || self.state != LoopState::Processing {
+        if timer != Timer::RecordProcessed
+            || self.state != LoopState::Processing
+            || self.record_due.is_none_or(|due| now < due)
+        {
             return;
         }
+        self.record_due = None;
         let Some((tp, record)) = self.queue.pop_front() else {
             return;
         };
@@ -157,8 +166,13 @@ impl TransformLoop {
         if self.queue.is_empty() {
             self.end_transaction(client, out);
         } else {
-            out.set_timer(self.processing_time, Timer::RecordProcessed);
+            self.process_next(now, out);
         }
+    }
+
+    fn process_next(&mut self, now: SimTime, out: &mut Out) {
+        self.record_due = Some(now + self.processing_time);
+        out.set_timer(self.processing_time, Timer::RecordProcessed);
     }
 
     /// The batch is transformed: send the consumed positions with the transaction and commit it
@@ -166,7 +180,6 @@ impl TransformLoop {
     fn end_transaction(&mut self, client: &mut Consumer, out: &mut Out) {
         let offsets = client.uncommitted_positions();
         let mut commit = !self.abort_transactions.contains(&self.transactions);
-        self.transactions += 1;
         match client.group_metadata() {
             // (An application that aborts sends no offsets.)
             _ if !commit => {}
@@ -193,6 +206,8 @@ impl TransformLoop {
                 if self.state == LoopState::Stopped {
                     return;
                 }
+                self.transactions += 1;
+                self.record_due = None;
                 let state = std::mem::replace(&mut self.state, LoopState::Polling);
                 if committed {
                     if let LoopState::Ending { offsets } = state {
@@ -223,6 +238,7 @@ impl TransformLoop {
                 // instance, which fences the other in turn.
                 self.state = LoopState::Stopped;
                 self.queue.clear();
+                client.close(out);
                 out.exit();
             }
             _ => {}

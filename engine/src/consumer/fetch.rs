@@ -94,7 +94,10 @@ impl Consumer {
                 continue;
             };
             let correlation = self.request(
-                Pending::ListOffsets { broker },
+                Pending::ListOffsets {
+                    broker,
+                    partitions: partitions.clone(),
+                },
                 self.config.request_timeout_ms,
                 out,
             );

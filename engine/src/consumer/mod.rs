@@ -99,6 +99,7 @@ enum Pending {
     OffsetFetch,
     ListOffsets {
         broker: u32,
+        partitions: Vec<TopicPartition>,
     },
     Fetch {
         broker: u32,
@@ -401,14 +402,17 @@ impl Consumer {
                     self.coordinator_lost(out);
                 }
             },
-            (Pending::ListOffsets { broker }, Message::ListOffsetsResponse { offsets, .. }) => {
+            (
+                Pending::ListOffsets { partitions, .. },
+                Message::ListOffsetsResponse { offsets, .. },
+            ) => {
                 // A partition the broker did not answer for is one it no longer leads (Kafka's
                 // NOT_LEADER_OR_FOLLOWER): find its leader again and ask after retry.backoff.ms.
-                let unanswered: Vec<TopicPartition> = self
-                    .partitions_without_position()
+                let unanswered: Vec<TopicPartition> = partitions
                     .into_iter()
                     .filter(|tp| {
-                        self.metadata.leader(*tp) == Some(broker)
+                        self.assignment.contains(tp)
+                            && !self.positions.contains_key(tp)
                             && !offsets.iter().any(|(answered, _)| answered == tp)
                     })
                     .collect();
@@ -573,7 +577,7 @@ impl Consumer {
             Pending::OffsetFetch => {
                 self.coordinator_lost(out);
             }
-            Pending::ListOffsets { broker } => {
+            Pending::ListOffsets { broker, .. } => {
                 self.forget_leader_broker(broker);
                 let missing = self.partitions_without_position();
                 if !missing.is_empty() {

@@ -3,8 +3,10 @@
 //! `sendOffsetsToTransaction()`, offsets committed through a transaction, and the seek back to the
 //! committed offsets after an abort.
 
-use super::Consumer;
-use crate::ids::{MemberId, TopicPartition};
+use super::{Consumer, Pending};
+use crate::effect::Out;
+use crate::ids::{MemberId, NodeId, TopicPartition};
+use crate::message::Message;
 
 impl Consumer {
     /// `groupMetadata()`: the generation and member id the group coordinator checks a
@@ -19,6 +21,23 @@ impl Consumer {
         for (tp, offset) in offsets {
             self.committed.insert(*tp, *offset);
         }
+    }
+
+    /// `close()`: a member leaves its group at once (LeaveGroup), so its partitions are handed on
+    /// without waiting for `session.timeout.ms`.
+    pub fn close(&mut self, out: &mut Out) {
+        let (Some(coordinator), Some(member)) = (self.coordinator, self.member_id()) else {
+            return;
+        };
+        let correlation = self.request(Pending::Leave, self.config.request_timeout_ms, out);
+        out.send(
+            NodeId::Broker(coordinator),
+            Message::LeaveGroupRequest {
+                correlation,
+                group: self.config.group_id.clone(),
+                member,
+            },
+        );
     }
 
     /// `seek()` back to the committed offsets of every owned partition — what an exactly-once

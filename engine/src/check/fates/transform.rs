@@ -7,7 +7,9 @@
 //! producers made from it ([`crate::producer::Producer::sources`]) that are *committed* by the one
 //! definition of [`super::RecordFacts::fate`] — aborted results do not count. An input with no
 //! committed result is **missing** once the group's committed offset has passed it (the
-//! application will never process it again), and **not yet** before that.
+//! application will never process it again) and no result of it is still on its way (produced,
+//! its transaction not yet settled below the HW — the group coordinator applies the offsets on the
+//! marker, a moment before the marker is replicated); **not yet** otherwise.
 
 use super::RecordFates;
 use crate::ids::{RecordId, TopicPartition};
@@ -62,16 +64,19 @@ impl RecordFates {
         outputs: impl IntoIterator<Item = (RecordId, RecordId)>,
         committed: &BTreeMap<TopicPartition, u64>,
     ) -> Vec<(TopicPartition, u64, RecordId, TransformResult)> {
-        let mut results: BTreeMap<RecordId, u32> = BTreeMap::new();
+        // Per input: committed result copies, and whether a result is still undecided.
+        let mut results: BTreeMap<RecordId, (u32, bool)> = BTreeMap::new();
         for (output, source) in outputs {
-            let copies = self.facts(output).map_or(0, |f| {
-                if f.fate() == super::Fate::Committed {
-                    f.committed_copies()
-                } else {
-                    0
+            let entry = results.entry(source).or_default();
+            match self.facts(output) {
+                Some(f) if f.fate() == super::Fate::Committed => {
+                    entry.0 += u32::from(f.committed_copies());
                 }
-            });
-            *results.entry(source).or_default() += u32::from(copies);
+                Some(f) if matches!(f.fate(), super::Fate::NotCommitted | super::Fate::Pending) => {
+                    entry.1 = true;
+                }
+                _ => {}
+            }
         }
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
@@ -87,9 +92,12 @@ impl RecordFates {
                 if !visible || !seen.insert(id) {
                     continue;
                 }
-                let result = match results.get(&id).copied().unwrap_or(0) {
+                let (copies, undecided) = results.get(&id).copied().unwrap_or((0, false));
+                let result = match copies {
                     1 => TransformResult::ExactlyOnce,
-                    0 if committed.get(tp).is_some_and(|c| *c > offset) => TransformResult::Missing,
+                    0 if !undecided && committed.get(tp).is_some_and(|c| *c > offset) => {
+                        TransformResult::Missing
+                    }
                     0 => TransformResult::NotYet,
                     _ => TransformResult::MoreThanOnce,
                 };
