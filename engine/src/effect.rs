@@ -140,6 +140,10 @@ pub enum Effect {
     /// The application gives up after a fatal error and its process exits (both clients of it):
     /// it is down until restarted, like a crashed one.
     Exit,
+    /// A client closed its connection to a node (after a request timeout) and opens a new one.
+    Reconnect {
+        to: NodeId,
+    },
     SetTimer {
         after: SimDuration,
         timer: Timer,
@@ -156,6 +160,9 @@ pub struct Out {
 impl Out {
     pub fn send(&mut self, to: NodeId, message: Message) {
         self.effects.push(Effect::Send { to, message });
+    }
+    pub fn reconnect(&mut self, to: NodeId) {
+        self.effects.push(Effect::Reconnect { to });
     }
     pub fn exit(&mut self) {
         self.effects.push(Effect::Exit);

@@ -6,7 +6,14 @@
 //!
 //! Faults are named for what they do (turmoil's verbs): a link can be **cut** (one way or both;
 //! everything sent over it is lost until it is **healed**), and the **next** message of a given
-//! kind can be **dropped** or **delayed**. They arrive as [`crate::action::Action`] events in the
+//! kind can be **dropped** or **delayed**.
+//!
+//! A message dropped between a producer and a broker stands for what TCP makes of a lost message:
+//! a **broken connection**. TCP never delivers a later message of a connection without the earlier
+//! one, so everything after it on that connection, both ways, is lost too, until the producer
+//! notices — a request timeout, on which Kafka's `NetworkClient` closes the connection and fails
+//! every request in flight on it — and reconnects. (Other links keep the simpler rule: only the
+//! dropped message is lost.) They arrive as [`crate::action::Action`] events in the
 //! same queue as protocol messages, whether a scenario file scripted them or a user clicked.
 
 use crate::ids::NodeId;
@@ -35,6 +42,8 @@ struct LinkFaults {
 pub struct Network {
     latency: SimDuration,
     jitter: SimDuration,
+    /// Producer–broker connections broken by a dropped message, until the producer reconnects.
+    broken: std::collections::BTreeSet<(NodeId, NodeId)>,
     /// Last arrival time per directed link, to keep each connection FIFO.
     last_arrival: BTreeMap<(NodeId, NodeId), SimTime>,
     faults: BTreeMap<(NodeId, NodeId), LinkFaults>,
@@ -47,7 +56,22 @@ impl Network {
             jitter,
             last_arrival: BTreeMap::new(),
             faults: BTreeMap::new(),
+            broken: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// The producer–broker connection a message between `a` and `b` travels on, if it is one.
+    fn producer_connection(a: NodeId, b: NodeId) -> Option<(NodeId, NodeId)> {
+        match (a, b) {
+            (NodeId::Producer(_), NodeId::Broker(_)) => Some((a, b)),
+            (NodeId::Broker(_), NodeId::Producer(_)) => Some((b, a)),
+            _ => None,
+        }
+    }
+
+    /// The producer closed its connection to `broker` and opened a new one.
+    pub fn reconnect(&mut self, producer: NodeId, broker: NodeId) {
+        self.broken.remove(&(producer, broker));
     }
 
     /// Decides when (or whether) a message sent now from `from` to `to` arrives.
@@ -57,6 +81,7 @@ impl Network {
         from: NodeId,
         to: NodeId,
         kind: MessageKind,
+        answered: bool,
         rng: &mut SimRng,
     ) -> Delivery {
         let lo = self
@@ -65,12 +90,21 @@ impl Network {
             .saturating_sub(self.jitter.as_micros());
         let hi = self.latency.as_micros() + self.jitter.as_micros();
         let mut latency = SimDuration::from_micros(rng.in_range(lo.max(1), hi.max(1)));
+        let connection = Self::producer_connection(from, to);
+        if connection.is_some_and(|c| self.broken.contains(&c)) {
+            return Delivery::Lost(now + SimDuration(latency.0 / 2));
+        }
         if let Some(f) = self.faults.get_mut(&(from, to)) {
             if f.cut {
                 return Delivery::Lost(now + SimDuration(latency.0 / 2));
             }
             if let Some(i) = f.drop_next.iter().position(|k| *k == kind) {
                 f.drop_next.remove(i);
+                // (An acks=0 request awaits no answer, so no timeout would ever reveal a broken
+                // connection; the model loses that request alone.)
+                if let (Some(c), true) = (connection, answered) {
+                    self.broken.insert(c);
+                }
                 return Delivery::Lost(now + SimDuration(latency.0 / 2));
             }
             if let Some(i) = f.delay_next.iter().position(|(k, _)| *k == kind) {

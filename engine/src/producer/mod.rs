@@ -168,16 +168,12 @@ impl Producer {
         let metadata = ClientMetadata::new(initial, &[topic], brokers);
         let partitions = metadata.partition_count(topic);
         let app = SendLoop::new(&config);
-        // Kafka's default is idempotent (KIP-679); here a producer is idempotent only when the
-        // scenario says `enable.idempotence = true`, until the network keeps one connection's
-        // requests in order: the "drop the next produce request" fault lets later requests on
-        // the link arrive, which a TCP connection never allows, and an idempotent producer then
-        // gives up the dropped batch (OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms)
-        // where Kafka, whose lost request is a broken connection, would deliver it.
-        // A transactional producer is always idempotent (validation refuses the conflicts).
+        // Kafka's rule (KIP-679, Kafka >= 3.0): idempotent unless `enable.idempotence=false`, or
+        // unset with a setting that rules it out (acks other than all, retries=0, more than 5 in
+        // flight) — then silently off. A transactional producer is always idempotent
+        // (validation refuses the conflicts).
         let idempotent = config.transactional_id.is_some()
-            || (config.enable_idempotence == Some(true)
-                && config.kafka_idempotence() == crate::scenario::Idempotence::On);
+            || config.kafka_idempotence() == crate::scenario::Idempotence::On;
         let transactions = config.transactional_id.as_deref().map(Transactions::new);
         let bootstrap = initial
             .iter()
@@ -443,8 +439,23 @@ impl Producer {
                 for (correlation, request) in self.requests.expire(now, out) {
                     match request {
                         ProducerRequest::Produce(done) => {
-                            self.release_slot(done.broker);
-                            self.fail(now, done, KafkaError::RequestTimedOut, out);
+                            // Kafka's NetworkClient closes the connection of a timed-out request:
+                            // every request in flight on it fails too, and a new connection is
+                            // opened (the broken one lost whatever followed a lost message).
+                            let broker = done.broker;
+                            let mut failed = vec![done];
+                            for (_, other) in self.requests.take_where(
+                                |r| matches!(r, ProducerRequest::Produce(o) if o.broker == broker),
+                            ) {
+                                if let ProducerRequest::Produce(o) = other {
+                                    failed.push(o);
+                                }
+                            }
+                            out.reconnect(NodeId::Broker(broker));
+                            for done in failed {
+                                self.release_slot(done.broker);
+                                self.fail(now, done, KafkaError::RequestTimedOut, out);
+                            }
                         }
                         ProducerRequest::Metadata => self.metadata.refresh_timed_out(correlation),
                         ProducerRequest::InitProducerId if self.transactions.is_some() => {

@@ -139,7 +139,16 @@ impl Simulation {
                     let first_record = message.first_record();
                     let id = self.next_flight;
                     self.next_flight = self.next_flight.wrapping_add(1);
-                    let delivery = self.network.route(self.now, node, to, kind, &mut self.rng);
+                    let answered = !matches!(
+                        message,
+                        Message::ProduceRequest {
+                            acks: crate::message::Acks::None,
+                            ..
+                        }
+                    );
+                    let delivery =
+                        self.network
+                            .route(self.now, node, to, kind, answered, &mut self.rng);
                     let (arrives, lost) = match delivery {
                         Delivery::Arrives(t) => (t, false),
                         Delivery::Lost(t) => (t, true),
@@ -183,6 +192,7 @@ impl Simulation {
                     );
                 }
                 Effect::Trace(what) => self.record(what),
+                Effect::Reconnect { to } => self.network.reconnect(node, to),
                 Effect::Exit => {
                     self.record(TraceKind::ProcessExited { node });
                     for n in self.same_process(node) {
