@@ -248,6 +248,9 @@ pub struct SettingsChange {
     pub min_insync_replicas: u32,
     pub acks: kafkascope_engine::message::Acks,
     pub retries: u32,
+    /// `enable.idempotence` as written (`None`: Kafka's default, on unless another setting rules
+    /// it out).
+    pub enable_idempotence: Option<bool>,
     pub unclean_leader_election: bool,
     /// Each consumer group's `isolation.level` (its first member's), in scenario order.
     pub isolation: Vec<(String, kafkascope_engine::scenario::IsolationLevel)>,
@@ -264,6 +267,7 @@ impl SettingsChange {
             min_insync_replicas: scenario.first_topic().min_insync_replicas,
             acks: first.map_or(kafkascope_engine::message::Acks::All, |p| p.acks),
             retries: first.map_or(i32::MAX as u32, |p| p.retries),
+            enable_idempotence: first.and_then(|p| p.enable_idempotence),
             unclean_leader_election: scenario.first_topic().unclean_leader_election_enable,
             isolation: scenario.consumers.iter().fold(Vec::new(), |mut groups, c| {
                 if !groups.iter().any(|(g, _)| *g == c.group_id) {
@@ -283,6 +287,11 @@ impl SettingsChange {
             ("min.insync.replicas", self.min_insync_replicas.to_string()),
             ("acks", self.acks.name().to_string()),
             ("retries", self.retries.to_string()),
+            (
+                "enable.idempotence",
+                self.enable_idempotence
+                    .map_or_else(|| "default".to_string(), |on| on.to_string()),
+            ),
             (
                 "unclean.leader.election.enable",
                 self.unclean_leader_election.to_string(),
@@ -318,6 +327,7 @@ impl SettingsChange {
         for p in &mut s.producers {
             p.acks = self.acks;
             p.retries = self.retries;
+            p.enable_idempotence = self.enable_idempotence;
         }
         for c in &mut s.consumers {
             if let Some((_, level)) = self.isolation.iter().find(|(g, _)| *g == c.group_id) {
@@ -332,6 +342,34 @@ impl SettingsChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enable_idempotence_is_kafkas_default_until_written_and_a_conflict_names_the_field() {
+        let base = Scenario::from_toml(BUILTIN_IDEMPOTENT).unwrap();
+        let mut change = SettingsChange::of(&base);
+        assert_eq!(
+            change.enable_idempotence, None,
+            "the lesson runs Kafka's default"
+        );
+        change.enable_idempotence = Some(false);
+        let off = change.apply(&base).unwrap();
+        assert!(off
+            .producers
+            .iter()
+            .all(|p| p.enable_idempotence == Some(false)));
+        assert!(
+            off.reader_settings
+                .contains(&"enable.idempotence: default → false".to_string()),
+            "{:?}",
+            off.reader_settings
+        );
+        change.enable_idempotence = Some(true);
+        change.acks = kafkascope_engine::message::Acks::Leader;
+        let refused = change.apply(&base).unwrap_err().to_string();
+        assert!(refused.contains("enable.idempotence"), "{refused}");
+    }
+
+    const BUILTIN_IDEMPOTENT: &str = include_str!("../scenarios/idempotent-producer.toml");
 
     #[test]
     fn settings_apply_to_every_producer_and_impossible_ones_name_the_field() {

@@ -74,6 +74,11 @@ impl Network {
         self.broken.remove(&(producer, broker));
     }
 
+    /// A restarted process opens new connections: none of its old ones is broken.
+    pub fn forget_connections_of(&mut self, node: NodeId) {
+        self.broken.retain(|(producer, _)| *producer != node);
+    }
+
     /// Decides when (or whether) a message sent now from `from` to `to` arrives.
     pub fn route(
         &mut self,

@@ -68,21 +68,6 @@ impl<P> Requests<P> {
         Some(what)
     }
 
-    /// Stops awaiting every request `which` selects (their connection is gone), in
-    /// correlation order.
-    pub fn take_where(&mut self, which: impl Fn(&P) -> bool) -> Vec<(u64, P)> {
-        let chosen: Vec<u64> = self
-            .pending
-            .iter()
-            .filter(|(_, (_, p))| which(p))
-            .map(|(c, _)| *c)
-            .collect();
-        chosen
-            .into_iter()
-            .filter_map(|c| self.finish(c).map(|p| (c, p)))
-            .collect()
-    }
-
     pub fn get(&self, correlation: u64) -> Option<&P> {
         self.pending.get(&correlation).map(|(_, p)| p)
     }

@@ -138,3 +138,75 @@ fn the_idempotent_producer_lesson_ends_without_a_duplicate_and_with_idempotence_
         "the same retry, not recognised"
     );
 }
+
+/// A produce request lost on its connection breaks the connection (TCP never delivers what
+/// follows a lost segment): the requests sent behind it are lost too, not delivered ahead of it.
+/// The request timeout closes the connection and fails all of them at once; their retries arrive
+/// in sequence order, so the idempotent producer (on by default) writes every record once, in
+/// order, and never sees `OUT_OF_ORDER_SEQUENCE_NUMBER`.
+#[test]
+fn a_dropped_request_breaks_its_connection_and_the_requests_behind_it_are_retried_in_order() {
+    let s = ScenarioBuilder::new("broken-connection")
+        .seed(5)
+        .producer(6, |p| {
+            p.interval_ms = 2;
+            p.request_timeout_ms = 500;
+        })
+        .at(
+            0,
+            Action::DropNext {
+                from: NodeId::Producer(1),
+                to: NodeId::Broker(1),
+                kind: MessageKind::ProduceRequest,
+            },
+        )
+        .build()
+        .unwrap();
+    let mut sim = Simulation::new(&s);
+    sim.run_to_end();
+    let report = OutcomeReport::from_simulation(&sim, "t", 5);
+    let trace = sim.take_trace();
+    let lost_requests = trace
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.what,
+                TraceKind::Flight {
+                    kind: MessageKind::ProduceRequest,
+                    lost: true,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(
+        lost_requests >= 2,
+        "the dropped request and at least one behind it: {lost_requests}"
+    );
+    let timed_out_at: Vec<u64> = trace
+        .iter()
+        .filter_map(|e| match &e.what {
+            TraceKind::ProduceFailed {
+                error: kafkascope_engine::message::KafkaError::RequestTimedOut,
+                ..
+            } => Some(e.at.as_micros()),
+            _ => None,
+        })
+        .collect();
+    assert!(timed_out_at.len() >= 2, "{timed_out_at:?}");
+    assert!(
+        timed_out_at.iter().all(|t| *t == timed_out_at[0]),
+        "one timeout closes the connection and fails every request on it: {timed_out_at:?}"
+    );
+    assert!(!trace.iter().any(|e| matches!(
+        e.what,
+        TraceKind::ProduceFailed {
+            error: kafkascope_engine::message::KafkaError::OutOfOrderSequenceNumber,
+            ..
+        }
+    )));
+    assert_eq!(report.acknowledged, 6);
+    assert_eq!(report.committed_in_log, 6);
+    assert_eq!(report.duplicates_in_log, 0);
+    assert_eq!(report.reordered, 0);
+}

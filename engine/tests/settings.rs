@@ -178,6 +178,8 @@ fn a_failing_batch_is_retried_with_exponential_backoff() {
         .producer(1, |p| {
             p.request_timeout_ms = 50;
             p.delivery_timeout_ms = 3_000;
+            // Only the produce retries are timed here: no InitProducerId exchange before them.
+            p.enable_idempotence = Some(false);
         })
         .at(
             0,

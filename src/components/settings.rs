@@ -1,6 +1,6 @@
 //! Changing a scenario's settings in the page: brokers, partitions, replication factor,
-//! `min.insync.replicas`, `acks`, `retries`, `unclean.leader.election.enable`, and each consumer
-//! group's `isolation.level`. Applying re-runs
+//! `min.insync.replicas`, `acks`, `retries`, `enable.idempotence` (Kafka's default, `true` or
+//! `false`), `unclean.leader.election.enable`, and each consumer group's `isolation.level`. Applying re-runs
 //! the scenario from the start; an impossible combination is refused with the engine's message,
 //! which names the field, and the current scene stays.
 
@@ -86,6 +86,19 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             form.set(next);
         })
     };
+    let on_idempotence = {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let mut next = (*form).clone();
+            next.enable_idempotence = match select.value().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            };
+            form.set(next);
+        })
+    };
     let on_unclean = {
         let form = form.clone();
         Callback::from(move |e: Event| {
@@ -119,6 +132,16 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                     </select>
                 </label>
                 { number_field(format!("retries {}", t(lang, Text::AllProducers)), "set-retries", f.retries, |s, v| s.retries = v, &form) }
+                <label>
+                    <span>{ format!("enable.idempotence {}", t(lang, Text::AllProducers)) }</span>
+                    <select data-testid="set-idempotence" onchange={on_idempotence}>
+                        { for [("default", None), ("true", Some(true)), ("false", Some(false))].iter().map(|(v, setting)| html! {
+                            <option value={*v} selected={*setting == f.enable_idempotence}>
+                                { if setting.is_none() { t(lang, Text::KafkaDefault).to_string() } else { v.to_string() } }
+                            </option>
+                        }) }
+                    </select>
+                </label>
                 { for f.isolation.iter().enumerate().map(|(i, (group, level))| {
                     let form = form.clone();
                     let onchange = Callback::from(move |e: Event| {

@@ -584,7 +584,7 @@ mod tests {
                     .map(move |c| (b.node, c.offset))
             })
             .collect();
-        assert_eq!(marked, [(NodeId::Broker(2), 0)]);
+        assert_eq!(marked, [(NodeId::Broker(2), 0), (NodeId::Broker(2), 1)]);
         // Before the retry reaches broker 2 nothing is marked.
         let before = model_at(text, 10_000);
         assert!(before

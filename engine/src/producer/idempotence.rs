@@ -148,8 +148,8 @@ impl Producer {
         if idempotence.producer_id().is_some() || idempotence.init_in_flight.is_some() {
             return;
         }
-        let correlation = self.start_request(ProducerRequest::InitProducerId, out);
         let broker = self.metadata.next_broker();
+        let correlation = self.start_request(broker, ProducerRequest::InitProducerId, out);
         out.send(
             NodeId::Broker(broker),
             Message::InitProducerIdRequest {

@@ -130,8 +130,11 @@ pub struct Producer {
     refresh_scheduled: bool,
     next_keyless_partition: u32,
     accumulator: BTreeMap<TopicPartition, VecDeque<Batch>>,
-    /// Produce and metadata requests awaiting an answer.
+    /// Requests awaiting an answer.
     requests: Requests<ProducerRequest>,
+    /// The broker each awaited request went to: the connection it travels on, closed with every
+    /// request on it when one of them times out.
+    request_brokers: BTreeMap<u64, u32>,
     in_flight_per_broker: BTreeMap<u32, u32>,
     /// The time of the event being handled.
     now: SimTime,
@@ -192,6 +195,7 @@ impl Producer {
             next_keyless_partition: 0,
             accumulator: BTreeMap::new(),
             requests: Requests::default(),
+            request_brokers: BTreeMap::new(),
             in_flight_per_broker: BTreeMap::new(),
             now: SimTime::ZERO,
             records: ChunkedVec::new(),
@@ -345,6 +349,7 @@ impl Producer {
         self.now = now;
         self.restarts += 1;
         self.requests = Requests::starting_at(u64::from(self.restarts) << 40);
+        self.request_brokers.clear();
         self.accumulator.clear();
         self.in_flight_per_broker.clear();
         self.metadata = ClientMetadata::new(&self.bootstrap, &[self.topic], self.brokers);
@@ -436,46 +441,20 @@ impl Producer {
                 self.drain(now, out);
             }
             Timer::RequestDeadline => {
-                for (correlation, request) in self.requests.expire(now, out) {
-                    match request {
-                        ProducerRequest::Produce(done) => {
-                            // Kafka's NetworkClient closes the connection of a timed-out request:
-                            // every request in flight on it fails too, and a new connection is
-                            // opened (the broken one lost whatever followed a lost message).
-                            let broker = done.broker;
-                            let mut failed = vec![done];
-                            for (_, other) in self.requests.take_where(
-                                |r| matches!(r, ProducerRequest::Produce(o) if o.broker == broker),
-                            ) {
-                                if let ProducerRequest::Produce(o) = other {
-                                    failed.push(o);
-                                }
-                            }
-                            out.reconnect(NodeId::Broker(broker));
-                            for done in failed {
-                                self.release_slot(done.broker);
-                                self.fail(now, done, KafkaError::RequestTimedOut, out);
-                            }
-                        }
-                        ProducerRequest::Metadata => self.metadata.refresh_timed_out(correlation),
-                        ProducerRequest::InitProducerId if self.transactions.is_some() => {
-                            self.on_txn_error(KafkaError::RequestTimedOut, out)
-                        }
-                        ProducerRequest::InitProducerId => {
-                            if let Some(idempotence) = &mut self.idempotence {
-                                idempotence.init_in_flight = None;
-                            }
-                            self.init_producer_id(out);
-                        }
-                        ProducerRequest::FindTxnCoordinator
-                        | ProducerRequest::AddPartitions(_)
-                        | ProducerRequest::AddOffsets
-                        | ProducerRequest::EndTxn { .. } => {
-                            self.on_txn_error(KafkaError::RequestTimedOut, out)
-                        }
-                        ProducerRequest::FindGroupCoordinator
-                        | ProducerRequest::TxnOffsetCommit => self.group_coordinator_lost(out),
+                let expired = self.requests.expire(now, out);
+                // Kafka's NetworkClient closes the connection of a timed-out request: every
+                // request in flight on it fails too, and the next request opens a new connection
+                // (a broken one had lost whatever followed a lost message).
+                let mut failed = Vec::new();
+                for (correlation, request) in expired {
+                    let broker = self.request_brokers.remove(&correlation);
+                    failed.push((correlation, request));
+                    if let Some(broker) = broker {
+                        failed.extend(self.close_connection(broker, out));
                     }
+                }
+                for (correlation, request) in failed {
+                    self.on_request_timed_out(correlation, request, out);
                 }
                 self.drain(now, out);
             }
@@ -533,7 +512,7 @@ impl Producer {
                         | ProducerRequest::EndTxn { .. }
                 )
             );
-            if let (true, Some(request)) = (awaited, self.requests.finish(correlation)) {
+            if let (true, Some(request)) = (awaited, self.answered(correlation)) {
                 self.on_txn_response(request, message, out);
                 self.drain(now, out);
             }
@@ -548,8 +527,10 @@ impl Producer {
                 self.requests.get(correlation),
                 Some(ProducerRequest::InitProducerId)
             );
+            if awaited && self.idempotence.is_some() {
+                self.answered(correlation);
+            }
             if let (true, Some(idempotence)) = (awaited, &mut self.idempotence) {
-                self.requests.finish(correlation);
                 idempotence.assigned(producer_id, producer_epoch);
                 out.trace(TraceKind::ProducerIdAssigned {
                     producer: self.id,
@@ -585,22 +566,83 @@ impl Producer {
         }
     }
 
-    /// Starts awaiting an answer to `request`, which times out after `request.timeout.ms`.
-    fn start_request(&mut self, request: ProducerRequest, out: &mut Out) -> u64 {
-        self.requests.start(
+    /// Starts awaiting an answer to `request`, sent to `broker`, which times out after
+    /// `request.timeout.ms`.
+    fn start_request(&mut self, broker: u32, request: ProducerRequest, out: &mut Out) -> u64 {
+        let correlation = self.requests.start(
             self.now,
             SimDuration::from_ms(self.config.request_timeout_ms),
             request,
             out,
-        )
+        );
+        self.request_brokers.insert(correlation, broker);
+        correlation
+    }
+
+    /// The answer to `correlation` arrived: what the request was for, if it is still awaited.
+    fn answered(&mut self, correlation: u64) -> Option<ProducerRequest> {
+        self.request_brokers.remove(&correlation);
+        self.requests.finish(correlation)
+    }
+
+    /// Closes the connection to `broker` (a request on it timed out): the requests still awaited
+    /// on it, which fail with it, and a new connection for what is sent next.
+    fn close_connection(&mut self, broker: u32, out: &mut Out) -> Vec<(u64, ProducerRequest)> {
+        let on_it: Vec<u64> = self
+            .request_brokers
+            .iter()
+            .filter(|(_, b)| **b == broker)
+            .map(|(c, _)| *c)
+            .collect();
+        out.reconnect(NodeId::Broker(broker));
+        on_it
+            .into_iter()
+            .filter_map(|c| self.answered(c).map(|r| (c, r)))
+            .collect()
+    }
+
+    /// A request went unanswered for `request.timeout.ms` (or its connection was closed).
+    fn on_request_timed_out(&mut self, correlation: u64, request: ProducerRequest, out: &mut Out) {
+        match request {
+            ProducerRequest::Produce(done) => {
+                self.release_slot(done.broker);
+                self.fail(self.now, done, KafkaError::RequestTimedOut, out);
+            }
+            ProducerRequest::Metadata => self.metadata.refresh_timed_out(correlation),
+            ProducerRequest::InitProducerId if self.transactions.is_some() => {
+                self.on_txn_error(KafkaError::RequestTimedOut, out)
+            }
+            ProducerRequest::InitProducerId => {
+                if let Some(idempotence) = &mut self.idempotence {
+                    idempotence.init_in_flight = None;
+                }
+                self.init_producer_id(out);
+            }
+            ProducerRequest::FindTxnCoordinator
+            | ProducerRequest::AddPartitions(_)
+            | ProducerRequest::AddOffsets
+            | ProducerRequest::EndTxn { .. } => self.on_txn_error(KafkaError::RequestTimedOut, out),
+            ProducerRequest::FindGroupCoordinator | ProducerRequest::TxnOffsetCommit => {
+                self.group_coordinator_lost(out)
+            }
+        }
     }
 
     fn refresh_metadata(&mut self, out: &mut Out) {
         if self.metadata.is_refreshing() {
             return;
         }
-        let correlation = self.start_request(ProducerRequest::Metadata, out);
+        // The metadata client picks the broker to ask once it has the correlation id.
+        let correlation = self.requests.start(
+            self.now,
+            SimDuration::from_ms(self.config.request_timeout_ms),
+            ProducerRequest::Metadata,
+            out,
+        );
         if let Some((to, request)) = self.metadata.refresh(correlation) {
+            if let NodeId::Broker(broker) = to {
+                self.request_brokers.insert(correlation, broker);
+            }
             out.send(to, request);
         }
     }

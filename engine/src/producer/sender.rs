@@ -148,6 +148,7 @@ impl Producer {
             }
             *self.in_flight_per_broker.entry(broker).or_default() += 1;
             self.start_request(
+                broker,
                 ProducerRequest::Produce(InFlight {
                     partition: tp,
                     broker,
@@ -178,7 +179,7 @@ impl Producer {
             Some(ProducerRequest::Produce(_)) => {}
             _ => return None,
         }
-        let Some(ProducerRequest::Produce(done)) = self.requests.finish(correlation) else {
+        let Some(ProducerRequest::Produce(done)) = self.answered(correlation) else {
             return None;
         };
         self.release_slot(done.broker);

@@ -134,7 +134,8 @@ impl Producer {
             None => self.find_txn_coordinator(out),
             Some(coordinator) => {
                 let current = txn.bump;
-                let correlation = self.start_request(ProducerRequest::InitProducerId, out);
+                let correlation =
+                    self.start_request(coordinator, ProducerRequest::InitProducerId, out);
                 out.send(
                     NodeId::Broker(coordinator),
                     Message::InitProducerIdRequest {
@@ -175,7 +176,11 @@ impl Producer {
             return;
         };
         let id = txn.transactional_id.clone();
-        let correlation = self.start_request(ProducerRequest::AddPartitions(missing.clone()), out);
+        let correlation = self.start_request(
+            coordinator,
+            ProducerRequest::AddPartitions(missing.clone()),
+            out,
+        );
         out.send(
             NodeId::Broker(coordinator),
             Message::AddPartitionsToTxnRequest {
@@ -249,7 +254,7 @@ impl Producer {
             return;
         };
         let id = txn.transactional_id.clone();
-        let correlation = self.start_request(ProducerRequest::EndTxn { commit }, out);
+        let correlation = self.start_request(coordinator, ProducerRequest::EndTxn { commit }, out);
         out.send(
             NodeId::Broker(coordinator),
             Message::EndTxnRequest {
@@ -421,8 +426,8 @@ impl Producer {
             return;
         };
         let id = txn.transactional_id.clone();
-        let correlation = self.start_request(ProducerRequest::FindTxnCoordinator, out);
         let broker = self.metadata.next_broker();
+        let correlation = self.start_request(broker, ProducerRequest::FindTxnCoordinator, out);
         out.send(
             NodeId::Broker(broker),
             Message::FindCoordinatorRequest {

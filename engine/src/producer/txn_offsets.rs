@@ -114,7 +114,7 @@ impl Producer {
                 let Some(coordinator) = txn.coordinator else {
                     return;
                 };
-                let correlation = self.start_request(ProducerRequest::AddOffsets, out);
+                let correlation = self.start_request(coordinator, ProducerRequest::AddOffsets, out);
                 out.send(
                     NodeId::Broker(coordinator),
                     Message::AddOffsetsToTxnRequest {
@@ -128,9 +128,9 @@ impl Producer {
             }
             OffsetsStage::Commit => match txn.group_coordinator {
                 None => {
-                    let correlation =
-                        self.start_request(ProducerRequest::FindGroupCoordinator, out);
                     let broker = self.metadata.next_broker();
+                    let correlation =
+                        self.start_request(broker, ProducerRequest::FindGroupCoordinator, out);
                     out.send(
                         NodeId::Broker(broker),
                         Message::FindCoordinatorRequest {
@@ -141,7 +141,8 @@ impl Producer {
                     );
                 }
                 Some(coordinator) => {
-                    let correlation = self.start_request(ProducerRequest::TxnOffsetCommit, out);
+                    let correlation =
+                        self.start_request(coordinator, ProducerRequest::TxnOffsetCommit, out);
                     out.send(
                         NodeId::Broker(coordinator),
                         Message::TxnOffsetCommitRequest {

@@ -161,6 +161,7 @@ impl Simulation {
         if !self.processes.restart(node) {
             return;
         }
+        self.network.forget_connections_of(node);
         let mut out = std::mem::take(&mut self.scratch);
         let now = self.now;
         self.with_actor(node, Family::Node, |a| a.restart(now, &mut out));
