@@ -42,6 +42,8 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "zombie-fencing",
             "exactly-once-processing",
             "rewind-forgotten",
+            "database-duplicate-row",
+            "database-unique-key",
         ],
     ),
     (Text::ChapterMore, &[]),
@@ -150,6 +152,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "rewind-forgotten",
         include_str!(concat!(env!("OUT_DIR"), "/rewind-forgotten.toml")),
+    ),
+    (
+        "database-duplicate-row",
+        include_str!(concat!(env!("OUT_DIR"), "/database-duplicate-row.toml")),
+    ),
+    (
+        "database-unique-key",
+        include_str!(concat!(env!("OUT_DIR"), "/database-unique-key.toml")),
     ),
     (
         "two-groups",

@@ -222,3 +222,28 @@ fn the_exactly_once_processing_lessons_give_the_same_outcomes_in_wasm() {
         (6, 4, 2, 0)
     );
 }
+
+/// The database lessons in the browser's wasm engine, as engine/tests/database.rs asserts them
+/// natively: the lost commit and the rebalance write four rows twice; with a unique key the four
+/// second inserts are refused and every payment has one row.
+#[wasm_bindgen_test]
+fn the_database_lessons_give_the_same_outcomes_in_wasm() {
+    let table = |text: &str| {
+        let report = run_scenario(&Scenario::from_toml(text).unwrap(), false);
+        let t = report.tables.into_iter().next().unwrap();
+        (
+            t.rows,
+            t.duplicate_rows,
+            t.refused_writes,
+            t.delivery.name(),
+        )
+    };
+    assert_eq!(
+        table(include_str!("../scenarios/database-duplicate-row.toml")),
+        (12, 4, 0, "at_least_once")
+    );
+    assert_eq!(
+        table(include_str!("../scenarios/database-unique-key.toml")),
+        (8, 0, 4, "exactly_once")
+    );
+}

@@ -78,12 +78,19 @@ pub enum Timer {
     TxnRetry,
     /// Consumer: ask for the committed offsets again after `UNSTABLE_OFFSET_COMMIT`.
     OffsetFetchRetry,
+    /// Database: the request being executed is done.
+    DbRequestExecuted,
+    /// Database writer: no answer to request `correlation` within its timeout.
+    DbAnswerTimeout { correlation: u64 },
 }
 
 impl Timer {
     /// A timer of the application that drives a client (processing a record), not of the client.
     pub fn is_application(&self) -> bool {
-        matches!(self, Timer::RecordProcessed | Timer::WorkerRecordProcessed)
+        matches!(
+            self,
+            Timer::RecordProcessed | Timer::WorkerRecordProcessed | Timer::DbAnswerTimeout { .. }
+        )
     }
 
     /// Who on the node handles this timer (see [`crate::message::Family`]).

@@ -18,6 +18,8 @@ pub enum NodeId {
     Consumer(u32),
     /// The active KRaft controller.
     Controller(u32),
+    /// A relational database outside Kafka (the mock of [`crate::database`]).
+    Database(u32),
 }
 
 impl NodeId {
@@ -27,6 +29,7 @@ impl NodeId {
             NodeId::Broker(_) => "broker",
             NodeId::Consumer(_) => "consumer",
             NodeId::Controller(_) => "controller",
+            NodeId::Database(_) => "database",
         }
     }
     pub fn number(self) -> u32 {
@@ -34,7 +37,8 @@ impl NodeId {
             NodeId::Producer(n)
             | NodeId::Broker(n)
             | NodeId::Consumer(n)
-            | NodeId::Controller(n) => n,
+            | NodeId::Controller(n)
+            | NodeId::Database(n) => n,
         }
     }
 }
@@ -48,8 +52,9 @@ impl fmt::Display for NodeId {
 impl FromStr for NodeId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad =
-            || format!("`{s}` is not a node name (expected producer-N, broker-N or consumer-N)");
+        let bad = || {
+            format!("`{s}` is not a node name (expected producer-N, broker-N, consumer-N or database-N)")
+        };
         let (kind, number) = s.rsplit_once('-').ok_or_else(bad)?;
         let n: u32 = number.parse().map_err(|_| bad())?;
         match kind {
@@ -57,6 +62,7 @@ impl FromStr for NodeId {
             "broker" => Ok(NodeId::Broker(n)),
             "consumer" => Ok(NodeId::Consumer(n)),
             "controller" => Ok(NodeId::Controller(n)),
+            "database" => Ok(NodeId::Database(n)),
             _ => Err(bad()),
         }
     }

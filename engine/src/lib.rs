@@ -26,6 +26,7 @@ pub mod client_metadata;
 pub mod consumer;
 pub mod controller;
 pub mod coordinator;
+pub mod database;
 pub mod effect;
 pub mod ids;
 pub mod log;

@@ -310,6 +310,27 @@ pub enum TraceKind {
         partition: TopicPartition,
         offset: u64,
     },
+    /// A database transaction (or single statement) committed this row: added, or (`replaced`)
+    /// put in place of the row with the same key.
+    RowWritten {
+        database: NodeId,
+        table: String,
+        key: String,
+        /// The Kafka record it was written for (`None`: a bookkeeping row, e.g. stored offsets).
+        record: Option<RecordId>,
+        /// The consumer process that wrote it, and which instance of it.
+        writer: NodeId,
+        incarnation: u32,
+        replaced: bool,
+    },
+    /// The database refused a request (a duplicate key, a failed compare-and-set): nothing of
+    /// it was written.
+    WriteRefused {
+        database: NodeId,
+        client: NodeId,
+        record: Option<RecordId>,
+        error: crate::message::DbError,
+    },
 }
 
 /// Why a group rebalanced or lost a member.

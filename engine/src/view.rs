@@ -119,6 +119,34 @@ pub struct TxnNode {
     pub partitions: Vec<TopicPartition>,
 }
 
+/// The database outside Kafka, as the page draws it: its tables and their rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseNode {
+    pub node: NodeId,
+    pub up: bool,
+    pub tables: Vec<TableView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableView {
+    pub name: String,
+    pub unique_key: bool,
+    /// Its rows in the order they were written.
+    pub rows: Vec<RowView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowView {
+    pub key: String,
+    pub value: String,
+    pub record: Option<RecordId>,
+    /// The consumer process that wrote it, and which instance of it.
+    pub writer: NodeId,
+    pub incarnation: u32,
+    /// A row for a record an earlier row of this table was already written for.
+    pub duplicate: bool,
+}
+
 /// A log cell's transaction, as that replica's log has it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CellTxn {
@@ -276,6 +304,8 @@ pub struct WorldView {
     pub consumers: Vec<ConsumerNode>,
     /// Every transactional id, as its coordinator has it.
     pub transactions: Vec<TxnNode>,
+    /// The database outside Kafka (none, or one).
+    pub databases: Vec<DatabaseNode>,
     /// Links cut in at least one direction.
     pub cut_links: Vec<(NodeId, NodeId)>,
     /// The outcome report at this instant: the page's counters.
@@ -431,6 +461,37 @@ impl WorldView {
                     producer_epoch: t.producer_epoch,
                     state: t.state,
                     partitions: t.partitions.iter().copied().collect(),
+                })
+                .collect(),
+            databases: world
+                .databases()
+                .iter()
+                .map(|d| DatabaseNode {
+                    node: d.id(),
+                    up: world.is_running(d.id()),
+                    tables: d
+                        .tables()
+                        .values()
+                        .map(|t| {
+                            let mut seen = std::collections::BTreeSet::new();
+                            TableView {
+                                name: t.name.clone(),
+                                unique_key: t.unique_key,
+                                rows: t
+                                    .rows
+                                    .iter()
+                                    .map(|r| RowView {
+                                        key: r.row.key.clone(),
+                                        value: r.row.value.clone(),
+                                        record: r.row.record,
+                                        writer: r.row.writer.node,
+                                        incarnation: r.row.writer.incarnation,
+                                        duplicate: r.row.record.is_some_and(|id| !seen.insert(id)),
+                                    })
+                                    .collect(),
+                            }
+                        })
+                        .collect(),
                 })
                 .collect(),
             cut_links: world.network().cut_links(),

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod controls;
+pub mod database_view;
 pub mod error_panel;
 pub mod events;
 pub mod faults;

@@ -110,6 +110,9 @@ pub fn scene(props: &SceneProps) -> Html {
             { for m.consumers.iter().map(|c| html! {
                 <ConsumerView consumer={c.clone()} on_fault={props.on_fault.clone()} />
             }) }
+            { for m.databases.iter().map(|d| html! {
+                <crate::components::database_view::DatabaseView database={d.clone()} />
+            }) }
             <AssignmentsView lines={m.assignments.clone()} />
             <DotsView dots={m.dots.clone()} />
             if !m.undrawn.is_empty() {

@@ -24,6 +24,7 @@ pub fn korean(text: &str) -> String {
         ("broker-", "브로커 "),
         ("consumer-", "컨슈머 "),
         ("producer-", "프로듀서 "),
+        ("database-1", "데이터베이스"),
         ("controller-1", "컨트롤러"),
     ] {
         named = named.replace(id, name);
@@ -448,6 +449,33 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
                     partition.partition,
                     records.len()
                 )
+            }
+        }
+        TraceKind::RowWritten {
+            table,
+            key,
+            writer,
+            incarnation,
+            replaced,
+            ..
+        } => {
+            let instance = incarnation + 1;
+            match (replaced, ko) {
+                (false, false) => format!("{writer} (instance {instance}) inserts row {key} into {table}"),
+                (false, true) => format!("{writer}이/가 {table}에 {key} 행을 추가함 (인스턴스 {instance})"),
+                (true, false) => format!("{writer} (instance {instance}) replaces row {key} in {table} (upsert)"),
+                (true, true) => format!("{writer}이/가 {table}의 {key} 행을 덮어씀 (upsert, 인스턴스 {instance})"),
+            }
+        }
+        TraceKind::WriteRefused { client, error, .. } => {
+            use kafkascope_engine::message::DbError;
+            match (error, ko) {
+                (DbError::DuplicateKey { table, key }, false) => format!("database-1 refuses {client}'s insert of {key} into {table}: duplicate key (the row is already there)"),
+                (DbError::DuplicateKey { table, key }, true) => format!("database-1이/가 {client}의 {key} 추가를 거부함: {table}에 중복 키 (행이 이미 있음)"),
+                (DbError::ConditionFailed { table, key, found }, false) => format!("database-1 refuses {client}'s transaction: {table}.{key} is {} now, not what it expected — rolled back", found.as_deref().unwrap_or("absent")),
+                (DbError::ConditionFailed { table, key, found }, true) => format!("database-1이/가 {client}의 트랜잭션을 거부함: {table}.{key} 값이 기대와 다른 {} — 롤백", found.as_deref().unwrap_or("없음")),
+                (DbError::NoSuchTable { table }, false) => format!("database-1 refuses {client}'s statement: no table {table}"),
+                (DbError::NoSuchTable { table }, true) => format!("database-1이/가 {client}의 문장을 거부함: {table} 테이블 없음"),
             }
         }
         TraceKind::OffsetReset {

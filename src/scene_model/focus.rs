@@ -114,6 +114,9 @@ impl Focus {
         for c in &mut model.consumers {
             c.dim = !(self.node(c.node) || self.group(&c.group));
         }
+        for d in &mut model.databases {
+            d.dim = !self.node(d.node);
+        }
         for a in &mut model.assignments {
             let group = group_names.get(a.group_index).map_or("", String::as_str);
             a.dim = !self.group(group);

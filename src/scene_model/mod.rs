@@ -14,6 +14,7 @@
 //! the broker column (followers *fetch* from the leader), heartbeats and metadata along curves
 //! bulging right to the controller. A dot sits at `(now - sent) / (arrives - sent)` along its path.
 
+pub mod database;
 mod focus;
 mod geometry;
 pub mod groups;
@@ -164,6 +165,8 @@ pub struct SceneModel {
     pub brokers: Vec<BrokerBox>,
     pub groups: Vec<GroupBox>,
     pub consumers: Vec<ConsumerBox>,
+    /// The database outside Kafka, if the scenario has one.
+    pub databases: Vec<database::DatabaseBox>,
     /// Which member owns which partition.
     pub assignments: Vec<AssignmentLine>,
     pub edges: Vec<Edge>,
@@ -324,12 +327,18 @@ impl SceneModel {
             })
             .collect();
         let assignments = groups::assignment_lines(&consumers, &leader_rows);
+        let databases: Vec<database::DatabaseBox> = view
+            .databases
+            .iter()
+            .map(|d| database::database_box(d, TOP))
+            .collect();
 
         let layout = Layout {
             rects: std::iter::once((controller.node, controller.rect))
                 .chain(producers.iter().map(|p| (p.node, p.rect)))
                 .chain(brokers.iter().map(|b| (b.node, b.rect)))
                 .chain(consumers.iter().map(|c| (c.node, c.rect)))
+                .chain(databases.iter().map(|d| (d.node, d.rect)))
                 .collect(),
         };
 
@@ -365,6 +374,9 @@ impl SceneModel {
         for c in &consumers {
             for b in &brokers {
                 edge(b.node, c.node, false);
+            }
+            for d in &databases {
+                edge(c.node, d.node, false);
             }
         }
         let replicated = view.replication_factor > 1;
@@ -428,6 +440,7 @@ impl SceneModel {
             producers.last().map(|p| p.rect.y + p.rect.h),
             brokers.last().map(|b| b.rect.y + b.rect.h),
             groups.last().map(|g| g.rect.y + g.rect.h),
+            databases.last().map(|d| d.rect.y + d.rect.h),
         ]
         .into_iter()
         .flatten()
@@ -449,6 +462,10 @@ impl SceneModel {
                 .iter()
                 .map(|g| g.rect.x + g.rect.w)
                 .fold(0.0, f64::max),
+            databases
+                .iter()
+                .map(|d| d.rect.x + d.rect.w)
+                .fold(0.0, f64::max),
             controller.rect.x + controller.rect.w,
         ]
         .into_iter()
@@ -463,6 +480,7 @@ impl SceneModel {
             brokers,
             groups,
             consumers,
+            databases,
             assignments,
             edges,
             dots,
@@ -592,6 +610,33 @@ mod tests {
             .iter()
             .flat_map(|b| b.rows.iter().flat_map(|r| &r.cells))
             .all(|c| !c.recognised));
+    }
+
+    #[test]
+    fn the_database_draws_every_row_and_marks_the_rows_written_twice() {
+        let text = include_str!("../../scenarios/database-duplicate-row.toml");
+        let model = model_at(text, 4_300);
+        let [db] = model.databases.as_slice() else {
+            panic!("one database box: {:?}", model.databases.len());
+        };
+        let rows: Vec<(&str, NodeId, bool)> = db.tables[0]
+            .rows
+            .iter()
+            .map(|l| (l.row.key.as_str(), l.row.writer, l.row.duplicate))
+            .collect();
+        let duplicates: Vec<&str> = rows.iter().filter(|r| r.2).map(|r| r.0).collect();
+        assert_eq!(duplicates, ["p1#1", "p1#2", "p1#3", "p1#4"], "{rows:?}");
+        assert!(rows
+            .iter()
+            .filter(|r| r.2)
+            .all(|r| r.1 == NodeId::Consumer(2)));
+        // Consumers are linked to the database, and it sits right of the groups.
+        assert!(model
+            .edges
+            .iter()
+            .any(|e| e.ends == (NodeId::Consumer(1), NodeId::Database(1))));
+        assert!(db.rect.x > model.groups[0].rect.x + model.groups[0].rect.w);
+        assert!(model.undrawn.is_empty());
     }
 
     #[test]

@@ -7,10 +7,13 @@
 //! hands each return to the application, which decides what to do next and calls the client
 //! (`poll`, `commitSync`, `commitAsync`). The application's own timers (processing a record) go
 //! to the application, every other one to the client; calls from the process's other client (a
-//! transform loop's producer) go to the application. A new consumer application (a database
-//! writer) is a new [`Application`] variant driven the same way; the client does not change.
+//! transform loop's producer) go to the application, and so do the database's answers to a
+//! [`DbWriter`]. A new consumer application is a new [`Application`] variant driven the same way;
+//! the client does not change.
 
-use super::process_loop::{ProcessLoop, ProcessedRecord};
+use super::db_writer::DbWriter;
+use super::inbox::{Inbox, ProcessedRecord};
+use super::process_loop::ProcessLoop;
 use super::transform_loop::TransformLoop;
 use crate::chunked::ChunkedVec;
 use crate::consumer::{Consumer, PollReturn};
@@ -27,37 +30,40 @@ pub enum Application {
     ProcessLoop(ProcessLoop),
     /// Consume, transform, produce — in transactions with the consumed offsets.
     Transform(TransformLoop),
+    /// Write each record as a database row, then commit.
+    DbWriter(DbWriter),
 }
 
 impl Application {
+    /// The records it holds and the ones it finished (every application keeps them alike).
+    fn inbox(&self) -> &Inbox {
+        match self {
+            Application::ProcessLoop(a) => a.inbox(),
+            Application::Transform(a) => a.inbox(),
+            Application::DbWriter(a) => a.inbox(),
+        }
+    }
+
     /// What this application processed, over its life (the checker's history).
     pub fn processed(&self) -> &ChunkedVec<ProcessedRecord> {
-        match self {
-            Application::ProcessLoop(a) => a.processed(),
-            Application::Transform(a) => a.processed(),
-        }
+        self.inbox().processed()
     }
 
     /// Records poll() returned that are not processed yet.
     pub fn unprocessed(&self) -> usize {
-        match self {
-            Application::ProcessLoop(a) => a.unprocessed(),
-            Application::Transform(a) => a.unprocessed(),
-        }
+        self.inbox().len()
     }
 
     /// The records poll() returned that are not processed yet.
-    pub fn queued(&self) -> Box<dyn Iterator<Item = RecordId> + '_> {
-        match self {
-            Application::ProcessLoop(a) => Box::new(a.queued()),
-            Application::Transform(a) => Box::new(a.queued()),
-        }
+    pub fn queued(&self) -> impl Iterator<Item = RecordId> + '_ {
+        self.inbox().queued()
     }
 
     pub fn is_idle(&self) -> bool {
         match self {
             Application::ProcessLoop(a) => a.is_idle(),
             Application::Transform(a) => a.is_idle(),
+            Application::DbWriter(a) => a.is_idle(),
         }
     }
 
@@ -65,6 +71,7 @@ impl Application {
         match self {
             Application::ProcessLoop(a) => a.restart(),
             Application::Transform(a) => a.restart(),
+            Application::DbWriter(a) => a.restart(),
         }
     }
 
@@ -72,6 +79,7 @@ impl Application {
         match self {
             Application::ProcessLoop(a) => a.on_poll(now, polled, client, out),
             Application::Transform(a) => a.on_poll(now, polled, client, out),
+            Application::DbWriter(a) => a.on_poll(now, polled, client, out),
         }
     }
 
@@ -79,6 +87,7 @@ impl Application {
         match self {
             Application::ProcessLoop(a) => a.on_timer(now, timer, client, out),
             Application::Transform(a) => a.on_timer(now, timer, client, out),
+            Application::DbWriter(a) => a.on_timer(now, timer, client, out),
         }
     }
 }
@@ -93,9 +102,12 @@ impl ConsumerProcess {
     /// The process of `config`; `producer` is the node of its transactional producer when it is
     /// a consume-transform-produce application.
     pub fn new(client: Consumer, config: &ConsumerConfig, producer: Option<NodeId>) -> Self {
-        let app = match (&config.transform, producer) {
-            (Some(transform), Some(producer)) => {
+        let app = match (&config.transform, producer, &config.database) {
+            (Some(transform), Some(producer), _) => {
                 Application::Transform(TransformLoop::new(client.id(), config, transform, producer))
+            }
+            (_, _, Some(writes)) => {
+                Application::DbWriter(DbWriter::new(client.id(), config, writes))
             }
             _ => Application::ProcessLoop(ProcessLoop::new(client.id(), config)),
         };
@@ -134,7 +146,12 @@ impl ConsumerProcess {
     }
 
     pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
-        self.client.on_message(now, message, out);
+        match (&mut self.app, message) {
+            (Application::DbWriter(app), answer @ Message::DbResponse { .. }) => {
+                app.on_message(now, answer, &mut self.client, out)
+            }
+            (_, message) => self.client.on_message(now, message, out),
+        }
         self.hand_returns_to_app(now, out);
     }
 

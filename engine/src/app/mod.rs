@@ -10,11 +10,15 @@
 //!   node.
 //! - [`transform_loop`]: the consume-transform-produce loop (exactly-once processing: results
 //!   and consumed offsets in one transaction), driving a consumer and a transactional producer.
+//! - [`db_writer`]: write each record as a row of a database table, then commit — where
+//!   exactly-once ends, and the unique key or upsert that mends it.
 //! - [`send_loop`]: the producer application of every scenario so far — `records` records, one
 //!   every `interval_ms` from `start_ms`, keyed `k0 … k(keys−1)` in turn — and what it does after a
 //!   crash (send again what it never saw answered).
 
 pub mod consumer_process;
+pub mod db_writer;
+pub mod inbox;
 pub mod process_loop;
 pub mod send_loop;
 pub mod transform_loop;

@@ -17,58 +17,18 @@
 //! Like Kafka's own poll loops, it commits after an empty poll too: progress whose commit failed
 //! (during a rebalance, say) is committed once the group is stable again.
 //!
-//! Every processed record is kept in the application's history (it survives a restart of the
-//! process): the record-fate index counts from the `Processed` trace entries it writes.
+//! Its records and its history are an [`Inbox`].
 
-use crate::chunked::ChunkedVec;
+use super::inbox::Inbox;
 use crate::consumer::{Consumer, PollReturn};
 use crate::effect::{Out, Timer};
-use crate::ids::{NodeId, RecordId, TopicPartition};
-use crate::log::LogRecord;
+use crate::ids::{NodeId, TopicPartition};
 use crate::scenario::{ConsumerConfig, ManualCommit, ProcessingStyle};
 use crate::time::{SimDuration, SimTime};
-use crate::trace::TraceKind;
-use std::collections::{BTreeMap, VecDeque};
-
-/// Notes that `consumer`'s application finished processing `record`: in the application's history
-/// (which survives restarts) and in the trace, from which the record-fate index counts. Every
-/// consumer application processes through here.
-pub fn note_processed(
-    history: &mut ChunkedVec<ProcessedRecord>,
-    (consumer, group): (NodeId, &str),
-    tp: TopicPartition,
-    record: &LogRecord,
-    now: SimTime,
-    out: &mut Out,
-) {
-    history.push(ProcessedRecord {
-        partition: tp,
-        offset: record.offset,
-        record: record.id,
-        at: now,
-    });
-    out.trace(TraceKind::Processed {
-        consumer,
-        group: group.to_string(),
-        partition: tp,
-        offset: record.offset,
-        record: record.id,
-    });
-}
-
-/// One record the application finished processing.
-#[derive(Clone, Debug)]
-pub struct ProcessedRecord {
-    pub partition: TopicPartition,
-    pub offset: u64,
-    pub record: RecordId,
-    pub at: SimTime,
-}
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct ProcessLoop {
-    id: NodeId,
-    group: String,
     style: ProcessingStyle,
     processing_time: SimDuration,
     /// `enable.auto.commit`: with it the loop never commits by itself.
@@ -76,27 +36,22 @@ pub struct ProcessLoop {
     commit: ManualCommit,
     /// In-loop style: the records of the current poll, processed in order. Hand-off style: the
     /// worker's queue.
-    queue: VecDeque<(TopicPartition, LogRecord)>,
+    queue: Inbox,
     worker_busy: bool,
     /// Hand-off style: the next offset after the last record the worker finished, per partition.
     worker_done: BTreeMap<TopicPartition, u64>,
-    /// Survives restarts: what this application processed (the checker's history).
-    processed: ChunkedVec<ProcessedRecord>,
 }
 
 impl ProcessLoop {
     pub fn new(id: NodeId, config: &ConsumerConfig) -> Self {
         ProcessLoop {
-            id,
-            group: config.group_id.clone(),
             style: config.processing,
             processing_time: SimDuration::from_ms(config.processing_ms),
             auto_commit: config.enable_auto_commit,
             commit: config.commit,
-            queue: VecDeque::new(),
+            queue: Inbox::new(id, &config.group_id),
             worker_busy: false,
             worker_done: BTreeMap::new(),
-            processed: ChunkedVec::new(),
         }
     }
 
@@ -107,18 +62,9 @@ impl ProcessLoop {
         self.worker_done.clear();
     }
 
-    pub fn processed(&self) -> &ChunkedVec<ProcessedRecord> {
-        &self.processed
-    }
-
-    /// Records poll() returned that are not processed yet (the batch, or the worker's queue).
-    pub fn unprocessed(&self) -> usize {
-        self.queue.len()
-    }
-
-    /// The records poll() returned that are not processed yet.
-    pub fn queued(&self) -> impl Iterator<Item = RecordId> + '_ {
-        self.queue.iter().map(|(_, r)| r.id)
+    /// The records it holds and the ones it finished.
+    pub fn inbox(&self) -> &Inbox {
+        &self.queue
     }
 
     /// Nothing returned by poll() is waiting or being processed.
@@ -170,29 +116,11 @@ impl ProcessLoop {
         }
     }
 
-    fn note_processed(
-        &mut self,
-        now: SimTime,
-        tp: TopicPartition,
-        record: &LogRecord,
-        out: &mut Out,
-    ) {
-        note_processed(
-            &mut self.processed,
-            (self.id, &self.group),
-            tp,
-            record,
-            now,
-            out,
-        );
-    }
-
     /// In-loop style: one record done; the next, or (batch done) commit and poll again.
     fn finish_record(&mut self, now: SimTime, client: &mut Consumer, out: &mut Out) {
-        let Some((tp, record)) = self.queue.pop_front() else {
+        if self.queue.finish_front(now, out).is_none() {
             return;
-        };
-        self.note_processed(now, tp, &record, out);
+        }
         if !self.queue.is_empty() {
             self.start_next_record(out);
         } else if !self.auto_commit {
@@ -266,10 +194,9 @@ impl ProcessLoop {
 
     fn worker_finish_record(&mut self, now: SimTime, client: &mut Consumer, out: &mut Out) {
         self.worker_busy = false;
-        let Some((tp, record)) = self.queue.pop_front() else {
+        let Some((tp, record)) = self.queue.finish_front(now, out) else {
             return;
         };
-        self.note_processed(now, tp, &record, out);
         self.worker_done.insert(tp, record.offset + 1);
         if self.queue.is_empty() && !self.auto_commit {
             // The worker commits what it finished (commitAsync).

@@ -26,16 +26,13 @@
 //! ([`crate::producer::Producer::driven_by`]); the two talk by in-process calls
 //! ([`LocalCall`]).
 
-use super::process_loop::{note_processed, ProcessedRecord};
-use crate::chunked::ChunkedVec;
+use super::inbox::Inbox;
 use crate::consumer::{Consumer, PollReturn};
 use crate::effect::{LocalCall, Out, Timer};
-use crate::ids::{NodeId, RecordId, TopicPartition};
-use crate::log::LogRecord;
+use crate::ids::{NodeId, TopicPartition};
 use crate::scenario::{ConsumerConfig, TransformConfig};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
-use std::collections::VecDeque;
 
 /// Where the loop stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,9 +62,7 @@ pub struct TransformLoop {
     /// belongs to a batch the transaction's abort dropped (a stall only makes timers late).
     record_due: Option<SimTime>,
     state: LoopState,
-    queue: VecDeque<(TopicPartition, LogRecord)>,
-    /// Survives restarts: what this application processed (the checker's history).
-    processed: ChunkedVec<ProcessedRecord>,
+    queue: Inbox,
 }
 
 impl TransformLoop {
@@ -87,8 +82,7 @@ impl TransformLoop {
             transactions: 0,
             record_due: None,
             state: LoopState::Polling,
-            queue: VecDeque::new(),
-            processed: ChunkedVec::new(),
+            queue: Inbox::new(id, &config.group_id),
         }
     }
 
@@ -99,16 +93,9 @@ impl TransformLoop {
         self.state = LoopState::Polling;
     }
 
-    pub fn processed(&self) -> &ChunkedVec<ProcessedRecord> {
-        &self.processed
-    }
-
-    pub fn unprocessed(&self) -> usize {
-        self.queue.len()
-    }
-
-    pub fn queued(&self) -> impl Iterator<Item = RecordId> + '_ {
-        self.queue.iter().map(|(_, r)| r.id)
+    /// The records it holds and the ones it finished.
+    pub fn inbox(&self) -> &Inbox {
+        &self.queue
     }
 
     pub fn is_idle(&self) -> bool {
@@ -144,17 +131,9 @@ impl TransformLoop {
             return;
         }
         self.record_due = None;
-        let Some((tp, record)) = self.queue.pop_front() else {
+        let Some((_, record)) = self.queue.finish_front(now, out) else {
             return;
         };
-        note_processed(
-            &mut self.processed,
-            (self.id, &self.group),
-            tp,
-            &record,
-            now,
-            out,
-        );
         // The transformation's result, keyed like its input, in the open transaction.
         out.call(
             self.producer,

@@ -26,6 +26,7 @@
 //! | `group billing.position P0 = 7` | the owning member's position on a partition (`none`) |
 //! | `group billing.generation = 2`, `group billing.status = stable` | the group's coordinator state |
 //! | `processor enricher.exactly_once = 6` | a consume-transform-produce group's inputs by committed results (`inputs`, `exactly_once`, `missing`, `more_than_once`, `not_yet`) |
+//! | `table payments.duplicate_rows = 1`, `table payments.delivery = at_least_once` | a database table written by a consumer application (`rows`, `duplicate_rows`, `refused_writes`, `inputs`, `exactly_once`, `missing`, `more_than_once`, `not_yet`, `delivery`) |
 //! | `owner P0 = consumer-2` | which running member of a group owns P0 (`group x` first if several) |
 //! | `record p1#3 = lost` | how the producer's strip marks a record |
 //!
@@ -133,6 +134,29 @@ pub fn check(claim: &str, view: &WorldView) -> Result<(), String> {
                 Ok(())
             } else {
                 mismatch(has.to_string())
+            }
+        }
+        ["table", what] => {
+            let (table, field) = what
+                .split_once('.')
+                .ok_or_else(|| format!("claim `{claim}`: name it as table TABLE.FIELD"))?;
+            let claimed = value("a value")?;
+            let outcome = view
+                .report
+                .tables
+                .iter()
+                .find(|t| t.table == table)
+                .ok_or_else(|| format!("claim `{claim}`: no table {table} written"))?;
+            let fields = serde_json::to_value(outcome).map_err(|e| e.to_string())?;
+            let has = match fields.get(field) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => return Err(format!("claim `{claim}`: a table has no field {field}")),
+            };
+            if has == claimed {
+                Ok(())
+            } else {
+                mismatch(has)
             }
         }
         ["owner", partition] => {
@@ -389,6 +413,7 @@ fn running(view: &WorldView, node: NodeId) -> Option<bool> {
         NodeId::Producer(_) => view.producers.iter().find(|p| p.node == node).map(|p| p.up),
         NodeId::Consumer(_) => view.consumers.iter().find(|c| c.node == node).map(|c| c.up),
         NodeId::Controller(_) => Some(true),
+        NodeId::Database(_) => view.databases.iter().find(|d| d.node == node).map(|d| d.up),
     }
 }
 

@@ -77,6 +77,9 @@ pub struct OutcomeReport {
     /// results in the output topic — exactly once, missing, or more than once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub processors: Vec<ProcessorOutcome>,
+    /// Per database table a consumer application writes: its rows, judged per input record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<TableOutcome>,
     /// Actions the cluster refused, with Kafka's reason.
     pub refused_actions: Vec<RefusedAction>,
     /// Simulated time at which the run ended (or stood, for a report taken mid-run), in
@@ -123,7 +126,67 @@ pub struct GroupOutcome {
 pub struct ProcessorOutcome {
     pub group: String,
     #[serde(flatten)]
-    pub results: crate::check::fates::TransformCounts,
+    pub results: crate::check::fates::InputCounts,
+}
+
+/// A database table a consumer application writes, judged from its rows (not from the
+/// application's settings).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TableOutcome {
+    pub table: String,
+    /// The group whose application writes it.
+    pub group: String,
+    /// Rows in the table.
+    pub rows: u64,
+    /// Rows written for a record that already had one (each extra row counted): **duplicate
+    /// rows**.
+    pub duplicate_rows: u64,
+    /// Requests the database refused (a duplicate key, a stale compare-and-set).
+    pub refused_writes: u64,
+    /// The input records, by their rows: `exactly_once`, `missing` (committed past, no row),
+    /// `more_than_once`, `not_yet`.
+    #[serde(flatten)]
+    pub inputs: crate::check::fates::InputCounts,
+    /// The delivery the application achieved end to end, judged from the rows.
+    pub delivery: Delivery,
+}
+
+/// End-to-end delivery, as the rows show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Every input has exactly one row.
+    ExactlyOnce,
+    /// Some input has two rows or more, none is missing.
+    AtLeastOnce,
+    /// Some input is missing, none has two rows.
+    AtMostOnce,
+    /// Both: rows missing and rows twice.
+    Neither,
+    /// Inputs still without a row that the application has not passed: no verdict yet.
+    NotYet,
+}
+
+impl Delivery {
+    pub fn of(c: &crate::check::fates::InputCounts) -> Self {
+        match (c.missing > 0, c.more_than_once > 0) {
+            (true, true) => Delivery::Neither,
+            (true, false) => Delivery::AtMostOnce,
+            (false, true) => Delivery::AtLeastOnce,
+            (false, false) if c.not_yet > 0 => Delivery::NotYet,
+            (false, false) => Delivery::ExactlyOnce,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Delivery::ExactlyOnce => "exactly_once",
+            Delivery::AtLeastOnce => "at_least_once",
+            Delivery::AtMostOnce => "at_most_once",
+            Delivery::Neither => "neither",
+            Delivery::NotYet => "not_yet",
+        }
+    }
 }
 
 /// One record's fate.
@@ -167,6 +230,35 @@ impl OutcomeReport {
                 results: sim.transform_counts(group),
             })
             .collect();
+        let tables = sim
+            .written_tables()
+            .into_iter()
+            .map(|(table, group)| {
+                let mut inputs = crate::check::fates::InputCounts::default();
+                for (_, _, _, result) in sim.table_results(&table, &group) {
+                    inputs.add(result);
+                }
+                let rows: u64 = sim
+                    .databases()
+                    .iter()
+                    .filter_map(|d| d.tables().get(&table))
+                    .map(|t| t.rows.len() as u64)
+                    .sum();
+                TableOutcome {
+                    duplicate_rows: sim.duplicate_rows(&table),
+                    refused_writes: sim
+                        .databases()
+                        .iter()
+                        .map(|d| d.refused_writes(&table))
+                        .sum(),
+                    delivery: Delivery::of(&inputs),
+                    inputs,
+                    rows,
+                    table,
+                    group,
+                }
+            })
+            .collect();
         let transactional: Vec<_> = sim
             .producers()
             .iter()
@@ -199,6 +291,7 @@ impl OutcomeReport {
                 .count() as u64,
             groups,
             processors,
+            tables,
             refused_actions: sim.refused_actions().to_vec(),
             end_time_us: end.as_micros(),
             end_reason,

@@ -159,6 +159,24 @@ impl Consumer {
         false
     }
 
+    /// LeaveGroup to the coordinator, if one is known: the member's partitions are handed on
+    /// without waiting for `session.timeout.ms` (`close()`, or a poll overdue past
+    /// `max.poll.interval.ms`).
+    pub(super) fn send_leave_group(&mut self, member: MemberId, out: &mut Out) {
+        let Some(coordinator) = self.coordinator else {
+            return;
+        };
+        let correlation = self.request(Pending::Leave, self.config.request_timeout_ms, out);
+        out.send(
+            NodeId::Broker(coordinator),
+            Message::LeaveGroupRequest {
+                correlation,
+                group: self.config.group_id.clone(),
+                member,
+            },
+        );
+    }
+
     /// Gives partitions up: positions, buffered records and known commits for them are dropped.
     fn revoke(&mut self, partitions: &[TopicPartition], lost: bool, out: &mut Out) {
         if partitions.is_empty() {
@@ -321,17 +339,7 @@ impl Consumer {
                 consumer: self.id,
                 group: self.config.group_id.clone(),
             });
-            if let Some(coordinator) = self.coordinator {
-                let correlation = self.request(Pending::Leave, self.config.request_timeout_ms, out);
-                out.send(
-                    NodeId::Broker(coordinator),
-                    Message::LeaveGroupRequest {
-                        correlation,
-                        group: self.config.group_id.clone(),
-                        member,
-                    },
-                );
-            }
+            self.send_leave_group(member, out);
             self.membership.reset(true);
             return;
         }

@@ -3,10 +3,9 @@
 //! `sendOffsetsToTransaction()`, offsets committed through a transaction, and the seek back to the
 //! committed offsets after an abort.
 
-use super::{Consumer, Pending};
+use super::Consumer;
 use crate::effect::Out;
-use crate::ids::{MemberId, NodeId, TopicPartition};
-use crate::message::Message;
+use crate::ids::{MemberId, TopicPartition};
 
 impl Consumer {
     /// `groupMetadata()`: the generation and member id the group coordinator checks a
@@ -26,18 +25,9 @@ impl Consumer {
     /// `close()`: a member leaves its group at once (LeaveGroup), so its partitions are handed on
     /// without waiting for `session.timeout.ms`.
     pub fn close(&mut self, out: &mut Out) {
-        let (Some(coordinator), Some(member)) = (self.coordinator, self.member_id()) else {
-            return;
-        };
-        let correlation = self.request(Pending::Leave, self.config.request_timeout_ms, out);
-        out.send(
-            NodeId::Broker(coordinator),
-            Message::LeaveGroupRequest {
-                correlation,
-                group: self.config.group_id.clone(),
-                member,
-            },
-        );
+        if let Some(member) = self.member_id() {
+            self.send_leave_group(member, out);
+        }
     }
 
     /// `seek()` back to the committed offsets of every owned partition — what an exactly-once

@@ -285,6 +285,10 @@ pub struct ConsumerConfig {
     /// transaction that also carries the consumed offsets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transform: Option<TransformConfig>,
+    /// Application: a database writer instead of the process-and-commit loop (see
+    /// [`crate::app::db_writer`]): each record becomes a row, then the offsets are committed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<super::database::DbWriterConfig>,
 }
 
 /// A consume-transform-produce application (Kafka's exactly-once processing loop: KIP-98's
@@ -372,6 +376,7 @@ impl ConsumerConfig {
             metadata_max_age_ms: default_metadata_max_age_ms(),
             isolation_level: IsolationLevel::default(),
             transform: None,
+            database: None,
         }
     }
 }

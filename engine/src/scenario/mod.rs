@@ -13,6 +13,7 @@
 mod builder;
 mod clients;
 mod cluster;
+mod database;
 pub mod highlight;
 mod validate;
 
@@ -22,6 +23,7 @@ pub use clients::{
     ProducerConfig, TransformConfig,
 };
 pub use cluster::{ClusterConfig, NetworkConfig, TopicConfig};
+pub use database::{DatabaseConfig, DbWriterConfig, TableConfig, WriteMode};
 pub use highlight::{Highlight, LogMarkerKind};
 
 use crate::action::Action;
@@ -71,6 +73,9 @@ pub struct Scenario {
     pub producers: Vec<ProducerConfig>,
     #[serde(default)]
     pub consumers: Vec<ConsumerConfig>,
+    /// A database outside Kafka that consumer applications write to (`[database]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseConfig>,
     #[serde(default)]
     pub script: Vec<ScriptedAction>,
     /// A guided lesson's narration: each step tells what the scene shows at its time.
@@ -418,14 +423,19 @@ impl Scenario {
     }
 
     /// Every node the scenario runs, in start-up order: the active controller, the brokers, the
-    /// producers (with the processors' embedded ones), the consumers. The one list of nodes: the simulation's process table, its
-    /// start-up and the validation of scripted actions all read it.
+    /// producers (with the processors' embedded ones), the consumers, the database. The one list
+    /// of nodes: the simulation's process table, its start-up and the validation of scripted
+    /// actions all read it.
     pub fn nodes(&self) -> Vec<NodeId> {
         let numbered = |count: usize, kind: fn(u32) -> NodeId| (1..=count as u32).map(kind);
         std::iter::once(NodeId::Controller(1))
             .chain(numbered(self.cluster.brokers as usize, NodeId::Broker))
             .chain(numbered(self.all_producers().len(), NodeId::Producer))
             .chain(numbered(self.consumers.len(), NodeId::Consumer))
+            .chain(numbered(
+                usize::from(self.database.is_some()),
+                NodeId::Database,
+            ))
             .collect()
     }
 

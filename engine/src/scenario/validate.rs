@@ -172,6 +172,28 @@ impl Scenario {
                     ));
                 }
             }
+            if let Some(w) = &c.database {
+                self.validate_db_writer(i, c, w)?;
+            }
+        }
+        if let Some(d) = &self.database {
+            if d.tables.is_empty() {
+                return Err(invalid(
+                    "database.tables",
+                    "is empty; a database needs a table",
+                ));
+            }
+            for (t, table) in d.tables.iter().enumerate() {
+                if table.name.trim().is_empty() {
+                    return Err(invalid(format!("database.tables[{t}].name"), "is empty"));
+                }
+                if d.tables[..t].iter().any(|o| o.name == table.name) {
+                    return Err(invalid(
+                        format!("database.tables[{t}].name"),
+                        format!("`{}` is named twice", table.name),
+                    ));
+                }
+            }
         }
         let c = &self.cluster;
         if ![1, 3, 5].contains(&c.controllers) {
@@ -443,6 +465,53 @@ impl Scenario {
         }
         if self.simulation.max_time_ms == 0 {
             return Err(invalid("simulation.max_time_ms", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+impl Scenario {
+    /// A database writer (`[consumers.database]`) names a table the scenario's database has, and
+    /// commits by itself.
+    fn validate_db_writer(
+        &self,
+        i: usize,
+        c: &super::ConsumerConfig,
+        w: &super::DbWriterConfig,
+    ) -> Result<(), ScenarioError> {
+        let at = |f: &str| format!("consumers[{i}].database.{f}");
+        let Some(database) = &self.database else {
+            return Err(invalid(
+                at("table"),
+                "names a table, but the scenario has no [database]",
+            ));
+        };
+        if !database.tables.iter().any(|t| t.name == w.table) {
+            let names: Vec<&str> = database.tables.iter().map(|t| t.name.as_str()).collect();
+            return Err(invalid(
+                at("table"),
+                format!(
+                    "`{}` is not a table of the database; its tables are {}",
+                    w.table,
+                    names.join(", ")
+                ),
+            ));
+        }
+        if c.transform.is_some() {
+            return Err(invalid(
+                at("table"),
+                "a consumer runs one application: it has a [consumers.transform] too",
+            ));
+        }
+        if c.enable_auto_commit {
+            return Err(invalid(
+                format!("consumers[{i}].enable.auto.commit"),
+                "is true, but a database writer commits after its rows are written (commitSync); \
+                 set it to false",
+            ));
+        }
+        if w.timeout_ms == 0 {
+            return Err(invalid(at("timeout_ms"), "must be at least 1"));
         }
         Ok(())
     }

@@ -1,5 +1,5 @@
 //! The table of actors: which part of the world handles what happens to a node. Every node kind
-//! (the KRaft controller, brokers, producers, consumer processes) and every coordinator hosted on
+//! (the KRaft controller, brokers, producers, consumer processes, the database) and every coordinator hosted on
 //! a broker (the group coordinator; the transaction coordinator next) is an [`Actor`]: it starts,
 //! handles a message or a timer, and restarts after a crash, returning effects as data.
 //!
@@ -99,6 +99,19 @@ impl Actor for ConsumerProcess {
     }
 }
 
+impl Actor for crate::database::Database {
+    fn on_start(&mut self, _now: SimTime, _out: &mut Out) {}
+    fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Out) {
+        crate::database::Database::on_message(self, now, from, message, out);
+    }
+    fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Out) {
+        crate::database::Database::on_timer(self, now, timer, out);
+    }
+    fn restart(&mut self, _now: SimTime, _out: &mut Out) {
+        crate::database::Database::restart(self);
+    }
+}
+
 /// The group coordinator role of one broker (its state lives in [`GroupCoordinators`], which
 /// moves coordinators between brokers as leadership of `__consumer_offsets` moves).
 struct HostedGroupCoordinator<'a> {
@@ -192,6 +205,7 @@ impl Simulation {
             (NodeId::Broker(_), Family::Node) => Some(f(self.brokers.get_mut(i)?)),
             (NodeId::Producer(_), _) => Some(f(self.producers.get_mut(i)?)),
             (NodeId::Consumer(_), _) => Some(f(self.consumers.get_mut(i)?)),
+            (NodeId::Database(_), _) => Some(f(self.databases.get_mut(i)?)),
         }
     }
 }

@@ -95,6 +95,8 @@ pub struct Simulation {
     processes: Processes,
     producers: Vec<Producer>,
     consumers: Vec<ConsumerProcess>,
+    /// The database outside Kafka, if the scenario has one (`database-1`).
+    databases: Vec<crate::database::Database>,
     groups: GroupCoordinators,
     txns: crate::coordinator::txn::TxnCoordinators,
     /// The controller fenced or unfenced a broker during this step: coordinators may move.
@@ -257,6 +259,11 @@ impl Simulation {
             processes: Processes::new(scenario.nodes()),
             producers,
             consumers,
+            databases: scenario
+                .database
+                .iter()
+                .map(|d| crate::database::Database::new(NodeId::Database(1), d))
+                .collect(),
             groups,
             txns,
             fencing_changed: false,
@@ -448,15 +455,7 @@ impl Simulation {
 
     /// What became of each input record of the consume-transform-produce application `group`
     /// (see [`RecordFates::transform_results`]).
-    pub fn transform_results(
-        &self,
-        group: &str,
-    ) -> Vec<(
-        crate::ids::TopicPartition,
-        u64,
-        RecordId,
-        crate::check::fates::TransformResult,
-    )> {
+    pub fn transform_results(&self, group: &str) -> Vec<crate::check::fates::JudgedInput> {
         let members: Vec<NodeId> = self
             .consumers()
             .filter(|c| c.group() == group)
@@ -485,12 +484,58 @@ impl Simulation {
     }
 
     /// The counts of [`Simulation::transform_results`].
-    pub fn transform_counts(&self, group: &str) -> crate::check::fates::TransformCounts {
-        let mut c = crate::check::fates::TransformCounts::default();
+    pub fn transform_counts(&self, group: &str) -> crate::check::fates::InputCounts {
+        let mut c = crate::check::fates::InputCounts::default();
         for (_, _, _, result) in self.transform_results(group) {
             c.add(result);
         }
         c
+    }
+
+    /// The database outside Kafka (none, or `database-1`).
+    pub fn databases(&self) -> &[crate::database::Database] {
+        &self.databases
+    }
+
+    /// Each table a database writer writes, with the writer's group, in scenario order (a
+    /// table and group once).
+    pub fn written_tables(&self) -> Vec<(String, String)> {
+        let mut tables: Vec<(String, String)> = Vec::new();
+        for c in &self.consumers {
+            if let crate::app::consumer_process::Application::DbWriter(w) = c.app() {
+                let entry = (w.table().to_string(), c.client().group().to_string());
+                if !tables.contains(&entry) {
+                    tables.push(entry);
+                }
+            }
+        }
+        tables
+    }
+
+    /// Rows of `table` written for a record that already had an earlier row (each extra row
+    /// counted): the duplicate rows.
+    pub fn duplicate_rows(&self, table: &str) -> u64 {
+        let mut seen = std::collections::BTreeSet::new();
+        self.databases
+            .iter()
+            .filter_map(|d| d.tables().get(table))
+            .flat_map(|t| t.rows.iter().filter_map(|r| r.row.record))
+            .filter(|record| !seen.insert(*record))
+            .count() as u64
+    }
+
+    /// What became of each input record of the database writer `group`, judged from the rows
+    /// of `table` (see [`RecordFates::table_results`]).
+    pub fn table_results(&self, table: &str, group: &str) -> Vec<crate::check::fates::JudgedInput> {
+        let rows = self
+            .databases
+            .iter()
+            .filter_map(|d| d.tables().get(table))
+            .flat_map(|t| t.rows.iter().filter_map(|r| r.row.record));
+        let empty = std::collections::BTreeMap::new();
+        let committed = self.groups.group(group).map_or(&empty, |g| &g.offsets);
+        self.fates
+            .table_results(&self.group_topics(group), rows, committed)
     }
 
     /// Every record's fate (the one truth the report and the page read).

@@ -45,11 +45,13 @@
 //! records read** (Jepsen's *aborted read*: what a `read_uncommitted` group sees), and the
 //! **lag**.
 
+mod database;
 mod groups;
+mod inputs;
 mod transform;
 mod txn;
 
-pub use transform::{TransformCounts, TransformResult};
+pub use inputs::{InputCounts, InputResult, JudgedInput};
 
 use crate::chunked::ChunkedVec;
 use crate::ids::{RecordId, TopicPartition};

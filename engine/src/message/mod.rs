@@ -7,7 +7,8 @@
 //! BrokerHeartbeat, AlterPartition and UpdateMetadata (KRaft's metadata log, delivered as a message). Requests carry a
 //! `correlation` id exactly as Kafka's request headers do, so a response can be matched to the
 //! request it answers (and a late response to a request the client already gave up on can be
-//! recognised as such).
+//! recognised as such). Outside Kafka, the mock database's requests and answers travel the same
+//! network ([`db`]).
 //!
 //! Simplification (scale, not rules): a Produce request carries one partition's batch, where a real
 //! client packs the batches of every partition led by the same broker into one request. Delivery
@@ -20,6 +21,9 @@ use crate::metadata::PartitionMeta;
 use crate::scenario::IsolationLevel;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+pub mod db;
+pub use db::{DbError, DbResult, Row, Statement, Writer};
 
 /// `acks`: how many replicas must have a batch before the leader answers the producer.
 ///
@@ -484,6 +488,15 @@ pub enum Message {
         partition: TopicPartition,
         result: Result<PartitionMeta, KafkaError>,
     },
+    /// Statements for the database: one (auto-commit) or several in one transaction.
+    DbRequest {
+        correlation: u64,
+        statements: Vec<Statement>,
+    },
+    DbResponse {
+        correlation: u64,
+        result: DbResult,
+    },
 }
 
 /// What JoinGroup tells a member once every member has (re)joined.
@@ -571,6 +584,8 @@ pub enum MessageKind {
     /// A follower replica's fetch (drawn differently from a consumer's).
     ReplicaFetchRequest,
     ReplicaFetchResponse,
+    DbRequest,
+    DbResponse,
 }
 
 impl MessageKind {
@@ -683,6 +698,8 @@ impl Message {
             Message::UpdateMetadata { .. } => MessageKind::UpdateMetadata,
             Message::AlterPartitionRequest { .. } => MessageKind::AlterPartitionRequest,
             Message::AlterPartitionResponse { .. } => MessageKind::AlterPartitionResponse,
+            Message::DbRequest { .. } => MessageKind::DbRequest,
+            Message::DbResponse { .. } => MessageKind::DbResponse,
         }
     }
 

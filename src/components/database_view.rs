@@ -1,0 +1,58 @@
+//! The database in the scene: each table with its rows as they are written, a row's key and the
+//! consumer instance that wrote it; a row written again for the same record is marked a
+//! duplicate (red, "×2"), a table with a unique key says so in its header.
+
+use crate::i18n::{t, Lang, Text};
+use crate::scene_model::database::{DatabaseBox, ROW_H};
+use yew::prelude::*;
+
+fn n(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DatabaseProps {
+    pub database: DatabaseBox,
+}
+
+#[function_component(DatabaseView)]
+pub fn database_view(props: &DatabaseProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let d = &props.database;
+    let r = &d.rect;
+    html! {
+        <g class={classes!("database-box", (!d.up).then_some("down"), d.dim.then_some("dim"))}
+            data-node={d.node.to_string()} data-up={d.up.to_string()}>
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
+            <text class="node-title" x={n(r.x + 12.0)} y={n(r.y + 23.0)}>{ t(lang, Text::Database) }</text>
+            { for d.tables.iter().map(|table| html! {
+                <g class="db-table" data-table={table.name.clone()}>
+                    <text class="db-table-name" x={n(r.x + 12.0)} y={n(table.y + 17.0)}>
+                        { format!("{}{}", table.name, if table.unique_key { t(lang, Text::UniqueKeySuffix) } else { "" }) }
+                        if table.hidden > 0 {
+                            <tspan class="db-hidden">{ format!("  +{}", table.hidden) }</tspan>
+                        }
+                    </text>
+                    { for table.rows.iter().map(|line| {
+                        let row = &line.row;
+                        let writer = format!("{} #{}", row.writer, row.incarnation + 1);
+                        html! {
+                            <g class={classes!("db-row", row.duplicate.then_some("duplicate"))}
+                                data-key={row.key.clone()} data-duplicate={row.duplicate.to_string()}>
+                                <rect x={n(r.x + 8.0)} y={n(line.y + 1.0)} width={n(r.w - 16.0)} height={n(ROW_H - 2.0)} rx="3" />
+                                <text x={n(r.x + 14.0)} y={n(line.y + 15.0)}>
+                                    { row.key.clone() }
+                                    <tspan class="db-writer" dx="8">{ writer }</tspan>
+                                    if row.duplicate {
+                                        <tspan class="db-duplicate" dx="6">{ t(lang, Text::DuplicateRow) }</tspan>
+                                    }
+                                </text>
+                                <title>{ format!("{} = {}", row.key, row.value) }</title>
+                            </g>
+                        }
+                    }) }
+                </g>
+            }) }
+        </g>
+    }
+}

@@ -1,0 +1,87 @@
+//! The database outside Kafka, laid out to the right of the consumer groups (data flows left to
+//! right: producers, brokers, consumers, the database): each table with its rows in the order they
+//! were written, each row naming its key and the consumer instance that wrote it. A row written
+//! for a record the table already had a row for is marked a duplicate — the engine's view says so;
+//! the page only draws it.
+
+use super::geometry::Rect;
+use super::groups::{GROUP_W, GROUP_X};
+use kafkascope_engine::view::{DatabaseNode, RowView};
+use kafkascope_engine::NodeId;
+
+pub const DATABASE_X: f64 = GROUP_X + GROUP_W + 36.0;
+pub const DATABASE_W: f64 = 250.0;
+/// The newest rows shown per table (older ones are counted above them).
+pub const ROWS_SHOWN: usize = 12;
+const HEADER_H: f64 = 34.0;
+const TABLE_HEADER_H: f64 = 26.0;
+pub const ROW_H: f64 = 20.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatabaseBox {
+    pub node: NodeId,
+    pub rect: Rect,
+    pub up: bool,
+    pub tables: Vec<TableBox>,
+    pub dim: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableBox {
+    pub name: String,
+    pub unique_key: bool,
+    /// Where the table's header line is.
+    pub y: f64,
+    /// Rows written before the shown ones.
+    pub hidden: usize,
+    pub rows: Vec<RowLine>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowLine {
+    pub y: f64,
+    pub row: RowView,
+}
+
+/// The database's box at `top`.
+pub fn database_box(view: &DatabaseNode, top: f64) -> DatabaseBox {
+    let mut y = top + HEADER_H;
+    let tables = view
+        .tables
+        .iter()
+        .map(|t| {
+            let hidden = t.rows.len().saturating_sub(ROWS_SHOWN);
+            let header = y;
+            y += TABLE_HEADER_H;
+            let rows = t.rows[hidden..]
+                .iter()
+                .enumerate()
+                .map(|(i, r)| RowLine {
+                    y: y + i as f64 * ROW_H,
+                    row: r.clone(),
+                })
+                .collect();
+            // Room for every shown row from the start: the box does not grow as rows arrive.
+            y += ROWS_SHOWN as f64 * ROW_H + 8.0;
+            TableBox {
+                name: t.name.clone(),
+                unique_key: t.unique_key,
+                y: header,
+                hidden,
+                rows,
+            }
+        })
+        .collect();
+    DatabaseBox {
+        node: view.node,
+        rect: Rect {
+            x: DATABASE_X,
+            y: top,
+            w: DATABASE_W,
+            h: y - top,
+        },
+        up: view.up,
+        tables,
+        dim: false,
+    }
+}
