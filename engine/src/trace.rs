@@ -312,16 +312,10 @@ pub enum TraceKind {
     },
     /// A database transaction (or single statement) committed this row: added, or (`replaced`)
     /// put in place of the row with the same key.
+    /// (Boxed: a trace entry stays small.)
     RowWritten {
         database: NodeId,
-        table: String,
-        key: String,
-        /// The Kafka record it was written for (`None`: a bookkeeping row, e.g. stored offsets).
-        record: Option<RecordId>,
-        /// The consumer process that wrote it, and which instance of it.
-        writer: NodeId,
-        incarnation: u32,
-        replaced: bool,
+        row: Box<WrittenRow>,
     },
     /// The database refused a request (a duplicate key, a failed compare-and-set): nothing of
     /// it was written.
@@ -329,7 +323,7 @@ pub enum TraceKind {
         database: NodeId,
         client: NodeId,
         record: Option<RecordId>,
-        error: crate::message::DbError,
+        error: Box<crate::message::DbError>,
     },
 }
 
@@ -397,6 +391,19 @@ impl std::io::Write for Fnv1a {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A row a database transaction committed (see [`TraceKind::RowWritten`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenRow {
+    pub table: String,
+    pub key: String,
+    /// The Kafka record it was written for (`None`: a bookkeeping row, e.g. stored offsets).
+    pub record: Option<RecordId>,
+    /// The consumer process that wrote it, and which instance of it.
+    pub writer: NodeId,
+    pub incarnation: u32,
+    pub replaced: bool,
 }
 
 // A trace entry's size is what a long run's memory grows with: keep it at 56 bytes on wasm32.

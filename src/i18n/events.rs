@@ -451,16 +451,17 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
                 )
             }
         }
-        TraceKind::RowWritten {
-            table,
-            key,
-            writer,
-            incarnation,
-            replaced,
-            ..
-        } => {
+        TraceKind::RowWritten { row, .. } => {
+            let kafkascope_engine::trace::WrittenRow {
+                table,
+                key,
+                writer,
+                incarnation,
+                replaced,
+                ..
+            } = row.as_ref();
             let instance = incarnation + 1;
-            match (replaced, ko) {
+            match (*replaced, ko) {
                 (false, false) => format!("{writer} (instance {instance}) inserts row {key} into {table}"),
                 (false, true) => format!("{writer}이/가 {table}에 {key} 행을 추가함 (인스턴스 {instance})"),
                 (true, false) => format!("{writer} (instance {instance}) replaces row {key} in {table} (upsert)"),
@@ -469,7 +470,7 @@ fn describe_raw(lang: Lang, what: &TraceKind) -> Option<String> {
         }
         TraceKind::WriteRefused { client, error, .. } => {
             use kafkascope_engine::message::DbError;
-            match (error, ko) {
+            match (error.as_ref(), ko) {
                 (DbError::DuplicateKey { table, key }, false) => format!("database-1 refuses {client}'s insert of {key} into {table}: duplicate key (the row is already there)"),
                 (DbError::DuplicateKey { table, key }, true) => format!("database-1이/가 {client}의 {key} 추가를 거부함: {table}에 중복 키 (행이 이미 있음)"),
                 (DbError::ConditionFailed { table, key, found }, false) => format!("database-1 refuses {client}'s transaction: {table}.{key} is {} now, not what it expected — rolled back", found.as_deref().unwrap_or("absent")),

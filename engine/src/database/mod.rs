@@ -23,7 +23,7 @@ use crate::ids::NodeId;
 use crate::message::{DbResult, Message, Statement};
 use crate::scenario::DatabaseConfig;
 use crate::time::{SimDuration, SimTime};
-use crate::trace::TraceKind;
+use crate::trace::{TraceKind, WrittenRow};
 use std::collections::{BTreeMap, VecDeque};
 pub use table::{StoredRow, Table};
 
@@ -136,12 +136,14 @@ impl Database {
                 for w in written {
                     out.trace(TraceKind::RowWritten {
                         database: self.id,
-                        table: w.table,
-                        key: w.row.key,
-                        record: w.row.record,
-                        writer: w.row.writer.node,
-                        incarnation: w.row.writer.incarnation,
-                        replaced: w.replaced,
+                        row: Box::new(WrittenRow {
+                            table: w.table,
+                            key: w.row.key,
+                            record: w.row.record,
+                            writer: w.row.writer.node,
+                            incarnation: w.row.writer.incarnation,
+                            replaced: w.replaced,
+                        }),
                     });
                 }
                 result = Ok(answers);
@@ -159,7 +161,7 @@ impl Database {
                     database: self.id,
                     client,
                     record,
-                    error: error.clone(),
+                    error: Box::new(error.clone()),
                 });
             }
         }
