@@ -36,6 +36,7 @@ pub fn database_view(props: &DatabaseProps) -> Html {
                     { for table.rows.iter().map(|line| {
                         let row = &line.row;
                         let writer = format!("{} #{}", row.writer, row.incarnation + 1);
+                        let right = r.x + r.w - 14.0;
                         html! {
                             <g class={classes!("db-row", row.duplicate.then_some("duplicate"))}
                                 data-key={row.key.clone()} data-duplicate={row.duplicate.to_string()}>
@@ -43,10 +44,10 @@ pub fn database_view(props: &DatabaseProps) -> Html {
                                 <text x={n(r.x + 14.0)} y={n(line.y + 15.0)}>
                                     { row.key.clone() }
                                     <tspan class="db-writer" dx="8">{ writer }</tspan>
-                                    if row.duplicate {
-                                        <tspan class="db-duplicate" dx="6">{ t(lang, Text::DuplicateRow) }</tspan>
-                                    }
                                 </text>
+                                if row.duplicate {
+                                    <text class="db-duplicate" x={n(right)} y={n(line.y + 15.0)} text-anchor="end">{ t(lang, Text::DuplicateRow) }</text>
+                                }
                                 <title>{ format!("{} = {}", row.key, row.value) }</title>
                             </g>
                         }

@@ -69,6 +69,7 @@ pub fn legend() -> Html {
                 { line(html! { <g class="marker position group-0"><path d="M0 5 l-5 -9 h10 z" /></g> }, lang, Text::Position) }
                 { line(html! { <g class="processed"><rect x="-9" y="-7" width="18" height="14" rx="2" /></g> }, lang, Text::RecordsProcessed) }
                 { line(html! { <g class="processed twice"><rect x="-9" y="-7" width="18" height="14" rx="2" /></g> }, lang, Text::ProcessedTwice) }
+                { line(html! { <g class="db-row duplicate"><rect x="-9" y="-7" width="18" height="14" rx="2" /></g> }, lang, Text::LegendDuplicateRow) }
                 { line(html! { <g class="auto-commit"><circle class="track" r="6" />
                     <circle class="elapsed" r="6" stroke-dasharray="20 40" /></g> }, lang, Text::AutoCommitTimer) }
             </ul>

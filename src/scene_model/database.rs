@@ -1,5 +1,5 @@
-//! The database outside Kafka, laid out to the right of the consumer groups (data flows left to
-//! right: producers, brokers, consumers, the database): each table with its rows in the order they
+//! The database outside Kafka, laid out under the consumer groups that write to it (the column
+//! keeps the scene as wide as before, so its labels stay legible): each table with its rows in the order they
 //! were written, each row naming its key and the consumer instance that wrote it. A row written
 //! for a record the table already had a row for is marked a duplicate — the engine's view says so;
 //! the page only draws it.
@@ -9,8 +9,8 @@ use super::groups::{GROUP_W, GROUP_X};
 use kafkascope_engine::view::{DatabaseNode, RowView};
 use kafkascope_engine::NodeId;
 
-pub const DATABASE_X: f64 = GROUP_X + GROUP_W + 36.0;
-pub const DATABASE_W: f64 = 250.0;
+pub const DATABASE_X: f64 = GROUP_X;
+pub const DATABASE_W: f64 = GROUP_W;
 /// The newest rows shown per table (older ones are counted above them).
 pub const ROWS_SHOWN: usize = 12;
 const HEADER_H: f64 = 34.0;

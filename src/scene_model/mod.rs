@@ -330,7 +330,10 @@ impl SceneModel {
         let databases: Vec<database::DatabaseBox> = view
             .databases
             .iter()
-            .map(|d| database::database_box(d, TOP))
+            .map(|d| {
+                let below_groups = groups.last().map_or(TOP, |g| g.rect.y + g.rect.h + GAP);
+                database::database_box(d, below_groups)
+            })
             .collect();
 
         let layout = Layout {
@@ -635,7 +638,8 @@ mod tests {
             .edges
             .iter()
             .any(|e| e.ends == (NodeId::Consumer(1), NodeId::Database(1))));
-        assert!(db.rect.x > model.groups[0].rect.x + model.groups[0].rect.w);
+        let group = &model.groups[0].rect;
+        assert!(db.rect.y > group.y + group.h, "under the group");
         assert!(model.undrawn.is_empty());
     }
 
