@@ -554,6 +554,38 @@ impl Layout {
                     }
                 }
             }
+            (NodeId::Consumer(_), NodeId::Database(_))
+            | (NodeId::Database(_), NodeId::Consumer(_)) => {
+                // The database sits under the groups: statements and answers run down the
+                // column's right margin, clear of the other members.
+                let (consumer, database) = if matches!(a, NodeId::Consumer(_)) {
+                    (ra, rb)
+                } else {
+                    (rb, ra)
+                };
+                let c = consumer.right_mid();
+                let d = Point {
+                    x: database.x + database.w,
+                    y: database.y + 24.0,
+                };
+                let via = Point {
+                    x: c.x.max(d.x) + 10.0,
+                    y: (c.y + d.y) / 2.0,
+                };
+                if matches!(a, NodeId::Consumer(_)) {
+                    Path {
+                        from: c,
+                        via,
+                        to: d,
+                    }
+                } else {
+                    Path {
+                        from: d,
+                        via,
+                        to: c,
+                    }
+                }
+            }
             _ => {
                 let (p, q) = if rb.x > ra.x {
                     (ra.right_mid(), rb.left_mid())
