@@ -35,7 +35,13 @@ pub fn database_view(props: &DatabaseProps) -> Html {
                     </text>
                     { for table.rows.iter().map(|line| {
                         let row = &line.row;
-                        let writer = format!("{} #{}", row.writer, row.incarnation + 1);
+                        // "Consumer 2 #1": which consumer, and which instance of its process.
+                        let writer = format!(
+                            "{} {} #{}",
+                            t(lang, Text::Consumer),
+                            row.writer.number(),
+                            row.incarnation + 1
+                        );
                         let right = r.x + r.w - 14.0;
                         html! {
                             <g class={classes!("db-row", row.duplicate.then_some("duplicate"))}
