@@ -21,7 +21,7 @@ pub fn database_view(props: &DatabaseProps) -> Html {
     let d = &props.database;
     let r = &d.rect;
     html! {
-        <g class={classes!("database-box", (!d.up).then_some("down"), d.dim.then_some("dim"))}
+        <g class={classes!("node", "database", "database-box", (!d.up).then_some("down"), d.dim.then_some("dim"))}
             data-node={d.node.to_string()} data-up={d.up.to_string()}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
             <text class="node-title" x={n(r.x + 12.0)} y={n(r.y + 23.0)}>{ t(lang, Text::Database) }</text>

@@ -11,6 +11,18 @@ use crate::i18n::{t, Lang, Text};
 use kafkascope_engine::OutcomeReport;
 use yew::prelude::*;
 
+/// The delivery a table shows, as the reader reads it.
+fn delivery_text(delivery: kafkascope_engine::report::Delivery) -> Text {
+    use kafkascope_engine::report::Delivery;
+    match delivery {
+        Delivery::ExactlyOnce => Text::DeliveryExactlyOnce,
+        Delivery::AtLeastOnce => Text::DeliveryAtLeastOnce,
+        Delivery::AtMostOnce => Text::DeliveryAtMostOnce,
+        Delivery::Neither => Text::DeliveryNeither,
+        Delivery::NotYet => Text::DeliveryNotYet,
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct OutcomeLineProps {
     /// The engine's report at this instant.
@@ -70,6 +82,17 @@ pub fn outcome_line(props: &OutcomeLineProps) -> Html {
                             { when_some(Text::LineMoreThanOnce, "more_than_once", p.results.more_than_once) }
                         </span>
                     }) }
+                </span>
+            }) }
+            { for r.tables.iter().map(|table| html! {
+                <span class="table-figures" data-table={table.table.clone()} title={t(lang, Text::TableFiguresTitle)}>
+                    <span class="table-name">{ table.table.clone() }</span>
+                    { figure(Text::LineRows, "rows", table.rows, false) }
+                    { figure(Text::LineDuplicateRows, "duplicate_rows", table.duplicate_rows, true) }
+                    { when_some(Text::LineRefusedWrites, "refused_writes", table.refused_writes) }
+                    <span class={classes!("verdict", table.delivery.name())}>
+                        <b data-verdict={table.delivery.name()}>{ t(lang, delivery_text(table.delivery)) }</b>
+                    </span>
                 </span>
             }) }
         </div>

@@ -23,7 +23,7 @@ pub const SNAPSHOT_JS: &str = "
     const num = (text) => { const m = (text || '').match(/\\d+/g); return m ? m : []; };
     const groupClass = (el) => [...el.classList].find(c => /^group-\\d+$/.test(c));
     const groupOfClass = {};
-    const snap = { up: {}, node_dim: {}, replicas: [], groups: {}, records: {}, record_dim: {}, consumers: [], links: {}, counts: {}, group_counts: {}, processor_counts: {}, txns: {}, txn_phase: {} };
+    const snap = { up: {}, node_dim: {}, replicas: [], groups: {}, records: {}, record_dim: {}, consumers: [], links: {}, counts: {}, group_counts: {}, processor_counts: {}, table_figures: {}, txns: {}, txn_phase: {} };
     const dim = (el) => !el || el.classList.contains('dim');
     for (const n of scene.querySelectorAll('g.node[data-node]')) {
         if (n.dataset.up !== undefined) snap.up[n.dataset.node] = n.dataset.up === 'true';
@@ -83,6 +83,13 @@ pub const SNAPSHOT_JS: &str = "
         for (const b of p.querySelectorAll('b[data-count]')) m[b.dataset.count] = +b.textContent;
         snap.processor_counts[p.dataset.processor] = m;
     }
+    for (const t of document.querySelectorAll('.outcome-line .table-figures')) {
+        const m = {};
+        for (const b of t.querySelectorAll('b[data-count]')) m[b.dataset.count] = b.textContent.trim();
+        const verdict = t.querySelector('b[data-verdict]');
+        if (verdict) m.delivery = verdict.dataset.verdict;
+        snap.table_figures[t.dataset.table] = m;
+    }
     return snap;
 ";
 
@@ -108,6 +115,9 @@ pub struct PageSnapshot {
     pub group_counts: BTreeMap<String, BTreeMap<String, u64>>,
     /// The outcome line's figures for each consume-transform-produce group.
     pub processor_counts: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The outcome line's figures for each database table (`rows`, `duplicate_rows`,
+    /// `refused_writes` when not zero, `delivery`).
+    pub table_figures: BTreeMap<String, BTreeMap<String, String>>,
     /// Each transactional id on its coordinator's broker.
     pub txns: BTreeMap<String, DrawnTxn>,
     /// Each transactional producer's phase (`ready`, `fenced`, …).
@@ -257,6 +267,19 @@ impl PageSnapshot {
                     format!("claim `{claim}`: the outcome line shows no processor {name}")
                 })?;
                 self.count(figures, field)
+            }
+            ["table", name_field] => {
+                let (name, field) = name_field
+                    .split_once('.')
+                    .ok_or_else(|| format!("claim `{claim}`: write `table TABLE.FIELD`"))?;
+                let figures = self.table_figures.get(name).ok_or_else(|| {
+                    format!("claim `{claim}`: the outcome line shows no table {name}")
+                })?;
+                match (figures.get(field), field) {
+                    (Some(v), _) => Some(v.clone()),
+                    (None, "refused_writes") => Some("0".to_string()),
+                    (None, _) => None,
+                }
             }
             ["owner", partition] => {
                 let mut owners: Vec<&str> = self

@@ -1265,6 +1265,8 @@ const KAFKA_WORDS: &[&str] = &[
     "audit",
     "orders",
     "payments",
+    "ledger",
+    "upsert",
     "workers",
     "dashboard",
     "user",
@@ -1327,6 +1329,7 @@ async fn a_korean_page_shows_no_english_only_words() {
         "zombie-fencing",
         "exactly-once-processing",
         "rewind-forgotten",
+        "database-duplicate-row",
     ] {
         page.open_scenario(name).await;
         for at in ["s.max / 3", "s.max"] {
