@@ -47,12 +47,12 @@ pub fn database_view(props: &DatabaseProps) -> Html {
                             <g class={classes!("db-row", row.duplicate.then_some("duplicate"))}
                                 data-key={row.key.clone()} data-duplicate={row.duplicate.to_string()}>
                                 <rect x={n(r.x + 8.0)} y={n(line.y + 1.0)} width={n(r.w - 16.0)} height={n(ROW_H - 2.0)} rx="3" />
-                                <text x={n(r.x + 14.0)} y={n(line.y + 15.0)}>
+                                <text x={n(r.x + 14.0)} y={n(line.y + 14.0)}>
                                     { row.key.clone() }
                                     <tspan class="db-writer" dx="8">{ writer }</tspan>
                                 </text>
                                 if row.duplicate {
-                                    <text class="db-duplicate" x={n(right)} y={n(line.y + 15.0)} text-anchor="end">{ t(lang, Text::DuplicateRow) }</text>
+                                    <text class="db-duplicate" x={n(right)} y={n(line.y + 14.0)} text-anchor="end">{ t(lang, Text::DuplicateRow) }</text>
                                 }
                                 <title>{ format!("{} = {}", row.key, row.value) }</title>
                             </g>
