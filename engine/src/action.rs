@@ -66,6 +66,12 @@ pub enum Action {
     /// The topic (the first, unless named) is altered to `count` partitions (CreatePartitions);
     /// fewer than it has is refused, as Kafka refuses it.
     CreatePartitions { count: u32, topic: Option<String> },
+    /// The database process stops: requests it had not executed are lost, committed rows stay.
+    CrashDatabase { database: NodeId },
+    /// A crashed database starts again.
+    RestartDatabase { database: NodeId },
+    /// The database stalls for `by_ms` (a lock wait, a checkpoint): it executes nothing meanwhile.
+    PauseDatabase { database: NodeId, by_ms: u64 },
 }
 
 impl Action {
@@ -85,6 +91,9 @@ impl Action {
             Action::CrashProducer { producer }
             | Action::RestartProducer { producer }
             | Action::PauseProducer { producer, .. } => vec![*producer],
+            Action::CrashDatabase { database }
+            | Action::RestartDatabase { database }
+            | Action::PauseDatabase { database, .. } => vec![*database],
             Action::CreatePartitions { .. } => Vec::new(),
         }
     }
@@ -109,6 +118,12 @@ impl Action {
             | Action::PauseProducer { producer, .. } => (!matches!(producer, NodeId::Producer(_)))
                 .then_some(
                 "crash_producer, restart_producer and pause_producer name a producer (producer-N)",
+            ),
+            Action::CrashDatabase { database }
+            | Action::RestartDatabase { database }
+            | Action::PauseDatabase { database, .. } => (!matches!(database, NodeId::Database(_)))
+                .then_some(
+                "crash_database, restart_database and pause_database name a database (database-N)",
             ),
             _ => None,
         }

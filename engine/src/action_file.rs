@@ -27,6 +27,9 @@ pub enum ActionName {
     RestartProducer,
     PauseProducer,
     CreatePartitions,
+    CrashDatabase,
+    RestartDatabase,
+    PauseDatabase,
 }
 
 /// An action as a file writes it: `action = …` and the fields that action takes; in a script,
@@ -53,6 +56,8 @@ pub struct ActionRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<NodeId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
@@ -78,6 +83,7 @@ impl ActionRecord {
             broker: None,
             consumer: None,
             producer: None,
+            database: None,
             by_ms: None,
             count: None,
             topic: None,
@@ -102,6 +108,9 @@ fn name_of(name: ActionName) -> &'static str {
         ActionName::RestartProducer => "restart_producer",
         ActionName::PauseProducer => "pause_producer",
         ActionName::CreatePartitions => "create_partitions",
+        ActionName::CrashDatabase => "crash_database",
+        ActionName::RestartDatabase => "restart_database",
+        ActionName::PauseDatabase => "pause_database",
     }
 }
 
@@ -206,6 +215,23 @@ impl TryFrom<&ActionRecord> for Action {
                     by_ms: f.by_ms.unwrap(),
                 }
             }
+            ActionName::CrashDatabase | ActionName::RestartDatabase => {
+                need("database", f.database.is_some())?;
+                let database = f.database.unwrap();
+                if name == ActionName::CrashDatabase {
+                    Action::CrashDatabase { database }
+                } else {
+                    Action::RestartDatabase { database }
+                }
+            }
+            ActionName::PauseDatabase => {
+                need("database", f.database.is_some())?;
+                need("by_ms", f.by_ms.is_some())?;
+                Action::PauseDatabase {
+                    database: f.database.unwrap(),
+                    by_ms: f.by_ms.unwrap(),
+                }
+            }
             ActionName::CreatePartitions => {
                 need("count", f.count.is_some())?;
                 used.push("topic");
@@ -223,6 +249,7 @@ impl TryFrom<&ActionRecord> for Action {
             ("broker", f.broker.is_some()),
             ("consumer", f.consumer.is_some()),
             ("producer", f.producer.is_some()),
+            ("database", f.database.is_some()),
             ("by_ms", f.by_ms.is_some()),
             ("count", f.count.is_some()),
             ("topic", f.topic.is_some()),
@@ -309,6 +336,18 @@ impl From<Action> for ActionRecord {
             Action::PauseProducer { producer, by_ms } => {
                 (f.producer, f.by_ms) = (Some(producer), Some(by_ms));
                 ActionName::PauseProducer
+            }
+            Action::CrashDatabase { database } => {
+                f.database = Some(database);
+                ActionName::CrashDatabase
+            }
+            Action::RestartDatabase { database } => {
+                f.database = Some(database);
+                ActionName::RestartDatabase
+            }
+            Action::PauseDatabase { database, by_ms } => {
+                (f.database, f.by_ms) = (Some(database), Some(by_ms));
+                ActionName::PauseDatabase
             }
             Action::CreatePartitions { count, ref topic } => {
                 f.count = Some(count);

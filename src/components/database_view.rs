@@ -1,9 +1,11 @@
 //! The database in the scene: each table with its rows as they are written, a row's key and the
 //! consumer instance that wrote it; a row written again for the same record is marked a
-//! duplicate (red, "×2"), a table with a unique key says so in its header.
+//! duplicate (red, "×2"), a table with a unique key says so in its header. A click crashes the
+//! database, or restarts it if crashed.
 
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::database::{DatabaseBox, ROW_H};
+use kafkascope_engine::Action;
 use yew::prelude::*;
 
 fn n(v: f64) -> String {
@@ -13,6 +15,7 @@ fn n(v: f64) -> String {
 #[derive(Properties, PartialEq)]
 pub struct DatabaseProps {
     pub database: DatabaseBox,
+    pub on_fault: Callback<Action>,
 }
 
 #[function_component(DatabaseView)]
@@ -20,9 +23,16 @@ pub fn database_view(props: &DatabaseProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let d = &props.database;
     let r = &d.rect;
+    let toggle = if d.up {
+        Action::CrashDatabase { database: d.node }
+    } else {
+        Action::RestartDatabase { database: d.node }
+    };
+    let on_fault = props.on_fault.clone();
     html! {
-        <g class={classes!("node", "database", "database-box", (!d.up).then_some("down"), d.dim.then_some("dim"))}
-            data-node={d.node.to_string()} data-up={d.up.to_string()}>
+        <g class={classes!("clickable", "node", "database", "database-box", (!d.up).then_some("down"), d.dim.then_some("dim"))}
+            data-node={d.node.to_string()} data-up={d.up.to_string()}
+            onclick={Callback::from(move |_| on_fault.emit(toggle.clone()))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
             <text class="node-title" x={n(r.x + 12.0)} y={n(r.y + 23.0)}>{ t(lang, Text::Database) }</text>
             { for d.tables.iter().map(|table| html! {

@@ -111,7 +111,7 @@ pub fn scene(props: &SceneProps) -> Html {
                 <ConsumerView consumer={c.clone()} on_fault={props.on_fault.clone()} />
             }) }
             { for m.databases.iter().map(|d| html! {
-                <crate::components::database_view::DatabaseView database={d.clone()} />
+                <crate::components::database_view::DatabaseView database={d.clone()} on_fault={props.on_fault.clone()} />
             }) }
             <AssignmentsView lines={m.assignments.clone()} />
             <DotsView dots={m.dots.clone()} />

@@ -644,6 +644,27 @@ fn describe_action(lang: Lang, action: &Action) -> String {
                 format!("{producer} stalls for {by_ms} ms (a GC pause)")
             }
         }
+        Action::CrashDatabase { database } => {
+            if ko {
+                format!("{database} 다운 — 실행하지 않은 요청은 사라지고, 커밋된 행은 남음")
+            } else {
+                format!("{database} crashes: requests it had not executed are lost; committed rows stay")
+            }
+        }
+        Action::RestartDatabase { database } => {
+            if ko {
+                format!("{database} 재시작")
+            } else {
+                format!("{database} restarts")
+            }
+        }
+        Action::PauseDatabase { database, by_ms } => {
+            if ko {
+                format!("{database}: {by_ms} ms 동안 멈춤 (락 대기)")
+            } else {
+                format!("{database} stalls for {by_ms} ms (a lock wait)")
+            }
+        }
         Action::KillConsumer { consumer } => {
             if ko {
                 format!("{consumer} 강제 종료 (LeaveGroup 없이)")

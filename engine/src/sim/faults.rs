@@ -10,14 +10,16 @@ impl Simulation {
         match *action {
             Action::CrashBroker { broker: node }
             | Action::KillConsumer { consumer: node }
-            | Action::CrashProducer { producer: node } => {
+            | Action::CrashProducer { producer: node }
+            | Action::CrashDatabase { database: node } => {
                 for n in self.same_process(node) {
                     self.processes.crash(n);
                 }
             }
             Action::RestartBroker { broker: node }
             | Action::RestartConsumer { consumer: node }
-            | Action::RestartProducer { producer: node } => {
+            | Action::RestartProducer { producer: node }
+            | Action::RestartDatabase { database: node } => {
                 for n in self.same_process(node) {
                     self.restart(n);
                 }
@@ -28,6 +30,10 @@ impl Simulation {
             }
             | Action::PauseProducer {
                 producer: node,
+                by_ms,
+            }
+            | Action::PauseDatabase {
+                database: node,
                 by_ms,
             } => {
                 let until = self.now + SimDuration::from_ms(by_ms);
