@@ -44,6 +44,7 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "rewind-forgotten",
             "database-duplicate-row",
             "database-unique-key",
+            "database-offsets",
         ],
     ),
     (Text::ChapterMore, &[]),
@@ -160,6 +161,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "database-unique-key",
         include_str!(concat!(env!("OUT_DIR"), "/database-unique-key.toml")),
+    ),
+    (
+        "database-offsets",
+        include_str!(concat!(env!("OUT_DIR"), "/database-offsets.toml")),
     ),
     (
         "two-groups",

@@ -247,3 +247,21 @@ fn the_database_lessons_give_the_same_outcomes_in_wasm() {
         (8, 0, 4, "exactly_once")
     );
 }
+
+/// The offsets-in-the-database lesson in wasm, as engine/tests/database.rs asserts it natively:
+/// the stalled instance's write is refused and every payment has one row.
+#[wasm_bindgen_test]
+fn the_offsets_in_the_database_lesson_gives_the_same_outcome_in_wasm() {
+    let text = include_str!("../scenarios/database-offsets.toml");
+    let report = run_scenario(&Scenario::from_toml(text).unwrap(), false);
+    let t = report.tables.into_iter().next().unwrap();
+    assert_eq!(
+        (
+            t.rows,
+            t.duplicate_rows,
+            t.refused_writes,
+            t.delivery.name()
+        ),
+        (8, 0, 1, "exactly_once")
+    );
+}

@@ -12,6 +12,7 @@ use kafkascope_engine::{Action, NodeId, Scenario};
 fn lesson(name: &str) -> Scenario {
     let text = match name {
         "database-duplicate-row" => include_str!("../../scenarios/database-duplicate-row.toml"),
+        "database-offsets" => include_str!("../../scenarios/database-offsets.toml"),
         _ => include_str!("../../scenarios/database-unique-key.toml"),
     };
     Scenario::from_toml(text).unwrap()
@@ -56,6 +57,42 @@ fn an_upsert_replaces_the_row_so_the_redelivery_leaves_one_row_per_payment() {
     let t = table(&report);
     assert_eq!((t.rows, t.duplicate_rows, t.refused_writes), (8, 0, 0));
     assert_eq!(t.delivery, Delivery::ExactlyOnce);
+}
+
+/// Offsets stored with the rows: the new owner seeks to the offset the database holds (nothing is
+/// committed to Kafka), and the stalled instance's late write is refused by the compare-and-set,
+/// its row rolled back with it.
+#[test]
+fn offsets_in_the_database_fence_the_stale_instance_and_leave_one_row_per_payment() {
+    let s = lesson("database-offsets");
+    let mut sim = kafkascope_engine::Simulation::new(&s);
+    sim.run_to_end();
+    let report = kafkascope_engine::OutcomeReport::from_simulation(&sim, "t", 0);
+    let t = table(&report);
+    assert_eq!((t.rows, t.duplicate_rows, t.refused_writes), (8, 0, 1));
+    assert_eq!(t.delivery, Delivery::ExactlyOnce);
+    let refused: Vec<_> = sim
+        .take_trace()
+        .into_iter()
+        .filter_map(|e| match e.what {
+            kafkascope_engine::TraceKind::WriteRefused { client, error, .. } => {
+                Some((client, *error))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(refused.as_slice(), [(NodeId::Consumer(1), kafkascope_engine::message::DbError::ConditionFailed { found: Some(f), .. })] if f == "8"),
+        "{refused:?}"
+    );
+    // The same stall with offsets committed to Kafka after the rows: the woken instance writes
+    // the rows of its batch again.
+    let mut plain = s.clone();
+    for c in &mut plain.consumers {
+        c.database.as_mut().unwrap().offsets_table = None;
+    }
+    let report = run_scenario(&plain, false);
+    assert!(table(&report).duplicate_rows > 0, "{:?}", table(&report));
 }
 
 /// A lost answer from the database is indeterminate to the writer: after its timeout it sends the

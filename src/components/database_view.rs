@@ -58,7 +58,8 @@ pub fn database_view(props: &DatabaseProps) -> Html {
                                 data-key={row.key.clone()} data-duplicate={row.duplicate.to_string()}>
                                 <rect x={n(r.x + 8.0)} y={n(line.y + 1.0)} width={n(r.w - 16.0)} height={n(ROW_H - 2.0)} rx="3" />
                                 <text x={n(r.x + 14.0)} y={n(line.y + 14.0)}>
-                                    { row.key.clone() }
+                                    // A bookkeeping row (a partition's stored offset) shows its value.
+                                    { if row.record.is_none() { format!("{} = {}", row.key, row.value) } else { row.key.clone() } }
                                     <tspan class="db-writer" dx="8">{ writer }</tspan>
                                 </text>
                                 if row.duplicate {

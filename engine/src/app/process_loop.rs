@@ -98,6 +98,8 @@ impl ProcessLoop {
                     client.wait_for_records(out);
                 }
             }
+            // Only a database writer keeps its offsets outside Kafka; no position is asked of this one.
+            PollReturn::PositionsNeeded(partitions) => client.seek_by_reset_policy(partitions, out),
             PollReturn::CommitSyncReturned => client.poll(now, out),
         }
     }

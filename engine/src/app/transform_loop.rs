@@ -119,6 +119,8 @@ impl TransformLoop {
                 self.process_next(now, out);
             }
             PollReturn::Nothing => client.wait_for_records(out),
+            // Only a database writer keeps its offsets outside Kafka; no position is asked of this one.
+            PollReturn::PositionsNeeded(partitions) => client.seek_by_reset_policy(partitions, out),
             PollReturn::CommitSyncReturned => client.poll(now, out),
         }
     }

@@ -183,6 +183,9 @@ impl Consumer {
             return;
         }
         self.assignment.retain(|tp| !partitions.contains(tp));
+        // Offsets kept outside Kafka: a partition assigned again is asked for again.
+        self.positions_asked.clear();
+        self.reset_by_policy.clear();
         for tp in partitions {
             self.forget_position(*tp);
             self.start_positions.remove(tp);

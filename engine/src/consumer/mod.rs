@@ -26,6 +26,7 @@
 //! loses (KIP-429).
 
 mod commit;
+mod external_offsets;
 mod fetch;
 mod membership;
 mod read_committed;
@@ -74,6 +75,10 @@ pub enum PollReturn {
     Nothing,
     /// A `commitSync` ended (committed, failed, or timed out): the application goes on.
     CommitSyncReturned,
+    /// The application keeps its offsets outside Kafka: these assigned partitions have no
+    /// position yet. It reads their offsets from its store and calls [`Consumer::seek`] (or
+    /// [`Consumer::seek_by_reset_policy`]), then polls again.
+    PositionsNeeded(Vec<TopicPartition>),
 }
 
 /// Which commit a request belongs to.
@@ -153,6 +158,10 @@ pub struct Consumer {
     fetched_through: BTreeMap<TopicPartition, u64>,
     /// What poll() returned, for the application to take.
     returns: VecDeque<PollReturn>,
+    /// Offsets kept outside Kafka: the partitions the application was last asked to position,
+    /// and those it left to `auto.offset.reset`.
+    positions_asked: Vec<TopicPartition>,
+    reset_by_policy: Vec<TopicPartition>,
     /// Requests awaiting an answer.
     requests: Requests<Pending>,
     /// The time of the event being handled.
@@ -204,6 +213,8 @@ impl Consumer {
             fetched: VecDeque::new(),
             fetched_through: BTreeMap::new(),
             returns: VecDeque::new(),
+            positions_asked: Vec::new(),
+            reset_by_policy: Vec::new(),
             requests: Requests::default(),
             now: SimTime::ZERO,
             last_poll: SimTime::ZERO,
@@ -270,7 +281,8 @@ impl Consumer {
     }
 
     /// In a stable group, nothing buffered or returned, no request outstanding but the
-    /// long-poll fetch and heartbeats, and every position it moved committed: nothing left to do
+    /// long-poll fetch and heartbeats, and every position it moved committed (unless the
+    /// application keeps its offsets outside Kafka): nothing left to do
     /// until new data arrives.
     pub fn is_idle(&self) -> bool {
         self.membership.state == MembershipState::Stable
@@ -283,8 +295,12 @@ impl Consumer {
                 .any(|p| !matches!(p, Pending::Fetch { .. } | Pending::Heartbeat))
             && self.assignment.iter().all(|tp| {
                 let pos = self.positions.get(tp);
+                // (Offsets kept outside Kafka are the application's to store: it is idle once
+                // it has written what it read.)
                 pos.is_some()
-                    && (self.start_positions.get(tp) == pos || self.committed.get(tp) == pos)
+                    && (self.offsets_outside_kafka()
+                        || self.start_positions.get(tp) == pos
+                        || self.committed.get(tp) == pos)
             })
     }
 
@@ -535,6 +551,11 @@ impl Consumer {
             return;
         }
         let missing = self.partitions_without_position();
+        if !missing.is_empty() && self.offsets_outside_kafka() {
+            self.phase = ConsumerPhase::Initializing;
+            self.position_from_outside(missing, out);
+            return;
+        }
         if !missing.is_empty() {
             self.phase = ConsumerPhase::Initializing;
             if !self.is_pending(|p| matches!(p, Pending::OffsetFetch | Pending::ListOffsets { .. }))
@@ -543,6 +564,7 @@ impl Consumer {
             }
             return;
         }
+        self.positions_asked.clear();
         self.maybe_auto_commit(now, out);
         // The application thread is out of poll() until it calls the client again.
         self.phase = ConsumerPhase::Processing;

@@ -36,13 +36,8 @@ impl Consumer {
     /// `require_stable`, so it waits for the aborted transaction to be completed).
     pub fn rewind_to_committed(&mut self) {
         for tp in self.assignment.clone() {
-            self.positions.remove(&tp);
-            self.position_epochs.remove(&tp);
-            self.validated_epochs.remove(&tp);
-            self.start_positions.remove(&tp);
-            self.fetched_through.remove(&tp);
             self.committed.remove(&tp);
         }
-        self.fetched.clear();
+        self.forget_positions();
     }
 }

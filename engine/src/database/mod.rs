@@ -37,7 +37,7 @@ pub struct Database {
     queue: VecDeque<(NodeId, u64, Vec<Statement>)>,
     /// A request is being executed (its `DbRequestExecuted` timer is set).
     busy: bool,
-    /// Requests refused (rolled back), by the table of the failing statement.
+    /// Requests refused (rolled back), by the table the request writes first.
     refused: BTreeMap<String, u64>,
 }
 
@@ -86,8 +86,8 @@ impl Database {
         }
     }
 
-    /// How many requests the database refused, by table (a duplicate key, a failed
-    /// compare-and-set).
+    /// How many requests writing first to `table` the database refused (a duplicate key, a
+    /// failed compare-and-set: the whole transaction rolled back).
     pub fn refused_writes(&self, table: &str) -> u64 {
         self.refused.get(table).copied().unwrap_or(0)
     }
@@ -150,7 +150,8 @@ impl Database {
             }
             Err(error) => {
                 table::roll_back(&mut self.tables, undo);
-                if let Some(t) = error.table() {
+                // Counted for the table the request writes first (the row, not its offset).
+                if let Some(t) = statements.first().map(Statement::table) {
                     *self.refused.entry(t.to_string()).or_default() += 1;
                 }
                 let record = statements.iter().find_map(|s| match s {

@@ -81,15 +81,6 @@ pub enum DbError {
 }
 
 impl DbError {
-    /// The table of the statement that failed.
-    pub fn table(&self) -> Option<&str> {
-        match self {
-            DbError::DuplicateKey { table, .. }
-            | DbError::ConditionFailed { table, .. }
-            | DbError::NoSuchTable { table } => Some(table),
-        }
-    }
-
     /// Its name in the event list and the report.
     pub fn name(&self) -> &'static str {
         match self {

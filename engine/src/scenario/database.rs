@@ -62,6 +62,12 @@ pub struct DbWriterConfig {
     /// again (a JDBC socket timeout, after which the application retries the write).
     #[serde(default = "default_db_timeout_ms")]
     pub timeout_ms: u64,
+    /// Offsets stored in the database, in this table (Kafka's "Storing Offsets Outside Kafka"):
+    /// each row and its partition's next offset are written in one database transaction,
+    /// compared and set, and an assigned partition starts at the offset the table holds. Nothing
+    /// is committed to the group. Unset: offsets are committed to Kafka after the rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offsets_table: Option<String>,
 }
 
 fn default_db_timeout_ms() -> u64 {

@@ -497,6 +497,17 @@ impl Scenario {
                 ),
             ));
         }
+        if let Some(offsets) = &w.offsets_table {
+            if !database.tables.iter().any(|t| t.name == *offsets) || *offsets == w.table {
+                return Err(invalid(
+                    at("offsets_table"),
+                    format!(
+                        "`{offsets}` must be another table of the database, where the partitions' \
+                         offsets are kept"
+                    ),
+                ));
+            }
+        }
         if c.transform.is_some() {
             return Err(invalid(
                 at("table"),

@@ -532,10 +532,40 @@ impl Simulation {
             .iter()
             .filter_map(|d| d.tables().get(table))
             .flat_map(|t| t.rows.iter().filter_map(|r| r.row.record));
-        let empty = std::collections::BTreeMap::new();
-        let committed = self.groups.group(group).map_or(&empty, |g| &g.offsets);
-        self.fates
-            .table_results(&self.group_topics(group), rows, committed)
+        // How far the group has committed: its committed offsets, or — offsets kept in the
+        // database — the offsets table's.
+        let offsets_table = self.consumers.iter().find_map(|c| match c.app() {
+            crate::app::consumer_process::Application::DbWriter(w)
+                if c.client().group() == group =>
+            {
+                w.offsets_table()
+            }
+            _ => None,
+        });
+        let topics = self.group_topics(group);
+        let committed: std::collections::BTreeMap<crate::ids::TopicPartition, u64> =
+            match offsets_table {
+                Some(offsets) => self
+                    .partitions
+                    .iter()
+                    .filter(|tp| topics.contains(&tp.topic))
+                    .filter_map(|tp| {
+                        let key = crate::app::db_writer::offset_key(*tp);
+                        let stored = self
+                            .databases
+                            .iter()
+                            .filter_map(|d| d.tables().get(offsets))
+                            .find_map(|t| t.get(&key))?;
+                        Some((*tp, stored.row.value.parse().ok()?))
+                    })
+                    .collect(),
+                None => self
+                    .groups
+                    .group(group)
+                    .map(|g| g.offsets.clone())
+                    .unwrap_or_default(),
+            };
+        self.fates.table_results(&topics, rows, &committed)
     }
 
     /// Every record's fate (the one truth the report and the page read).
