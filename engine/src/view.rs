@@ -131,6 +131,8 @@ pub struct DatabaseNode {
 pub struct TableView {
     pub name: String,
     pub unique_key: bool,
+    /// A writer keeps its partitions' offsets here (one row per partition).
+    pub holds_offsets: bool,
     /// Its rows in the order they were written.
     pub rows: Vec<RowView>,
 }
@@ -469,29 +471,39 @@ impl WorldView {
                 .map(|d| DatabaseNode {
                     node: d.id(),
                     up: world.is_running(d.id()),
-                    tables: d
-                        .tables()
-                        .values()
-                        .map(|t| {
-                            let mut seen = std::collections::BTreeSet::new();
-                            TableView {
-                                name: t.name.clone(),
-                                unique_key: t.unique_key,
-                                rows: t
-                                    .rows
-                                    .iter()
-                                    .map(|r| RowView {
-                                        key: r.row.key.clone(),
-                                        value: r.row.value.clone(),
-                                        record: r.row.record,
-                                        writer: r.row.writer.node,
-                                        incarnation: r.row.writer.incarnation,
-                                        duplicate: r.row.record.is_some_and(|id| !seen.insert(id)),
-                                    })
-                                    .collect(),
-                            }
-                        })
-                        .collect(),
+                    tables: {
+                        let offsets_tables = world.offsets_tables();
+                        let mut tables: Vec<TableView> = d
+                            .tables()
+                            .values()
+                            .map(|t| {
+                                let mut seen = std::collections::BTreeSet::new();
+                                TableView {
+                                    name: t.name.clone(),
+                                    unique_key: t.unique_key,
+                                    holds_offsets: offsets_tables.contains(&t.name.as_str()),
+                                    rows: t
+                                        .rows
+                                        .iter()
+                                        .map(|r| RowView {
+                                            key: r.row.key.clone(),
+                                            value: r.row.value.clone(),
+                                            record: r.row.record,
+                                            writer: r.row.writer.node,
+                                            incarnation: r.row.writer.incarnation,
+                                            duplicate: r
+                                                .row
+                                                .record
+                                                .is_some_and(|id| !seen.insert(id)),
+                                        })
+                                        .collect(),
+                                }
+                            })
+                            .collect();
+                        // The tables of rows first, the offsets after them.
+                        tables.sort_by_key(|t| t.holds_offsets);
+                        tables
+                    },
                 })
                 .collect(),
             cut_links: world.network().cut_links(),

@@ -44,13 +44,20 @@ pub struct RowLine {
 }
 
 /// The database's box at `top`.
-pub fn database_box(view: &DatabaseNode, top: f64) -> DatabaseBox {
+pub fn database_box(view: &DatabaseNode, top: f64, partitions: u32) -> DatabaseBox {
     let mut y = top + HEADER_H;
     let tables = view
         .tables
         .iter()
         .map(|t| {
-            let hidden = t.rows.len().saturating_sub(ROWS_SHOWN);
+            // Room for every shown row from the start: the box does not grow as rows arrive. An
+            // offsets table holds a row per partition.
+            let slots = if t.holds_offsets {
+                (partitions as usize).clamp(1, ROWS_SHOWN)
+            } else {
+                ROWS_SHOWN
+            };
+            let hidden = t.rows.len().saturating_sub(slots);
             let header = y;
             y += TABLE_HEADER_H;
             let rows = t.rows[hidden..]
@@ -61,8 +68,7 @@ pub fn database_box(view: &DatabaseNode, top: f64) -> DatabaseBox {
                     row: r.clone(),
                 })
                 .collect();
-            // Room for every shown row from the start: the box does not grow as rows arrive.
-            y += ROWS_SHOWN as f64 * ROW_H + 8.0;
+            y += slots as f64 * ROW_H + 8.0;
             TableBox {
                 name: t.name.clone(),
                 unique_key: t.unique_key,

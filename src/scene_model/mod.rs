@@ -332,7 +332,7 @@ impl SceneModel {
             .iter()
             .map(|d| {
                 let below_groups = groups.last().map_or(TOP, |g| g.rect.y + g.rect.h + GAP);
-                database::database_box(d, below_groups)
+                database::database_box(d, below_groups, view.partition_count)
             })
             .collect();
 

@@ -512,6 +512,17 @@ impl Simulation {
         tables
     }
 
+    /// The tables database writers keep their offsets in.
+    pub fn offsets_tables(&self) -> Vec<&str> {
+        self.consumers
+            .iter()
+            .filter_map(|c| match c.app() {
+                crate::app::consumer_process::Application::DbWriter(w) => w.offsets_table(),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Rows of `table` written for a record that already had an earlier row (each extra row
     /// counted): the duplicate rows.
     pub fn duplicate_rows(&self, table: &str) -> u64 {
