@@ -12,7 +12,7 @@ use kafkascope_engine::NodeId;
 pub const DATABASE_X: f64 = GROUP_X;
 pub const DATABASE_W: f64 = GROUP_W;
 /// The newest rows shown per table (older ones are counted above them).
-pub const ROWS_SHOWN: usize = 10;
+pub const ROWS_SHOWN: usize = 8;
 const HEADER_H: f64 = 30.0;
 const TABLE_HEADER_H: f64 = 26.0;
 pub const ROW_H: f64 = 18.0;
