@@ -64,3 +64,41 @@ pub fn seed_from_env() -> proptest::test_runner::RngSeed {
         .unwrap_or(20261125);
     proptest::test_runner::RngSeed::Fixed(seed)
 }
+
+/// A scenario file's `[[script]]` entries as text: the property tests write their random fault
+/// schedules with it.
+#[derive(Default)]
+pub struct ScriptText(String);
+
+impl ScriptText {
+    /// One entry: `action = …` and its fields (`body`), at `at_ms`.
+    pub fn entry(&mut self, at_ms: u64, body: &str) {
+        self.0
+            .push_str(&format!("[[script]]\nat_ms = {at_ms}\n{body}\n"));
+    }
+
+    /// `stop` at `at_ms` and `start` `for_ms` later, both naming `field = "node"`
+    /// (`kill_consumer`/`restart_consumer`, `cut_link`/`heal_link` with `from`…).
+    pub fn down_then_up(
+        &mut self,
+        at_ms: u64,
+        for_ms: u64,
+        (stop, start): (&str, &str),
+        fields: &str,
+    ) {
+        self.entry(at_ms, &format!("action = \"{stop}\"\n{fields}"));
+        self.entry(at_ms + for_ms, &format!("action = \"{start}\"\n{fields}"));
+    }
+
+    /// The next message of `kind` from `from` to `to` is lost.
+    pub fn drop_next(&mut self, at_ms: u64, from: &str, to: &str, kind: &str) {
+        self.entry(
+            at_ms,
+            &format!("action = \"drop_next\"\nfrom = \"{from}\"\nto = \"{to}\"\nkind = \"{kind}\""),
+        );
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}

@@ -16,6 +16,8 @@ use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
+mod common;
+
 #[derive(Clone, Debug)]
 enum Fault {
     CrashAndRestartWriter {
@@ -81,46 +83,40 @@ fn fault() -> impl Strategy<Value = Fault> {
 }
 
 fn script(faults: &[(u64, Fault)]) -> String {
-    let mut out = String::new();
-    let mut entry = |at: u64, body: String| {
-        out.push_str(&format!("[[script]]\nat_ms = {at}\n{body}\n"));
-    };
+    let mut script = common::ScriptText::default();
     for (at, f) in faults {
+        let at = *at;
         match f {
-            Fault::CrashAndRestartWriter { consumer, down_ms } => {
-                entry(*at, format!("action = \"kill_consumer\"\nconsumer = \"consumer-{consumer}\""));
-                entry(
-                    at + down_ms,
-                    format!("action = \"restart_consumer\"\nconsumer = \"consumer-{consumer}\""),
-                );
-            }
-            Fault::PauseWriter { consumer, by_ms } => entry(
-                *at,
-                format!("action = \"pause_consumer\"\nconsumer = \"consumer-{consumer}\"\nby_ms = {by_ms}"),
+            Fault::CrashAndRestartWriter { consumer, down_ms } => script.down_then_up(
+                at,
+                *down_ms,
+                ("kill_consumer", "restart_consumer"),
+                &format!("consumer = \"consumer-{consumer}\""),
             ),
-            Fault::CutFromBroker { consumer, for_ms } => {
-                let link = format!("from = \"consumer-{consumer}\"\nto = \"broker-1\"");
-                entry(*at, format!("action = \"cut_link\"\n{link}"));
-                entry(at + for_ms, format!("action = \"heal_link\"\n{link}"));
-            }
-            Fault::PauseDatabase { by_ms } => entry(
-                *at,
-                format!("action = \"pause_database\"\ndatabase = \"database-1\"\nby_ms = {by_ms}"),
+            Fault::PauseWriter { consumer, by_ms } => script.entry(
+                at,
+                &format!("action = \"pause_consumer\"\nconsumer = \"consumer-{consumer}\"\nby_ms = {by_ms}"),
             ),
-            Fault::CrashAndRestartDatabase { down_ms } => {
-                entry(*at, "action = \"crash_database\"\ndatabase = \"database-1\"".to_string());
-                entry(
-                    at + down_ms,
-                    "action = \"restart_database\"\ndatabase = \"database-1\"".to_string(),
-                );
-            }
-            Fault::Drop { from, to, kind } => entry(
-                *at,
-                format!("action = \"drop_next\"\nfrom = \"{from}\"\nto = \"{to}\"\nkind = \"{kind}\""),
+            Fault::CutFromBroker { consumer, for_ms } => script.down_then_up(
+                at,
+                *for_ms,
+                ("cut_link", "heal_link"),
+                &format!("from = \"consumer-{consumer}\"\nto = \"broker-1\""),
             ),
+            Fault::PauseDatabase { by_ms } => script.entry(
+                at,
+                &format!("action = \"pause_database\"\ndatabase = \"database-1\"\nby_ms = {by_ms}"),
+            ),
+            Fault::CrashAndRestartDatabase { down_ms } => script.down_then_up(
+                at,
+                *down_ms,
+                ("crash_database", "restart_database"),
+                "database = \"database-1\"",
+            ),
+            Fault::Drop { from, to, kind } => script.drop_next(at, from, to, kind),
         }
     }
-    out
+    script.into_string()
 }
 
 /// One broker; payments (2 partitions) from one producer; two writers in group ledger writing

@@ -19,6 +19,8 @@ use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
+mod common;
+
 /// One fault of a schedule, as a scenario script entry (after `at_ms`).
 #[derive(Clone, Debug)]
 enum Fault {
@@ -79,39 +81,30 @@ fn fault() -> impl Strategy<Value = Fault> {
 }
 
 fn script(faults: &[(u64, Fault)]) -> String {
-    let mut out = String::new();
-    let mut entry = |at: u64, body: String| {
-        out.push_str(&format!("[[script]]\nat_ms = {at}\n{body}\n"));
-    };
+    let mut script = common::ScriptText::default();
     for (at, f) in faults {
+        let at = *at;
         match f {
-            Fault::CrashAndRestartProcess { consumer, down_ms } => {
-                entry(*at, format!("action = \"kill_consumer\"\nconsumer = \"consumer-{consumer}\""));
-                entry(
-                    at + down_ms,
-                    format!("action = \"restart_consumer\"\nconsumer = \"consumer-{consumer}\""),
-                );
-            }
-            Fault::PauseProcess { consumer, by_ms } => entry(
-                *at,
-                format!(
-                    "action = \"pause_consumer\"\nconsumer = \"consumer-{consumer}\"\nby_ms = {by_ms}"
-                ),
+            Fault::CrashAndRestartProcess { consumer, down_ms } => script.down_then_up(
+                at,
+                *down_ms,
+                ("kill_consumer", "restart_consumer"),
+                &format!("consumer = \"consumer-{consumer}\""),
             ),
-            Fault::CrashAndRestartBroker { broker, down_ms } => {
-                entry(*at, format!("action = \"crash_broker\"\nbroker = \"broker-{broker}\""));
-                entry(
-                    at + down_ms,
-                    format!("action = \"restart_broker\"\nbroker = \"broker-{broker}\""),
-                );
-            }
-            Fault::Drop { from, to, kind } => entry(
-                *at,
-                format!("action = \"drop_next\"\nfrom = \"{from}\"\nto = \"{to}\"\nkind = \"{kind}\""),
+            Fault::PauseProcess { consumer, by_ms } => script.entry(
+                at,
+                &format!("action = \"pause_consumer\"\nconsumer = \"consumer-{consumer}\"\nby_ms = {by_ms}"),
             ),
+            Fault::CrashAndRestartBroker { broker, down_ms } => script.down_then_up(
+                at,
+                *down_ms,
+                ("crash_broker", "restart_broker"),
+                &format!("broker = \"broker-{broker}\""),
+            ),
+            Fault::Drop { from, to, kind } => script.drop_next(at, from, to, kind),
         }
     }
-    out
+    script.into_string()
 }
 
 /// Three brokers; orders (2 partitions, RF 3, min.insync.replicas 2) written by an idempotent
