@@ -220,7 +220,7 @@ const DIRECTED_FAULTS: [(DirectedFault, Text); 5] = [
 ];
 
 /// The message kinds a directed fault can pick, named in words.
-const MESSAGE_KINDS: [(MessageKind, Text); 21] = [
+const MESSAGE_KINDS: [(MessageKind, Text); 23] = [
     (MessageKind::ProduceRequest, Text::ProduceRequest),
     (MessageKind::ProduceResponse, Text::ProduceResponse),
     (MessageKind::FetchRequest, Text::FetchRequest),
@@ -275,6 +275,8 @@ const MESSAGE_KINDS: [(MessageKind, Text); 21] = [
         MessageKind::TxnOffsetCommitResponse,
         Text::KindTxnOffsetCommitResponse,
     ),
+    (MessageKind::DbRequest, Text::KindDbRequest),
+    (MessageKind::DbResponse, Text::KindDbResponse),
 ];
 
 #[derive(Properties, PartialEq)]

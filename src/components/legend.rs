@@ -39,6 +39,7 @@ pub fn legend() -> Html {
                 { line(dot("offset-commit"), lang, Text::OffsetCommit) }
                 { line(dot("control"), lang, Text::ControlTraffic) }
                 { line(dot("txn"), lang, Text::TxnTraffic) }
+                { line(dot("db"), lang, Text::LegendDbTraffic) }
                 { line(dot("other"), lang, Text::OtherMessage) }
                 { line(dot("lost"), lang, Text::LostMessage) }
                 { line(html! { <text class="legend-glyph" x="0" y="4">{ "#3" }</text> }, lang, Text::LegendDotRecords) }

@@ -81,6 +81,7 @@ pub fn dot_class(kind: MessageKind) -> &'static str {
         | MessageKind::AddOffsetsToTxnResponse
         | MessageKind::TxnOffsetCommitRequest
         | MessageKind::TxnOffsetCommitResponse => "txn",
+        MessageKind::DbRequest | MessageKind::DbResponse => "db",
         _ => "other",
     }
 }
