@@ -2,9 +2,9 @@
 # Measures Kafkascope: download size, engine throughput (native and wasm), time to first frame,
 # and the per-frame cost of the view under load.
 #   1. gzipped size of what the browser downloads (wasm + js + css of the release build)
-#   2. engine throughput on scenarios/bench-1m.toml and on the transactional
-#      scenarios/bench-txn-100k.toml: native (criterion) and wasm32 in headless Chromium (release
-#      build, best of 3), in events per second
+#   2. engine throughput on scenarios/bench-1m.toml, on the transactional
+#      scenarios/bench-txn-100k.toml and on the database scenarios/bench-db-100k.toml: native
+#      (criterion) and wasm32 in headless Chromium (release build, best of 3), in events per second
 #   3. time from navigation to the first rendered frame in headless Chromium (median of 5)
 #   4. the app's own work per animation frame with ~500 messages in flight (p95), and with
 #      transactions on screen (bench-txn-in-flight)

@@ -1,5 +1,6 @@
 //! The engine's throughput in wasm32, in headless Chromium, on the same scenarios the native
-//! criterion bench runs (`scenarios/bench-1m.toml`, `scenarios/bench-txn-100k.toml`). Only built with `--features wasm-bench`;
+//! criterion bench runs (`scenarios/bench-1m.toml`, `scenarios/bench-txn-100k.toml`,
+//! `scenarios/bench-db-100k.toml`). Only built with `--features wasm-bench`;
 //! `scripts/bench.sh` runs it in release mode and prints the figure next to the native one.
 #![cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
 
@@ -11,11 +12,13 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const SCENARIO: &str = include_str!("../scenarios/bench-1m.toml");
 const TXN_SCENARIO: &str = include_str!("../scenarios/bench-txn-100k.toml");
+const DB_SCENARIO: &str = include_str!("../scenarios/bench-db-100k.toml");
 
 #[wasm_bindgen_test]
 fn engine_throughput_in_wasm() {
     measure("bench-1m", SCENARIO, 1_000_000);
     measure("bench-txn-100k", TXN_SCENARIO, 500_000);
+    measure("bench-db-100k", DB_SCENARIO, 500_000);
 }
 
 fn measure(name: &str, text: &str, at_least: u64) {

@@ -2,7 +2,8 @@
 //! (`scenarios/bench-1m.toml`: 3 brokers, replication factor 3, 6 partitions, acks=all, three
 //! consumer groups), and on the transactional one (`scenarios/bench-txn-100k.toml`: 100,000
 //! records in transactions of 100, every tenth aborted, a read_committed and a read_uncommitted
-//! group). Criterion reports it as "thrpt … elem/s", one element being one engine
+//! group), and on the database one (`scenarios/bench-db-100k.toml`: 100,000 payments written as
+//! rows by six database writers, commitSync after each poll's rows). Criterion reports it as "thrpt … elem/s", one element being one engine
 //! event. Run with `cargo bench -p kafkascope-engine --bench throughput` (or scripts/bench.sh,
 //! which also runs the same scenario in wasm32 for comparison).
 
@@ -11,11 +12,15 @@ use kafkascope_engine::run::count_events;
 use kafkascope_engine::Scenario;
 use std::hint::black_box;
 
-const SCENARIOS: [(&str, &str); 2] = [
+const SCENARIOS: [(&str, &str); 3] = [
     ("bench-1m", include_str!("../../scenarios/bench-1m.toml")),
     (
         "bench-txn-100k",
         include_str!("../../scenarios/bench-txn-100k.toml"),
+    ),
+    (
+        "bench-db-100k",
+        include_str!("../../scenarios/bench-db-100k.toml"),
     ),
 ];
 
