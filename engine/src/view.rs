@@ -476,28 +476,21 @@ impl WorldView {
                         let mut tables: Vec<TableView> = d
                             .tables()
                             .values()
-                            .map(|t| {
-                                let mut seen = std::collections::BTreeSet::new();
-                                TableView {
-                                    name: t.name.clone(),
-                                    unique_key: t.unique_key,
-                                    holds_offsets: offsets_tables.contains(&t.name.as_str()),
-                                    rows: t
-                                        .rows
-                                        .iter()
-                                        .map(|r| RowView {
-                                            key: r.row.key.clone(),
-                                            value: r.row.value.clone(),
-                                            record: r.row.record,
-                                            writer: r.row.writer.node,
-                                            incarnation: r.row.writer.incarnation,
-                                            duplicate: r
-                                                .row
-                                                .record
-                                                .is_some_and(|id| !seen.insert(id)),
-                                        })
-                                        .collect(),
-                                }
+                            .map(|t| TableView {
+                                name: t.name.clone(),
+                                unique_key: t.unique_key,
+                                holds_offsets: offsets_tables.contains(&t.name.as_str()),
+                                rows: t
+                                    .rows_marked()
+                                    .map(|(r, duplicate)| RowView {
+                                        key: r.row.key.clone(),
+                                        value: r.row.value.clone(),
+                                        record: r.row.record,
+                                        writer: r.row.writer.node,
+                                        incarnation: r.row.writer.incarnation,
+                                        duplicate,
+                                    })
+                                    .collect(),
                             })
                             .collect();
                         // The tables of rows first, the offsets after them.

@@ -57,6 +57,16 @@ impl Table {
         }
     }
 
+    /// Its rows in order, each marked when it was written for a record an earlier row of this
+    /// table was already written for (a duplicate row) — the one definition the page and the
+    /// report read.
+    pub fn rows_marked(&self) -> impl Iterator<Item = (&StoredRow, bool)> + '_ {
+        let mut seen = std::collections::BTreeSet::new();
+        self.rows
+            .iter()
+            .map(move |r| (r, r.row.record.is_some_and(|id| !seen.insert(id))))
+    }
+
     /// The first row with `key`.
     pub fn get(&self, key: &str) -> Option<&StoredRow> {
         self.by_key.get(key).map(|i| &self.rows[*i])

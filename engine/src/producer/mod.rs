@@ -569,14 +569,20 @@ impl Producer {
     /// Starts awaiting an answer to `request`, sent to `broker`, which times out after
     /// `request.timeout.ms`.
     fn start_request(&mut self, broker: u32, request: ProducerRequest, out: &mut Out) -> u64 {
-        let correlation = self.requests.start(
+        let correlation = self.await_answer(request, out);
+        self.request_brokers.insert(correlation, broker);
+        correlation
+    }
+
+    /// Starts awaiting an answer to `request`, timed out after `request.timeout.ms`; the caller
+    /// notes its broker once it is chosen.
+    fn await_answer(&mut self, request: ProducerRequest, out: &mut Out) -> u64 {
+        self.requests.start(
             self.now,
             SimDuration::from_ms(self.config.request_timeout_ms),
             request,
             out,
-        );
-        self.request_brokers.insert(correlation, broker);
-        correlation
+        )
     }
 
     /// The answer to `correlation` arrived: what the request was for, if it is still awaited.
@@ -633,12 +639,7 @@ impl Producer {
             return;
         }
         // The metadata client picks the broker to ask once it has the correlation id.
-        let correlation = self.requests.start(
-            self.now,
-            SimDuration::from_ms(self.config.request_timeout_ms),
-            ProducerRequest::Metadata,
-            out,
-        );
+        let correlation = self.await_answer(ProducerRequest::Metadata, out);
         if let Some((to, request)) = self.metadata.refresh(correlation) {
             if let NodeId::Broker(broker) = to {
                 self.request_brokers.insert(correlation, broker);

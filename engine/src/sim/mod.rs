@@ -497,16 +497,22 @@ impl Simulation {
         &self.databases
     }
 
+    /// Every database writer, with its group, in scenario order.
+    fn db_writers(&self) -> impl Iterator<Item = (&crate::app::db_writer::DbWriter, &str)> + '_ {
+        self.consumers.iter().filter_map(|c| match c.app() {
+            crate::app::consumer_process::Application::DbWriter(w) => Some((w, c.client().group())),
+            _ => None,
+        })
+    }
+
     /// Each table a database writer writes, with the writer's group, in scenario order (a
     /// table and group once).
     pub fn written_tables(&self) -> Vec<(String, String)> {
         let mut tables: Vec<(String, String)> = Vec::new();
-        for c in &self.consumers {
-            if let crate::app::consumer_process::Application::DbWriter(w) = c.app() {
-                let entry = (w.table().to_string(), c.client().group().to_string());
-                if !tables.contains(&entry) {
-                    tables.push(entry);
-                }
+        for (w, group) in self.db_writers() {
+            let entry = (w.table().to_string(), group.to_string());
+            if !tables.contains(&entry) {
+                tables.push(entry);
             }
         }
         tables
@@ -514,24 +520,19 @@ impl Simulation {
 
     /// The tables database writers keep their offsets in.
     pub fn offsets_tables(&self) -> Vec<&str> {
-        self.consumers
-            .iter()
-            .filter_map(|c| match c.app() {
-                crate::app::consumer_process::Application::DbWriter(w) => w.offsets_table(),
-                _ => None,
-            })
+        self.db_writers()
+            .filter_map(|(w, _)| w.offsets_table())
             .collect()
     }
 
     /// Rows of `table` written for a record that already had an earlier row (each extra row
     /// counted): the duplicate rows.
     pub fn duplicate_rows(&self, table: &str) -> u64 {
-        let mut seen = std::collections::BTreeSet::new();
         self.databases
             .iter()
             .filter_map(|d| d.tables().get(table))
-            .flat_map(|t| t.rows.iter().filter_map(|r| r.row.record))
-            .filter(|record| !seen.insert(*record))
+            .flat_map(|t| t.rows_marked())
+            .filter(|(_, duplicate)| *duplicate)
             .count() as u64
     }
 
@@ -545,14 +546,10 @@ impl Simulation {
             .flat_map(|t| t.rows.iter().filter_map(|r| r.row.record));
         // How far the group has committed: its committed offsets, or — offsets kept in the
         // database — the offsets table's.
-        let offsets_table = self.consumers.iter().find_map(|c| match c.app() {
-            crate::app::consumer_process::Application::DbWriter(w)
-                if c.client().group() == group =>
-            {
-                w.offsets_table()
-            }
-            _ => None,
-        });
+        let offsets_table = self
+            .db_writers()
+            .filter(|(_, g)| *g == group)
+            .find_map(|(w, _)| w.offsets_table());
         let topics = self.group_topics(group);
         let committed: std::collections::BTreeMap<crate::ids::TopicPartition, u64> =
             match offsets_table {
