@@ -45,6 +45,7 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "database-duplicate-row",
             "database-unique-key",
             "database-offsets",
+            "connect-sink",
         ],
     ),
     (Text::ChapterMore, &[]),
@@ -165,6 +166,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "database-offsets",
         include_str!(concat!(env!("OUT_DIR"), "/database-offsets.toml")),
+    ),
+    (
+        "connect-sink",
+        include_str!(concat!(env!("OUT_DIR"), "/connect-sink.toml")),
     ),
     (
         "two-groups",

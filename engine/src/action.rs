@@ -72,6 +72,12 @@ pub enum Action {
     RestartDatabase { database: NodeId },
     /// The database stalls for `by_ms` (a lock wait, a checkpoint): it executes nothing meanwhile.
     PauseDatabase { database: NodeId, by_ms: u64 },
+    /// A Kafka Connect worker process dies: every sink task it runs stops at once, without
+    /// committing (their consumers are given up after `session.timeout.ms`).
+    KillWorker { worker: u32 },
+    /// A killed Connect worker starts again, and its tasks with it (each a new consumer that
+    /// joins the connector's group and starts from the committed offsets).
+    RestartWorker { worker: u32 },
 }
 
 impl Action {
@@ -94,7 +100,9 @@ impl Action {
             Action::CrashDatabase { database }
             | Action::RestartDatabase { database }
             | Action::PauseDatabase { database, .. } => vec![*database],
-            Action::CreatePartitions { .. } => Vec::new(),
+            Action::CreatePartitions { .. }
+            | Action::KillWorker { .. }
+            | Action::RestartWorker { .. } => Vec::new(),
         }
     }
 

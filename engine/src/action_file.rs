@@ -30,6 +30,8 @@ pub enum ActionName {
     CrashDatabase,
     RestartDatabase,
     PauseDatabase,
+    KillWorker,
+    RestartWorker,
 }
 
 /// An action as a file writes it: `action = …` and the fields that action takes; in a script,
@@ -57,6 +59,9 @@ pub struct ActionRecord {
     pub producer: Option<NodeId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<NodeId>,
+    /// A Kafka Connect worker, by number (`worker = 1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,6 +89,7 @@ impl ActionRecord {
             consumer: None,
             producer: None,
             database: None,
+            worker: None,
             by_ms: None,
             count: None,
             topic: None,
@@ -111,6 +117,8 @@ fn name_of(name: ActionName) -> &'static str {
         ActionName::CrashDatabase => "crash_database",
         ActionName::RestartDatabase => "restart_database",
         ActionName::PauseDatabase => "pause_database",
+        ActionName::KillWorker => "kill_worker",
+        ActionName::RestartWorker => "restart_worker",
     }
 }
 
@@ -224,6 +232,15 @@ impl TryFrom<&ActionRecord> for Action {
                     Action::RestartDatabase { database }
                 }
             }
+            ActionName::KillWorker | ActionName::RestartWorker => {
+                need("worker", f.worker.is_some())?;
+                let worker = f.worker.unwrap();
+                if name == ActionName::KillWorker {
+                    Action::KillWorker { worker }
+                } else {
+                    Action::RestartWorker { worker }
+                }
+            }
             ActionName::PauseDatabase => {
                 need("database", f.database.is_some())?;
                 need("by_ms", f.by_ms.is_some())?;
@@ -250,6 +267,7 @@ impl TryFrom<&ActionRecord> for Action {
             ("consumer", f.consumer.is_some()),
             ("producer", f.producer.is_some()),
             ("database", f.database.is_some()),
+            ("worker", f.worker.is_some()),
             ("by_ms", f.by_ms.is_some()),
             ("count", f.count.is_some()),
             ("topic", f.topic.is_some()),
@@ -336,6 +354,14 @@ impl From<Action> for ActionRecord {
             Action::PauseProducer { producer, by_ms } => {
                 (f.producer, f.by_ms) = (Some(producer), Some(by_ms));
                 ActionName::PauseProducer
+            }
+            Action::KillWorker { worker } => {
+                f.worker = Some(worker);
+                ActionName::KillWorker
+            }
+            Action::RestartWorker { worker } => {
+                f.worker = Some(worker);
+                ActionName::RestartWorker
             }
             Action::CrashDatabase { database } => {
                 f.database = Some(database);

@@ -82,6 +82,10 @@ pub enum Timer {
     DbRequestExecuted,
     /// Database writer: no answer to request `correlation` within its timeout.
     DbAnswerTimeout { correlation: u64 },
+    /// Connect sink task: deliver the failed batch to `put` again (after `retry.backoff.ms`).
+    SinkPutRetry,
+    /// Connect sink task: `offset.flush.interval.ms` has passed — commit the delivered offsets.
+    SinkOffsetFlush,
 }
 
 impl Timer {
@@ -89,7 +93,11 @@ impl Timer {
     pub fn is_application(&self) -> bool {
         matches!(
             self,
-            Timer::RecordProcessed | Timer::WorkerRecordProcessed | Timer::DbAnswerTimeout { .. }
+            Timer::RecordProcessed
+                | Timer::WorkerRecordProcessed
+                | Timer::DbAnswerTimeout { .. }
+                | Timer::SinkPutRetry
+                | Timer::SinkOffsetFlush
         )
     }
 

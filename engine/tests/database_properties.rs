@@ -9,6 +9,14 @@
 //! the offsets table — passed it without a row), and once the run settles every payment has
 //! exactly one row. And the plain writer is *found* to write duplicate rows by the
 //! same check.
+//!
+//! The same for the third fix's sink: two Kafka Connect sink tasks (connector `ledger`, group
+//! `connect-ledger`, one per worker) copying the topic into the table with `insert.mode=upsert`
+//! on the record's key — under the same faults (a writer's crash is its task's worker's), never a
+//! duplicate or missing row; with `insert.mode=insert` and no key, found to duplicate. The sink
+//! reads the producer's topic directly: its records are written once by the idempotent producer,
+//! as a processor's transactional results are (the processor has its own properties in
+//! `processor_properties.rs`).
 
 use kafkascope_engine::report::{Delivery, TableOutcome};
 use kafkascope_engine::sim::EndReason;
@@ -153,6 +161,55 @@ timeout_ms = 1000
 {writer_extra}
 "#
     );
+    tables(seed, &(writer.clone() + &writer), 8, unique_key, faults)
+}
+
+/// Two Connect sink tasks of connector `ledger` writing table payments with `insert_mode` (upsert:
+/// on the record's key, each payment its own key), committing every second; the table has a
+/// primary key with upserts.
+fn sink_scenario(seed: u64, insert_mode: &str, faults: &[(u64, Fault)]) -> Scenario {
+    let pk_mode = if insert_mode == "upsert" {
+        "record_key"
+    } else {
+        "none"
+    };
+    let task = |worker: u32| {
+        format!(
+            r#"
+[[consumers]]
+"group.id" = "connect-ledger"
+"auto.offset.reset" = "earliest"
+"enable.auto.commit" = false
+"max.poll.records" = 3
+"session.timeout.ms" = 3000
+"heartbeat.interval.ms" = 1000
+"request.timeout.ms" = 2000
+"max.poll.interval.ms" = 20000
+[consumers.sink]
+connector = "ledger"
+table = "payments"
+"insert.mode" = "{insert_mode}"
+"pk.mode" = "{pk_mode}"
+"offset.flush.interval.ms" = 1000
+"retry.backoff.ms" = 300
+timeout_ms = 1000
+worker = {worker}
+"#
+        )
+    };
+    let tasks = task(1) + &task(2);
+    tables(seed, &tasks, 16, insert_mode == "upsert", faults)
+}
+
+/// The scenario around two consumers (`consumers`): one broker, payments (2 partitions) from one
+/// producer with `keys` keys, the database.
+fn tables(
+    seed: u64,
+    consumers: &str,
+    keys: u32,
+    unique_key: bool,
+    faults: &[(u64, Fault)],
+) -> Scenario {
     let text = format!(
         r#"
 name = "database-properties"
@@ -170,8 +227,8 @@ jitter_us = 300
 records = 16
 interval_ms = 40
 start_ms = 200
-keys = 8
-{writer}{writer}
+keys = {keys}
+{consumers}
 [database]
 statement_ms = 10
 tables = [{{ name = "payments", unique_key = {unique_key} }}, {{ name = "offsets" }}]
@@ -221,14 +278,15 @@ proptest! {
     })]
 
     #[test]
-    fn with_a_unique_key_upserts_or_offsets_in_the_database_every_payment_has_exactly_one_row(
+    fn with_a_unique_key_upserts_offsets_in_the_database_or_an_upsert_sink_every_payment_has_exactly_one_row(
         (seed, faults) in schedule(),
-        fix in 0u8..3,
+        fix in 0u8..4,
     ) {
         let s = match fix {
             0 => scenario(seed, "insert", true, &faults),
             1 => scenario(seed, "upsert", false, &faults),
-            _ => scenario_with(seed, "insert", false, "offsets_table = \"offsets\"", &faults),
+            2 => scenario_with(seed, "insert", false, "offsets_table = \"offsets\"", &faults),
+            _ => sink_scenario(seed, "upsert", &faults),
         };
         let (table, end) = payments(&s);
         prop_assert!(one_row_each(&table, end).is_ok(), "{:?}: {:?}", faults, one_row_each(&table, end));
@@ -252,5 +310,25 @@ fn the_plain_writer_is_found_to_write_duplicate_rows_by_the_same_check() {
     assert!(
         found >= 3,
         "the plain writer failed the check in only {found} of 30 schedules"
+    );
+}
+
+#[test]
+fn the_insert_mode_sink_is_found_to_write_duplicate_rows_by_the_same_check() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut found = 0;
+    for _ in 0..30 {
+        let (seed, faults) = schedule().new_tree(&mut runner).unwrap().current();
+        let (table, end) = payments(&sink_scenario(seed, "insert", &faults));
+        if one_row_each(&table, end).is_err() {
+            assert!(table.duplicate_rows > 0, "{faults:?}: {table:?}");
+            assert_eq!(table.delivery, Delivery::AtLeastOnce, "{faults:?}");
+            found += 1;
+        }
+    }
+    eprintln!("insert-mode sink: {found} of 30 schedules failed the check");
+    assert!(
+        found >= 3,
+        "the insert-mode sink failed the check in only {found} of 30 schedules"
     );
 }

@@ -665,6 +665,20 @@ fn describe_action(lang: Lang, action: &Action) -> String {
                 format!("{database} stalls for {by_ms} ms (a lock wait)")
             }
         }
+        Action::KillWorker { worker } => {
+            if ko {
+                format!("Connect 워커 {worker} 강제 종료 — 워커의 싱크 태스크가 오프셋을 커밋하지 못하고 함께 멈춤")
+            } else {
+                format!("Connect worker {worker} is killed: its sink tasks stop with it, committing nothing")
+            }
+        }
+        Action::RestartWorker { worker } => {
+            if ko {
+                format!("Connect 워커 {worker} 재시작 — 싱크 태스크가 새 컨슈머로 그룹에 참여")
+            } else {
+                format!("Connect worker {worker} restarts; its sink tasks join the group as new consumers")
+            }
+        }
         Action::KillConsumer { consumer } => {
             if ko {
                 format!("{consumer} 강제 종료 (LeaveGroup 없이)")

@@ -14,6 +14,7 @@
 use super::db_writer::DbWriter;
 use super::inbox::{Inbox, ProcessedRecord};
 use super::process_loop::ProcessLoop;
+use super::sink_task::SinkTask;
 use super::transform_loop::TransformLoop;
 use crate::chunked::ChunkedVec;
 use crate::consumer::{Consumer, PollReturn};
@@ -32,6 +33,8 @@ pub enum Application {
     Transform(TransformLoop),
     /// Write each record as a database row, then commit.
     DbWriter(DbWriter),
+    /// A Kafka Connect sink task: put batches into a table, commit every flush interval.
+    SinkTask(SinkTask),
 }
 
 impl Application {
@@ -41,6 +44,7 @@ impl Application {
             Application::ProcessLoop(a) => a.inbox(),
             Application::Transform(a) => a.inbox(),
             Application::DbWriter(a) => a.inbox(),
+            Application::SinkTask(a) => a.inbox(),
         }
     }
 
@@ -59,11 +63,29 @@ impl Application {
         self.inbox().queued()
     }
 
+    /// The database table this application writes, if it writes one.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Application::DbWriter(a) => Some(a.table()),
+            Application::SinkTask(a) => Some(a.table()),
+            _ => None,
+        }
+    }
+
+    /// The table its offsets are kept in, when a database writer keeps them in the database.
+    pub fn offsets_table(&self) -> Option<&str> {
+        match self {
+            Application::DbWriter(a) => a.offsets_table(),
+            _ => None,
+        }
+    }
+
     pub fn is_idle(&self) -> bool {
         match self {
             Application::ProcessLoop(a) => a.is_idle(),
             Application::Transform(a) => a.is_idle(),
             Application::DbWriter(a) => a.is_idle(),
+            Application::SinkTask(a) => a.is_idle(),
         }
     }
 
@@ -72,6 +94,7 @@ impl Application {
             Application::ProcessLoop(a) => a.restart(),
             Application::Transform(a) => a.restart(),
             Application::DbWriter(a) => a.restart(),
+            Application::SinkTask(a) => a.restart(),
         }
     }
 
@@ -80,6 +103,7 @@ impl Application {
             Application::ProcessLoop(a) => a.on_poll(now, polled, client, out),
             Application::Transform(a) => a.on_poll(now, polled, client, out),
             Application::DbWriter(a) => a.on_poll(now, polled, client, out),
+            Application::SinkTask(a) => a.on_poll(now, polled, client, out),
         }
     }
 
@@ -88,6 +112,7 @@ impl Application {
             Application::ProcessLoop(a) => a.on_timer(now, timer, client, out),
             Application::Transform(a) => a.on_timer(now, timer, client, out),
             Application::DbWriter(a) => a.on_timer(now, timer, client, out),
+            Application::SinkTask(a) => a.on_timer(now, timer, client, out),
         }
     }
 }
@@ -102,12 +127,15 @@ impl ConsumerProcess {
     /// The process of `config`; `producer` is the node of its transactional producer when it is
     /// a consume-transform-produce application.
     pub fn new(client: Consumer, config: &ConsumerConfig, producer: Option<NodeId>) -> Self {
-        let app = match (&config.transform, producer, &config.database) {
-            (Some(transform), Some(producer), _) => {
+        let app = match (&config.transform, producer, &config.database, &config.sink) {
+            (Some(transform), Some(producer), _, _) => {
                 Application::Transform(TransformLoop::new(client.id(), config, transform, producer))
             }
-            (_, _, Some(writes)) => {
+            (_, _, Some(writes), _) => {
                 Application::DbWriter(DbWriter::new(client.id(), config, writes))
+            }
+            (_, _, _, Some(sink)) => {
+                Application::SinkTask(SinkTask::new(client.id(), config, sink))
             }
             _ => Application::ProcessLoop(ProcessLoop::new(client.id(), config)),
         };
@@ -131,7 +159,10 @@ impl ConsumerProcess {
     /// Nothing left to do until new data arrives: the client idle in a stable group, the
     /// application with nothing waiting.
     pub fn is_idle(&self) -> bool {
-        self.client.is_idle() && self.app.is_idle()
+        // A sink task with offsets still to flush is not done: its flush timer will commit them.
+        let flushed = !matches!(self.app, Application::SinkTask(_))
+            || self.client.uncommitted_positions().is_empty();
+        self.client.is_idle() && self.app.is_idle() && flushed
     }
 
     pub fn on_start(&mut self, out: &mut Out) {
@@ -148,6 +179,9 @@ impl ConsumerProcess {
     pub fn on_message(&mut self, now: SimTime, message: Message, out: &mut Out) {
         match (&mut self.app, message) {
             (Application::DbWriter(app), answer @ Message::DbResponse { .. }) => {
+                app.on_message(now, answer, &mut self.client, out)
+            }
+            (Application::SinkTask(app), answer @ Message::DbResponse { .. }) => {
                 app.on_message(now, answer, &mut self.client, out)
             }
             (_, message) => self.client.on_message(now, message, out),

@@ -66,6 +66,11 @@ impl Inbox {
     }
 
     /// Those records, in order.
+    pub fn records(&self) -> impl Iterator<Item = &(TopicPartition, LogRecord)> + '_ {
+        self.queue.iter()
+    }
+
+    /// The ids of the records poll() returned that are not processed yet.
     pub fn queued(&self) -> impl Iterator<Item = RecordId> + '_ {
         self.queue.iter().map(|(_, r)| r.id)
     }

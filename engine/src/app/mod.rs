@@ -12,6 +12,9 @@
 //!   and consumed offsets in one transaction), driving a consumer and a transactional producer.
 //! - [`db_writer`]: write each record as a row of a database table, then commit — where
 //!   exactly-once ends, and the unique key or upsert that mends it.
+//! - [`sink_task`]: a Kafka Connect sink task — a consumer in the connector's group that puts
+//!   batches into a database table and commits every `offset.flush.interval.ms`: at-least-once,
+//!   made harmless by an upsert on the record's key.
 //! - [`send_loop`]: the producer application of every scenario so far — `records` records, one
 //!   every `interval_ms` from `start_ms`, keyed `k0 … k(keys−1)` in turn — and what it does after a
 //!   crash (send again what it never saw answered).
@@ -21,4 +24,5 @@ pub mod db_writer;
 pub mod inbox;
 pub mod process_loop;
 pub mod send_loop;
+pub mod sink_task;
 pub mod transform_loop;

@@ -110,13 +110,21 @@ impl Consumer {
         }
     }
 
+    /// Whether the positions are committed before a rejoin gives partitions up: auto-commit does
+    /// it in `onJoinPrepare`; a Connect sink task's rebalance listener does it in
+    /// `onPartitionsRevoked` (`WorkerSinkTask.HandleRebalance`, a synchronous commit of what `put`
+    /// has taken — every record poll() returned, since the task polls only between puts).
+    fn commits_before_rebalance(&self) -> bool {
+        self.config.enable_auto_commit || self.config.sink.is_some()
+    }
+
     /// `onJoinPrepare`, then JoinGroup. True if it first has to wait for a synchronous commit.
     pub(super) fn start_join(&mut self, now: SimTime, out: &mut Out) -> bool {
         let Some(coordinator) = self.coordinator else {
             return false;
         };
         let in_group = self.membership.generation.is_some();
-        if self.config.enable_auto_commit && in_group && !self.membership.committed_before_join {
+        if self.commits_before_rebalance() && in_group && !self.membership.committed_before_join {
             let offsets = self.uncommitted_positions();
             if !offsets.is_empty()
                 && self.membership.state == MembershipState::Stable

@@ -289,6 +289,11 @@ pub struct ConsumerConfig {
     /// [`crate::app::db_writer`]): each record becomes a row, then the offsets are committed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<super::database::DbWriterConfig>,
+    /// Application: a Kafka Connect sink task instead of the process-and-commit loop (see
+    /// [`crate::app::sink_task`]): batches `put` to a database table, offsets committed every
+    /// `offset.flush.interval.ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sink: Option<super::connect::SinkTaskConfig>,
 }
 
 /// A consume-transform-produce application (Kafka's exactly-once processing loop: KIP-98's
@@ -377,6 +382,7 @@ impl ConsumerConfig {
             isolation_level: IsolationLevel::default(),
             transform: None,
             database: None,
+            sink: None,
         }
     }
 }

@@ -13,6 +13,7 @@
 mod builder;
 mod clients;
 mod cluster;
+mod connect;
 mod database;
 pub mod highlight;
 mod validate;
@@ -23,6 +24,7 @@ pub use clients::{
     ProducerConfig, TransformConfig,
 };
 pub use cluster::{ClusterConfig, NetworkConfig, TopicConfig};
+pub use connect::{PkMode, SinkTaskConfig};
 pub use database::{DatabaseConfig, DbWriterConfig, TableConfig, WriteMode};
 pub use highlight::{Highlight, LogMarkerKind};
 

@@ -175,6 +175,9 @@ impl Scenario {
             if let Some(w) = &c.database {
                 self.validate_db_writer(i, c, w)?;
             }
+            if let Some(sink) = &c.sink {
+                self.validate_sink_task(i, c, sink)?;
+            }
         }
         if let Some(d) = &self.database {
             if d.tables.is_empty() {
@@ -403,6 +406,18 @@ impl Scenario {
             } else if let Some(problem) = s.action.target_problem() {
                 return Err(invalid(format!("script[{i}]"), problem));
             }
+            if let Action::KillWorker { worker } | Action::RestartWorker { worker } = &s.action {
+                if !self
+                    .consumers
+                    .iter()
+                    .any(|c| c.sink.as_ref().map(|sink| sink.worker) == Some(*worker))
+                {
+                    return Err(invalid(
+                        format!("script[{i}].worker"),
+                        format!("no Connect sink task runs on worker {worker} in this scenario"),
+                    ));
+                }
+            }
             if let Action::CreatePartitions { count, topic } = &s.action {
                 let count = *count;
                 if let Some(name) = topic {
@@ -525,5 +540,122 @@ impl Scenario {
             return Err(invalid(at("timeout_ms"), "must be at least 1"));
         }
         Ok(())
+    }
+
+    /// A Connect sink task (`[consumers.sink]`): the table exists, its group is the connector's,
+    /// it does not auto-commit, and upsert has a key to upsert on (the JDBC sink connector refuses
+    /// `insert.mode=upsert` without a `pk.mode`), which the topic's records carry.
+    fn validate_sink_task(
+        &self,
+        i: usize,
+        c: &super::ConsumerConfig,
+        sink: &super::SinkTaskConfig,
+    ) -> Result<(), ScenarioError> {
+        let at = |f: &str| format!("consumers[{i}].sink.{f}");
+        let Some(database) = &self.database else {
+            return Err(invalid(
+                at("table"),
+                "names a table, but the scenario has no [database]",
+            ));
+        };
+        let Some(table) = database.tables.iter().find(|t| t.name == sink.table) else {
+            let names: Vec<&str> = database.tables.iter().map(|t| t.name.as_str()).collect();
+            return Err(invalid(
+                at("table"),
+                format!(
+                    "`{}` is not a table of the database; its tables are {}",
+                    sink.table,
+                    names.join(", ")
+                ),
+            ));
+        };
+        if c.transform.is_some() || c.database.is_some() {
+            return Err(invalid(
+                at("connector"),
+                "a consumer runs one application: it has a [consumers.transform] or \
+                 [consumers.database] too",
+            ));
+        }
+        if c.group_id != sink.group() {
+            return Err(invalid(
+                format!("consumers[{i}].group.id"),
+                format!(
+                    "is `{}`, but a sink task of connector `{}` is in the connector's group `{}`",
+                    c.group_id,
+                    sink.connector,
+                    sink.group()
+                ),
+            ));
+        }
+        if c.enable_auto_commit {
+            return Err(invalid(
+                format!("consumers[{i}].enable.auto.commit"),
+                "is true, but Connect commits a sink task's offsets itself (every \
+                 offset.flush.interval.ms) and sets it to false; set it to false",
+            ));
+        }
+        if sink.insert_mode == super::WriteMode::Upsert && sink.pk_mode == super::PkMode::None {
+            return Err(invalid(
+                at("pk.mode"),
+                "is `none`, but insert.mode = `upsert` needs a key to upsert on: set pk.mode = \
+                 `record_key`",
+            ));
+        }
+        if sink.pk_mode == super::PkMode::RecordKey {
+            if !table.unique_key {
+                return Err(invalid(
+                    at("pk.mode"),
+                    format!(
+                        "is `record_key`, which makes the record's key the primary key of `{}`; \
+                         give the table one: unique_key = true",
+                        sink.table
+                    ),
+                ));
+            }
+            if let Some(topic) = self
+                .consumer_topics(c)
+                .into_iter()
+                .find(|t| self.topic_has_keyless_records(*t))
+            {
+                return Err(invalid(
+                    at("pk.mode"),
+                    format!(
+                        "is `record_key`, but the records of topic `{}` have no key (its producer \
+                         has keys = 0)",
+                        self.topic_configs()[usize::from(topic)].name
+                    ),
+                ));
+            }
+        }
+        if sink.offset_flush_interval_ms == 0 {
+            return Err(invalid(
+                at("offset.flush.interval.ms"),
+                "must be at least 1",
+            ));
+        }
+        if sink.timeout_ms == 0 {
+            return Err(invalid(at("timeout_ms"), "must be at least 1"));
+        }
+        if sink.worker == 0 {
+            return Err(invalid(at("worker"), "workers are numbered from 1"));
+        }
+        Ok(())
+    }
+
+    /// Whether a producer writes records without a key to `topic` — directly, or as the results
+    /// of a consume-transform-produce application (keyed like its inputs).
+    fn topic_has_keyless_records(&self, topic: u16) -> bool {
+        let keyless_writer =
+            |p: &super::ProducerConfig, topic: u16| p.keys == 0 && self.producer_topic(p) == topic;
+        self.producers.iter().any(|p| keyless_writer(p, topic))
+            || self.consumers.iter().any(|c| {
+                c.transform
+                    .as_ref()
+                    .is_some_and(|t| self.topic_index(&t.output) == Some(topic))
+                    && self
+                        .consumer_topics(c)
+                        .iter()
+                        .any(|input| self.producers.iter().any(|p| keyless_writer(p, *input)))
+            })
     }
 }

@@ -41,6 +41,16 @@ impl Simulation {
                     self.processes.pause(n, until);
                 }
             }
+            Action::KillWorker { worker } => {
+                for n in self.worker_tasks(worker) {
+                    self.processes.crash(n);
+                }
+            }
+            Action::RestartWorker { worker } => {
+                for n in self.worker_tasks(worker) {
+                    self.restart(n);
+                }
+            }
             Action::CreatePartitions { count, ref topic } => {
                 self.create_partitions(count, topic.clone())
             }
@@ -149,6 +159,15 @@ impl Simulation {
             }
         });
         std::iter::once(node).chain(partner).collect()
+    }
+
+    /// The consumer nodes of the Connect sink tasks Connect worker `worker` runs.
+    pub(super) fn worker_tasks(&self, worker: u32) -> Vec<NodeId> {
+        self.consumers
+            .iter()
+            .filter(|c| c.client().config().sink.as_ref().map(|s| s.worker) == Some(worker))
+            .map(|c| c.id())
+            .collect()
     }
 
     /// If `event` is for a process that is stalled now, when the stall ends.

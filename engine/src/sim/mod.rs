@@ -497,20 +497,23 @@ impl Simulation {
         &self.databases
     }
 
-    /// Every database writer, with its group, in scenario order.
-    fn db_writers(&self) -> impl Iterator<Item = (&crate::app::db_writer::DbWriter, &str)> + '_ {
-        self.consumers.iter().filter_map(|c| match c.app() {
-            crate::app::consumer_process::Application::DbWriter(w) => Some((w, c.client().group())),
-            _ => None,
-        })
+    /// Every application that writes a database table (database writers, Connect sink tasks),
+    /// with its group, in scenario order.
+    fn table_writers(
+        &self,
+    ) -> impl Iterator<Item = (&crate::app::consumer_process::Application, &str)> + '_ {
+        self.consumers
+            .iter()
+            .filter(|c| c.app().table().is_some())
+            .map(|c| (c.app(), c.client().group()))
     }
 
-    /// Each table a database writer writes, with the writer's group, in scenario order (a
-    /// table and group once).
+    /// Each table an application writes, with the writer's group, in scenario order (a table
+    /// and group once).
     pub fn written_tables(&self) -> Vec<(String, String)> {
         let mut tables: Vec<(String, String)> = Vec::new();
-        for (w, group) in self.db_writers() {
-            let entry = (w.table().to_string(), group.to_string());
+        for (w, group) in self.table_writers() {
+            let entry = (w.table().unwrap_or_default().to_string(), group.to_string());
             if !tables.contains(&entry) {
                 tables.push(entry);
             }
@@ -520,7 +523,7 @@ impl Simulation {
 
     /// The tables database writers keep their offsets in.
     pub fn offsets_tables(&self) -> Vec<&str> {
-        self.db_writers()
+        self.table_writers()
             .filter_map(|(w, _)| w.offsets_table())
             .collect()
     }
@@ -547,7 +550,7 @@ impl Simulation {
         // How far the group has committed: its committed offsets, or — offsets kept in the
         // database — the offsets table's.
         let offsets_table = self
-            .db_writers()
+            .table_writers()
             .filter(|(_, g)| *g == group)
             .find_map(|(w, _)| w.offsets_table());
         let topics = self.group_topics(group);

@@ -1,0 +1,158 @@
+//! The third fix: a Kafka Connect sink copying a transactional result topic into the database.
+//! Sink tasks are at-least-once (a worker killed before its offset flush re-delivers); an upsert on
+//! the record's key makes the re-delivery harmless, a plain insert writes the rows twice. And the
+//! sink's settings are checked the way the JDBC sink connector and Connect check them.
+
+use kafkascope_engine::report::{Delivery, TableOutcome};
+use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
+
+const LESSON: &str = include_str!("../../scenarios/connect-sink.toml");
+
+fn table<'a>(report: &'a OutcomeReport, name: &str) -> &'a TableOutcome {
+    report.tables.iter().find(|t| t.table == name).unwrap()
+}
+
+fn run(s: &Scenario) -> OutcomeReport {
+    let mut sim = Simulation::new(s);
+    sim.run_to_end();
+    OutcomeReport::from_simulation(&sim, &s.name, s.seed)
+}
+
+#[test]
+fn a_killed_worker_redelivers_and_only_the_upsert_sink_keeps_one_row_per_result() {
+    let report = run(&Scenario::from_toml(LESSON).unwrap());
+    let processor = report.processors.iter().find(|p| p.group == "processor");
+    assert_eq!(processor.map(|p| p.results.exactly_once), Some(6));
+    let upsert = table(&report, "ledger_upsert");
+    assert_eq!((upsert.rows, upsert.duplicate_rows), (6, 0));
+    assert_eq!(upsert.delivery, Delivery::ExactlyOnce);
+    let insert = table(&report, "ledger_insert");
+    assert_eq!((insert.rows, insert.duplicate_rows), (12, 6));
+    assert_eq!(insert.inputs.more_than_once, 6);
+    assert_eq!(insert.delivery, Delivery::AtLeastOnce);
+    // Both sinks were delivered every result twice: Connect is at-least-once either way.
+    for group in ["connect-ledger-upsert", "connect-ledger-insert"] {
+        let g = report.groups.iter().find(|g| g.group == group).unwrap();
+        assert_eq!(g.processed_more_than_once, 6, "{group}");
+    }
+}
+
+/// Without the kill, the offsets flushed every `offset.flush.interval.ms` are committed before
+/// anything goes wrong, and the insert sink writes each result once.
+#[test]
+fn without_a_crash_the_insert_sink_writes_each_result_once_and_commits_at_the_flush() {
+    let mut s = Scenario::from_toml(LESSON).unwrap();
+    s.script.clear();
+    s.steps.clear();
+    let mut sim = Simulation::new(&s);
+    sim.run_to_end();
+    let report = OutcomeReport::from_simulation(&sim, &s.name, s.seed);
+    let insert = table(&report, "ledger_insert");
+    assert_eq!((insert.rows, insert.duplicate_rows), (6, 0));
+    assert_eq!(insert.delivery, Delivery::ExactlyOnce);
+    let committed = sim
+        .groups()
+        .group("connect-ledger-insert")
+        .map(|g| g.offsets.values().copied().collect::<Vec<_>>());
+    assert_eq!(committed, Some(vec![11]), "6 results and 5 commit markers");
+}
+
+fn error_of(toml: &str) -> String {
+    match Scenario::from_toml(toml) {
+        Ok(_) => panic!("expected the scenario to be rejected:\n{toml}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn with_sink(table: &str, keys: u32, group: &str, sink_extra: &str) -> String {
+    format!(
+        r#"
+[topic]
+name = "results"
+[[producers]]
+records = 2
+keys = {keys}
+[[consumers]]
+"group.id" = "{group}"
+"enable.auto.commit" = false
+[consumers.sink]
+connector = "ledger"
+table = "{table}"
+{sink_extra}
+[database]
+tables = [{{ name = "ledger", unique_key = true }}, {{ name = "plain" }}]
+"#
+    )
+}
+
+#[test]
+fn bad_sink_settings_are_refused_with_the_field_and_the_accepted_values() {
+    let cases = [
+        (
+            with_sink("ledger", 2, "connect-ledger", "\"insert.mode\" = \"merge\""),
+            vec!["unknown variant `merge`", "insert", "upsert"],
+        ),
+        (
+            with_sink("ledger", 2, "connect-ledger", "\"pk.mode\" = \"kafka\""),
+            vec!["unknown variant `kafka`", "none", "record_key"],
+        ),
+        (
+            with_sink(
+                "ledger",
+                2,
+                "connect-ledger",
+                "\"insert.mode\" = \"upsert\"",
+            ),
+            vec!["consumers[0].sink.pk.mode", "upsert", "record_key"],
+        ),
+        (
+            with_sink("orders", 2, "connect-ledger", ""),
+            vec!["consumers[0].sink.table", "`orders`", "ledger, plain"],
+        ),
+        (
+            with_sink("ledger", 2, "ledger", ""),
+            vec!["consumers[0].group.id", "connect-ledger"],
+        ),
+        (
+            with_sink(
+                "ledger",
+                0,
+                "connect-ledger",
+                "\"pk.mode\" = \"record_key\"",
+            ),
+            vec!["consumers[0].sink.pk.mode", "no key", "results"],
+        ),
+        (
+            with_sink("plain", 2, "connect-ledger", "\"pk.mode\" = \"record_key\""),
+            vec!["consumers[0].sink.pk.mode", "unique_key"],
+        ),
+        (
+            with_sink("ledger", 2, "connect-ledger", "")
+                .replace("\"enable.auto.commit\" = false\n", ""),
+            vec!["consumers[0].enable.auto.commit", "Connect"],
+        ),
+        (
+            with_sink("ledger", 2, "connect-ledger", "")
+                + "[[script]]\nat_ms = 1\naction = \"kill_worker\"\nworker = 3\n",
+            vec!["script[0].worker", "worker 3"],
+        ),
+        (
+            with_sink("ledger", 2, "connect-ledger", "")
+                .replace(
+                    "[topic]\nname = \"results\"",
+                    "[topic]\nname = \"payments\"",
+                )
+                .replace(
+                    "[consumers.sink]",
+                    "topics = [\"results\"]\n[consumers.sink]",
+                ),
+            vec!["results"],
+        ),
+    ];
+    for (toml, expected) in cases {
+        let msg = error_of(&toml);
+        for part in expected {
+            assert!(msg.contains(part), "`{part}` not in: {msg}");
+        }
+    }
+}
