@@ -46,6 +46,7 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "database-unique-key",
             "database-offsets",
             "connect-sink",
+            "connect-sink-insert",
         ],
     ),
     (Text::ChapterMore, &[]),
@@ -170,6 +171,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "connect-sink",
         include_str!(concat!(env!("OUT_DIR"), "/connect-sink.toml")),
+    ),
+    (
+        "connect-sink-insert",
+        include_str!(concat!(env!("OUT_DIR"), "/connect-sink-insert.toml")),
     ),
     (
         "two-groups",

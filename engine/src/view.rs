@@ -286,6 +286,23 @@ pub struct ConsumerNode {
     pub read_committed: bool,
     /// A consume-transform-produce application: the topic its results go to.
     pub transform_output: Option<String>,
+    /// A Kafka Connect sink task: its connector, worker, table and offset flushes.
+    pub sink: Option<SinkTaskView>,
+}
+
+/// A Kafka Connect sink task as drawn: which connector and worker, where it writes, and its
+/// offset flush (`offset.flush.interval.ms`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SinkTaskView {
+    pub connector: String,
+    pub worker: u32,
+    pub table: String,
+    /// `insert.mode`.
+    pub insert_mode: &'static str,
+    /// How far the flush interval has run (0..1), once the task has polled.
+    pub flush_progress: Option<f64>,
+    /// When the running instance last committed its offsets.
+    pub last_flush: Option<SimTime>,
 }
 
 /// The world at one instant, for drawing.
@@ -652,5 +669,16 @@ fn consumer_node(
         read_committed: c.config().isolation_level
             == crate::scenario::IsolationLevel::ReadCommitted,
         transform_output: c.config().transform.as_ref().map(|t| t.output.clone()),
+        sink: match process.app() {
+            crate::app::consumer_process::Application::SinkTask(task) => Some(SinkTaskView {
+                connector: task.config().connector.clone(),
+                worker: task.config().worker,
+                table: task.table().to_string(),
+                insert_mode: task.config().insert_mode.name(),
+                flush_progress: task.flush_progress(world.now()),
+                last_flush: task.last_flush(),
+            }),
+            _ => None,
+        },
     }
 }

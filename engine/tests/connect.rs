@@ -6,53 +6,66 @@
 use kafkascope_engine::report::{Delivery, TableOutcome};
 use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
 
-const LESSON: &str = include_str!("../../scenarios/connect-sink.toml");
+const UPSERT: &str = include_str!("../../scenarios/connect-sink.toml");
+const INSERT: &str = include_str!("../../scenarios/connect-sink-insert.toml");
 
-fn table<'a>(report: &'a OutcomeReport, name: &str) -> &'a TableOutcome {
-    report.tables.iter().find(|t| t.table == name).unwrap()
+fn ledger(report: &OutcomeReport) -> &TableOutcome {
+    report.tables.iter().find(|t| t.table == "ledger").unwrap()
 }
 
-fn run(s: &Scenario) -> OutcomeReport {
+fn run(s: &Scenario) -> (Simulation, OutcomeReport) {
     let mut sim = Simulation::new(s);
     sim.run_to_end();
-    OutcomeReport::from_simulation(&sim, &s.name, s.seed)
+    let report = OutcomeReport::from_simulation(&sim, &s.name, s.seed);
+    (sim, report)
 }
 
 #[test]
-fn a_killed_worker_redelivers_and_only_the_upsert_sink_keeps_one_row_per_result() {
-    let report = run(&Scenario::from_toml(LESSON).unwrap());
+fn a_killed_worker_redelivers_and_the_upsert_keeps_one_row_per_result() {
+    let (_, report) = run(&Scenario::from_toml(UPSERT).unwrap());
     let processor = report.processors.iter().find(|p| p.group == "processor");
     assert_eq!(processor.map(|p| p.results.exactly_once), Some(6));
-    let upsert = table(&report, "ledger_upsert");
-    assert_eq!((upsert.rows, upsert.duplicate_rows), (6, 0));
-    assert_eq!(upsert.delivery, Delivery::ExactlyOnce);
-    let insert = table(&report, "ledger_insert");
-    assert_eq!((insert.rows, insert.duplicate_rows), (12, 6));
-    assert_eq!(insert.inputs.more_than_once, 6);
-    assert_eq!(insert.delivery, Delivery::AtLeastOnce);
-    // Both sinks were delivered every result twice: Connect is at-least-once either way.
-    for group in ["connect-ledger-upsert", "connect-ledger-insert"] {
-        let g = report.groups.iter().find(|g| g.group == group).unwrap();
-        assert_eq!(g.processed_more_than_once, 6, "{group}");
-    }
+    let t = ledger(&report);
+    assert_eq!((t.rows, t.duplicate_rows), (6, 0));
+    assert_eq!(t.delivery, Delivery::ExactlyOnce);
+    // The sink was delivered every result twice: Connect is at-least-once.
+    let g = report
+        .groups
+        .iter()
+        .find(|g| g.group == "connect-ledger")
+        .unwrap();
+    assert_eq!(g.processed_more_than_once, 6);
+}
+
+#[test]
+fn with_insert_mode_insert_the_same_kill_writes_every_row_twice() {
+    let (_, report) = run(&Scenario::from_toml(INSERT).unwrap());
+    let t = ledger(&report);
+    assert_eq!((t.rows, t.duplicate_rows), (12, 6));
+    assert_eq!(t.inputs.more_than_once, 6);
+    assert_eq!(t.delivery, Delivery::AtLeastOnce);
+    let processor = report.processors.iter().find(|p| p.group == "processor");
+    assert_eq!(
+        processor.map(|p| p.results.exactly_once),
+        Some(6),
+        "exactly once inside Kafka"
+    );
 }
 
 /// Without the kill, the offsets flushed every `offset.flush.interval.ms` are committed before
 /// anything goes wrong, and the insert sink writes each result once.
 #[test]
-fn without_a_crash_the_insert_sink_writes_each_result_once_and_commits_at_the_flush() {
-    let mut s = Scenario::from_toml(LESSON).unwrap();
+fn without_a_kill_the_insert_sink_writes_each_result_once_and_commits_at_the_flush() {
+    let mut s = Scenario::from_toml(INSERT).unwrap();
     s.script.clear();
     s.steps.clear();
-    let mut sim = Simulation::new(&s);
-    sim.run_to_end();
-    let report = OutcomeReport::from_simulation(&sim, &s.name, s.seed);
-    let insert = table(&report, "ledger_insert");
-    assert_eq!((insert.rows, insert.duplicate_rows), (6, 0));
-    assert_eq!(insert.delivery, Delivery::ExactlyOnce);
+    let (sim, report) = run(&s);
+    let t = ledger(&report);
+    assert_eq!((t.rows, t.duplicate_rows), (6, 0));
+    assert_eq!(t.delivery, Delivery::ExactlyOnce);
     let committed = sim
         .groups()
-        .group("connect-ledger-insert")
+        .group("connect-ledger")
         .map(|g| g.offsets.values().copied().collect::<Vec<_>>());
     assert_eq!(committed, Some(vec![11]), "6 results and 5 commit markers");
 }

@@ -45,13 +45,21 @@ pub fn database_view(props: &DatabaseProps) -> Html {
                     </text>
                     { for table.rows.iter().map(|line| {
                         let row = &line.row;
-                        // "Consumer 2 #1": which consumer, and which instance of its process.
-                        let writer = format!(
-                            "{} {} #{}",
-                            t(lang, Text::Consumer),
-                            row.writer.number(),
-                            row.incarnation + 1
-                        );
+                        // "Consumer 2 #1" (or a sink task's "Worker 1 · task #1"): which consumer,
+                        // and which instance of its process.
+                        let writer = match line.worker {
+                            Some(w) => format!(
+                                "{} #{}",
+                                t(lang, Text::SinkTaskTitle).replace("{w}", &w.to_string()),
+                                row.incarnation + 1
+                            ),
+                            None => format!(
+                                "{} {} #{}",
+                                t(lang, Text::Consumer),
+                                row.writer.number(),
+                                row.incarnation + 1
+                            ),
+                        };
                         let right = r.x + r.w - 14.0;
                         html! {
                             <g class={classes!("db-row", row.duplicate.then_some("duplicate"))}

@@ -52,6 +52,7 @@ pub fn group_view(props: &GroupProps) -> Html {
     let coordinator = g
         .coordinator
         .map_or_else(|| "—".to_string(), |c| c.to_string());
+    let sink_y = if g.isolation.is_some() { 81.0 } else { 65.0 };
     html! {
         <g class={classes!("group-box", status_class, format!("group-{}", g.index % 6), g.dim.then_some("dim"))}
             data-group={g.name.clone()} data-status={status_class}>
@@ -69,14 +70,28 @@ pub fn group_view(props: &GroupProps) -> Html {
                     { isolation }
                     <title>{ t(lang, Text::IsolationLevelTitle) }</title></text>
             }
+            if let Some(sink) = &g.sink {
+                // Under the header lines (and the isolation line, with transactions).
+                <text class="detail small sink-table" x={n(r.x + 10.0)} y={n(r.y + sink_y)}
+                    data-sink-table={sink.table.clone()}>
+                    { format!("→ {} ({})", sink.table, sink.insert_mode) }<title>{ t(lang, Text::SinkTableTitle) }</title>
+                </text>
+                <text class="detail small last-flush" x={n(r.x + 10.0)} y={n(r.y + sink_y + 16.0)}
+                    data-testid={format!("last-flush-{}", g.name)}>
+                    { match sink.last_flush {
+                        Some(at) => t(lang, Text::LastFlush).replace("{t}", &format!("{:.1} s", at.as_ms_f64() / 1000.0)),
+                        None => t(lang, Text::NoFlushYet).to_string(),
+                    } }<title>{ t(lang, Text::OffsetFlushTimer) }</title>
+                </text>
+            }
             if let Some(output) = &g.transform_output {
-                <text class="detail small transform-output" x={n(r.x + r.w - 10.0)} y={n(r.y + 19.0)}
+                <text class="detail small transform-output" x={n(r.x + 10.0)} y={n(r.y + sink_y)}
                     data-output={output.clone()}>
                     { format!("→ {output}") }<title>{ t(lang, Text::TransformOutputTitle) }</title>
                 </text>
             }
             if !g.never_processed.is_empty() {
-                <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + if g.isolation.is_some() { 81.0 } else { 65.0 })}>
+                <text class="never-processed" x={n(r.x + 10.0)} y={n(r.y + sink_y + if g.sink.is_some() { 32.0 } else if g.transform_output.is_some() { 16.0 } else { 0.0 })}>
                     { format!("✗ {} ({})", g.never_processed.iter().take(3).cloned().collect::<Vec<_>>().join(" "), g.never_processed_count) }
                     <title>{ t(lang, Text::NeverProcessed) }</title></text>
             }
@@ -118,6 +133,7 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
     } else {
         c.partition_labels.join(" ")
     };
+    let member_len = c.member.as_ref().map_or(0, |m| m.chars().count());
     html! {
         <g class={classes!("clickable", "node", "consumer", format!("group-{}", c.group_index % 6), c.dim.then_some("dim"),
                 (!c.up).then_some("down"), c.paused_until.is_some().then_some("paused"), c.idle.then_some("idle"))}
@@ -125,22 +141,23 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
             onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 10.0)} y={n(r.y + 18.0)}>
-                { format!("{} {}", t(lang, Text::Consumer), c.node.number()) }</text>
+                { match &c.sink {
+                    Some(sink) => t(lang, Text::SinkTaskTitle).replace("{w}", &sink.worker.to_string()),
+                    None => format!("{} {}", t(lang, Text::Consumer), c.node.number()),
+                } }</text>
 
-            if let (Some(member), true) = (&c.member, c.up) {
+            // The member's join and generation, where the partitions leave room for it.
+            if let (Some(member), true, true) = (&c.member, c.up, partitions.chars().count() + member_len <= 26) {
                 <text class="member" x={n(r.x + r.w - 10.0)} y={n(r.y + 55.0)}>{ member.clone() }</text>
             }
             <text class="processed-count" x={n(r.x + r.w - 10.0)} y={n(r.y + 37.0)}
                 data-testid={format!("processed-{}", c.node)}>
                 { format!("✓{}", c.processed) }<title>{ t(lang, Text::RecordsProcessed) }</title></text>
+            if let Some(progress) = c.sink.as_ref().and_then(|s| s.flush_progress) {
+                { commit_timer(r, progress, "offset-flush", t(lang, Text::OffsetFlushTimer)) }
+            }
             if let Some(progress) = c.auto_commit {
-                <g class="auto-commit">
-                    <circle class="track" cx={n(r.x + r.w - 14.0)} cy={n(r.y + 14.0)} r="7" />
-                    <circle class="elapsed" cx={n(r.x + r.w - 14.0)} cy={n(r.y + 14.0)} r="7"
-                        stroke-dasharray={format!("{:.1} 44", progress * 44.0)}
-                        transform={format!("rotate(-90 {} {})", n(r.x + r.w - 14.0), n(r.y + 14.0))} />
-                    <title>{ t(lang, Text::AutoCommitTimer) }</title>
-                </g>
+                { commit_timer(r, progress, "auto", t(lang, Text::AutoCommitTimer)) }
             }
             <text class="detail state" x={n(r.x + 10.0)} y={n(r.y + 37.0)}>{ state }</text>
             <text class={classes!("detail", "partitions", c.idle.then_some("idle"))} x={n(r.x + 10.0)} y={n(r.y + 55.0)}
@@ -157,6 +174,26 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
                     </g>
                 }
             }) }
+        </g>
+    }
+}
+
+/// The ring at a consumer's top right corner: how far its commit interval (auto-commit, or a sink
+/// task's offset flush) has run.
+fn commit_timer(
+    r: &crate::scene_model::Rect,
+    progress: f64,
+    kind: &'static str,
+    title: &str,
+) -> Html {
+    let (cx, cy) = (n(r.x + r.w - 14.0), n(r.y + 14.0));
+    html! {
+        <g class="auto-commit" data-timer={kind}>
+            <circle class="track" cx={cx.clone()} cy={cy.clone()} r="7" />
+            <circle class="elapsed" cx={cx.clone()} cy={cy.clone()} r="7"
+                stroke-dasharray={format!("{:.1} 44", progress * 44.0)}
+                transform={format!("rotate(-90 {cx} {cy})")} />
+            <title>{ title.to_string() }</title>
         </g>
     }
 }

@@ -167,6 +167,12 @@ pub enum Text {
     KindTxnOffsetCommitResponse,
     /// A consume-transform-produce process: its consumer's title, its producer's title.
     TransformOutputTitle,
+    /// A Kafka Connect sink task and its connector's group.
+    SinkTaskTitle,
+    SinkTableTitle,
+    OffsetFlushTimer,
+    LastFlush,
+    NoFlushYet,
     ProducerInProcess,
     ProducerInProcessTitle,
     /// The outcome line's figures for a consume-transform-produce application.
@@ -482,6 +488,17 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "consume-transform-produce: reads read_committed, writes each result and the consumed offsets in one transaction",
             "컨슘-변환-프로듀스: read_committed로 읽고, 결과와 소비한 오프셋을 한 트랜잭션으로 씀",
         ),
+        SinkTaskTitle => ("Worker {w} · task", "워커 {w} · 태스크"),
+        SinkTableTitle => (
+            "Kafka Connect sink connector: its tasks put batches into this table and commit their offsets every offset.flush.interval.ms (at-least-once)",
+            "Kafka Connect 싱크 커넥터: 태스크가 배치를 이 테이블에 put하고, offset.flush.interval.ms마다 오프셋을 커밋함(최소 한 번)",
+        ),
+        OffsetFlushTimer => (
+            "offset.flush.interval.ms: the worker commits the offsets of what put has taken when it runs out",
+            "offset.flush.interval.ms: 시간이 다 되면 워커가 put이 받은 레코드의 오프셋을 커밋함",
+        ),
+        LastFlush => ("offsets flushed {t}", "오프셋 플러시 {t}"),
+        NoFlushYet => ("no offset flush yet", "오프셋 플러시 전"),
         ProducerInProcess => ("in consumer", "소속: 컨슈머"),
         ProducerInProcessTitle => (
             "the transactional producer of a consume-transform-produce process: it crashes, restarts and stalls with its consumer",

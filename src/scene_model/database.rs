@@ -10,6 +10,10 @@ use kafkascope_engine::view::{DatabaseNode, RowView};
 use kafkascope_engine::NodeId;
 
 pub const DATABASE_X: f64 = GROUP_X;
+/// How far down the scene may reach with the database under the groups; past it, the database
+/// goes under the brokers, at the right of their column, if it ends higher there (the scene
+/// stays as wide, and gets less tall, so labels stay legible).
+pub const BELOW_GROUPS_LIMIT: f64 = 600.0;
 pub const DATABASE_W: f64 = GROUP_W;
 /// The newest rows shown per table (older ones are counted above them).
 pub const ROWS_SHOWN: usize = 8;
@@ -41,10 +45,19 @@ pub struct TableBox {
 pub struct RowLine {
     pub y: f64,
     pub row: RowView,
+    /// The Connect worker whose sink task wrote the row (a task is named by its worker).
+    pub worker: Option<u32>,
 }
 
-/// The database's box at `top`.
-pub fn database_box(view: &DatabaseNode, top: f64, partitions: u32) -> DatabaseBox {
+/// The database's box with its top left corner at (`x`, `top`); `workers`: the sink tasks'
+/// consumer nodes and their workers.
+pub fn database_box(
+    view: &DatabaseNode,
+    x: f64,
+    top: f64,
+    partitions: u32,
+    workers: &[(NodeId, u32)],
+) -> DatabaseBox {
     let mut y = top + HEADER_H;
     let tables = view
         .tables
@@ -66,6 +79,10 @@ pub fn database_box(view: &DatabaseNode, top: f64, partitions: u32) -> DatabaseB
                 .map(|(i, r)| RowLine {
                     y: y + i as f64 * ROW_H,
                     row: r.clone(),
+                    worker: workers
+                        .iter()
+                        .find(|(node, _)| *node == r.writer)
+                        .map(|(_, w)| *w),
                 })
                 .collect();
             y += slots as f64 * ROW_H + 8.0;
@@ -81,7 +98,7 @@ pub fn database_box(view: &DatabaseNode, top: f64, partitions: u32) -> DatabaseB
     DatabaseBox {
         node: view.node,
         rect: Rect {
-            x: DATABASE_X,
+            x,
             y: top,
             w: DATABASE_W,
             h: y - top,

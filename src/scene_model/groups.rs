@@ -21,6 +21,10 @@ pub const MEMBER_H: f64 = 92.0;
 const GROUP_HEADER: f64 = 72.0;
 /// The header line that names the members' `isolation.level`.
 pub const ISOLATION_LINE: f64 = 16.0;
+/// A consume-transform-produce group's header line naming its output topic.
+pub const OUTPUT_LINE: f64 = 16.0;
+/// A sink connector's two header lines: its table and insert mode, its last offset flush.
+pub const SINK_LINES: f64 = 32.0;
 const MEMBER_GAP: f64 = 8.0;
 const GROUP_GAP: f64 = 16.0;
 /// Processed records shown on a consumer, newest last.
@@ -44,8 +48,19 @@ pub struct GroupBox {
     pub isolation: Option<&'static str>,
     /// Consume-transform-produce members: the topic their results go to.
     pub transform_output: Option<String>,
+    /// A Kafka Connect sink connector's group: the table its tasks write, with the insert mode,
+    /// and when one of its running tasks last flushed (committed) its offsets.
+    pub sink: Option<SinkGroupLine>,
     /// Dimmed: a lesson step highlights other things.
     pub dim: bool,
+}
+
+/// What a sink connector's group box says about the connector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SinkGroupLine {
+    pub table: String,
+    pub insert_mode: &'static str,
+    pub last_flush: Option<SimTime>,
 }
 
 /// A processed record as listed on its consumer.
@@ -83,6 +98,8 @@ pub struct ConsumerBox {
     pub dim: bool,
     /// A consume-transform-produce application: the topic its results go to.
     pub transform_output: Option<String>,
+    /// A Kafka Connect sink task: its worker, and how far its offset flush interval has run.
+    pub sink: Option<kafkascope_engine::view::SinkTaskView>,
 }
 
 /// A partition's owner: drawn from the partition's leader replica to the member.
@@ -137,7 +154,20 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
     let transactional = !view.transactions.is_empty();
     for (gi, g) in view.groups.iter().enumerate() {
         let group_top = y;
-        y += GROUP_HEADER + if transactional { ISOLATION_LINE } else { 0.0 };
+        let sink = sink_line(view, gi);
+        let transform_output = view
+            .consumers
+            .iter()
+            .find(|c| c.group_index == gi)
+            .and_then(|c| c.transform_output.clone());
+        y += GROUP_HEADER
+            + if transactional { ISOLATION_LINE } else { 0.0 }
+            + if sink.is_some() { SINK_LINES } else { 0.0 }
+            + if transform_output.is_some() {
+                OUTPUT_LINE
+            } else {
+                0.0
+            };
         let isolation = transactional.then(|| {
             let committed = view
                 .consumers
@@ -181,6 +211,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
                 processed: c.processed,
                 dim: false,
                 transform_output: c.transform_output.clone(),
+                sink: c.sink.clone(),
                 recent: c
                     .recent
                     .iter()
@@ -208,11 +239,8 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
             never_processed: record_ranges(&g.never_processed),
             never_processed_count: g.never_processed_count,
             isolation,
-            transform_output: view
-                .consumers
-                .iter()
-                .find(|c| c.group_index == gi)
-                .and_then(|c| c.transform_output.clone()),
+            transform_output,
+            sink,
             dim: false,
         });
         y += GROUP_GAP;
@@ -220,6 +248,27 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
     // Scenario order, so `consumers[n - 1]` is consumer-n (message paths look them up so).
     consumers.sort_by_key(|c| c.node.number());
     (groups, consumers)
+}
+
+/// A sink connector's line: its table and insert mode, and the latest flush of its running
+/// tasks.
+fn sink_line(view: &WorldView, group_index: usize) -> Option<SinkGroupLine> {
+    let tasks: Vec<_> = view
+        .consumers
+        .iter()
+        .filter(|c| c.group_index == group_index)
+        .filter_map(|c| c.sink.as_ref().map(|s| (c.up, s)))
+        .collect();
+    let (_, first) = tasks.first()?;
+    Some(SinkGroupLine {
+        table: first.table.clone(),
+        insert_mode: first.insert_mode,
+        last_flush: tasks
+            .iter()
+            .filter(|(up, _)| *up)
+            .filter_map(|(_, s)| s.last_flush)
+            .max(),
+    })
 }
 
 /// Which partitions each running member owns, as lines from the leader replica rows.

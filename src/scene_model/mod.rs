@@ -327,12 +327,39 @@ impl SceneModel {
             })
             .collect();
         let assignments = groups::assignment_lines(&consumers, &leader_rows);
+        let workers: Vec<(NodeId, u32)> = view
+            .consumers
+            .iter()
+            .filter_map(|c| c.sink.as_ref().map(|s| (c.node, s.worker)))
+            .collect();
         let databases: Vec<database::DatabaseBox> = view
             .databases
             .iter()
             .map(|d| {
                 let below_groups = groups.last().map_or(TOP, |g| g.rect.y + g.rect.h + GAP);
-                database::database_box(d, below_groups, view.partition_count)
+                let below = database::database_box(
+                    d,
+                    database::DATABASE_X,
+                    below_groups,
+                    view.partition_count,
+                    &workers,
+                );
+                let below_brokers = brokers.last().map_or(TOP, |b| b.rect.y + b.rect.h + GAP);
+                let under_brokers = database::database_box(
+                    d,
+                    BROKER_X + BROKER_W - database::DATABASE_W,
+                    below_brokers,
+                    view.partition_count,
+                    &workers,
+                );
+                let bottom = |b: &database::DatabaseBox| b.rect.y + b.rect.h;
+                if bottom(&below) > database::BELOW_GROUPS_LIMIT
+                    && bottom(&under_brokers) < bottom(&below)
+                {
+                    under_brokers
+                } else {
+                    below
+                }
             })
             .collect();
 
@@ -563,14 +590,29 @@ impl Layout {
                 } else {
                     (rb, ra)
                 };
-                let c = consumer.right_mid();
-                let d = Point {
-                    x: database.x + database.w,
-                    y: database.y + 24.0,
-                };
-                let via = Point {
-                    x: c.x.max(d.x) + 10.0,
-                    y: (c.y + d.y) / 2.0,
+                let (c, d, via) = if database.x + database.w < consumer.x {
+                    // The database under the brokers: from the member's left side, across.
+                    let c = consumer.left_mid();
+                    let d = Point {
+                        x: database.x + database.w,
+                        y: database.y + 24.0,
+                    };
+                    let via = Point {
+                        x: (c.x + d.x) / 2.0,
+                        y: (c.y + d.y) / 2.0,
+                    };
+                    (c, d, via)
+                } else {
+                    let c = consumer.right_mid();
+                    let d = Point {
+                        x: database.x + database.w,
+                        y: database.y + 24.0,
+                    };
+                    let via = Point {
+                        x: c.x.max(d.x) + 10.0,
+                        y: (c.y + d.y) / 2.0,
+                    };
+                    (c, d, via)
                 };
                 if matches!(a, NodeId::Consumer(_)) {
                     Path {

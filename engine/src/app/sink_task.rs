@@ -49,6 +49,10 @@ pub struct SinkTask {
     flushing: bool,
     /// The flush interval passed while a `put` was under way: commit once it is done.
     flush_due: bool,
+    /// When the flush timer fires next (the page draws how far it has run).
+    next_flush: Option<SimTime>,
+    /// When the offsets were last committed (sent), if ever.
+    last_flush: Option<SimTime>,
 }
 
 impl SinkTask {
@@ -63,6 +67,8 @@ impl SinkTask {
             next_correlation: 0,
             flushing: false,
             flush_due: false,
+            next_flush: None,
+            last_flush: None,
         }
     }
 
@@ -73,6 +79,8 @@ impl SinkTask {
         self.awaiting = None;
         self.flushing = false;
         self.flush_due = false;
+        self.next_flush = None;
+        self.last_flush = None;
         // Answers to the old instance's requests must not match the new one's.
         self.next_correlation = u64::from(self.incarnation) << 40;
     }
@@ -104,7 +112,7 @@ impl SinkTask {
     ) {
         if !self.flushing {
             self.flushing = true;
-            out.set_timer(self.flush_interval(), Timer::SinkOffsetFlush);
+            self.arm_flush(now, out);
         }
         match polled {
             PollReturn::Records(records) => {
@@ -124,7 +132,7 @@ impl SinkTask {
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, client: &mut Consumer, out: &mut Out) {
         match timer {
             Timer::SinkOffsetFlush => {
-                out.set_timer(self.flush_interval(), Timer::SinkOffsetFlush);
+                self.arm_flush(now, out);
                 self.flush_due = true;
                 if self.is_idle() {
                     // Waiting in poll(): Connect's poll timeout ends at the next commit.
@@ -173,8 +181,23 @@ impl SinkTask {
         client.poll(now, out);
     }
 
-    fn flush_interval(&self) -> SimDuration {
-        SimDuration::from_ms(self.config.offset_flush_interval_ms)
+    fn arm_flush(&mut self, now: SimTime, out: &mut Out) {
+        let interval = SimDuration::from_ms(self.config.offset_flush_interval_ms);
+        self.next_flush = Some(now + interval);
+        out.set_timer(interval, Timer::SinkOffsetFlush);
+    }
+
+    /// How far the flush interval has run at `now` (0..1), once the task has polled.
+    pub fn flush_progress(&self, now: SimTime) -> Option<f64> {
+        let next = self.next_flush?;
+        let interval = self.config.offset_flush_interval_ms as f64 * 1000.0;
+        let left = next.0.saturating_sub(now.0) as f64;
+        Some((1.0 - left / interval).clamp(0.0, 1.0))
+    }
+
+    /// When this instance last committed its offsets.
+    pub fn last_flush(&self) -> Option<SimTime> {
+        self.last_flush
     }
 
     fn retry_later(&mut self, out: &mut Out) {
@@ -192,8 +215,8 @@ impl SinkTask {
         }
         self.flush_due = false;
         let offsets = client.uncommitted_positions();
-        if !offsets.is_empty() {
-            client.commit_async(now, offsets, out);
+        if !offsets.is_empty() && client.commit_async(now, offsets, out) {
+            self.last_flush = Some(now);
         }
     }
 
