@@ -265,3 +265,23 @@ fn the_offsets_in_the_database_lesson_gives_the_same_outcome_in_wasm() {
         (8, 0, 1, "exactly_once")
     );
 }
+
+/// The Kafka Connect lessons in wasm, as engine/tests/connect.rs asserts them natively: the killed
+/// worker's task re-delivers every result; the upsert sink keeps one row each, the insert sink
+/// two.
+#[wasm_bindgen_test]
+fn the_connect_sink_lessons_give_the_same_outcome_in_wasm() {
+    let table = |text: &str| {
+        let report = run_scenario(&Scenario::from_toml(text).unwrap(), false);
+        let t = report.tables.into_iter().next().unwrap();
+        (t.rows, t.duplicate_rows, t.delivery.name())
+    };
+    assert_eq!(
+        table(include_str!("../scenarios/connect-sink.toml")),
+        (6, 0, "exactly_once")
+    );
+    assert_eq!(
+        table(include_str!("../scenarios/connect-sink-insert.toml")),
+        (12, 6, "at_least_once")
+    );
+}

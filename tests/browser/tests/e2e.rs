@@ -1267,6 +1267,11 @@ const KAFKA_WORDS: &[&str] = &[
     "payments",
     "ledger",
     "upsert",
+    // A JDBC sink connector's `insert.mode` value, the processor's group name, and the product
+    // name Kafka Connect, as Korean developers write them.
+    "insert",
+    "processor",
+    "Connect",
     "workers",
     "dashboard",
     "user",
@@ -1330,6 +1335,7 @@ async fn a_korean_page_shows_no_english_only_words() {
         "exactly-once-processing",
         "rewind-forgotten",
         "database-duplicate-row",
+        "connect-sink-insert",
     ] {
         page.open_scenario(name).await;
         for at in ["s.max / 3", "s.max"] {
