@@ -47,6 +47,7 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "database-offsets",
             "connect-sink",
             "connect-sink-insert",
+            "four-applications",
         ],
     ),
     (Text::ChapterMore, &[]),
@@ -175,6 +176,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "connect-sink-insert",
         include_str!(concat!(env!("OUT_DIR"), "/connect-sink-insert.toml")),
+    ),
+    (
+        "four-applications",
+        include_str!(concat!(env!("OUT_DIR"), "/four-applications.toml")),
     ),
     (
         "two-groups",

@@ -18,3 +18,4 @@ pub mod scenario_picker;
 pub mod scene;
 pub mod settings;
 pub mod start_screen;
+pub mod tables_side_by_side;

@@ -12,7 +12,7 @@ use kafkascope_engine::OutcomeReport;
 use yew::prelude::*;
 
 /// The delivery a table shows, as the reader reads it.
-fn delivery_text(delivery: kafkascope_engine::report::Delivery) -> Text {
+pub fn delivery_text(delivery: kafkascope_engine::report::Delivery) -> Text {
     use kafkascope_engine::report::Delivery;
     match delivery {
         Delivery::ExactlyOnce => Text::DeliveryExactlyOnce,

@@ -14,7 +14,9 @@ use crate::components::lesson::LessonPanel;
 use crate::components::outcome::Outcome;
 use crate::components::outcome_line::OutcomeLine;
 use crate::components::scene::Scene;
+use crate::components::tables_side_by_side::{TablesSideBySide, TABLES_FOR_SIDE_BY_SIDE};
 use crate::frame_stats::FrameStats;
+use crate::i18n::{t, Text};
 use crate::playback::{Playback, PlaybackAction};
 use crate::scene_model::SceneModel;
 use gloo::events::EventListener;
@@ -54,6 +56,10 @@ pub fn player(props: &PlayerProps) -> Html {
         let timeline = props.timeline.clone();
         move || (0u64, timeline.world_at(SimTime::ZERO))
     });
+
+    // The reader switched a many-tables scenario from the tables side by side to the scene.
+    let scene_chosen = use_state(|| false);
+    let lang = use_context::<crate::i18n::Lang>().unwrap_or(crate::i18n::Lang::En);
 
     // Frame cost: from the start of this render to its effect (after children and the DOM patch).
     let frame_stats = use_mut_ref(FrameStats::default);
@@ -172,6 +178,10 @@ pub fn player(props: &PlayerProps) -> Html {
         },
     );
 
+    // Four tables or more open side by side (the scene would shrink to hold them); the reader can
+    // switch to the scene and back.
+    let many_tables = model.report.tables.len() >= TABLES_FOR_SIDE_BY_SIDE;
+    let side_by_side = many_tables && !*scene_chosen;
     let side = html! {
         <aside class="side" data-testid="side-panels">
             <Outcome report={shown_report(&model.report)} />
@@ -183,7 +193,17 @@ pub fn player(props: &PlayerProps) -> Html {
     let stage = html! {
         <div class="stage-column">
             <div class="scene-box">
-                <Scene model={model.clone()} {on_fault} />
+                if side_by_side {
+                    <TablesSideBySide model={model.clone()} />
+                } else {
+                    <Scene model={model.clone()} {on_fault} />
+                }
+                if many_tables {
+                    <button class="view-toggle" data-testid="tables-toggle"
+                        onclick={let s = scene_chosen.clone(); Callback::from(move |_| s.set(!*s))}>
+                        { t(lang, if side_by_side { Text::ShowScene } else { Text::ShowTables }) }
+                    </button>
+                }
             </div>
             if lesson {
                 <OutcomeLine report={shown_report(&model.report)} />

@@ -72,6 +72,27 @@ impl Application {
         }
     }
 
+    /// How it writes its table, as the report names it (`unique_key`: the table has one).
+    pub fn write_style(&self, unique_key: bool) -> Option<crate::check::report::WriteStyle> {
+        use crate::check::report::WriteStyle;
+        use crate::scenario::WriteMode;
+        Some(match self {
+            Application::DbWriter(a) if a.offsets_table().is_some() => {
+                WriteStyle::OffsetsInDatabase
+            }
+            Application::DbWriter(a) => match (a.write_mode(), unique_key) {
+                (WriteMode::Upsert, _) => WriteStyle::Upsert,
+                (WriteMode::Insert, true) => WriteStyle::InsertUniqueKey,
+                (WriteMode::Insert, false) => WriteStyle::Insert,
+            },
+            Application::SinkTask(a) => match a.config().insert_mode {
+                WriteMode::Upsert => WriteStyle::ConnectSinkUpsert,
+                WriteMode::Insert => WriteStyle::ConnectSinkInsert,
+            },
+            _ => return None,
+        })
+    }
+
     /// The table its offsets are kept in, when a database writer keeps them in the database.
     pub fn offsets_table(&self) -> Option<&str> {
         match self {

@@ -101,6 +101,11 @@ impl DbWriter {
         self.next_correlation = u64::from(self.incarnation) << 40;
     }
 
+    /// `INSERT` or upsert.
+    pub fn write_mode(&self) -> WriteMode {
+        self.write
+    }
+
     /// The table it writes.
     pub fn table(&self) -> &str {
         &self.table

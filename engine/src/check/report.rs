@@ -136,6 +136,8 @@ pub struct TableOutcome {
     pub table: String,
     /// The group whose application writes it.
     pub group: String,
+    /// How that application writes it.
+    pub style: WriteStyle,
     /// Rows in the table.
     pub rows: u64,
     /// Rows written for a record that already had one (each extra row counted): **duplicate
@@ -149,6 +151,38 @@ pub struct TableOutcome {
     pub inputs: crate::check::fates::InputCounts,
     /// The delivery the application achieved end to end, judged from the rows.
     pub delivery: Delivery,
+}
+
+/// How an application writes its table: the story's plain writer and its three fixes (and the
+/// fix without its upsert).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteStyle {
+    /// `INSERT`, then commit the offsets (no unique key).
+    Insert,
+    /// `INSERT` into a table with a unique key (the second insert is refused).
+    InsertUniqueKey,
+    /// An upsert on the record's id.
+    Upsert,
+    /// The row and the partition's next offset in one database transaction.
+    OffsetsInDatabase,
+    /// A Kafka Connect sink with `insert.mode=insert`.
+    ConnectSinkInsert,
+    /// A Kafka Connect sink with `insert.mode=upsert` on the record's key.
+    ConnectSinkUpsert,
+}
+
+impl WriteStyle {
+    pub fn name(self) -> &'static str {
+        match self {
+            WriteStyle::Insert => "insert",
+            WriteStyle::InsertUniqueKey => "insert_unique_key",
+            WriteStyle::Upsert => "upsert",
+            WriteStyle::OffsetsInDatabase => "offsets_in_database",
+            WriteStyle::ConnectSinkInsert => "connect_sink_insert",
+            WriteStyle::ConnectSinkUpsert => "connect_sink_upsert",
+        }
+    }
 }
 
 /// End-to-end delivery, as the rows show it.
@@ -245,6 +279,9 @@ impl OutcomeReport {
                     .map(|t| t.rows.len() as u64)
                     .sum();
                 TableOutcome {
+                    style: sim
+                        .write_style(&table, &group)
+                        .unwrap_or(WriteStyle::Insert),
                     duplicate_rows: sim.duplicate_rows(&table),
                     refused_writes: sim
                         .databases()

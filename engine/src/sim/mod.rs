@@ -521,6 +521,22 @@ impl Simulation {
         tables
     }
 
+    /// How `group`'s application writes `table`.
+    pub fn write_style(
+        &self,
+        table: &str,
+        group: &str,
+    ) -> Option<crate::check::report::WriteStyle> {
+        let unique_key = self
+            .databases
+            .iter()
+            .filter_map(|d| d.tables().get(table))
+            .any(|t| t.unique_key);
+        self.table_writers()
+            .find(|(w, g)| *g == group && w.table() == Some(table))
+            .and_then(|(w, _)| w.write_style(unique_key))
+    }
+
     /// The tables database writers keep their offsets in.
     pub fn offsets_tables(&self) -> Vec<&str> {
         self.table_writers()

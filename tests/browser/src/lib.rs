@@ -334,13 +334,25 @@ pub async fn set_viewport(client: &Client, width: u32, height: u32) -> Result<()
 }
 
 /// The smallest label in the scene as rendered, in CSS pixels (its font size times the scene's
-/// scale on screen), and its text. Only labels with a box on screen count.
+/// scale on screen), and its text. Only labels with a box on screen count. When the tables side
+/// by side replace the scene, their texts are measured instead.
 pub async fn min_scene_label_px(client: &Client) -> Result<(f64, String), String> {
     let v = client
         .execute(
             "const svg = document.querySelector('svg.scene');
-             const k = svg.getScreenCTM().a;
              let min = 1e9, who = '';
+             if (!svg) {
+               // The tables side by side, drawn in place of the scene: its texts as rendered.
+               for (const el of document.querySelectorAll('.tables-side-by-side *')) {
+                 const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+                 const r = el.getBoundingClientRect();
+                 if (!own || r.width === 0) continue;
+                 const px = parseFloat(getComputedStyle(el).fontSize);
+                 if (px < min) { min = px; who = el.textContent; }
+               }
+               return [min, who];
+             }
+             const k = svg.getScreenCTM().a;
              for (const t of svg.querySelectorAll('text')) {
                const r = t.getBoundingClientRect();
                if (r.width === 0 || r.height === 0) continue;
