@@ -27,6 +27,13 @@ pub fn style_text(style: WriteStyle) -> Text {
     }
 }
 
+fn sink_style(style: WriteStyle) -> bool {
+    matches!(
+        style,
+        WriteStyle::ConnectSinkInsert | WriteStyle::ConnectSinkUpsert
+    )
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TablesProps {
     pub model: std::rc::Rc<SceneModel>,
@@ -37,7 +44,9 @@ pub fn tables_side_by_side(props: &TablesProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let report = &props.model.report;
     html! {
-        <div class="tables-side-by-side" data-testid="tables-side-by-side">
+        // The database as a whole (a lesson step highlights `database-1`).
+        <div class="tables-side-by-side node" data-testid="tables-side-by-side"
+            data-node={props.model.databases.first().map(|d| d.node.to_string())}>
             { for report.tables.iter().map(|table| {
                 let drawn = props.model.databases.iter()
                     .flat_map(|d| d.tables.iter())
@@ -49,6 +58,22 @@ pub fn tables_side_by_side(props: &TablesProps) -> Html {
                         </p>
                         <h3>{ table.table.clone() }</h3>
                         <p class="style" data-style={table.style.name()}>{ t(lang, style_text(table.style)) }</p>
+                        <p class="writers">
+                            // A sink's card names the processors feeding its topic too.
+                            { for props.model.consumers.iter().filter(|c| c.group == table.group
+                                || (sink_style(table.style) && c.transform_output.is_some())).map(|c| html! {
+                                // Which process writes it, and whether it runs: the same facts the
+                                // scene's consumer boxes show.
+                                <span class={classes!("node", "writer-state", (!c.up).then_some("down"))}
+                                    data-node={c.node.to_string()} data-up={c.up.to_string()}>
+                                    { match &c.sink {
+                                        Some(sink) => t(lang, Text::SinkTaskTitle).replace("{w}", &sink.worker.to_string()),
+                                        None => format!("{} {}", t(lang, Text::Consumer), c.node.number()),
+                                    } }
+                                    { format!(" · {}", t(lang, if c.up { Text::Running } else { Text::Killed })) }
+                                </span>
+                            }) }
+                        </p>
                         <p class="card-figures">
                             { format!("{} {} · {} {}", t(lang, Text::LineRows), table.rows,
                                 t(lang, Text::LineDuplicateRows), table.duplicate_rows) }

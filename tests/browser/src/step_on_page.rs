@@ -19,13 +19,14 @@ use std::collections::BTreeMap;
 
 /// Reads the page into the JSON a [`PageSnapshot`] is made from.
 pub const SNAPSHOT_JS: &str = "
-    const scene = document.querySelector('svg.scene');
+    // The scene, or the tables side by side drawn in its place (their cards name the writers).
+    const scene = document.querySelector('svg.scene') || document.querySelector('[data-testid=tables-side-by-side]');
     const num = (text) => { const m = (text || '').match(/\\d+/g); return m ? m : []; };
     const groupClass = (el) => [...el.classList].find(c => /^group-\\d+$/.test(c));
     const groupOfClass = {};
     const snap = { up: {}, node_dim: {}, replicas: [], groups: {}, records: {}, record_dim: {}, consumers: [], links: {}, counts: {}, group_counts: {}, processor_counts: {}, table_figures: {}, txns: {}, txn_phase: {} };
     const dim = (el) => !el || el.classList.contains('dim');
-    for (const n of scene.querySelectorAll('g.node[data-node]')) {
+    for (const n of document.querySelectorAll('svg.scene g.node[data-node], [data-testid=tables-side-by-side] .node[data-node], [data-testid=tables-side-by-side][data-node]')) {
         if (n.dataset.up !== undefined) snap.up[n.dataset.node] = n.dataset.up === 'true';
         const frame = n.querySelector(':scope > .frame');
         snap.node_dim[n.dataset.node] = dim(n) || (frame !== null && dim(frame));

@@ -1082,7 +1082,10 @@ const LESSON_VIEW_JS: &str = "
         return (r.top >= -0.5 && r.left >= -0.5 && r.bottom <= vh + 0.5 && r.right <= vw + 0.5)
             ? null : sel + ' at ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
     };
-    const outside = ['[data-testid=lesson-text]', 'svg.scene', '[data-testid=lesson-back]',
+    const svg = document.querySelector('svg.scene');
+    // A scenario writing four tables or more shows its tables side by side in the scene's place.
+    const tables = document.querySelector('[data-testid=tables-side-by-side]');
+    const outside = ['[data-testid=lesson-text]', svg ? 'svg.scene' : '[data-testid=tables-side-by-side]', '[data-testid=lesson-back]',
         '[data-testid=lesson-position]', '[data-testid=play]', '[data-testid=timeline]']
         .map(inside).filter(x => x);
     const overflow = [];
@@ -1095,11 +1098,10 @@ const LESSON_VIEW_JS: &str = "
                 overflow.push(t.textContent);
         }
     }
-    const svg = document.querySelector('svg.scene');
     return { outside, overflow,
         sideways: document.documentElement.scrollWidth > vw + 1,
-        focused: svg.classList.contains('focused'),
-        lit: svg.querySelectorAll('g.node:not(.dim) > .frame:not(.dim), g.record:not(.dim), g.cell:not(.dim), g.marker:not(.dim), g.edge:not(.dim), g.group-box:not(.dim), g.node.consumer:not(.dim), g.node.controller:not(.dim), g.replica .row-labels:not(.dim)').length };
+        focused: svg ? svg.classList.contains('focused') : tables !== null,
+        lit: !svg ? tables.querySelectorAll('.node:not(.dim)').length : svg.querySelectorAll('g.node:not(.dim) > .frame:not(.dim), g.record:not(.dim), g.cell:not(.dim), g.marker:not(.dim), g.edge:not(.dim), g.group-box:not(.dim), g.node.consumer:not(.dim), g.node.controller:not(.dim), g.replica .row-labels:not(.dim)').length };
 ";
 
 /// Every step of every shipped lesson, in English and Korean, at 1366×768 and 1280×720: the
