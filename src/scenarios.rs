@@ -53,6 +53,61 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
     (Text::ChapterMore, &[]),
 ];
 
+/// The guided tour: the whole story from the first record to the last fix, chapter by chapter,
+/// each chapter one or more lessons (their steps, then free play). It follows the story's order —
+/// Kafka's basics before its guarantees — rather than the picker's grouping.
+pub const TOUR: &[(Text, &[&str])] = &[
+    (Text::TourTrip, &["consumers-1-offsets"]),
+    (Text::TourAsync, &["consumers-2-async"]),
+    (Text::TourGroups, &["consumers-3-many-groups"]),
+    (
+        Text::TourReplication,
+        &[
+            "lesson-1-replication",
+            "unclean-election-loss",
+            "clean-election-offline",
+        ],
+    ),
+    (
+        Text::TourAcks,
+        &[
+            "acks-1-failover-loss",
+            "min-isr-not-enough-replicas",
+            "acks-all-failover-safe",
+            "retry-duplicate",
+        ],
+    ),
+    (Text::TourPartitions, &["consumers-4-partitions"]),
+    (Text::TourCommits, &["consumers-5-commits"]),
+    (
+        Text::TourExactlyOnce,
+        &[
+            "idempotent-producer",
+            "transactions",
+            "zombie-fencing",
+            "exactly-once-processing",
+            "rewind-forgotten",
+        ],
+    ),
+    (Text::TourDuplicateRow, &["database-duplicate-row"]),
+    (Text::TourUniqueKey, &["database-unique-key"]),
+    (Text::TourOffsets, &["database-offsets"]),
+    (
+        Text::TourConnect,
+        &["connect-sink", "connect-sink-insert", "four-applications"],
+    ),
+];
+
+/// The tour's lessons in order.
+pub fn tour_lessons() -> impl Iterator<Item = &'static str> {
+    TOUR.iter().flat_map(|(_, names)| names.iter().copied())
+}
+
+/// Where `name` is in the tour (0-based), if it is.
+pub fn tour_index(name: &str) -> Option<usize> {
+    tour_lessons().position(|n| n == name)
+}
+
 /// Every built-in scenario's name and its title in `lang` (its name when the file has no title),
 /// read from the file's heading only.
 pub fn builtin_titles(lang: crate::i18n::Lang) -> Vec<(&'static str, String)> {

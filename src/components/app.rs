@@ -165,7 +165,8 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
                                 // A new timeline remounts the player (fresh playback state).
                                 <Player key={format!("{:p}", Rc::as_ptr(timeline))}
                                     timeline={timeline.clone()} panels_open={props.panels_open}
-                                    on_toggle_panels={props.on_toggle_panels.clone()} />
+                                    on_toggle_panels={props.on_toggle_panels.clone()}
+                                    on_open_lesson={on_pick.reform(ScenarioSource::Builtin)} />
                             </>
                         }
                     }

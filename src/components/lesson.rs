@@ -14,6 +14,7 @@ use crate::components::scenario_info::{localized, ScenarioInfo};
 use crate::i18n::{t, Lang, Text};
 use crate::playback::{current_step, step_moment};
 use crate::playback::{Playback, PlaybackAction};
+use crate::scenarios::{builtin_titles, tour_index, tour_lessons, TOUR};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,11 +24,15 @@ pub struct LessonPanelProps {
     /// Whether the side panels are open, and the button that opens or closes them.
     pub panels_open: bool,
     pub on_toggle_panels: Callback<()>,
+    /// Opens another built-in lesson (the tour's next, previous, or one from its contents).
+    #[prop_or_default]
+    pub on_open_lesson: Callback<String>,
 }
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let titles = use_memo(lang, |lang| builtin_titles(*lang));
     let steps = &props.playback.timeline.scenario().steps;
     if steps.is_empty() {
         return html! {};
@@ -51,6 +56,18 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         Lang::Ko => &step.ko,
     };
     let (title, description) = localized(props.playback.timeline.scenario(), lang);
+    let tour = Tour::of(&props.playback.timeline.scenario().name);
+    let title_of = |name: &str| {
+        titles
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| name.to_string(), |(_, title)| title.clone())
+    };
+    let open = |name: &'static str| {
+        props
+            .on_open_lesson
+            .reform(move |_: MouseEvent| name.to_string())
+    };
     html! {
         <section class="lesson" data-testid="lesson" aria-live="polite">
             <ScenarioInfo {title} {description} collapsed=true
@@ -78,18 +95,55 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     }) }
                 </ol>
             </div>
+            if let Some(tour) = &tour {
+                <div class="tour-bar">
+                    <span data-testid="tour-position">{ t(lang, Text::TourPosition)
+                        .replace("{c}", &(tour.chapter + 1).to_string())
+                        .replace("{n}", &TOUR.len().to_string()) }</span>
+                    <details class="tour-contents" data-testid="tour-contents">
+                        <summary>{ t(lang, Text::TourContents) }</summary>
+                        <ol>
+                            { for TOUR.iter().enumerate().map(|(c, (chapter, names))| html! {
+                                <li class={classes!((c == tour.chapter).then_some("current"))}>
+                                    <b>{ t(lang, *chapter) }</b>
+                                    <ul>
+                                        { for names.iter().map(|name| html! {
+                                            <li><button class={classes!("link", (*name == tour.name).then_some("current"))}
+                                                data-testid={format!("tour-lesson-{name}")}
+                                                onclick={open(name)}>{ title_of(name) }</button></li>
+                                        }) }
+                                    </ul>
+                                </li>
+                            }) }
+                        </ol>
+                    </details>
+                </div>
+            }
             <div class="lesson-body">
                 <p class="lesson-text" data-testid="lesson-text">{ with_code_spans(text) }</p>
                 if last_reached {
                     <p class="free-play" data-testid="free-play">{ t(lang, Text::FreePlay) }</p>
+                    if tour.as_ref().is_some_and(|tour| tour.next.is_none()) {
+                        <p class="tour-end" data-testid="tour-end">{ t(lang, Text::TourEnd) }</p>
+                    }
                 }
             </div>
             <div class="lesson-nav">
-                <button data-testid="lesson-back" onclick={back} disabled={current == 0}>
-                    { "← " }{ t(lang, Text::LessonBack) }</button>
+                if let (0, Some(previous)) = (current, tour.as_ref().and_then(|tour| tour.previous)) {
+                    // At a lesson's first step, back goes to the tour's previous lesson.
+                    <button data-testid="tour-back" onclick={open(previous)} title={title_of(previous)}>
+                        { "← " }{ t(lang, Text::TourPrevious) }</button>
+                } else {
+                    <button data-testid="lesson-back" onclick={back} disabled={current == 0}>
+                        { "← " }{ t(lang, Text::LessonBack) }</button>
+                }
                 if let Some(next) = next {
                     <button class="primary" data-testid="lesson-next" onclick={next}>
                         { t(lang, Text::LessonNext) }{ " →" }</button>
+                } else if let Some(following) = tour.as_ref().and_then(|tour| tour.next) {
+                    // After the last step: on to the tour's next lesson.
+                    <button class="primary" data-testid="tour-next" onclick={open(following)} title={title_of(following)}>
+                        { t(lang, Text::TourNext) }{ " →" }</button>
                 }
             </div>
             <p class="keys">{ t(lang, Text::LessonKeys) }</p>
@@ -111,5 +165,30 @@ fn with_code_spans(text: &str) -> Html {
         } else {
             html! { { part } }
         }) }
+    }
+}
+
+/// Where a lesson sits in the guided tour.
+struct Tour {
+    name: &'static str,
+    /// Its chapter (0-based).
+    chapter: usize,
+    previous: Option<&'static str>,
+    next: Option<&'static str>,
+}
+
+impl Tour {
+    fn of(name: &str) -> Option<Tour> {
+        let at = tour_index(name)?;
+        let lessons: Vec<&'static str> = tour_lessons().collect();
+        Some(Tour {
+            name: lessons[at],
+            chapter: TOUR
+                .iter()
+                .position(|(_, names)| names.contains(&lessons[at]))
+                .unwrap_or(0),
+            previous: at.checked_sub(1).map(|i| lessons[i]),
+            next: lessons.get(at + 1).copied(),
+        })
     }
 }

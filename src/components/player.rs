@@ -35,6 +35,9 @@ pub struct PlayerProps {
     pub panels_open: bool,
     #[prop_or_default]
     pub on_toggle_panels: Callback<()>,
+    /// Opens another built-in lesson (the guided tour's navigation).
+    #[prop_or_default]
+    pub on_open_lesson: Callback<String>,
 }
 
 impl PartialEq for PlayerProps {
@@ -42,6 +45,7 @@ impl PartialEq for PlayerProps {
         Rc::ptr_eq(&self.timeline, &other.timeline)
             && self.panels_open == other.panels_open
             && self.on_toggle_panels == other.on_toggle_panels
+            && self.on_open_lesson == other.on_open_lesson
     }
 }
 
@@ -215,6 +219,7 @@ pub fn player(props: &PlayerProps) -> Html {
         html! {
             <main class={classes!("player", "lesson-mode", panels_open.then_some("panels-open"))}>
                 <LessonPanel playback={(*playback).clone()} dispatcher={playback.dispatcher()}
+                    on_open_lesson={props.on_open_lesson.clone()}
                     {panels_open} {on_toggle_panels} />
                 { stage }
                 if panels_open {
