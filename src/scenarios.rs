@@ -55,27 +55,16 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
 
 /// The guided tour: the whole story from the first record to the last fix, chapter by chapter,
 /// each chapter one or more lessons (their steps, then free play). It follows the story's order —
-/// Kafka's basics before its guarantees — rather than the picker's grouping.
+/// Kafka's basics before its guarantees — rather than the picker's grouping. Only lessons (scenarios
+/// with steps) belong here; the picker offers the free-play scenarios beside them.
 pub const TOUR: &[(Text, &[&str])] = &[
     (Text::TourTrip, &["consumers-1-offsets"]),
     (Text::TourAsync, &["consumers-2-async"]),
     (Text::TourGroups, &["consumers-3-many-groups"]),
-    (
-        Text::TourReplication,
-        &[
-            "lesson-1-replication",
-            "unclean-election-loss",
-            "clean-election-offline",
-        ],
-    ),
+    (Text::TourReplication, &["lesson-1-replication"]),
     (
         Text::TourAcks,
-        &[
-            "acks-1-failover-loss",
-            "min-isr-not-enough-replicas",
-            "acks-all-failover-safe",
-            "retry-duplicate",
-        ],
+        &["acks-1-failover-loss", "min-isr-not-enough-replicas"],
     ),
     (Text::TourPartitions, &["consumers-4-partitions"]),
     (Text::TourCommits, &["consumers-5-commits"]),

@@ -131,18 +131,21 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             <div class="lesson-nav">
                 if let (0, Some(previous)) = (current, tour.as_ref().and_then(|tour| tour.previous)) {
                     // At a lesson's first step, back goes to the tour's previous lesson.
-                    <button data-testid="tour-back" onclick={open(previous)} title={title_of(previous)}>
+                    <button key="tour-back" data-testid="tour-back" onclick={open(previous)} title={title_of(previous)}>
                         { "← " }{ t(lang, Text::TourPrevious) }</button>
                 } else {
-                    <button data-testid="lesson-back" onclick={back} disabled={current == 0}>
+                    <button key="lesson-back" data-testid="lesson-back" onclick={back} disabled={current == 0}>
                         { "← " }{ t(lang, Text::LessonBack) }</button>
                 }
                 if let Some(next) = next {
-                    <button class="primary" data-testid="lesson-next" onclick={next}>
+                    // Keyed: the step's Next and the tour's are different buttons, never one
+                    // element re-labelled under the pointer (a click meant for the last step
+                    // must not open the next lesson).
+                    <button key="lesson-next" class="primary" data-testid="lesson-next" onclick={next}>
                         { t(lang, Text::LessonNext) }{ " →" }</button>
                 } else if let Some(following) = tour.as_ref().and_then(|tour| tour.next) {
                     // After the last step: on to the tour's next lesson.
-                    <button class="primary" data-testid="tour-next" onclick={open(following)} title={title_of(following)}>
+                    <button key="tour-next" class="primary" data-testid="tour-next" onclick={open(following)} title={title_of(following)}>
                         { t(lang, Text::TourNext) }{ " →" }</button>
                 }
             </div>

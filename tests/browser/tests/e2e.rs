@@ -1421,3 +1421,198 @@ async fn the_start_screen_offers_the_lessons_by_chapter_and_free_play() {
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+/// The engine's report for shipped scenario `name` at `time_us`, as JSON (the names the outcome
+/// line's figures carry).
+fn engine_report_at(name: &str, time_us: u64) -> serde_json::Value {
+    let path = format!("{}/../../scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    let scenario = Scenario::from_toml(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let timeline = kafkascope_engine::Timeline::record(&scenario);
+    let world = timeline.world_at(kafkascope_engine::SimTime(time_us));
+    serde_json::to_value(kafkascope_engine::OutcomeReport::from_simulation(
+        &world, "", 0,
+    ))
+    .unwrap()
+}
+
+/// Every figure the outcome line shows equals the engine's report at the same instant: the
+/// headline counts, each group's, each processor's, each table's (rows, duplicates, verdict).
+fn page_agrees_with_engine(
+    drawn: &PageSnapshot,
+    report: &serde_json::Value,
+    at: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let number =
+        |v: &serde_json::Value| v.as_u64().or_else(|| v.as_array().map(|a| a.len() as u64));
+    let mut compare = |what: String, shown: u64, engine: Option<u64>| {
+        if Some(shown) != engine {
+            problems.push(format!(
+                "{at}: {what} shows {shown}, the engine has {engine:?}"
+            ));
+        }
+    };
+    for (name, shown) in &drawn.counts {
+        compare(name.clone(), *shown, number(&report[name.as_str()]));
+    }
+    let entry = |list: &str, key: &str, value: &str| {
+        report[list]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e[key] == value))
+            .cloned()
+            .unwrap_or_default()
+    };
+    for (group, figures) in &drawn.group_counts {
+        let engine = entry("groups", "group", group);
+        for (name, shown) in figures {
+            compare(
+                format!("group {group} {name}"),
+                *shown,
+                number(&engine[name.as_str()]),
+            );
+        }
+    }
+    for (group, figures) in &drawn.processor_counts {
+        let engine = entry("processors", "group", group);
+        for (name, shown) in figures {
+            compare(
+                format!("processor {group} {name}"),
+                *shown,
+                number(&engine[name.as_str()]),
+            );
+        }
+    }
+    for (table, figures) in &drawn.table_figures {
+        let engine = entry("tables", "table", table);
+        for (name, shown) in figures {
+            let expected = match &engine[name.as_str()] {
+                serde_json::Value::String(s) => s.clone(),
+                v => v.to_string(),
+            };
+            if *shown != expected {
+                problems.push(format!(
+                    "{at}: table {table} {name} shows {shown}, the engine has {expected}"
+                ));
+            }
+        }
+    }
+    if drawn.counts.get("produced").is_none() {
+        problems.push(format!("{at}: the outcome line shows no produced count"));
+    }
+    problems
+}
+
+/// The guided tour, played as a reader plays it, in English and in Korean: from its first lesson,
+/// "Next" through every step, then "Next lesson", to the end of the last chapter. At each lesson's
+/// end every figure the page shows equals the engine's report at that instant, and the lessons
+/// come in the order the table of contents lists them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guided_tour_plays_from_start_to_end_and_the_page_agrees_with_the_engine() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    set_viewport(c, 1366, 768).await.unwrap();
+    let mut problems = Vec::new();
+    for lang in ["en", "ko"] {
+        c.execute(
+            &format!("localStorage.setItem('kafkascope.lang', JSON.stringify('{lang}'))"),
+            vec![],
+        )
+        .await
+        .unwrap();
+        page.open_lesson_view("consumers-1-offsets").await;
+        let contents: Vec<String> = serde_json::from_value(
+            c.execute(
+                "return [...document.querySelectorAll('[data-testid^=tour-lesson-]')]
+                    .map(b => b.dataset.testid.replace('tour-lesson-', ''));",
+                vec![],
+            )
+            .await
+            .unwrap(),
+        )
+        .unwrap();
+        assert!(contents.len() >= 19, "{lang}: the tour lists {contents:?}");
+        assert_eq!(
+            contents.first().map(String::as_str),
+            Some("consumers-1-offsets")
+        );
+        let mut visited = Vec::new();
+        loop {
+            let name: String = serde_json::from_value(
+                c.execute(
+                    "return document.querySelector('.tour-contents button.current').dataset.testid
+                        .replace('tour-lesson-', '');",
+                    vec![],
+                )
+                .await
+                .unwrap(),
+            )
+            .unwrap();
+            visited.push(name.clone());
+            // Every step, with Next, until the lesson ends (the tour's own button appears).
+            let ended = wait_until(Duration::from_secs(120), "the lesson's end", || async {
+                if c.find(Locator::Css(
+                    "[data-testid=tour-next], [data-testid=tour-end]",
+                ))
+                .await
+                .is_ok()
+                {
+                    return Some(());
+                }
+                if let Ok(next) = c.find(Locator::Css("[data-testid=lesson-next]")).await {
+                    let _ = next.click().await;
+                }
+                None
+            })
+            .await;
+            if let Err(e) = ended {
+                problems.push(format!("{lang} {name}: {e}"));
+                break;
+            }
+            let time_us: u64 = serde_json::from_value::<String>(
+                c.execute(
+                    "return document.querySelector('[data-testid=timeline]').value;",
+                    vec![],
+                )
+                .await
+                .unwrap(),
+            )
+            .unwrap()
+            .parse()
+            .unwrap();
+            let drawn: PageSnapshot =
+                serde_json::from_value(c.execute(step_on_page::SNAPSHOT_JS, vec![]).await.unwrap())
+                    .unwrap();
+            problems.extend(page_agrees_with_engine(
+                &drawn,
+                &engine_report_at(&name, time_us),
+                &format!("{lang} {name} at {time_us} µs"),
+            ));
+            if c.find(Locator::Css("[data-testid=tour-end]")).await.is_ok() {
+                break;
+            }
+            click(c, "tour-next").await;
+            let shown_next = wait_until(Duration::from_secs(20), "the next lesson", || async {
+                let shown: String = serde_json::from_value(
+                    c.execute(
+                        "const b = document.querySelector('.tour-contents button.current');
+                         return b ? b.dataset.testid.replace('tour-lesson-', '') : '';",
+                        vec![],
+                    )
+                    .await
+                    .ok()?,
+                )
+                .ok()?;
+                (!shown.is_empty() && shown != name).then_some(())
+            })
+            .await;
+            if let Err(e) = shown_next {
+                screenshot(c, "tour-stuck.png").await;
+                panic!("{lang} after {name}: {e}");
+            }
+        }
+        assert_eq!(visited, contents, "{lang}: the lessons the tour played");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
