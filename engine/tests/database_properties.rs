@@ -293,19 +293,26 @@ proptest! {
     }
 }
 
-#[test]
-fn the_plain_writer_is_found_to_write_duplicate_rows_by_the_same_check() {
+/// How many of 30 random schedules `scenario` fails the one-row-each check in; each failure must
+/// be duplicate rows (at least once), never a missing row.
+fn schedules_found_duplicating(scenario: impl Fn(u64, &[(u64, Fault)]) -> Scenario) -> u32 {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut found = 0;
     for _ in 0..30 {
         let (seed, faults) = schedule().new_tree(&mut runner).unwrap().current();
-        let (table, end) = payments(&scenario(seed, "insert", false, &faults));
+        let (table, end) = payments(&scenario(seed, &faults));
         if one_row_each(&table, end).is_err() {
             assert!(table.duplicate_rows > 0, "{faults:?}: {table:?}");
             assert_eq!(table.delivery, Delivery::AtLeastOnce, "{faults:?}");
             found += 1;
         }
     }
+    found
+}
+
+#[test]
+fn the_plain_writer_is_found_to_write_duplicate_rows_by_the_same_check() {
+    let found = schedules_found_duplicating(|seed, faults| scenario(seed, "insert", false, faults));
     eprintln!("plain writer: {found} of 30 schedules failed the check");
     assert!(
         found >= 3,
@@ -315,17 +322,7 @@ fn the_plain_writer_is_found_to_write_duplicate_rows_by_the_same_check() {
 
 #[test]
 fn the_insert_mode_sink_is_found_to_write_duplicate_rows_by_the_same_check() {
-    let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let mut found = 0;
-    for _ in 0..30 {
-        let (seed, faults) = schedule().new_tree(&mut runner).unwrap().current();
-        let (table, end) = payments(&sink_scenario(seed, "insert", &faults));
-        if one_row_each(&table, end).is_err() {
-            assert!(table.duplicate_rows > 0, "{faults:?}: {table:?}");
-            assert_eq!(table.delivery, Delivery::AtLeastOnce, "{faults:?}");
-            found += 1;
-        }
-    }
+    let found = schedules_found_duplicating(|seed, faults| sink_scenario(seed, "insert", faults));
     eprintln!("insert-mode sink: {found} of 30 schedules failed the check");
     assert!(
         found >= 3,

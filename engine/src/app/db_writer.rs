@@ -174,11 +174,7 @@ impl DbWriter {
         client: &mut Consumer,
         out: &mut Out,
     ) {
-        let Message::DbResponse {
-            correlation,
-            result,
-        } = message
-        else {
+        let Some((correlation, result)) = message.into_db_response() else {
             return;
         };
         let asked = match self.awaiting.take() {

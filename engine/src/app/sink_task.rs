@@ -160,11 +160,7 @@ impl SinkTask {
         client: &mut Consumer,
         out: &mut Out,
     ) {
-        let Message::DbResponse {
-            correlation,
-            result,
-        } = message
-        else {
+        let Some((correlation, result)) = message.into_db_response() else {
             return;
         };
         if self.awaiting != Some(correlation) {

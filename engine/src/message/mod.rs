@@ -518,6 +518,17 @@ pub enum Family {
 }
 
 impl Message {
+    /// A database's answer: the request it answers and its result (None for any other message).
+    pub fn into_db_response(self) -> Option<(u64, DbResult)> {
+        match self {
+            Message::DbResponse {
+                correlation,
+                result,
+            } => Some((correlation, result)),
+            _ => None,
+        }
+    }
+
     /// Who on the receiving node handles this message.
     pub fn family(&self) -> Family {
         match self {

@@ -1462,24 +1462,19 @@ fn page_agrees_with_engine(
             .cloned()
             .unwrap_or_default()
     };
-    for (group, figures) in &drawn.group_counts {
-        let engine = entry("groups", "group", group);
-        for (name, shown) in figures {
-            compare(
-                format!("group {group} {name}"),
-                *shown,
-                number(&engine[name.as_str()]),
-            );
-        }
-    }
-    for (group, figures) in &drawn.processor_counts {
-        let engine = entry("processors", "group", group);
-        for (name, shown) in figures {
-            compare(
-                format!("processor {group} {name}"),
-                *shown,
-                number(&engine[name.as_str()]),
-            );
+    for (list, kind, drawn_figures) in [
+        ("groups", "group", &drawn.group_counts),
+        ("processors", "processor", &drawn.processor_counts),
+    ] {
+        for (group, figures) in drawn_figures {
+            let engine = entry(list, "group", group);
+            for (name, shown) in figures {
+                compare(
+                    format!("{kind} {group} {name}"),
+                    *shown,
+                    number(&engine[name.as_str()]),
+                );
+            }
         }
     }
     for (table, figures) in &drawn.table_figures {
@@ -1496,7 +1491,7 @@ fn page_agrees_with_engine(
             }
         }
     }
-    if drawn.counts.get("produced").is_none() {
+    if !drawn.counts.contains_key("produced") {
         problems.push(format!("{at}: the outcome line shows no produced count"));
     }
     problems
