@@ -169,3 +169,31 @@ fn bad_sink_settings_are_refused_with_the_field_and_the_accepted_values() {
         }
     }
 }
+
+/// The runner refuses the same bad sink with exit code 2 and the field's name.
+#[test]
+fn the_cli_refuses_an_upsert_sink_without_a_key_naming_the_field() {
+    let dir = std::env::temp_dir().join(format!("kafkascope-connect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad-sink.toml");
+    std::fs::write(
+        &file,
+        with_sink(
+            "ledger",
+            2,
+            "connect-ledger",
+            "\"insert.mode\" = \"upsert\"",
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kafkascope-sim"))
+        .args(["run", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("consumers[0].sink.pk.mode") && stderr.contains("record_key"),
+        "{stderr}"
+    );
+}

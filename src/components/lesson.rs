@@ -95,30 +95,6 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     }) }
                 </ol>
             </div>
-            if let Some(tour) = &tour {
-                <div class="tour-bar">
-                    <span data-testid="tour-position">{ t(lang, Text::TourPosition)
-                        .replace("{c}", &(tour.chapter + 1).to_string())
-                        .replace("{n}", &TOUR.len().to_string()) }</span>
-                    <details class="tour-contents" data-testid="tour-contents">
-                        <summary>{ t(lang, Text::TourContents) }</summary>
-                        <ol>
-                            { for TOUR.iter().enumerate().map(|(c, (chapter, names))| html! {
-                                <li class={classes!((c == tour.chapter).then_some("current"))}>
-                                    <b>{ t(lang, *chapter) }</b>
-                                    <ul>
-                                        { for names.iter().map(|name| html! {
-                                            <li><button class={classes!("link", (*name == tour.name).then_some("current"))}
-                                                data-testid={format!("tour-lesson-{name}")}
-                                                onclick={open(name)}>{ title_of(name) }</button></li>
-                                        }) }
-                                    </ul>
-                                </li>
-                            }) }
-                        </ol>
-                    </details>
-                </div>
-            }
             <div class="lesson-body">
                 <p class="lesson-text" data-testid="lesson-text">{ with_code_spans(text) }</p>
                 if last_reached {
@@ -150,11 +126,37 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 }
             </div>
             <p class="keys">{ t(lang, Text::LessonKeys) }</p>
-            <button class="panels-toggle" data-testid="panels-toggle"
-                aria-expanded={props.panels_open.to_string()}
-                onclick={props.on_toggle_panels.reform(|_| ())}>
-                { t(lang, if props.panels_open { Text::HidePanels } else { Text::ShowPanels }) }
-            </button>
+            <div class="lesson-foot">
+                <button class="panels-toggle" data-testid="panels-toggle"
+                    aria-expanded={props.panels_open.to_string()}
+                    onclick={props.on_toggle_panels.reform(|_| ())}>
+                    { t(lang, if props.panels_open { Text::HidePanels } else { Text::ShowPanels }) }
+                </button>
+                if let Some(tour) = &tour {
+                    <div class="tour-bar">
+                        <span data-testid="tour-position">{ t(lang, Text::TourPosition)
+                            .replace("{c}", &(tour.chapter + 1).to_string())
+                            .replace("{n}", &TOUR.len().to_string()) }</span>
+                        <details class="tour-contents" data-testid="tour-contents">
+                            <summary>{ t(lang, Text::TourContents) }</summary>
+                            <ol>
+                                { for TOUR.iter().enumerate().map(|(c, (chapter, names))| html! {
+                                    <li class={classes!((c == tour.chapter).then_some("current"))}>
+                                        <b>{ t(lang, *chapter) }</b>
+                                        <ul>
+                                            { for names.iter().map(|name| html! {
+                                                <li><button class={classes!("link", (*name == tour.name).then_some("current"))}
+                                                    data-testid={format!("tour-lesson-{name}")}
+                                                    onclick={open(name)}>{ title_of(name) }</button></li>
+                                            }) }
+                                        </ul>
+                                    </li>
+                                }) }
+                            </ol>
+                        </details>
+                    </div>
+                }
+            </div>
         </section>
     }
 }

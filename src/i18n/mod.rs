@@ -568,7 +568,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         TourOffsets => ("Fix 2: offsets in the database", "해결 2: 데이터베이스에 오프셋 저장"),
         TourConnect => ("Fix 3: a result topic and Kafka Connect", "해결 3: 결과 토픽과 Kafka Connect"),
         TourContents => ("Contents", "목차"),
-        TourPosition => ("Tour · chapter {c} of {n}", "투어 · {n}장 중 {c}장"),
+        TourPosition => ("Tour {c}/{n}", "투어 {c}/{n}"),
         TourNext => ("Next lesson", "다음 레슨"),
         TourPrevious => ("Previous lesson", "이전 레슨"),
         TourEnd => ("The end of the tour: every claim of the story happened here, and you broke each one once.", "투어가 끝났습니다. 이야기의 모든 주장이 여기서 일어났고, 각 주장을 한 번씩 직접 깨뜨려 보았습니다."),

@@ -362,6 +362,34 @@ async fn bad_input_gets_a_message_naming_the_problem_never_a_blank_page() {
     );
     screenshot(&c, "bad-scenario-file.png").await;
 
+    // A Connect sink that upserts without a key: refused, naming the field and the fix.
+    let sink = dir.join("bad-sink.toml");
+    std::fs::write(
+        &sink,
+        "[topic]\nname = \"results\"\n[[producers]]\nrecords = 2\nkeys = 2\n\
+         [[consumers]]\n\"group.id\" = \"connect-ledger\"\n\"enable.auto.commit\" = false\n\
+         [consumers.sink]\nconnector = \"ledger\"\ntable = \"ledger\"\n\"insert.mode\" = \"upsert\"\n\
+         [database]\ntables = [{ name = \"ledger\", unique_key = true }]\n",
+    )
+    .unwrap();
+    c.find(Locator::Css("[data-testid='open-file']"))
+        .await
+        .unwrap()
+        .send_keys(sink.canonicalize().unwrap().to_str().unwrap())
+        .await
+        .unwrap();
+    let message = wait_until(Duration::from_secs(10), "the sink's error", || async {
+        text_of(&c, "[data-testid='scenario-error']")
+            .await
+            .filter(|m| m.contains("bad-sink.toml"))
+    })
+    .await
+    .unwrap();
+    assert!(
+        message.contains("consumers[0].sink.pk.mode") && message.contains("record_key"),
+        "{message}"
+    );
+
     // A good file plays.
     let good = dir.join("good-scenario.toml");
     std::fs::write(&good, HELLO.replace("records = 12", "records = 3")).unwrap();
@@ -1085,7 +1113,9 @@ const LESSON_VIEW_JS: &str = "
     const svg = document.querySelector('svg.scene');
     // A scenario writing four tables or more shows its tables side by side in the scene's place.
     const tables = document.querySelector('[data-testid=tables-side-by-side]');
-    const outside = ['[data-testid=lesson-text]', svg ? 'svg.scene' : '[data-testid=tables-side-by-side]', '[data-testid=lesson-back]',
+    const outside = ['[data-testid=lesson-text]', svg ? 'svg.scene' : '[data-testid=tables-side-by-side]',
+        // At a tour lesson's first step, Back is the tour's (to the previous lesson).
+        '[data-testid=lesson-back], [data-testid=tour-back]',
         '[data-testid=lesson-position]', '[data-testid=play]', '[data-testid=timeline]']
         .map(inside).filter(x => x);
     const overflow = [];
