@@ -17,6 +17,8 @@ use yew::prelude::*;
 pub struct FaultTargets {
     pub brokers: Vec<(NodeId, bool)>,
     pub consumers: Vec<(NodeId, bool)>,
+    /// Kafka Connect workers (by number), and whether any of their tasks runs.
+    pub workers: Vec<(u32, bool)>,
     pub links: Vec<(NodeId, NodeId, bool)>,
     pub partitions: u32,
 }
@@ -26,6 +28,17 @@ impl FaultTargets {
         FaultTargets {
             brokers: model.brokers.iter().map(|b| (b.node, b.up)).collect(),
             consumers: model.consumers.iter().map(|c| (c.node, c.up)).collect(),
+            workers: {
+                let mut workers: Vec<(u32, bool)> = Vec::new();
+                for c in &model.consumers {
+                    let Some(sink) = &c.sink else { continue };
+                    match workers.iter_mut().find(|(w, _)| *w == sink.worker) {
+                        Some((_, up)) => *up |= c.up,
+                        None => workers.push((sink.worker, c.up)),
+                    }
+                }
+                workers
+            },
             partitions: model.partition_count,
             links: model
                 .edges
@@ -71,6 +84,26 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             <TopicPartitions current={props.targets.partitions} on_fault={props.on_fault.clone()} />
             if !props.targets.consumers.is_empty() {
                 <ConsumerFaults consumers={props.targets.consumers.clone()} on_fault={props.on_fault.clone()} />
+            }
+            if !props.targets.workers.is_empty() {
+                // A Connect worker is a process: killing it stops every sink task it runs.
+                <ul class="fault-workers">
+                    { for props.targets.workers.iter().map(|(worker, up)| {
+                        let action = if *up {
+                            Action::KillWorker { worker: *worker }
+                        } else {
+                            Action::RestartWorker { worker: *worker }
+                        };
+                        let text = if *up { Text::KillWorker } else { Text::RestartWorker };
+                        html! {
+                            <li>
+                                <button data-testid={format!("fault-worker-{worker}")} onclick={emit(action)}>
+                                    { t(lang, text).replace("{w}", &worker.to_string()) }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
             }
             <details>
                 <summary>{ t(lang, Text::Links) }</summary>

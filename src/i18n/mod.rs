@@ -169,6 +169,8 @@ pub enum Text {
     TransformOutputTitle,
     /// A Kafka Connect sink task and its connector's group.
     SinkTaskTitle,
+    KillWorker,
+    RestartWorker,
     SinkTableTitle,
     OffsetFlushTimer,
     LastFlush,
@@ -517,6 +519,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "컨슘-변환-프로듀스: read_committed로 읽고, 결과와 소비한 오프셋을 한 트랜잭션으로 씀",
         ),
         SinkTaskTitle => ("Worker {w} · task", "워커 {w} · 태스크"),
+        KillWorker => ("Kill Connect worker {w}", "Connect 워커 {w} 강제 종료"),
+        RestartWorker => ("Restart Connect worker {w}", "Connect 워커 {w} 재시작"),
         SinkTableTitle => (
             "Kafka Connect sink connector: its tasks put batches into this table and commit their offsets every offset.flush.interval.ms (at-least-once)",
             "Kafka Connect 싱크 커넥터: 태스크가 배치를 이 테이블에 put하고, offset.flush.interval.ms마다 오프셋을 커밋함(최소 한 번)",
@@ -571,7 +575,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         TourPosition => ("Tour {c}/{n}", "투어 {c}/{n}"),
         TourNext => ("Next lesson", "다음 레슨"),
         TourPrevious => ("Previous lesson", "이전 레슨"),
-        TourEnd => ("The end of the tour: every claim of the story happened here, and you broke each one once.", "투어가 끝났습니다. 이야기의 모든 주장이 여기서 일어났고, 각 주장을 한 번씩 직접 깨뜨려 보았습니다."),
+        TourEnd => ("The end of the tour: you have seen every claim of the story happen, and each one broken once.", "투어가 끝났습니다. 이야기의 모든 주장이 실제로 일어나는 것을, 그리고 각 주장이 한 번씩 깨지는 것을 보았습니다."),
         ChapterReplication => ("Chapter 1 · Replication and acks", "1장 · 복제와 acks"),
         ChapterConsumers => ("Chapter 2 · Consumers, groups and commits", "2장 · 컨슈머, 그룹, 커밋"),
         ChapterExactlyOnce => ("Chapter 3 · Exactly once inside Kafka", "3장 · Kafka 안에서 정확히 한 번"),

@@ -1612,6 +1612,10 @@ async fn the_guided_tour_plays_from_start_to_end_and_the_page_agrees_with_the_en
                 &engine_report_at(&name, time_us),
                 &format!("{lang} {name} at {time_us} µs"),
             ));
+            if ["database-duplicate-row", "four-applications"].contains(&name.as_str()) {
+                // The duplicate row, and the four tables side by side, as the tour ends them.
+                screenshot(c, &format!("tour-{lang}-{name}.png")).await;
+            }
             if c.find(Locator::Css("[data-testid=tour-end]")).await.is_ok() {
                 break;
             }
@@ -1638,6 +1642,44 @@ async fn the_guided_tour_plays_from_start_to_end_and_the_page_agrees_with_the_en
         assert_eq!(visited, contents, "{lang}: the lessons the tour played");
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_no_console_errors(c).await;
+    page.client.close().await.unwrap();
+}
+
+/// A Kafka Connect worker killed from the fault panel stops its sink task (drawn down), and
+/// restarting it brings the task back as a new consumer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connect_worker_killed_from_the_page_stops_its_task() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    page.open_lesson_view("connect-sink").await;
+    click(c, "panels-toggle").await;
+    click(c, "fault-worker-1").await;
+    wait_until(Duration::from_secs(10), "the task drawn down", || async {
+        data_up(c, "[data-node='consumer-2']")
+            .await
+            .filter(|up| up == "false")
+    })
+    .await
+    .unwrap();
+    assert!(
+        events_containing(c, "worker 1")
+            .await
+            .contains("Connect worker 1"),
+        "the event list names the kill"
+    );
+    click(c, "fault-worker-1").await;
+    wait_until(
+        Duration::from_secs(10),
+        "the task running again",
+        || async {
+            data_up(c, "[data-node='consumer-2']")
+                .await
+                .filter(|up| up == "true")
+        },
+    )
+    .await
+    .unwrap();
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
