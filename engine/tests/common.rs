@@ -102,3 +102,16 @@ impl ScriptText {
         self.0
     }
 }
+
+/// Runs `kafkascope-sim` with `args`: its exit code, standard output and standard error.
+pub fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kafkascope-sim"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}

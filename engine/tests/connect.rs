@@ -3,6 +3,8 @@
 //! the record's key makes the re-delivery harmless, a plain insert writes the rows twice. And the
 //! sink's settings are checked the way the JDBC sink connector and Connect check them.
 
+mod common;
+
 use kafkascope_engine::report::{Delivery, TableOutcome};
 use kafkascope_engine::{OutcomeReport, Scenario, Simulation};
 
@@ -186,12 +188,8 @@ fn the_cli_refuses_an_upsert_sink_without_a_key_naming_the_field() {
         ),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kafkascope-sim"))
-        .args(["run", file.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (code, _, stderr) = common::cli(&["run", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("consumers[0].sink.pk.mode") && stderr.contains("record_key"),
         "{stderr}"

@@ -2,10 +2,9 @@
 
 mod common;
 
-use common::basic;
+use common::{basic, cli};
 use kafkascope_engine::scenario::ScenarioBuilder;
 use kafkascope_engine::{Scenario, ScenarioError};
-use std::process::Command;
 
 fn error_of(toml: &str) -> String {
     match Scenario::from_toml(toml) {
@@ -104,18 +103,6 @@ fn json_scenarios_are_validated_the_same_way() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("bogus"), "{err}");
-}
-
-fn cli(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kafkascope-sim"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
 }
 
 #[test]

@@ -45,11 +45,10 @@ pub struct SinkTask {
     /// The `put` request whose answer the task waits for.
     awaiting: Option<u64>,
     next_correlation: u64,
-    /// Whether the flush timer runs (it starts with the first poll of each instance).
-    flushing: bool,
     /// The flush interval passed while a `put` was under way: commit once it is done.
     flush_due: bool,
-    /// When the flush timer fires next (the page draws how far it has run).
+    /// When the flush timer fires next (the page draws how far it has run); `None` until the
+    /// timer starts, with the first poll of each instance.
     next_flush: Option<SimTime>,
     /// When the offsets were last committed (sent), if ever.
     last_flush: Option<SimTime>,
@@ -65,7 +64,6 @@ impl SinkTask {
             batch: Inbox::new(id, &config.group_id),
             awaiting: None,
             next_correlation: 0,
-            flushing: false,
             flush_due: false,
             next_flush: None,
             last_flush: None,
@@ -77,7 +75,6 @@ impl SinkTask {
         self.incarnation += 1;
         self.batch.clear();
         self.awaiting = None;
-        self.flushing = false;
         self.flush_due = false;
         self.next_flush = None;
         self.last_flush = None;
@@ -110,8 +107,7 @@ impl SinkTask {
         client: &mut Consumer,
         out: &mut Out,
     ) {
-        if !self.flushing {
-            self.flushing = true;
+        if self.next_flush.is_none() {
             self.arm_flush(now, out);
         }
         match polled {
