@@ -41,7 +41,7 @@ check "wasm tests in headless Chromium" "see the failing wasm test above; CHROME
 check "release build (trunk build --release)" "see the build error above" \
   trunk build --offline --release
 check "end-to-end tests in headless Chromium" "screenshots are in target/e2e/" \
-  cargo test -p kafkascope-browser-tests --test e2e
+  cargo test -p kafkascope-browser-tests --test e2e --test links
 say "All checks passed. Screenshots: target/e2e/"
 # One closing line over every test runner above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }

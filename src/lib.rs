@@ -11,4 +11,4 @@ pub mod i18n;
 pub mod playback;
 pub mod scenarios;
 pub mod scene_model;
-pub mod url_state;
+pub mod session;

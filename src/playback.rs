@@ -129,6 +129,24 @@ impl Playback {
         }
     }
 
+    /// Playback of `timeline` from where a link says: its time (or its lesson step's moment),
+    /// speed, and whether it plays.
+    pub fn opened(timeline: Rc<Timeline>, start: &crate::session::Start) -> Self {
+        let mut playback = Playback::new(timeline);
+        let end = playback.timeline.end();
+        let steps = &playback.timeline.scenario().steps;
+        if let Some(time) = start.time {
+            playback.time = time.min(end);
+        } else if let Some(step) = start.step.and_then(|i| steps.get(i)) {
+            playback.time = step_moment(step, end);
+        }
+        if let Some(speed) = start.speed {
+            playback.speed = speed.min(SPEEDS.len() - 1);
+        }
+        playback.playing = start.playing && !playback.at_end();
+        playback
+    }
+
     pub fn at_end(&self) -> bool {
         self.time >= self.timeline.end()
     }

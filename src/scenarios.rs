@@ -273,25 +273,29 @@ impl ScenarioSource {
     }
 }
 
+/// The TOML text of the built-in scenario `name`, if there is one.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 /// Parses, validates and records the scenario a source names.
 pub fn load(source: &ScenarioSource) -> Result<Rc<Timeline>, ScenarioError> {
     let scenario = match source {
         ScenarioSource::Builtin(name) => {
-            let text = BUILTIN
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, text)| *text)
-                .ok_or_else(|| ScenarioError::Invalid {
-                    field: "scenario".into(),
-                    problem: format!(
-                        "there is no built-in scenario named `{name}`; the built-in ones are {}",
-                        BUILTIN
-                            .iter()
-                            .map(|(n, _)| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                })?;
+            let text = builtin_text(name).ok_or_else(|| ScenarioError::Invalid {
+                field: "scenario".into(),
+                problem: format!(
+                    "there is no built-in scenario named `{name}`; the built-in ones are {}",
+                    BUILTIN
+                        .iter()
+                        .map(|(n, _)| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
             Scenario::from_toml(text)?
         }
         ScenarioSource::File { name, text } => Scenario::from_file_text(name, text)?,

@@ -35,7 +35,7 @@ impl std::ops::Deref for Mounted {
 /// Mounts the App on the default scenario (with no scenario in the address it shows the start
 /// screen).
 fn mount() -> Mounted {
-    kafkascope::url_state::set_scenario_param(Some("hello-kafka"));
+    kafkascope::session::write_address("scenario=hello-kafka", false);
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();

@@ -40,6 +40,7 @@ pub mod requests;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod session;
 pub mod sim;
 pub mod time;
 pub mod timeline;

@@ -1,8 +1,10 @@
-//! The root: language (remembered in `localStorage`), which scenario plays (kept in the URL for
-//! built-in ones), and the player — or, for a scenario that cannot run, the error panel; with no
-//! scenario named in the address, the start screen.
+//! The root: language (remembered in `localStorage`), which scenario plays, and the player — or,
+//! for a scenario that cannot run, the error panel; with no scenario named in the address, the
+//! start screen. The address is a shared link (`crate::session`): read at start and on
+//! back/forward, and kept equal to the screen by the player.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::link_trouble::LinkTroublePanel;
 use crate::components::player::Player;
 use crate::components::scenario_info::{localized, ScenarioInfo};
 use crate::components::scenario_picker::ScenarioPicker;
@@ -10,7 +12,8 @@ use crate::components::settings::SettingsPanel;
 use crate::components::start_screen::StartScreen;
 use crate::i18n::{t, Lang, Text};
 use crate::scenarios::{load, ScenarioSource};
-use crate::url_state;
+use crate::session::{read_address, write_address, Opening, Start};
+use gloo::events::EventListener;
 use gloo::storage::{LocalStorage, Storage};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -31,14 +34,55 @@ fn initial_lang() -> Lang {
         .unwrap_or(Lang::En)
 }
 
-/// What the address names (`?scenario=`), or nothing: the start screen.
-fn initial_source() -> Option<ScenarioSource> {
-    url_state::scenario_param().map(ScenarioSource::Builtin)
+/// What the app shows, and from where playback starts. `epoch` counts openings from the address
+/// (back/forward), so the player starts afresh even on the same scenario.
+#[derive(Clone, PartialEq)]
+struct Shown {
+    opening: Opening,
+    epoch: u32,
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let lang = use_state(initial_lang);
+    let shown = use_state(|| Shown {
+        opening: read_address(),
+        epoch: 0,
+    });
+    let lang = use_state(|| match &shown.opening {
+        Opening::Scenario {
+            lang: Some(lang), ..
+        } => *lang,
+        _ => initial_lang(),
+    });
+    // Kept here, so the panels stay open when a settings change plays a new run.
+    let panels_open = use_state(|| matches!(shown.opening, Opening::Scenario { panels: true, .. }));
+    // Back and forward: open what the address now says.
+    {
+        let shown = shown.clone();
+        let lang = lang.clone();
+        let panels_open = panels_open.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
+                let opening = read_address();
+                if let Opening::Scenario {
+                    lang: link_lang,
+                    panels,
+                    ..
+                } = &opening
+                {
+                    if let Some(l) = link_lang {
+                        lang.set(*l);
+                    }
+                    panels_open.set(*panels);
+                }
+                shown.set(Shown {
+                    opening,
+                    epoch: shown.epoch + 1,
+                });
+            });
+            move || drop(listener)
+        });
+    }
     {
         let lang = *lang;
         use_effect_with(lang, move |lang| {
@@ -48,19 +92,30 @@ pub fn app() -> Html {
             }
         });
     }
-    let chosen = use_state(initial_source);
     let on_pick = {
-        let chosen = chosen.clone();
+        let shown = shown.clone();
         Callback::from(move |picked: ScenarioSource| {
-            url_state::set_scenario_param(match &picked {
-                ScenarioSource::Builtin(name) => Some(name.as_str()),
-                ScenarioSource::File { .. } | ScenarioSource::Edited { .. } => None,
-            });
-            chosen.set(Some(picked));
+            shown.set(Shown {
+                opening: Opening::Scenario {
+                    source: picked,
+                    start: Start::default(),
+                    lang: None,
+                    panels: false,
+                },
+                epoch: shown.epoch,
+            })
         })
     };
-    // Kept here, so the panels stay open when a settings change plays a new run.
-    let panels_open = use_state(|| false);
+    let to_start_screen = {
+        let shown = shown.clone();
+        Callback::from(move |()| {
+            write_address("", true);
+            shown.set(Shown {
+                opening: Opening::StartScreen,
+                epoch: shown.epoch + 1,
+            })
+        })
+    };
     let on_toggle_panels = {
         let panels_open = panels_open.clone();
         Callback::from(move |()| panels_open.set(!*panels_open))
@@ -73,19 +128,16 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<Lang> context={l}>
             {
-                match &*chosen {
-                    None => html! {
-                        <div class="app start-app">
-                            <header class="app-header">
-                                <h1>{ t(l, Text::AppTitle) }</h1>
-                                <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
-                                    onclick={switch_lang}>{ t(l, Text::LanguageSwitch) }</button>
-                            </header>
-                            <StartScreen {on_pick} />
-                        </div>
-                    },
-                    Some(source) => html! {
-                        <ScenarioView source={source.clone()} {on_pick} {switch_lang}
+                match &shown.opening {
+                    Opening::StartScreen => without_scenario(l, switch_lang, html! {
+                        <StartScreen {on_pick} />
+                    }),
+                    Opening::Trouble(trouble) => without_scenario(l, switch_lang, html! {
+                        <LinkTroublePanel trouble={trouble.clone()} {on_pick} on_start_screen={to_start_screen} />
+                    }),
+                    Opening::Scenario { source, start, .. } => html! {
+                        <ScenarioView source={source.clone()} start={start.clone()} epoch={shown.epoch}
+                            {on_pick} {switch_lang}
                             panels_open={*panels_open} {on_toggle_panels} />
                     },
                 }
@@ -94,9 +146,26 @@ pub fn app() -> Html {
     }
 }
 
+/// A page with no scenario playing (the start screen, a link that cannot be opened): the title,
+/// the language switch and `body`.
+fn without_scenario(l: Lang, switch_lang: Callback<MouseEvent>, body: Html) -> Html {
+    html! {
+        <div class="app start-app">
+            <header class="app-header">
+                <h1>{ t(l, Text::AppTitle) }</h1>
+                <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
+                    onclick={switch_lang}>{ t(l, Text::LanguageSwitch) }</button>
+            </header>
+            { body }
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct ScenarioViewProps {
     source: ScenarioSource,
+    start: Start,
+    epoch: u32,
     on_pick: Callback<ScenarioSource>,
     switch_lang: Callback<MouseEvent>,
     panels_open: bool,
@@ -163,8 +232,10 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
                                     </div>
                                 }
                                 // A new timeline remounts the player (fresh playback state).
-                                <Player key={format!("{:p}", Rc::as_ptr(timeline))}
-                                    timeline={timeline.clone()} panels_open={props.panels_open}
+                                <Player key={format!("{}-{:p}", props.epoch, Rc::as_ptr(timeline))}
+                                    timeline={timeline.clone()} start={props.start.clone()}
+                                    builtin={builtin_name(source)}
+                                    panels_open={props.panels_open}
                                     on_toggle_panels={props.on_toggle_panels.clone()}
                                     on_open_lesson={on_pick.reform(ScenarioSource::Builtin)} />
                             </>
@@ -177,6 +248,12 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
             }
         </div>
     }
+}
+
+/// The built-in scenario a source plays (perhaps changed), by name: what a link can name.
+fn builtin_name(source: &ScenarioSource) -> Option<AttrValue> {
+    let name = source.label();
+    crate::scenarios::builtin_text(name).map(|_| AttrValue::from(name.to_string()))
 }
 
 /// The settings panel for what plays now: applying it plays the edited scenario.

@@ -11,6 +11,11 @@ use yew::prelude::*;
 pub struct ControlsProps {
     pub playback: Playback,
     pub dispatcher: UseReducerDispatcher<Playback>,
+    /// Whether the share panel is open, and the button that opens or closes it.
+    #[prop_or_default]
+    pub share_open: bool,
+    #[prop_or_default]
+    pub on_share: Callback<()>,
 }
 
 /// Simulated time as the clock shows it: milliseconds with microsecond precision.
@@ -83,6 +88,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span class="ended">{ " · " }{ t(lang, Text::Ended) }</span>
                 }
             </span>
+            <button data-testid="share" title={t(lang, Text::ShareTitle)}
+                aria-expanded={props.share_open.to_string()}
+                onclick={props.on_share.reform(|_: MouseEvent| ())}>{ t(lang, Text::Share) }</button>
             <button data-testid="download-session" title={t(lang, Text::DownloadSessionTitle)}
                 onclick={on_download}>{ t(lang, Text::DownloadSession) }</button>
         </div>

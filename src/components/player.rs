@@ -14,13 +14,16 @@ use crate::components::lesson::LessonPanel;
 use crate::components::outcome::Outcome;
 use crate::components::outcome_line::OutcomeLine;
 use crate::components::scene::Scene;
+use crate::components::share::SharePanel;
 use crate::components::tables_side_by_side::{TablesSideBySide, TABLES_FOR_SIDE_BY_SIDE};
 use crate::frame_stats::FrameStats;
 use crate::i18n::{t, Text};
-use crate::playback::{Playback, PlaybackAction};
+use crate::playback::{current_step, Playback, PlaybackAction, SPEEDS};
 use crate::scene_model::SceneModel;
+use crate::session::{write_address, Start};
 use gloo::events::EventListener;
 use gloo::render::request_animation_frame;
+use kafkascope_engine::session::{link, Session, SessionView};
 use kafkascope_engine::{SimTime, Timeline};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -29,6 +32,13 @@ use yew::prelude::*;
 #[derive(Properties)]
 pub struct PlayerProps {
     pub timeline: Rc<Timeline>,
+    /// Where playback starts (from a link), and whether the address already shows it.
+    #[prop_or_default]
+    pub start: Start,
+    /// The built-in scenario this run plays (perhaps changed), by name: a link names it instead
+    /// of carrying it when only the reader's faults were added.
+    #[prop_or_default]
+    pub builtin: Option<AttrValue>,
     /// In a lesson: whether the side panels are open (kept by the app, so they stay open when a
     /// settings change plays a new run), and the button that opens or closes them.
     #[prop_or_default]
@@ -43,6 +53,8 @@ pub struct PlayerProps {
 impl PartialEq for PlayerProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.timeline, &other.timeline)
+            && self.start == other.start
+            && self.builtin == other.builtin
             && self.panels_open == other.panels_open
             && self.on_toggle_panels == other.on_toggle_panels
             && self.on_open_lesson == other.on_open_lesson
@@ -53,7 +65,8 @@ impl PartialEq for PlayerProps {
 pub fn player(props: &PlayerProps) -> Html {
     let playback = use_reducer({
         let timeline = props.timeline.clone();
-        move || Playback::new(timeline)
+        let start = props.start.clone();
+        move || Playback::opened(timeline, &start)
     });
     // The engine cursor, tagged with the timeline generation it belongs to.
     let world = use_mut_ref({
@@ -62,7 +75,7 @@ pub fn player(props: &PlayerProps) -> Html {
     });
 
     // The reader switched a many-tables scenario from the tables side by side to the scene.
-    let scene_chosen = use_state(|| false);
+    let scene_chosen = use_state(|| props.start.view == Some(SessionView::Scene));
     let lang = use_context::<crate::i18n::Lang>().unwrap_or(crate::i18n::Lang::En);
 
     // Frame cost: from the start of this render to its effect (after children and the DOM patch).
@@ -186,6 +199,86 @@ pub fn player(props: &PlayerProps) -> Html {
     // switch to the scene and back.
     let many_tables = model.report.tables.len() >= TABLES_FOR_SIDE_BY_SIDE;
     let side_by_side = many_tables && !*scene_chosen;
+
+    // The session on screen, as a link. The scenario part changes only with the recorded run.
+    let shared_scenario = {
+        let timeline = playback.timeline.clone();
+        let builtin = props.builtin.clone();
+        use_memo(
+            (
+                Rc::as_ptr(&playback.timeline) as usize,
+                props.builtin.clone(),
+            ),
+            move |_| {
+                let original = builtin.as_deref().and_then(|name| {
+                    let text = crate::scenarios::builtin_text(name)?;
+                    kafkascope_engine::Scenario::from_toml(text)
+                        .ok()
+                        .map(|s| (name.to_string(), s))
+                });
+                Session::scenario_for(
+                    timeline.scenario(),
+                    original.as_ref().map(|(name, s)| (name.as_str(), s)),
+                )
+            },
+        )
+    };
+    let step =
+        lesson.then(|| current_step(&timeline.scenario().steps, playback.time, timeline.end()));
+    let view = many_tables.then_some(if side_by_side {
+        SessionView::Tables
+    } else {
+        SessionView::Scene
+    });
+    let session_at = |time: SimTime| Session {
+        scenario: (*shared_scenario).clone(),
+        time_us: Some(time.as_micros()),
+        step,
+        lang: Some(lang.tag().to_string()),
+        speed: Some(SPEEDS[playback.speed]),
+        view,
+        panels: panels_open,
+        playing: false,
+    };
+    // While paused, the address follows the screen: a new entry when what is shown changes (the
+    // run, the step, the view), the same entry when only the time or speed moves.
+    let paused_query = use_memo(
+        (
+            Rc::as_ptr(&shared_scenario) as usize,
+            (!playback.playing).then_some(playback.time),
+            playback.speed,
+            lang,
+            view,
+            panels_open,
+            step,
+        ),
+        |_| (!playback.playing).then(|| link::query(&session_at(playback.time))),
+    );
+    {
+        let written = use_mut_ref(|| None::<(usize, Option<usize>, Option<SessionView>)>);
+        let from_address = props.start.from_address;
+        let shown = (Rc::as_ptr(&shared_scenario) as usize, step, view);
+        use_effect_with(paused_query.clone(), move |query| {
+            if let Some(query) = query.as_ref() {
+                let mut written = written.borrow_mut();
+                let push = match *written {
+                    None => !from_address,
+                    Some(before) => before != shown,
+                };
+                write_address(query, push);
+                *written = Some(shown);
+            }
+        });
+    }
+    let share_open = use_state(|| false);
+    let share = share_open.then(|| {
+        let link = crate::session::address_of(&link::query(&session_at(playback.time)));
+        html! { <SharePanel link={AttrValue::from(link)} timeline={timeline.clone()} /> }
+    });
+    let on_share = {
+        let share_open = share_open.clone();
+        Callback::from(move |()| share_open.set(!*share_open))
+    };
     let side = html! {
         <aside class="side" data-testid="side-panels">
             <Outcome report={shown_report(&model.report)} />
@@ -212,7 +305,11 @@ pub fn player(props: &PlayerProps) -> Html {
             if lesson {
                 <OutcomeLine report={shown_report(&model.report)} />
             }
-            <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()} />
+            <div class="controls-wrap">
+                <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()}
+                    share_open={*share_open} {on_share} />
+                { share.unwrap_or_default() }
+            </div>
         </div>
     };
     if lesson {

@@ -442,3 +442,24 @@ impl AppSession {
         })
     }
 }
+
+/// Clicks the element `[data-testid=TESTID]`, failing the test if there is none.
+pub async fn click(client: &Client, testid: &str) {
+    client
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-testid='{testid}']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no [data-testid={testid}]: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+}
+
+/// Saves a screenshot of the page as `target/e2e/NAME`.
+pub async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
