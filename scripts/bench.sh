@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures Kafkascope: download size, engine throughput (native and wasm), time to first frame,
 # and the per-frame cost of the view under load.
-#   1. gzipped size of what the browser downloads (wasm + js + css of the release build)
+#   1. gzipped size of what the browser downloads for the first frame (scripts/download-size.sh)
 #   2. engine throughput on scenarios/bench-1m.toml, on the transactional
 #      scenarios/bench-txn-100k.toml and on the database scenarios/bench-db-100k.toml: native
 #      (criterion) and wasm32 in headless Chromium (release build, best of 3), in events per second
@@ -21,16 +21,7 @@ run_logged "trunk build --release" "run 'trunk build --offline --release' to see
   trunk build --offline --release
 
 say "1. Download size (gzip -9)"
-total_raw=0
-total_gz=0
-for f in dist/*.wasm dist/*.js dist/*.css; do
-  raw=$(stat -c %s "$f")
-  gz=$(gzip -9 -c "$f" | wc -c)
-  total_raw=$((total_raw + raw))
-  total_gz=$((total_gz + gz))
-  printf '    %-48s %8d bytes  %8d gzipped\n' "$(basename "$f")" "$raw" "$gz"
-done
-printf '    %-48s %8d bytes  %8d gzipped\n' "total (wasm + js + css)" "$total_raw" "$total_gz"
+./scripts/download-size.sh
 
 if [ "${KS_BENCH_SKIP_NATIVE:-0}" != 1 ]; then
 say "2a. Engine throughput, native (criterion)"

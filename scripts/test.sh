@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of Kafkascope, installing what is missing first:
 #   formatting and clippy; native engine and app-logic tests; wasm-bindgen tests in headless
-#   Chromium; a release build; end-to-end tests that drive that build in headless Chromium.
+#   Chromium; a release build; its first-frame download size against a ceiling; end-to-end tests that drive that build in headless Chromium.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 main
 cd "$KS_ROOT"
@@ -32,6 +32,8 @@ check "clippy (native: app logic and benches)" "fix the lints above" \
   cargo clippy --quiet -p kafkascope --lib --benches -- -D warnings
 check "clippy (wasm32: app, wasm tests)" "fix the lints above" \
   cargo clippy --quiet -p kafkascope --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
+check "clippy (wasm32: the TOML reader worker)" "fix the lints above" \
+  cargo clippy --quiet -p kafkascope-toml-reader --target wasm32-unknown-unknown -- -D warnings
 check "native tests: engine and CLI" "a failing engine test names the behaviour that broke" \
   cargo test -p kafkascope-engine
 check "native tests: app logic" "a failing app test names the behaviour that broke" \
@@ -40,8 +42,10 @@ check "wasm tests in headless Chromium" "see the failing wasm test above; CHROME
   cargo test -p kafkascope --target wasm32-unknown-unknown
 check "release build (trunk build --release)" "see the build error above" \
   trunk build --offline --release
+check "download size of the first frame (deterministic; ceiling in the script)" \
+  "see what grew with twiggy (README, Performance)" ./scripts/download-size.sh --check
 check "end-to-end tests in headless Chromium" "screenshots are in target/e2e/" \
-  cargo test -p kafkascope-browser-tests --test e2e --test links
+  cargo test -p kafkascope-browser-tests --test e2e --test links --test embed --test present
 say "All checks passed. Screenshots: target/e2e/"
 # One closing line over every test runner above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }

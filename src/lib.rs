@@ -12,3 +12,4 @@ pub mod playback;
 pub mod scenarios;
 pub mod scene_model;
 pub mod session;
+pub mod toml_reader;

@@ -103,7 +103,7 @@ pub fn builtin_titles(lang: crate::i18n::Lang) -> Vec<(&'static str, String)> {
     BUILTIN
         .iter()
         .map(|(name, text)| {
-            let title = Scenario::heading_from_toml(text)
+            let title = serde_json::from_str::<kafkascope_engine::scenario::ScenarioHeading>(text)
                 .ok()
                 .map(|h| match lang {
                     crate::i18n::Lang::En => h.title.en,
@@ -124,126 +124,127 @@ pub fn chapter_of(name: &str) -> usize {
         .unwrap_or(CHAPTERS.len() - 1)
 }
 
-/// (name, TOML text) of every built-in scenario, in the order the picker lists them.
+/// (name, JSON text) of every built-in scenario, in the order the picker lists them (the TOML
+/// files of `scenarios/`, converted by `build.rs`).
 pub const BUILTIN: &[(&str, &str)] = &[
     (
         "hello-kafka",
-        include_str!(concat!(env!("OUT_DIR"), "/hello-kafka.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/hello-kafka.json")),
     ),
     (
         "lesson-1-replication",
-        include_str!(concat!(env!("OUT_DIR"), "/lesson-1-replication.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/lesson-1-replication.json")),
     ),
     (
         "acks-1-failover-loss",
-        include_str!(concat!(env!("OUT_DIR"), "/acks-1-failover-loss.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/acks-1-failover-loss.json")),
     ),
     (
         "min-isr-not-enough-replicas",
         include_str!(concat!(
             env!("OUT_DIR"),
-            "/min-isr-not-enough-replicas.toml"
+            "/min-isr-not-enough-replicas.json"
         )),
     ),
     (
         "acks-all-failover-safe",
-        include_str!(concat!(env!("OUT_DIR"), "/acks-all-failover-safe.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/acks-all-failover-safe.json")),
     ),
     (
         "unclean-election-loss",
-        include_str!(concat!(env!("OUT_DIR"), "/unclean-election-loss.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/unclean-election-loss.json")),
     ),
     (
         "clean-election-offline",
-        include_str!(concat!(env!("OUT_DIR"), "/clean-election-offline.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/clean-election-offline.json")),
     ),
     (
         "retry-duplicate",
-        include_str!(concat!(env!("OUT_DIR"), "/retry-duplicate.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/retry-duplicate.json")),
     ),
     (
         "consumers-1-offsets",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-1-offsets.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-1-offsets.json")),
     ),
     (
         "consumers-2-async",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-2-async.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-2-async.json")),
     ),
     (
         "consumers-3-many-groups",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-3-many-groups.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-3-many-groups.json")),
     ),
     (
         "consumers-4-partitions",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-4-partitions.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-4-partitions.json")),
     ),
     (
         "consumers-5-commits",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-5-commits.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/consumers-5-commits.json")),
     ),
     (
         "idempotent-producer",
-        include_str!(concat!(env!("OUT_DIR"), "/idempotent-producer.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/idempotent-producer.json")),
     ),
     (
         "transactions",
-        include_str!(concat!(env!("OUT_DIR"), "/transactions.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/transactions.json")),
     ),
     (
         "zombie-fencing",
-        include_str!(concat!(env!("OUT_DIR"), "/zombie-fencing.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/zombie-fencing.json")),
     ),
     (
         "exactly-once-processing",
-        include_str!(concat!(env!("OUT_DIR"), "/exactly-once-processing.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/exactly-once-processing.json")),
     ),
     (
         "rewind-forgotten",
-        include_str!(concat!(env!("OUT_DIR"), "/rewind-forgotten.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/rewind-forgotten.json")),
     ),
     (
         "database-duplicate-row",
-        include_str!(concat!(env!("OUT_DIR"), "/database-duplicate-row.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/database-duplicate-row.json")),
     ),
     (
         "database-unique-key",
-        include_str!(concat!(env!("OUT_DIR"), "/database-unique-key.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/database-unique-key.json")),
     ),
     (
         "database-offsets",
-        include_str!(concat!(env!("OUT_DIR"), "/database-offsets.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/database-offsets.json")),
     ),
     (
         "connect-sink",
-        include_str!(concat!(env!("OUT_DIR"), "/connect-sink.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/connect-sink.json")),
     ),
     (
         "connect-sink-insert",
-        include_str!(concat!(env!("OUT_DIR"), "/connect-sink-insert.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/connect-sink-insert.json")),
     ),
     (
         "four-applications",
-        include_str!(concat!(env!("OUT_DIR"), "/four-applications.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/four-applications.json")),
     ),
     (
         "two-groups",
-        include_str!(concat!(env!("OUT_DIR"), "/two-groups.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/two-groups.json")),
     ),
     (
         "two-topics",
-        include_str!(concat!(env!("OUT_DIR"), "/two-topics.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/two-topics.json")),
     ),
     (
         "retention-deletes-unread",
-        include_str!(concat!(env!("OUT_DIR"), "/retention-deletes-unread.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/retention-deletes-unread.json")),
     ),
     (
         "bench-txn-in-flight",
-        include_str!(concat!(env!("OUT_DIR"), "/bench-txn-in-flight.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/bench-txn-in-flight.json")),
     ),
     (
         "bench-500-in-flight",
-        include_str!(concat!(env!("OUT_DIR"), "/bench-500-in-flight.toml")),
+        include_str!(concat!(env!("OUT_DIR"), "/bench-500-in-flight.json")),
     ),
 ];
 
@@ -251,10 +252,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScenarioSource {
     Builtin(String),
-    /// A file the reader opened: its name and text.
+    /// A file the reader opened: its name, and the scenario read from it (JSON by the page,
+    /// TOML by the TOML reader worker) or why it could not be.
     File {
         name: String,
-        text: Rc<str>,
+        scenario: Rc<Result<Scenario, ScenarioError>>,
     },
     /// A scenario with settings changed in the page (validated again when loaded).
     Edited {
@@ -273,12 +275,17 @@ impl ScenarioSource {
     }
 }
 
-/// The TOML text of the built-in scenario `name`, if there is one.
+/// The JSON text of the built-in scenario `name`, if there is one.
 pub fn builtin_text(name: &str) -> Option<&'static str> {
     BUILTIN
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, text)| *text)
+}
+
+/// The built-in scenario `name`, read and validated (`None`: there is none so named).
+pub fn builtin_scenario(name: &str) -> Option<Result<Scenario, ScenarioError>> {
+    builtin_text(name).map(Scenario::from_json)
 }
 
 /// Parses, validates and records the scenario a source names.
@@ -296,9 +303,9 @@ pub fn load(source: &ScenarioSource) -> Result<Rc<Timeline>, ScenarioError> {
                         .join(", ")
                 ),
             })?;
-            Scenario::from_toml(text)?
+            Scenario::from_json(text)?
         }
-        ScenarioSource::File { name, text } => Scenario::from_file_text(name, text)?,
+        ScenarioSource::File { scenario, .. } => (**scenario).clone()?,
         ScenarioSource::Edited { scenario, .. } => {
             scenario.validate()?;
             (**scenario).clone()
@@ -451,7 +458,7 @@ mod tests {
 
     #[test]
     fn settings_apply_to_every_producer_and_impossible_ones_name_the_field() {
-        let base = Scenario::from_toml(BUILTIN[2].1).unwrap();
+        let base = Scenario::from_json(BUILTIN[2].1).unwrap();
         let mut change = SettingsChange::of(&base);
         change.acks = kafkascope_engine::message::Acks::All;
         let edited = change.apply(&base).unwrap();
@@ -488,7 +495,7 @@ mod tests {
             .find(|(name, _)| *name == "transactions")
             .unwrap()
             .1;
-        let base = Scenario::from_toml(text).unwrap();
+        let base = Scenario::from_json(text).unwrap();
         let mut change = SettingsChange::of(&base);
         use kafkascope_engine::scenario::IsolationLevel;
         assert_eq!(
@@ -526,7 +533,7 @@ mod tests {
             }
         }
         for (name, text) in BUILTIN {
-            let lesson = !Scenario::from_toml(text).unwrap().steps.is_empty();
+            let lesson = !Scenario::from_json(text).unwrap().steps.is_empty();
             if lesson {
                 assert!(
                     chapter_of(name) < CHAPTERS.len() - 1,
@@ -576,20 +583,42 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_file_is_an_error_naming_the_field() {
+    fn every_builtin_json_is_its_toml_file() {
+        for (name, json) in BUILTIN {
+            let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+            let mut from_toml =
+                Scenario::from_toml(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for step in &mut from_toml.steps {
+                step.claims.clear();
+            }
+            let from_json = Scenario::from_json(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                from_json, from_toml,
+                "{name}: the page's JSON reads as the TOML file"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_that_could_not_be_read_shows_why() {
         let source = ScenarioSource::File {
-            name: "mine.toml".into(),
-            text: "[topic]\npartitions = \"many\"\n".into(),
+            name: "mine.json".into(),
+            scenario: Rc::new(Scenario::from_json(
+                "{\"topic\": {\"partitions\": \"many\"}}",
+            )),
         };
         let err = load(&source).unwrap_err().to_string();
-        assert!(err.contains("partitions"), "{err}");
+        assert!(err.contains("expected u32"), "{err}");
     }
 
     #[test]
     fn a_run_too_large_for_the_tab_is_refused_up_front_with_what_to_change() {
         let source = ScenarioSource::File {
             name: "bench-1m.toml".into(),
-            text: include_str!(concat!(env!("OUT_DIR"), "/bench-1m.toml")).into(),
+            scenario: Rc::new(Scenario::from_json(include_str!(concat!(
+                env!("OUT_DIR"),
+                "/bench-1m.json"
+            )))),
         };
         let err = load(&source).unwrap_err().to_string();
         assert!(

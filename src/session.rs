@@ -13,9 +13,9 @@
 
 use crate::i18n::{Lang, Text};
 use crate::playback::SPEEDS;
-use crate::scenarios::{builtin_text, ScenarioSource};
+use crate::scenarios::{builtin_scenario, builtin_text, ScenarioSource};
 use kafkascope_engine::session::link::{self, LinkError};
-use kafkascope_engine::session::{Session, SessionScenario, SessionView};
+use kafkascope_engine::session::{Layout, Session, SessionScenario, SessionView};
 use kafkascope_engine::SimTime;
 use std::rc::Rc;
 
@@ -28,6 +28,10 @@ pub struct Start {
     pub speed: Option<usize>,
     pub view: Option<SessionView>,
     pub playing: bool,
+    /// The whole page, or an embed.
+    pub layout: Layout,
+    /// In an embed: whether a lesson's narration shows (`Start::default()` shows it).
+    pub hide_narration: bool,
     /// Opened from the address (the first load, or back/forward): the address already says
     /// this, so the first write replaces the entry instead of adding one.
     pub from_address: bool,
@@ -87,21 +91,21 @@ fn open(session: Session) -> Opening {
             .and_then(|s| SPEEDS.iter().position(|v| *v == s)),
         view: session.view,
         playing: session.playing,
+        layout: session.layout,
+        hide_narration: !session.narration,
         from_address: true,
     };
     let source = match &session.scenario {
         SessionScenario::Builtin { name, actions } if actions.is_empty() => {
             ScenarioSource::Builtin(name.clone())
         }
-        SessionScenario::Builtin { name, .. } => {
-            match session.scenario(|n| builtin_text(n).map(str::to_string)) {
-                Ok(scenario) => ScenarioSource::Edited {
-                    name: name.clone(),
-                    scenario: Rc::new(scenario),
-                },
-                Err(e) => return invalid_scenario(e, Some(name.clone())),
-            }
-        }
+        SessionScenario::Builtin { name, .. } => match session.scenario(builtin_scenario) {
+            Ok(scenario) => ScenarioSource::Edited {
+                name: name.clone(),
+                scenario: Rc::new(scenario),
+            },
+            Err(e) => return invalid_scenario(e, Some(name.clone())),
+        },
         SessionScenario::Full(scenario) => match scenario.validate() {
             Ok(()) => ScenarioSource::Edited {
                 name: scenario.name.clone(),

@@ -99,6 +99,7 @@ impl std::fmt::Display for RunError {
 }
 
 /// Parses a scenario file's text (by its name's extension) and runs it.
+#[cfg(feature = "toml-in")]
 pub fn run_file_text(
     file_name: &str,
     text: &str,

@@ -61,7 +61,11 @@ fn a_builtin_scenario_with_the_readers_faults_travels_by_name_and_replays_to_the
     }
     assert!(url.len() < 300, "a compact link: {url}");
     assert_eq!(session.time_us, Some(3_000_000));
-    let replayed = Timeline::record(&session.scenario(builtin_text).unwrap());
+    let replayed = Timeline::record(
+        &session
+            .scenario(|name| builtin_text(name).map(|text| Scenario::from_toml(&text)))
+            .unwrap(),
+    );
     let hash = format!("{:016x}", trace_hash(timeline.trace()));
     assert_eq!(format!("{:016x}", trace_hash(replayed.trace())), hash);
     assert_eq!(cli_hash(&url), hash, "the runner replays the link");

@@ -15,6 +15,7 @@ use crate::scenarios::{load, ScenarioSource};
 use crate::session::{read_address, write_address, Opening, Start};
 use gloo::events::EventListener;
 use gloo::storage::{LocalStorage, Storage};
+use kafkascope_engine::session::Layout;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -56,17 +57,23 @@ pub fn app() -> Html {
     });
     // Kept here, so the panels stay open when a settings change plays a new run.
     let panels_open = use_state(|| matches!(shown.opening, Opening::Scenario { panels: true, .. }));
+    // Presenting (a projector): kept here, so it survives another lesson or a settings change.
+    let presenting = use_state(
+        || matches!(&shown.opening, Opening::Scenario { start, .. } if start.layout == Layout::Present),
+    );
     // Back and forward: open what the address now says.
     {
         let shown = shown.clone();
         let lang = lang.clone();
         let panels_open = panels_open.clone();
+        let presenting = presenting.clone();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
                 let opening = read_address();
                 if let Opening::Scenario {
                     lang: link_lang,
                     panels,
+                    start,
                     ..
                 } = &opening
                 {
@@ -74,6 +81,7 @@ pub fn app() -> Html {
                         lang.set(*l);
                     }
                     panels_open.set(*panels);
+                    presenting.set(start.layout == Layout::Present);
                 }
                 shown.set(Shown {
                     opening,
@@ -116,6 +124,10 @@ pub fn app() -> Html {
             })
         })
     };
+    let on_toggle_present = {
+        let presenting = presenting.clone();
+        Callback::from(move |()| presenting.set(!*presenting))
+    };
     let on_toggle_panels = {
         let panels_open = panels_open.clone();
         Callback::from(move |()| panels_open.set(!*panels_open))
@@ -135,14 +147,40 @@ pub fn app() -> Html {
                     Opening::Trouble(trouble) => without_scenario(l, switch_lang, html! {
                         <LinkTroublePanel trouble={trouble.clone()} {on_pick} on_start_screen={to_start_screen} />
                     }),
+                    Opening::Scenario { source, start, .. } if start.layout == Layout::Embed => html! {
+                        <EmbeddedScenario source={source.clone()} start={start.clone()} />
+                    },
                     Opening::Scenario { source, start, .. } => html! {
                         <ScenarioView source={source.clone()} start={start.clone()} epoch={shown.epoch}
                             {on_pick} {switch_lang}
-                            panels_open={*panels_open} {on_toggle_panels} />
+                            panels_open={*panels_open} {on_toggle_panels}
+                            presenting={*presenting} {on_toggle_present} />
                     },
                 }
             }
         </ContextProvider<Lang>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EmbeddedScenarioProps {
+    source: ScenarioSource,
+    start: Start,
+}
+
+/// A scenario in an embed (docs/embed.md): only the player, in its compact layout, or the error
+/// panel.
+#[function_component(EmbeddedScenario)]
+fn embedded_scenario(props: &EmbeddedScenarioProps) -> Html {
+    let loaded = use_memo(props.source.clone(), load);
+    match &*loaded {
+        Ok(timeline) => html! {
+            <Player timeline={timeline.clone()} start={props.start.clone()}
+                builtin={builtin_name(&props.source)} />
+        },
+        Err(error) => html! {
+            <ErrorPanel source={props.source.label().to_string()} message={error.to_string()} />
+        },
     }
 }
 
@@ -170,6 +208,8 @@ struct ScenarioViewProps {
     switch_lang: Callback<MouseEvent>,
     panels_open: bool,
     on_toggle_panels: Callback<()>,
+    presenting: bool,
+    on_toggle_present: Callback<()>,
 }
 
 /// A scenario on screen: the header with the picker, the lesson or free-play view, or the error
@@ -201,7 +241,7 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
         .as_ref()
         .is_ok_and(|timeline| !timeline.scenario().steps.is_empty());
     html! {
-        <div class={classes!("app", lesson.then_some("lesson-app"))}>
+        <div class={classes!("app", lesson.then_some("lesson-app"), props.presenting.then_some("present"))}>
             <header class="app-header">
                 <h1>{ t(l, Text::AppTitle) }</h1>
                 <ScenarioPicker current={source.clone()} on_pick={on_pick.clone()} />
@@ -212,6 +252,8 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
                         { settings_panel(timeline, source, on_pick) }
                     }
                 }
+                <button data-testid="present" title={t(l, Text::PresentTitle)}
+                    onclick={props.on_toggle_present.reform(|_: MouseEvent| ())}>{ t(l, Text::Present) }</button>
                 <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
                     onclick={props.switch_lang.clone()}>{ t(l, Text::LanguageSwitch) }</button>
             </header>
@@ -237,6 +279,8 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
                                     builtin={builtin_name(source)}
                                     panels_open={props.panels_open}
                                     on_toggle_panels={props.on_toggle_panels.clone()}
+                                    presenting={props.presenting}
+                                    on_toggle_present={props.on_toggle_present.clone()}
                                     on_open_lesson={on_pick.reform(ScenarioSource::Builtin)} />
                             </>
                         }

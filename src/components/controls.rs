@@ -16,6 +16,10 @@ pub struct ControlsProps {
     pub share_open: bool,
     #[prop_or_default]
     pub on_share: Callback<()>,
+    /// In an embed: the same session in the full page. The controls are then compact: no speed,
+    /// share or download, and this link instead.
+    #[prop_or_default]
+    pub open_full: Option<AttrValue>,
 }
 
 /// Simulated time as the clock shows it: milliseconds with microsecond precision.
@@ -51,10 +55,6 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
-    let on_download = {
-        let timeline = p.timeline.clone();
-        Callback::from(move |_: MouseEvent| download_session(timeline.scenario()))
-    };
     let end = p.timeline.end();
     html! {
         <div class="controls" role="toolbar">
@@ -67,6 +67,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
             <button data-testid="step" title={t(lang, Text::StepTitle)} onclick={on(PlaybackAction::Step)}>
                 { icons::step() }{ t(lang, Text::Step) }</button>
+            if props.open_full.is_none() {
             <label class="speed">
                 { t(lang, Text::Speed) }
                 <select data-testid="speed" onchange={on_speed}>
@@ -75,6 +76,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     }) }
                 </select>
             </label>
+            }
             <input type="range" class="timeline" data-testid="timeline"
                 aria-label={t(lang, Text::Timeline)}
                 min="0" max={end.as_micros().to_string()} step="1"
@@ -88,44 +90,14 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span class="ended">{ " · " }{ t(lang, Text::Ended) }</span>
                 }
             </span>
+            if let Some(href) = props.open_full.clone() {
+                <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener"
+                    title={t(lang, Text::OpenFullTitle)}>{ t(lang, Text::OpenFull) }{ " ↗" }</a>
+            } else {
             <button data-testid="share" title={t(lang, Text::ShareTitle)}
                 aria-expanded={props.share_open.to_string()}
                 onclick={props.on_share.reform(|_: MouseEvent| ())}>{ t(lang, Text::Share) }</button>
-            <button data-testid="download-session" title={t(lang, Text::DownloadSessionTitle)}
-                onclick={on_download}>{ t(lang, Text::DownloadSession) }</button>
+            }
         </div>
     }
-}
-
-/// Saves the session — the scenario plus the reader's live actions and settings — as a JSON
-/// scenario file that `kafkascope-sim run` replays to the same trace. Made in the page (a Blob),
-/// so no request leaves it.
-fn download_session(scenario: &kafkascope_engine::Scenario) {
-    use wasm_bindgen::JsCast;
-    let text = scenario.to_json();
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let document = gloo::utils::document();
-    if let Some(a) = document
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        let name = if scenario.name.is_empty() {
-            "session".to_string()
-        } else {
-            scenario.name.clone()
-        };
-        a.set_href(&url);
-        a.set_download(&format!("{name}.session.json"));
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -174,16 +174,17 @@ fn with_code_spans(text: &str) -> Html {
 }
 
 /// Where a lesson sits in the guided tour.
-struct Tour {
-    name: &'static str,
+pub struct Tour {
+    pub name: &'static str,
     /// Its chapter (0-based).
-    chapter: usize,
-    previous: Option<&'static str>,
-    next: Option<&'static str>,
+    pub chapter: usize,
+    pub previous: Option<&'static str>,
+    pub next: Option<&'static str>,
 }
 
 impl Tour {
-    fn of(name: &str) -> Option<Tour> {
+    /// Where the lesson `name` is in the guided tour, if it is.
+    pub fn of(name: &str) -> Option<Tour> {
         let at = tour_index(name)?;
         let lessons: Vec<&'static str> = tour_lessons().collect();
         Some(Tour {

@@ -3,11 +3,13 @@
 pub mod app;
 pub mod controls;
 pub mod database_view;
+pub mod embed;
 pub mod error_panel;
 pub mod events;
 pub mod faults;
 pub mod group_view;
 pub mod icons;
+pub mod keys;
 pub mod legend;
 pub mod lesson;
 pub mod link_trouble;

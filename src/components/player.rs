@@ -7,8 +7,10 @@
 //! forward simulates on from where it stands; moving back restores a checkpoint.
 
 use crate::components::controls::Controls;
+use crate::components::embed::EmbedStage;
 use crate::components::events::EventLog;
 use crate::components::faults::{FaultPanel, FaultTargets};
+use crate::components::keys::{toggle_full_screen, KeyCommand, KeyState};
 use crate::components::legend::Legend;
 use crate::components::lesson::LessonPanel;
 use crate::components::outcome::Outcome;
@@ -18,12 +20,12 @@ use crate::components::share::SharePanel;
 use crate::components::tables_side_by_side::{TablesSideBySide, TABLES_FOR_SIDE_BY_SIDE};
 use crate::frame_stats::FrameStats;
 use crate::i18n::{t, Text};
-use crate::playback::{current_step, Playback, PlaybackAction, SPEEDS};
+use crate::playback::{current_step, step_moment, Playback, PlaybackAction, SPEEDS};
 use crate::scene_model::SceneModel;
 use crate::session::{write_address, Start};
 use gloo::events::EventListener;
 use gloo::render::request_animation_frame;
-use kafkascope_engine::session::{link, Session, SessionView};
+use kafkascope_engine::session::{link, Layout, Session, SessionView};
 use kafkascope_engine::{SimTime, Timeline};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -48,6 +50,11 @@ pub struct PlayerProps {
     /// Opens another built-in lesson (the guided tour's navigation).
     #[prop_or_default]
     pub on_open_lesson: Callback<String>,
+    /// Presenting (a projector), and the switch that stops it.
+    #[prop_or_default]
+    pub presenting: bool,
+    #[prop_or_default]
+    pub on_toggle_present: Callback<()>,
 }
 
 impl PartialEq for PlayerProps {
@@ -58,6 +65,8 @@ impl PartialEq for PlayerProps {
             && self.panels_open == other.panels_open
             && self.on_toggle_panels == other.on_toggle_panels
             && self.on_open_lesson == other.on_open_lesson
+            && self.presenting == other.presenting
+            && self.on_toggle_present == other.on_toggle_present
     }
 }
 
@@ -106,42 +115,7 @@ pub fn player(props: &PlayerProps) -> Html {
         });
     }
 
-    // Keyboard: Space plays or pauses, "." steps to the next event; in a lesson → / PageDown go
-    // to the next step and ← / PageUp back (a presenter's clicker sends PageDown/PageUp); in free
-    // play → steps one event too.
     let lesson = !props.timeline.scenario().steps.is_empty();
-    {
-        let dispatcher = playback.dispatcher();
-        let playing = playback.playing;
-        use_effect_with(playing, move |playing| {
-            let playing = *playing;
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
-                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                let typing = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                    .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                    });
-                if typing {
-                    return;
-                }
-                let action = match (event.key().as_str(), lesson) {
-                    (" ", _) if playing => PlaybackAction::Pause,
-                    (" ", _) => PlaybackAction::Play,
-                    (".", _) | ("ArrowRight", false) => PlaybackAction::Step,
-                    ("ArrowRight" | "PageDown", true) => PlaybackAction::NextStep,
-                    ("ArrowLeft" | "PageUp", true) => PlaybackAction::PreviousStep,
-                    _ => return,
-                };
-                event.prevent_default();
-                dispatcher.dispatch(action);
-            });
-            move || drop(listener)
-        });
-    }
     let panels_open = props.panels_open;
     let on_toggle_panels = props.on_toggle_panels.clone();
 
@@ -195,6 +169,65 @@ pub fn player(props: &PlayerProps) -> Html {
         },
     );
 
+    // Keyboard: Space plays or pauses, "." steps to the next event; in a lesson → / PageDown go
+    // to the next step and ← / PageUp back (a presenter's clicker sends PageDown/PageUp), and on
+    // across the guided tour's lessons past the last step or before the first; in free play →
+    // steps one event too. Presenting, also: 1–9 crash or restart broker N, Shift+1–9 kill or
+    // restart consumer N (the same actions as the fault panel), F full screen, Esc stops.
+    {
+        let dispatcher = playback.dispatcher();
+        let steps = &playback.timeline.scenario().steps;
+        let current = current_step(steps, playback.time, playback.timeline.end());
+        let last_reached = lesson
+            && current + 1 == steps.len()
+            && playback.time >= step_moment(&steps[current], playback.timeline.end());
+        let tour = crate::components::lesson::Tour::of(&playback.timeline.scenario().name);
+        let tour_next = tour.as_ref().and_then(|t| t.next).filter(|_| last_reached);
+        let tour_previous = tour
+            .as_ref()
+            .and_then(|t| t.previous)
+            .filter(|_| current == 0);
+        let targets = FaultTargets::of(&model);
+        let keys = KeyState {
+            playing: playback.playing,
+            presenting: props.presenting,
+            tour_next,
+            tour_previous,
+            brokers: targets.brokers,
+            consumers: targets.consumers,
+        };
+        let on_fault = on_fault.clone();
+        let on_open_lesson = props.on_open_lesson.clone();
+        let on_toggle_present = props.on_toggle_present.clone();
+        use_effect_with(keys, move |keys| {
+            let keys = keys.clone();
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let typing = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    });
+                if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+                    return;
+                }
+                match keys.command(&event.key(), &event.code(), event.shift_key(), lesson) {
+                    Some(KeyCommand::Playback(action)) => dispatcher.dispatch(action),
+                    Some(KeyCommand::Fault(action)) => on_fault.emit(action),
+                    Some(KeyCommand::OpenLesson(name)) => on_open_lesson.emit(name.to_string()),
+                    Some(KeyCommand::FullScreen) => toggle_full_screen(),
+                    Some(KeyCommand::StopPresenting) => on_toggle_present.emit(()),
+                    None => return,
+                }
+                event.prevent_default();
+            });
+            move || drop(listener)
+        });
+    }
+
     // Four tables or more open side by side (the scene would shrink to hold them); the reader can
     // switch to the scene and back.
     let many_tables = model.report.tables.len() >= TABLES_FOR_SIDE_BY_SIDE;
@@ -211,10 +244,8 @@ pub fn player(props: &PlayerProps) -> Html {
             ),
             move |_| {
                 let original = builtin.as_deref().and_then(|name| {
-                    let text = crate::scenarios::builtin_text(name)?;
-                    kafkascope_engine::Scenario::from_toml(text)
-                        .ok()
-                        .map(|s| (name.to_string(), s))
+                    let scenario = crate::scenarios::builtin_scenario(name)?.ok()?;
+                    Some((name.to_string(), scenario))
                 });
                 Session::scenario_for(
                     timeline.scenario(),
@@ -239,7 +270,14 @@ pub fn player(props: &PlayerProps) -> Html {
         view,
         panels: panels_open,
         playing: false,
+        layout: if props.presenting {
+            Layout::Present
+        } else {
+            Layout::Full
+        },
+        narration: true,
     };
+    let embedded = props.start.layout == Layout::Embed;
     // While paused, the address follows the screen: a new entry when what is shown changes (the
     // run, the step, the view), the same entry when only the time or speed moves.
     let paused_query = use_memo(
@@ -251,13 +289,19 @@ pub fn player(props: &PlayerProps) -> Html {
             view,
             panels_open,
             step,
+            props.presenting,
         ),
-        |_| (!playback.playing).then(|| link::query(&session_at(playback.time))),
+        |_| (!playback.playing && !embedded).then(|| link::query(&session_at(playback.time))),
     );
     {
-        let written = use_mut_ref(|| None::<(usize, Option<usize>, Option<SessionView>)>);
+        let written = use_mut_ref(|| None::<(usize, Option<usize>, Option<SessionView>, bool)>);
         let from_address = props.start.from_address;
-        let shown = (Rc::as_ptr(&shared_scenario) as usize, step, view);
+        let shown = (
+            Rc::as_ptr(&shared_scenario) as usize,
+            step,
+            view,
+            props.presenting,
+        );
         use_effect_with(paused_query.clone(), move |query| {
             if let Some(query) = query.as_ref() {
                 let mut written = written.borrow_mut();
@@ -272,9 +316,18 @@ pub fn player(props: &PlayerProps) -> Html {
     }
     let share_open = use_state(|| false);
     let share = share_open.then(|| {
-        let link = crate::session::address_of(&link::query(&session_at(playback.time)));
-        html! { <SharePanel link={AttrValue::from(link)} timeline={timeline.clone()} /> }
+        html! { <SharePanel session={Rc::new(session_at(playback.time))} timeline={timeline.clone()} /> }
     });
+    if embedded {
+        // Just the scene and compact controls; "open in Kafkascope" goes to the same session.
+        let open_full = crate::session::address_of(&link::query(&session_at(playback.time)));
+        return html! {
+            <EmbedStage model={model.clone()} report={shown_report(&model.report)}
+                playback={(*playback).clone()} dispatcher={playback.dispatcher()}
+                on_fault={on_fault.clone()} narration={!props.start.hide_narration}
+                open_full={AttrValue::from(open_full)} />
+        };
+    }
     let on_share = {
         let share_open = share_open.clone();
         Callback::from(move |()| share_open.set(!*share_open))
@@ -305,6 +358,13 @@ pub fn player(props: &PlayerProps) -> Html {
             if lesson {
                 <OutcomeLine report={shown_report(&model.report)} />
             }
+            if props.presenting {
+                <p class="present-keys" data-testid="present-keys">
+                    <span>{ t(lang, Text::PresentKeys) }</span>
+                    <button data-testid="present-exit" onclick={props.on_toggle_present.reform(|_: MouseEvent| ())}>
+                        { t(lang, Text::PresentExit) }</button>
+                </p>
+            }
             <div class="controls-wrap">
                 <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()}
                     share_open={*share_open} {on_share} />
@@ -326,7 +386,7 @@ pub fn player(props: &PlayerProps) -> Html {
         }
     } else {
         html! {
-            <main class="player">
+            <main class={classes!("player", (props.presenting && panels_open).then_some("panels-open"))}>
                 { stage }
                 { side }
             </main>

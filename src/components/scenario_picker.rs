@@ -40,9 +40,15 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
                     .ok()
                     .and_then(|v| v.as_string())
                     .unwrap_or_default();
+                // JSON is read here; TOML by the TOML reader worker, started only now.
+                let scenario = if name.ends_with(".json") {
+                    kafkascope_engine::Scenario::from_json(&text)
+                } else {
+                    crate::toml_reader::read(&text).await
+                };
                 on_pick.emit(ScenarioSource::File {
                     name,
-                    text: text.into(),
+                    scenario: std::rc::Rc::new(scenario),
                 });
             });
             input.set_value("");

@@ -1,23 +1,47 @@
-//! The share panel: the link to what is on screen, a button that copies it, and the run's trace
-//! hash — the fingerprint `kafkascope-sim run --link '…' --trace-hash` prints too, so anyone can
-//! check that a link replays the very same run.
+//! The share panel: the link to what is on screen, a button that copies it, the snippet that
+//! embeds it in a blog post (docs/embed.md) with its options, and the run's trace hash — the
+//! fingerprint `kafkascope-sim run --link '…' --trace-hash` prints too, so anyone can check that
+//! a link replays the very same run.
 
+use crate::components::scenario_info::localized;
 use crate::i18n::{t, Lang, Text};
+use crate::session::address_of;
+use kafkascope_engine::session::{link, Layout, Session};
 use kafkascope_engine::Timeline;
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties)]
 pub struct ShareProps {
-    /// The full address of the session on screen.
-    pub link: AttrValue,
+    /// The session on screen.
+    pub session: Rc<Session>,
     pub timeline: Rc<Timeline>,
 }
 
 impl PartialEq for ShareProps {
     fn eq(&self, other: &Self) -> bool {
-        self.link == other.link && Rc::ptr_eq(&self.timeline, &other.timeline)
+        self.session == other.session && Rc::ptr_eq(&self.timeline, &other.timeline)
     }
+}
+
+/// The `<iframe>` that embeds `session` (as an embed, starting playing or not, with or without
+/// narration), titled for screen readers.
+pub fn embed_snippet(session: &Session, title: &str, playing: bool, narration: bool) -> String {
+    let embedded = Session {
+        layout: Layout::Embed,
+        playing,
+        narration,
+        panels: false,
+        ..session.clone()
+    };
+    let src = address_of(&link::query(&embedded));
+    let title = format!("Kafkascope: {title}")
+        .replace('&', "&amp;")
+        .replace('"', "&quot;");
+    format!(
+        "<iframe src=\"{src}\" width=\"640\" height=\"360\" loading=\"lazy\" \
+         style=\"border:0;max-width:100%\" title=\"{title}\"></iframe>"
+    )
 }
 
 /// Whether the last copy worked.
@@ -31,11 +55,20 @@ enum Copied {
 #[function_component(SharePanel)]
 pub fn share_panel(props: &ShareProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let link = AttrValue::from(address_of(&link::query(&props.session)));
     let copied = use_state(|| Copied::Not);
     {
         let copied = copied.clone();
-        use_effect_with(props.link.clone(), move |_| copied.set(Copied::Not));
+        use_effect_with(link.clone(), move |_| copied.set(Copied::Not));
     }
+    let embed_playing = use_state(|| false);
+    let embed_narration = use_state(|| true);
+    let (title, _) = localized(props.timeline.scenario(), lang);
+    let snippet = embed_snippet(&props.session, &title, *embed_playing, *embed_narration);
+    let toggle = |state: &UseStateHandle<bool>| {
+        let state = state.clone();
+        Callback::from(move |_: Event| state.set(!*state))
+    };
     // Hashing serializes the whole trace: once per recorded run, only while the panel is open.
     let hash = {
         let timeline = props.timeline.clone();
@@ -45,7 +78,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
     };
     let on_copy = {
         let copied = copied.clone();
-        let link = props.link.to_string();
+        let link = link.to_string();
         Callback::from(move |_: MouseEvent| {
             let copied = copied.clone();
             let promise = gloo::utils::window()
@@ -62,11 +95,19 @@ pub fn share_panel(props: &ShareProps) -> Html {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         input.select();
     });
+    let on_download = {
+        let timeline = props.timeline.clone();
+        Callback::from(move |_: MouseEvent| download_session(timeline.scenario()))
+    };
+    let select_snippet = Callback::from(|e: FocusEvent| {
+        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+        area.select();
+    });
     html! {
         <section class="share-panel" data-testid="share-panel" aria-label={t(lang, Text::ShareHeading)}>
             <h3>{ t(lang, Text::ShareHeading) }</h3>
             <div class="share-row">
-                <input type="text" readonly=true data-testid="share-link" value={props.link.clone()}
+                <input type="text" readonly=true data-testid="share-link" value={link.clone()}
                     aria-label={t(lang, Text::ShareHeading)} onfocus={select_all} />
                 <button class="primary" data-testid="copy-link" onclick={on_copy}>
                     { t(lang, Text::CopyLink) }</button>
@@ -80,10 +121,56 @@ pub fn share_panel(props: &ShareProps) -> Html {
                     }
                 }
             </div>
+            <p class="share-row">
+                <button data-testid="download-session" title={t(lang, Text::DownloadSessionTitle)}
+                    onclick={on_download}>{ t(lang, Text::DownloadSession) }</button>
+            </p>
+            <h3>{ t(lang, Text::EmbedHeading) }</h3>
+            <div class="share-row embed-options">
+                <label><input type="checkbox" data-testid="embed-playing" checked={*embed_playing}
+                    onchange={toggle(&embed_playing)} />{ t(lang, Text::EmbedStartPlaying) }</label>
+                <label><input type="checkbox" data-testid="embed-narration" checked={*embed_narration}
+                    onchange={toggle(&embed_narration)} />{ t(lang, Text::EmbedNarration) }</label>
+            </div>
+            <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label={t(lang, Text::EmbedHeading)}
+                value={snippet} onfocus={select_snippet} />
             <p class="trace-hash" title={t(lang, Text::TraceFingerprintHint)}>
                 { t(lang, Text::TraceFingerprint) }{ " " }
                 <code data-testid="trace-hash">{ (*hash).clone() }</code>
             </p>
         </section>
     }
+}
+
+/// Saves the session — the scenario plus the reader's live actions and settings — as a JSON
+/// scenario file that `kafkascope-sim run` replays to the same trace. Made in the page (a Blob),
+/// so no request leaves it.
+fn download_session(scenario: &kafkascope_engine::Scenario) {
+    use wasm_bindgen::JsCast;
+    let text = scenario.to_json();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = gloo::utils::document();
+    if let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        let name = if scenario.name.is_empty() {
+            "session".to_string()
+        } else {
+            scenario.name.clone()
+        };
+        a.set_href(&url);
+        a.set_download(&format!("{name}.session.json"));
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -839,7 +839,7 @@ mod tests {
     #[test]
     fn the_page_counters_equal_the_engines_report_at_every_sampled_instant() {
         for (name, text) in crate::scenarios::BUILTIN {
-            let scenario = kafkascope_engine::Scenario::from_toml(text).unwrap();
+            let scenario = kafkascope_engine::Scenario::from_json(text).unwrap();
             let timeline = Timeline::record(&scenario);
             for k in 1..=6u64 {
                 let t = SimTime(timeline.end().0 * k / 6);

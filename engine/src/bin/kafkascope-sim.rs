@@ -121,12 +121,13 @@ fn run_link(
             concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios").into(),
         ],
     };
-    let builtin_text = |name: &str| {
+    let builtin = |name: &str| {
         dirs.iter()
             .find_map(|dir| std::fs::read_to_string(dir.join(format!("{name}.toml"))).ok())
+            .map(|text| kafkascope_engine::Scenario::from_toml(&text))
     };
     let mut scenario = session
-        .scenario(builtin_text)
+        .scenario(builtin)
         .map_err(|e| format!("the link's scenario: {e}"))?;
     if let Some(seed) = seed {
         scenario.seed = seed;

@@ -221,8 +221,9 @@ impl Default for SimulationConfig {
     }
 }
 
-/// Why a scenario was rejected: where, and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a scenario was rejected: where, and what is wrong. Serializable, so the page's TOML reader
+/// (a Web Worker) can hand it over as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ScenarioError {
     /// The text is not a valid scenario (syntax, unknown field, wrong type); the message names the
     /// field and its line.
@@ -279,7 +280,8 @@ fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ScenarioErro
 
 impl Scenario {
     /// Parses TOML and validates it. A file with nothing in it (or only comments) is refused
-    /// as empty rather than run as a scenario without brokers' work.
+    /// as empty rather than run as a scenario without brokers' work (feature `toml-in`).
+    #[cfg(feature = "toml-in")]
     pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
         let nothing_but_comments = text.lines().all(|line| {
             let line = line.trim();
@@ -296,6 +298,7 @@ impl Scenario {
 
     /// Only the heading of a scenario file — its name, title and description — without building
     /// or validating the rest: what a list of scenarios needs (cheaper than [`Self::from_toml`]).
+    #[cfg(feature = "toml-in")]
     pub fn heading_from_toml(text: &str) -> Result<ScenarioHeading, ScenarioError> {
         toml::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string().trim().into()))
     }
@@ -329,6 +332,7 @@ impl Scenario {
     }
 
     /// Parses by file name: `.json` is JSON, anything else TOML.
+    #[cfg(feature = "toml-in")]
     pub fn from_file_text(file_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         if file_name.ends_with(".json") {
             Scenario::from_json(text)

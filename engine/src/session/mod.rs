@@ -40,6 +40,20 @@ pub enum SessionView {
     Tables,
 }
 
+/// How the page is laid out around the scene.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// The whole page: header, lesson caption, side panels (the default).
+    #[default]
+    Full,
+    /// Just the scene and compact controls, for an `<iframe>` in a blog post (docs/embed.md).
+    Embed,
+    /// For a projector in a classroom: the scene and the narration in large type, high contrast,
+    /// panels hidden until asked for, clicker keys and keys that break things.
+    Present,
+}
+
 /// Everything a link reproduces. Fields beyond the scenario are optional, so a link written by
 /// hand (`{"scenario":{"builtin":{"name":"hello-kafka"}}}`) is a valid session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,6 +84,19 @@ pub struct Session {
     /// Whether playback starts at once (an embed may ask for it); a shared link opens paused.
     #[serde(default, skip_serializing_if = "is_default")]
     pub playing: bool,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub layout: Layout,
+    /// In an embed: whether a lesson's narration shows under the scene.
+    #[serde(default = "shown", skip_serializing_if = "is_shown")]
+    pub narration: bool,
+}
+
+fn shown() -> bool {
+    true
+}
+
+fn is_shown(value: &bool) -> bool {
+    *value
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -91,6 +118,8 @@ impl Session {
             view: None,
             panels: false,
             playing: false,
+            layout: Layout::Full,
+            narration: true,
         }
     }
 
@@ -103,20 +132,19 @@ impl Session {
         }
     }
 
-    /// The scenario this session plays, validated. `builtin_text` gives a built-in scenario's
-    /// TOML text by name (the page embeds them; the CLI reads `scenarios/`); the reader's
-    /// actions are added to its script as the reader's.
+    /// The scenario this session plays, validated. `builtin` reads a built-in scenario by name
+    /// (`None`: there is none so named; the page embeds them, the CLI reads `scenarios/`); the
+    /// reader's actions are added to its script as the reader's.
     pub fn scenario(
         &self,
-        builtin_text: impl FnOnce(&str) -> Option<String>,
+        builtin: impl FnOnce(&str) -> Option<Result<Scenario, ScenarioError>>,
     ) -> Result<Scenario, ScenarioError> {
         match &self.scenario {
             SessionScenario::Builtin { name, actions } => {
-                let text = builtin_text(name).ok_or_else(|| ScenarioError::Invalid {
+                let mut scenario = builtin(name).ok_or_else(|| ScenarioError::Invalid {
                     field: "scenario".into(),
                     problem: format!("there is no built-in scenario named `{name}`"),
-                })?;
-                let mut scenario = Scenario::from_toml(&text)?;
+                })??;
                 scenario
                     .script
                     .extend(actions.iter().cloned().map(|mut action| {

@@ -463,3 +463,15 @@ pub async fn screenshot(client: &Client, name: &str) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(name), png).unwrap();
 }
+
+/// A node's `data-up` attribute ("true" while it runs, "false" once crashed or killed).
+pub async fn data_up(client: &Client, selector: &str) -> Option<String> {
+    client
+        .find(fantoccini::Locator::Css(selector))
+        .await
+        .ok()?
+        .attr("data-up")
+        .await
+        .ok()
+        .flatten()
+}

@@ -3,8 +3,8 @@
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::step_on_page::{self, PageSnapshot};
 use kafkascope_browser_tests::{
-    browser_log, click, devtools, dist_dir, min_scene_label_px, screenshot, seek, set_viewport,
-    target_dir, text_of, wait_until, ChromeDriver, StaticServer,
+    browser_log, click, data_up, devtools, dist_dir, min_scene_label_px, screenshot, seek,
+    set_viewport, target_dir, text_of, wait_until, ChromeDriver, StaticServer,
 };
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::scenario::LessonStep;
@@ -90,18 +90,6 @@ async fn counter(client: &Client, testid: &str) -> Option<u64> {
         .trim()
         .parse()
         .ok()
-}
-
-/// A node's `data-up` attribute ("true" while it runs, "false" once crashed or killed).
-async fn data_up(client: &Client, selector: &str) -> Option<String> {
-    client
-        .find(Locator::Css(selector))
-        .await
-        .ok()?
-        .attr("data-up")
-        .await
-        .ok()
-        .flatten()
 }
 
 /// The "what just happened" list once it mentions `needle` (within 5 s).
@@ -1048,6 +1036,7 @@ async fn a_producer_crashed_with_a_click_goes_into_the_downloaded_session() {
     )
     .await
     .unwrap();
+    click(c, "share").await;
     click(c, "download-session").await;
     let text = c
         .execute_async(

@@ -44,6 +44,7 @@ fn engine_hash(url: &str) -> String {
                 env!("CARGO_MANIFEST_DIR")
             ))
             .ok()
+            .map(|text| kafkascope_engine::Scenario::from_toml(&text))
         })
         .unwrap();
     kafkascope_engine::run::run_scenario(&scenario, true)

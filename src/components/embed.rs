@@ -1,0 +1,118 @@
+//! The embed view: what a blog post shows in an `<iframe>` — the scene, the lesson's narration
+//! (if asked for), a small outcome line and compact controls, with a link that opens the same
+//! session in the full page. No header, no side panels.
+//!
+//! Made to be a good guest on someone else's page:
+//! - the scene is an SVG that scales to whatever the frame gives it; the page never scrolls inside
+//!   a frame (the layout is a column as tall as the frame);
+//! - nothing takes focus or scrolls the host page (no autofocus; keys act only while the frame
+//!   has focus), and nothing makes sound;
+//! - the address is never written (an embed's history would be the host page's back button);
+//! - an embed that leaves the screen pauses, so a post with several embeds animates only what is
+//!   in view (an `IntersectionObserver` on the scene); paused, it requests no animation frame.
+
+use crate::components::controls::Controls;
+use crate::components::outcome_line::OutcomeLine;
+use crate::components::scene::Scene;
+use crate::i18n::Lang;
+use crate::playback::{current_step, Playback, PlaybackAction};
+use crate::scene_model::SceneModel;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct EmbedStageProps {
+    pub model: Rc<SceneModel>,
+    pub report: kafkascope_engine::OutcomeReport,
+    pub playback: Playback,
+    pub dispatcher: UseReducerDispatcher<Playback>,
+    pub on_fault: Callback<kafkascope_engine::Action>,
+    /// Whether the lesson's narration shows under the scene.
+    pub narration: bool,
+    /// The same session in the full page.
+    pub open_full: AttrValue,
+}
+
+impl PartialEq for EmbedStageProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.model, &other.model)
+            && self.report == other.report
+            && self.playback == other.playback
+            && self.narration == other.narration
+            && self.open_full == other.open_full
+    }
+}
+
+/// Pauses playback whenever the observed element leaves the screen; disconnects on drop.
+struct PauseOffScreen {
+    observer: web_sys::IntersectionObserver,
+    _on_change: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl Drop for PauseOffScreen {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+fn pause_off_screen(
+    element: &web_sys::Element,
+    dispatcher: UseReducerDispatcher<Playback>,
+) -> Option<PauseOffScreen> {
+    let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        let off_screen = entries.iter().any(|entry| {
+            entry
+                .dyn_into::<web_sys::IntersectionObserverEntry>()
+                .is_ok_and(|e| !e.is_intersecting())
+        });
+        if off_screen {
+            dispatcher.dispatch(PlaybackAction::Pause);
+        }
+    });
+    let observer = web_sys::IntersectionObserver::new(on_change.as_ref().unchecked_ref()).ok()?;
+    observer.observe(element);
+    Some(PauseOffScreen {
+        observer,
+        _on_change: on_change,
+    })
+}
+
+#[function_component(EmbedStage)]
+pub fn embed_stage(props: &EmbedStageProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let stage = use_node_ref();
+    {
+        let stage = stage.clone();
+        let dispatcher = props.dispatcher.clone();
+        use_effect_with((), move |_| {
+            let watch = stage
+                .cast::<web_sys::Element>()
+                .and_then(|element| pause_off_screen(&element, dispatcher));
+            move || drop(watch)
+        });
+    }
+    let p = &props.playback;
+    let steps = &p.timeline.scenario().steps;
+    let narration = (props.narration && !steps.is_empty()).then(|| {
+        let step = &steps[current_step(steps, p.time, p.timeline.end())];
+        match lang {
+            Lang::En => step.en.clone(),
+            Lang::Ko => step.ko.clone(),
+        }
+    });
+    html! {
+        <main class="player embed" data-testid="embed" ref={stage}>
+            <div class="scene-box">
+                <Scene model={props.model.clone()} on_fault={props.on_fault.clone()} />
+            </div>
+            if let Some(text) = narration {
+                <p class="embed-narration" data-testid="lesson-text" aria-live="polite">{ text }</p>
+            }
+            <OutcomeLine report={props.report.clone()} />
+            <Controls playback={p.clone()} dispatcher={props.dispatcher.clone()}
+                open_full={Some(props.open_full.clone())} />
+        </main>
+    }
+}

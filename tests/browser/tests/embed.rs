@@ -1,0 +1,200 @@
+//! End-to-end: embeds. The example blog page's two embeds (640×360 and 480×270) load, stay inside
+//! their frames without scroll bars, play, leave the host page's focus, scroll and history
+//! alone, idle while another plays, and link to the full page with the same session; the share
+//! panel's snippet embeds the session on screen.
+
+use fantoccini::{Client, Locator};
+use kafkascope_browser_tests::{
+    click, dist_dir, screenshot, set_viewport, text_of, wait_until, AppSession, ChromeDriver,
+    StaticServer,
+};
+use kafkascope_engine::session::{link, Layout};
+use serde_json::Value;
+use std::time::Duration;
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Enters the iframe `#id` of the host page (from the top).
+async fn enter(c: &Client, id: &str) {
+    c.enter_parent_frame().await.unwrap();
+    c.enter_parent_frame().await.unwrap();
+    c.find(Locator::Css(&format!("iframe#{id}")))
+        .await
+        .unwrap()
+        .enter_frame()
+        .await
+        .unwrap();
+}
+
+/// Inside a frame: its scene has rendered, and nothing overflows the frame.
+async fn check_fits(c: &Client, id: &str, width: u64, height: u64) {
+    wait_until(Duration::from_secs(20), "the embed's scene", || async {
+        c.find(Locator::Css("[data-testid='embed'] [data-testid='scene']"))
+            .await
+            .ok()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{id}: {e}"));
+    let size = js(
+        c,
+        "const d = document.documentElement;
+         return [innerWidth, innerHeight, d.scrollWidth, d.scrollHeight,
+                 !!document.querySelector('.app-header'), !!document.querySelector('.side')];",
+    )
+    .await;
+    assert_eq!(size[0], width, "{id}: frame width");
+    assert_eq!(size[1], height, "{id}: frame height");
+    assert!(
+        size[2].as_u64() <= size[0].as_u64() && size[3].as_u64() <= size[1].as_u64(),
+        "{id}: no scroll bars inside the frame: {size}"
+    );
+    // Reported, not asserted: at these sizes the whole scene is scaled down (see the README).
+    let (px, label) = kafkascope_browser_tests::min_scene_label_px(c)
+        .await
+        .unwrap();
+    eprintln!("{id} {width}x{height}: smallest scene label {px:.1} px ({label})");
+    assert_eq!(size[4], false, "{id}: no site header");
+    assert_eq!(size[5], false, "{id}: no side panels");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_blog_pages_two_embeds_load_play_and_stay_inside_their_frames() {
+    let server = StaticServer::start(dist_dir().unwrap()).await.unwrap();
+    let driver = ChromeDriver::start().await.unwrap();
+    let c = &driver.session().await.unwrap();
+    set_viewport(c, 1280, 1400).await.unwrap();
+    c.goto(&format!("{}embed-example.html", server.url()))
+        .await
+        .unwrap();
+    let history = js(c, "return history.length").await;
+    let groups_clock = check_frames(c).await;
+    // Loaded, before the reader touches them: the host page is not scrolled, nothing took focus,
+    // and its history is untouched.
+    c.enter_parent_frame().await.unwrap();
+    let host = js(
+        c,
+        "return [scrollY, document.activeElement === document.body, history.length]",
+    )
+    .await;
+    assert_eq!(host[0], 0, "the embeds did not scroll the host page");
+    assert_eq!(host[1], true, "the embeds did not take focus");
+    assert_eq!(host[2], history, "the embeds did not add history entries");
+    play_one(c, &groups_clock).await;
+    c.enter_parent_frame().await.unwrap();
+    for (id, name) in [
+        ("acks", "embed-640x360.png"),
+        ("groups", "embed-480x270.png"),
+    ] {
+        let png = c
+            .find(Locator::Css(&format!("iframe#{id}")))
+            .await
+            .unwrap()
+            .screenshot()
+            .await
+            .unwrap();
+        let dir = kafkascope_browser_tests::target_dir().join("e2e");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), png).unwrap();
+    }
+    screenshot(c, "embed-example-page.png").await;
+}
+
+/// Both frames loaded and fitting; the second one's clock.
+async fn check_frames(c: &Client) -> String {
+    enter(c, "acks").await;
+    check_fits(c, "acks", 640, 360).await;
+    let narration = text_of(c, "[data-testid='lesson-text']").await.unwrap();
+    assert!(narration.contains("acks=1"), "{narration}");
+    // "Open in Kafkascope": the same session in the full page.
+    let href = c
+        .find(Locator::Css("[data-testid='open-full']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let full = link::parse(&href).unwrap();
+    assert_eq!(full.layout, Layout::Full);
+    assert_eq!(full.builtin_name(), Some("acks-1-failover-loss"));
+
+    enter(c, "groups").await;
+    check_fits(c, "groups", 480, 270).await;
+    assert!(
+        text_of(c, "[data-testid='lesson-text']").await.is_none(),
+        "the second embed asked for no narration"
+    );
+    text_of(c, "[data-testid='clock']").await.unwrap()
+}
+
+async fn play_one(c: &Client, groups_clock: &str) {
+    // Play the first: its time moves, the second stays where it was (paused, no frames).
+    enter(c, "acks").await;
+    let before = text_of(c, "[data-testid='clock']").await.unwrap();
+    click(c, "play").await;
+    wait_until(
+        Duration::from_secs(10),
+        "the first embed playing",
+        || async {
+            text_of(c, "[data-testid='clock']")
+                .await
+                .filter(|t| *t != before)
+        },
+    )
+    .await
+    .unwrap();
+    enter(c, "groups").await;
+    assert_eq!(
+        text_of(c, "[data-testid='clock']").await.unwrap(),
+        groups_clock,
+        "the other embed stays idle"
+    );
+    enter(c, "acks").await;
+    click(c, "pause").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_share_panels_snippet_embeds_the_session_on_screen() {
+    let page = AppSession::open("?scenario=acks-1-failover-loss")
+        .await
+        .unwrap();
+    let c = &page.client;
+    click(c, "share").await;
+    click(c, "embed-playing").await;
+    let snippet = c
+        .find(Locator::Css("[data-testid='embed-snippet']"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    for part in [
+        "<iframe src=\"",
+        "width=\"640\" height=\"360\"",
+        "loading=\"lazy\"",
+        "title=\"Kafkascope: ",
+    ] {
+        assert!(snippet.contains(part), "{part} in {snippet}");
+    }
+    let src = snippet
+        .split("src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let session = link::parse(src).unwrap();
+    assert_eq!(session.layout, Layout::Embed);
+    assert!(session.playing, "the option was ticked");
+    assert_eq!(session.builtin_name(), Some("acks-1-failover-loss"));
+    // The snippet opens as an embed.
+    c.goto(src).await.unwrap();
+    wait_until(Duration::from_secs(20), "the embed", || async {
+        c.find(Locator::Css("[data-testid='embed']")).await.ok()
+    })
+    .await
+    .unwrap();
+}

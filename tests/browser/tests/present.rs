@@ -1,0 +1,150 @@
+//! End-to-end: presenting in a classroom. A lesson opened in the presentation layout fills a
+//! 1280×720 and a 1920×1080 screen with the scene and large narration, no site header; the
+//! clicker keys step through the lesson and on to the tour's next lesson; digit keys crash and
+//! restart a broker live (with the key hint on screen); Esc stops presenting.
+
+use fantoccini::{Client, Locator};
+use kafkascope_browser_tests::{
+    click, data_up, min_scene_label_px, screenshot, set_viewport, text_of, wait_until, AppSession,
+};
+use kafkascope_engine::session::{link, Layout, Session};
+use std::time::Duration;
+
+async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// A key press as the page's listener sees it (`key`, `code`), sent to the document.
+async fn press(c: &Client, key: &str, code: &str) {
+    c.execute(
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], code: arguments[1], bubbles: true}))",
+        vec![key.into(), code.into()],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("key {key:?}: {e}"));
+}
+
+async fn position(c: &Client) -> String {
+    text_of(c, "[data-testid='lesson-position']")
+        .await
+        .unwrap_or_default()
+}
+
+async fn broker_up(c: &Client, n: u32) -> Option<String> {
+    data_up(c, &format!("[data-node='broker-{n}']")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lesson_is_presented_full_screen_with_clicker_keys_and_live_faults() {
+    let query = link::query(&Session {
+        layout: Layout::Present,
+        ..Session::builtin("acks-1-failover-loss")
+    });
+    let page = AppSession::open(&format!("?{query}")).await.unwrap();
+    let c = &page.client;
+    for (width, height) in [(1920, 1080), (1280, 720)] {
+        set_viewport(c, width, height).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let layout = js(
+            c,
+            "const text = document.querySelector(\"[data-testid='lesson-text']\");
+             const scene = document.querySelector(\"[data-testid='scene']\").getBoundingClientRect();
+             const header = document.querySelector('.app-header');
+             return [parseFloat(getComputedStyle(text).fontSize), scene.width, scene.height,
+                     header ? header.getBoundingClientRect().height : 0,
+                     document.documentElement.scrollHeight <= innerHeight,
+                     !!document.querySelector(\"[data-testid='side-panels']\")];",
+        )
+        .await;
+        let font = layout[0].as_f64().unwrap();
+        assert!(font >= 20.0, "{width}x{height}: narration at {font} px");
+        assert!(
+            layout[1].as_f64().unwrap() >= f64::from(width) * 0.55,
+            "{width}x{height}: the scene fills the screen: {layout}"
+        );
+        assert_eq!(layout[3], 0.0, "{width}x{height}: no site header");
+        assert_eq!(
+            layout[4], true,
+            "{width}x{height}: one screen, no scrolling"
+        );
+        assert_eq!(
+            layout[5], false,
+            "{width}x{height}: panels hidden until asked for"
+        );
+        let (px, label) = min_scene_label_px(c).await.unwrap();
+        assert!(px >= 12.0, "{width}x{height}: label {label} at {px:.1} px");
+        assert!(text_of(c, "[data-testid='present-keys']").await.is_some());
+        screenshot(c, &format!("present-{width}x{height}.png")).await;
+    }
+    // The clicker: PageDown steps, PageUp goes back.
+    let first = position(c).await;
+    press(c, "PageDown", "PageDown").await;
+    wait_until(Duration::from_secs(20), "step 2", || async {
+        let p = position(c).await;
+        (p != first).then_some(p)
+    })
+    .await
+    .unwrap();
+    press(c, "PageUp", "PageUp").await;
+    wait_until(Duration::from_secs(10), "step 1 again", || async {
+        (position(c).await == first).then_some(())
+    })
+    .await
+    .unwrap();
+    // "2" crashes broker 2 live; "2" again restarts it.
+    assert_eq!(broker_up(c, 2).await.as_deref(), Some("true"));
+    press(c, "2", "Digit2").await;
+    wait_until(Duration::from_secs(10), "broker 2 down", || async {
+        broker_up(c, 2).await.filter(|u| u == "false")
+    })
+    .await
+    .unwrap();
+    press(c, "2", "Digit2").await;
+    wait_until(Duration::from_secs(10), "broker 2 up again", || async {
+        broker_up(c, 2).await.filter(|u| u == "true")
+    })
+    .await
+    .unwrap();
+    // Past the last step, the clicker opens the tour's next lesson.
+    for _ in 0..30 {
+        if text_of(c, "[data-testid='free-play']").await.is_some() {
+            break;
+        }
+        press(c, "PageDown", "PageDown").await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    press(c, "PageDown", "PageDown").await;
+    wait_until(
+        Duration::from_secs(20),
+        "the tour's next lesson",
+        || async {
+            js(c, "return location.search")
+                .await
+                .as_str()
+                .filter(|s| s.contains("scenario=min-isr-not-enough-replicas"))
+                .map(str::to_string)
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        js(c, "return document.querySelector('.app.present') !== null")
+            .await
+            .as_bool()
+            .unwrap(),
+        "still presenting"
+    );
+    // Esc stops presenting: the header is back.
+    press(c, "Escape", "Escape").await;
+    wait_until(Duration::from_secs(5), "the site header", || async {
+        c.find(Locator::Css(".app:not(.present) .app-header"))
+            .await
+            .ok()
+    })
+    .await
+    .unwrap();
+    click(c, "present").await;
+    c.find(Locator::Css(".app.present")).await.unwrap();
+}
