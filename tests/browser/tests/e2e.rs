@@ -1660,3 +1660,44 @@ async fn a_connect_worker_killed_from_the_page_stops_its_task() {
     assert_no_console_errors(c).await;
     page.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_reduced_motion_the_state_changes_without_moving_dots() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    let motion =
+        |value: &str| json!({ "features": [{ "name": "prefers-reduced-motion", "value": value }] });
+    devtools(c, "Emulation.setEmulatedMedia", motion("reduce"))
+        .await
+        .unwrap();
+    page.open_scenario("hello-kafka").await;
+    click(c, "play").await;
+    // Messages are in flight (the scene holds their dots) but none is shown; the counters move.
+    let dots = || async {
+        c.execute(
+            "const g = document.querySelector('.scene .dots');
+             return g ? [Number(g.dataset.count), getComputedStyle(g).display] : null;",
+            vec![],
+        )
+        .await
+        .ok()
+        .filter(|v| v[0].as_u64().is_some_and(|n| n > 0))
+    };
+    let shown = wait_until(Duration::from_secs(20), "messages in flight", dots)
+        .await
+        .unwrap();
+    assert_eq!(shown[1], "none", "no moving dots: {shown}");
+    wait_until(Duration::from_secs(30), "records produced", || async {
+        counter(c, "produced").await.filter(|n| *n > 0)
+    })
+    .await
+    .unwrap();
+    // Without the preference, the same dots move.
+    devtools(c, "Emulation.setEmulatedMedia", motion("no-preference"))
+        .await
+        .unwrap();
+    let shown = wait_until(Duration::from_secs(20), "messages in flight", dots)
+        .await
+        .unwrap();
+    assert_ne!(shown[1], "none", "{shown}");
+}
