@@ -99,6 +99,19 @@ pub fn share_panel(props: &ShareProps) -> Html {
         let timeline = props.timeline.clone();
         Callback::from(move |_: MouseEvent| download_session(timeline.scenario()))
     };
+    let on_export_svg = {
+        let name = props.timeline.scenario().name.clone();
+        let time_us = props.session.time_us.unwrap_or(0);
+        Callback::from(move |_: MouseEvent| {
+            if let Some(svg) = scene_svg() {
+                save_file(
+                    &format!("{name}-{}ms.svg", time_us / 1000),
+                    "image/svg+xml",
+                    &svg,
+                );
+            }
+        })
+    };
     let select_snippet = Callback::from(|e: FocusEvent| {
         let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
         area.select();
@@ -124,6 +137,8 @@ pub fn share_panel(props: &ShareProps) -> Html {
             <p class="share-row">
                 <button data-testid="download-session" title={t(lang, Text::DownloadSessionTitle)}
                     onclick={on_download}>{ t(lang, Text::DownloadSession) }</button>
+                <button data-testid="export-svg" title={t(lang, Text::ExportSvgTitle)}
+                    onclick={on_export_svg}>{ t(lang, Text::ExportSvg) }</button>
             </p>
             <h3>{ t(lang, Text::EmbedHeading) }</h3>
             <div class="share-row embed-options">
@@ -143,34 +158,75 @@ pub fn share_panel(props: &ShareProps) -> Html {
 }
 
 /// Saves the session — the scenario plus the reader's live actions and settings — as a JSON
-/// scenario file that `kafkascope-sim run` replays to the same trace. Made in the page (a Blob),
-/// so no request leaves it.
+/// scenario file that `kafkascope-sim run` replays to the same trace.
 fn download_session(scenario: &kafkascope_engine::Scenario) {
+    let name = if scenario.name.is_empty() {
+        "session"
+    } else {
+        scenario.name.as_str()
+    };
+    save_file(
+        &format!("{name}.session.json"),
+        "application/json",
+        &scenario.to_json(),
+    );
+}
+
+/// Saves `text` as a file named `name`. Made in the page (a Blob), so no request leaves it.
+fn save_file(name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
-    let text = scenario.to_json();
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
         return;
     };
-    let document = gloo::utils::document();
-    if let Some(a) = document
+    if let Some(a) = gloo::utils::document()
         .create_element("a")
         .ok()
         .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
     {
-        let name = if scenario.name.is_empty() {
-            "session".to_string()
-        } else {
-            scenario.name.clone()
-        };
         a.set_href(&url);
-        a.set_download(&format!("{name}.session.json"));
+        a.set_download(name);
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The frame on screen as a standalone SVG file: the scene's markup, with the page's own
+/// stylesheet (its colours and CSS variables) inlined, so it looks as it does on the page.
+fn scene_svg() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let document = gloo::utils::document();
+    let markup = document.query_selector("svg.scene").ok()??.outer_html();
+    let mut css = String::new();
+    let sheets = document.style_sheets();
+    for i in 0..sheets.length() {
+        let Some(sheet) = sheets
+            .item(i)
+            .and_then(|s| s.dyn_into::<web_sys::CssStyleSheet>().ok())
+        else {
+            continue;
+        };
+        let Ok(rules) = sheet.css_rules() else {
+            continue;
+        };
+        for j in 0..rules.length() {
+            if let Some(rule) = rules.item(j) {
+                css.push_str(&rule.css_text());
+                css.push('\n');
+            }
+        }
+    }
+    let open_end = markup.find('>')?;
+    // The page's HTML serialization is XML but for `&nbsp;`, which XML does not define.
+    Some(format!(
+        "{} xmlns=\"http://www.w3.org/2000/svg\"><style><![CDATA[\n{}]]></style>{}",
+        &markup[..open_end],
+        css.replace("]]>", ""),
+        markup[open_end + 1..].replace("&nbsp;", "&#160;")
+    ))
 }

@@ -60,6 +60,8 @@ pub enum Text {
     TraceFingerprintHint,
     LinkTroubleTitle,
     EmbedHeading,
+    ExportSvg,
+    ExportSvgTitle,
     Present,
     PresentTitle,
     PresentExit,
@@ -408,6 +410,11 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         LinkTroubleTitle => ("This link cannot be opened", "이 링크는 열 수 없습니다"),
         EmbedHeading => ("Embed in a blog post", "블로그 글에 넣기"),
+        ExportSvg => ("Save frame (SVG)", "장면 저장 (SVG)"),
+        ExportSvgTitle => (
+            "The scene as it is on screen now, as an SVG image file",
+            "지금 화면의 장면을 SVG 이미지 파일로 저장합니다",
+        ),
         Present => ("Present", "발표 모드"),
         PresentTitle => (
             "For a projector: the scene and the text in large type, keys to step and to break things",

@@ -1701,3 +1701,48 @@ async fn with_reduced_motion_the_state_changes_without_moving_dots() {
         .unwrap();
     assert_ne!(shown[1], "none", "{shown}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_frame_on_screen_saves_as_a_standalone_svg_image() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    page.open_scenario("acks-1-failover-loss").await;
+    seek(c, "2500000").await.unwrap();
+    c.execute(
+        "window.__saved = [];
+         const make = URL.createObjectURL;
+         URL.createObjectURL = (b) => { window.__saved.push(b); return make(b); };",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "share").await;
+    click(c, "export-svg").await;
+    // Read back as an XML document of its own: it parses, it is the scene, it carries the styles.
+    let checked = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const blob = window.__saved[0];
+             blob.text().then(text => {
+               const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+               done([blob.type, doc.querySelector('parsererror') === null,
+                     doc.documentElement.tagName,
+                     doc.querySelectorAll('[data-node]').length,
+                     text.includes('--accent'),
+                     doc.documentElement.querySelectorAll('[data-node=\"broker-1\"]').length, text]);
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(checked[0], "image/svg+xml", "{checked}");
+    assert_eq!(checked[1], true, "well-formed XML: {checked}");
+    assert_eq!(checked[2], "svg", "{checked}");
+    assert!(checked[3].as_u64().unwrap() >= 4, "the nodes: {checked}");
+    assert_eq!(checked[4], true, "the page's styles inlined: {checked}");
+    assert_eq!(checked[5], 1, "{checked}");
+    let dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("frame-export.svg"), checked[6].as_str().unwrap()).unwrap();
+    assert_no_console_errors(c).await;
+}
