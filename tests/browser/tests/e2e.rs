@@ -103,6 +103,20 @@ async fn events_containing(client: &Client, needle: &str) -> String {
     .unwrap_or_else(|e| panic!("no event mentioning `{needle}`: {e}"))
 }
 
+/// From now on, every file the page saves (a Blob given to `URL.createObjectURL`) is kept in
+/// `window.__saved`, for the test to read back.
+async fn catch_saved_files(client: &Client) {
+    client
+        .execute(
+            "window.__saved = [];
+             const make = URL.createObjectURL;
+             URL.createObjectURL = (b) => { window.__saved.push(b); return make(b); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
 async fn assert_no_console_errors(client: &Client) {
     let errors: Vec<_> = browser_log(client)
         .await
@@ -1028,14 +1042,7 @@ async fn a_producer_crashed_with_a_click_goes_into_the_downloaded_session() {
     let events = events_containing(c, "producer-1 crashes").await;
     assert!(events.contains("producer-1 crashes"), "{events}");
     // Catch the Blob the download makes, then read it back.
-    c.execute(
-        "window.__saved = [];
-         const make = URL.createObjectURL;
-         URL.createObjectURL = (b) => { window.__saved.push(b); return make(b); };",
-        vec![],
-    )
-    .await
-    .unwrap();
+    catch_saved_files(c).await;
     click(c, "share").await;
     click(c, "download-session").await;
     let text = c
@@ -1708,14 +1715,7 @@ async fn the_frame_on_screen_saves_as_a_standalone_svg_image() {
     let c = &page.client;
     page.open_scenario("acks-1-failover-loss").await;
     seek(c, "2500000").await.unwrap();
-    c.execute(
-        "window.__saved = [];
-         const make = URL.createObjectURL;
-         URL.createObjectURL = (b) => { window.__saved.push(b); return make(b); };",
-        vec![],
-    )
-    .await
-    .unwrap();
+    catch_saved_files(c).await;
     click(c, "share").await;
     click(c, "export-svg").await;
     // Read back as an XML document of its own: it parses, it is the scene, it carries the styles.
