@@ -174,10 +174,17 @@ pub fn player(props: &PlayerProps) -> Html {
     // across the guided tour's lessons past the last step or before the first; in free play →
     // steps one event too. Presenting, also: 1–9 crash or restart broker N, Shift+1–9 kill or
     // restart consumer N (the same actions as the fault panel), F full screen, Esc stops.
+    // The lesson step on screen (0 in free play), and what may be broken live: shared by the keys,
+    // the link and the fault panel.
+    let current = current_step(
+        &playback.timeline.scenario().steps,
+        playback.time,
+        playback.timeline.end(),
+    );
+    let fault_targets = FaultTargets::of(&model);
     {
         let dispatcher = playback.dispatcher();
         let steps = &playback.timeline.scenario().steps;
-        let current = current_step(steps, playback.time, playback.timeline.end());
         let last_reached = lesson
             && current + 1 == steps.len()
             && playback.time >= step_moment(&steps[current], playback.timeline.end());
@@ -187,14 +194,13 @@ pub fn player(props: &PlayerProps) -> Html {
             .as_ref()
             .and_then(|t| t.previous)
             .filter(|_| current == 0);
-        let targets = FaultTargets::of(&model);
         let keys = KeyState {
             playing: playback.playing,
             presenting: props.presenting,
             tour_next,
             tour_previous,
-            brokers: targets.brokers,
-            consumers: targets.consumers,
+            brokers: fault_targets.brokers.clone(),
+            consumers: fault_targets.consumers.clone(),
         };
         let on_fault = on_fault.clone();
         let on_open_lesson = props.on_open_lesson.clone();
@@ -254,8 +260,7 @@ pub fn player(props: &PlayerProps) -> Html {
             },
         )
     };
-    let step =
-        lesson.then(|| current_step(&timeline.scenario().steps, playback.time, timeline.end()));
+    let step = lesson.then_some(current);
     let view = many_tables.then_some(if side_by_side {
         SessionView::Tables
     } else {
@@ -336,7 +341,7 @@ pub fn player(props: &PlayerProps) -> Html {
         <aside class="side" data-testid="side-panels">
             <Outcome report={shown_report(&model.report)} />
             <EventLog events={model.events.clone()} />
-            <FaultPanel targets={FaultTargets::of(&model)} on_fault={on_fault.clone()} />
+            <FaultPanel targets={fault_targets} on_fault={on_fault.clone()} />
             <Legend />
         </aside>
     };

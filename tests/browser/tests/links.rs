@@ -272,22 +272,31 @@ async fn back_and_forward_move_between_the_readers_steps_not_every_moment() {
         seek(c, t).await.unwrap();
     }
     assert_eq!(js(c, "return history.length").await, entries);
-    // Next (to the step's moment) is a new entry; back returns to the first step.
-    click(c, "lesson-next").await;
-    wait_until(Duration::from_secs(20), "step 2", || async {
-        position().await.filter(|p| *p != first)
-    })
-    .await
-    .unwrap();
-    wait_until(Duration::from_secs(20), "a new history entry", || async {
-        (js(c, "return history.length").await != entries).then_some(())
-    })
-    .await
-    .unwrap();
-    js(c, "history.back(); return null").await;
-    wait_until(Duration::from_secs(10), "the first step again", || async {
-        position().await.filter(|p| *p == first)
-    })
-    .await
-    .unwrap();
+    // Next (to the step's moment) is a new entry, twice; back returns step by step, twice.
+    let mut shown = vec![first];
+    for _ in 0..2 {
+        let before = shown.last().unwrap().clone();
+        let entries_before = js(c, "return history.length").await;
+        click(c, "lesson-next").await;
+        let next = wait_until(Duration::from_secs(20), "the next step", || async {
+            position().await.filter(|p| *p != before)
+        })
+        .await
+        .unwrap();
+        wait_until(Duration::from_secs(20), "a new history entry", || async {
+            (js(c, "return history.length").await != entries_before).then_some(())
+        })
+        .await
+        .unwrap();
+        shown.push(next);
+    }
+    assert_ne!(js(c, "return history.length").await, entries);
+    for expected in shown[..2].iter().rev() {
+        js(c, "history.back(); return null").await;
+        wait_until(Duration::from_secs(10), "the step before", || async {
+            position().await.filter(|p| p == expected)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("back to {expected}: {e}"));
+    }
 }
