@@ -5,6 +5,7 @@
 //! committed offsets, and the outcome counters. The app never decides what Kafka does; it asks the
 //! engine for the world at the playback time.
 
+pub mod compare;
 pub mod components;
 pub mod frame_stats;
 pub mod i18n;

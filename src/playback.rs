@@ -9,7 +9,7 @@
 //! This state lives in a Yew reducer; it holds the timeline by `Rc`, never a copy of the world.
 
 use kafkascope_engine::scenario::LessonStep;
-use kafkascope_engine::{Action, SimTime, Timeline};
+use kafkascope_engine::{Action, SimTime, Simulation, Timeline};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -228,17 +228,7 @@ impl Playback {
                 self.time = t.min(end);
                 self.last_frame_ms = None;
             }
-            PlaybackAction::Frame(now_ms) => {
-                if !self.playing {
-                    return self;
-                }
-                let dt = self
-                    .last_frame_ms
-                    .map_or(0.0, |last| (now_ms - last).clamp(0.0, MAX_FRAME_MS));
-                self.last_frame_ms = Some(now_ms);
-                self.frame += 1;
-                self.advance(dt);
-            }
+            PlaybackAction::Frame(now_ms) => self.on_frame(now_ms, &[]),
             PlaybackAction::Load(timeline) => return Playback::new(timeline),
             PlaybackAction::Inject(action) => {
                 let mut timeline = (*self.timeline).clone();
@@ -250,13 +240,30 @@ impl Playback {
         self
     }
 
-    fn advance(&mut self, wall_ms: f64) {
+    /// An animation frame at `now_ms`. `others` are runs shown in step with this one (the compare
+    /// view): time fast-forwards only while all of them are idle, and stops at the first of their
+    /// next events.
+    pub fn on_frame(&mut self, now_ms: f64, others: &[&Timeline]) {
+        if !self.playing {
+            return;
+        }
+        let dt = self
+            .last_frame_ms
+            .map_or(0.0, |last| (now_ms - last).clamp(0.0, MAX_FRAME_MS));
+        self.last_frame_ms = Some(now_ms);
+        self.frame += 1;
+        self.advance(dt, others);
+    }
+
+    fn advance(&mut self, wall_ms: f64, others: &[&Timeline]) {
         let end = self.timeline.end();
+        let runs = || std::iter::once(&*self.timeline).chain(others.iter().copied());
         // Heartbeats and metadata updates are housekeeping: they do not hold playback back.
-        let idle = self
-            .timeline
-            .flights_at(self.time)
-            .all(|e| matches!(e.what, kafkascope_engine::TraceKind::Flight { kind, .. } if kind.is_background()));
+        let idle = runs().all(|run| {
+            run.flights_at(self.time).all(|e| {
+                matches!(e.what, kafkascope_engine::TraceKind::Flight { kind, .. } if kind.is_background())
+            })
+        });
         let rate = if idle {
             IDLE_RATE_US_PER_MS.max(BASE_RATE_US_PER_MS * SPEEDS[self.speed])
         } else {
@@ -265,7 +272,10 @@ impl Playback {
         let mut next = SimTime(self.time.0 + (wall_ms * rate).round() as u64);
         if idle {
             // Stop at the next event so its message is seen leaving.
-            if let Some(event) = self.timeline.next_event_after(self.time) {
+            if let Some(event) = runs()
+                .filter_map(|run| run.next_event_after(self.time))
+                .min()
+            {
                 next = next.min(event);
             }
         }
@@ -277,6 +287,34 @@ impl Playback {
             self.fast_forwarding = false;
             self.stop_at = None;
         }
+    }
+}
+
+/// The engine cursor a view keeps beside its playback: a world seeked to the playback time.
+/// Moving forward simulates on from where it stands; moving back restores a checkpoint; a
+/// re-recorded run (an injected action: a new generation) starts it afresh.
+pub struct EngineCursor {
+    generation: u64,
+    world: Simulation,
+}
+
+impl EngineCursor {
+    pub fn new(timeline: &Timeline) -> Self {
+        EngineCursor {
+            generation: 0,
+            world: timeline.world_at(SimTime::ZERO),
+        }
+    }
+
+    /// The world at `playback`'s time.
+    pub fn at(&mut self, playback: &Playback) -> &Simulation {
+        if self.generation != playback.generation {
+            self.world = playback.timeline.world_at(playback.time);
+            self.generation = playback.generation;
+        } else {
+            playback.timeline.seek(&mut self.world, playback.time);
+        }
+        &self.world
     }
 }
 

@@ -3,6 +3,7 @@
 //! start screen. The address is a shared link (`crate::session`): read at start and on
 //! back/forward, and kept equal to the screen by the player.
 
+use crate::components::compare::CompareView;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link_trouble::LinkTroublePanel;
 use crate::components::player::Player;
@@ -128,6 +129,12 @@ pub fn app() -> Html {
         let presenting = presenting.clone();
         Callback::from(move |()| presenting.set(!*presenting))
     };
+    // Comparing two configurations side by side (`components::compare`).
+    let comparing = use_state(|| false);
+    let on_toggle_compare = {
+        let comparing = comparing.clone();
+        Callback::from(move |()| comparing.set(!*comparing))
+    };
     let on_toggle_panels = {
         let panels_open = panels_open.clone();
         Callback::from(move |()| panels_open.set(!*panels_open))
@@ -154,7 +161,8 @@ pub fn app() -> Html {
                         <ScenarioView source={source.clone()} start={start.clone()} epoch={shown.epoch}
                             {on_pick} {switch_lang}
                             panels_open={*panels_open} {on_toggle_panels}
-                            presenting={*presenting} {on_toggle_present} />
+                            presenting={*presenting} {on_toggle_present}
+                            comparing={*comparing} {on_toggle_compare} />
                     },
                 }
             }
@@ -210,6 +218,8 @@ struct ScenarioViewProps {
     on_toggle_panels: Callback<()>,
     presenting: bool,
     on_toggle_present: Callback<()>,
+    comparing: bool,
+    on_toggle_compare: Callback<()>,
 }
 
 /// A scenario on screen: the header with the picker, the lesson or free-play view, or the error
@@ -235,13 +245,15 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
             });
         });
     }
-    // A lesson (a scenario with steps) gets the lesson view: caption and scene on one screen.
-    let lesson = loaded
-        .as_ref()
-        .as_ref()
-        .is_ok_and(|timeline| !timeline.scenario().steps.is_empty());
+    let comparing = props.comparing && loaded.is_ok();
+    // A lesson (not compared) gets the lesson view: caption and scene on one screen.
+    let lesson = !comparing
+        && loaded
+            .as_ref()
+            .as_ref()
+            .is_ok_and(|timeline| !timeline.scenario().steps.is_empty());
     html! {
-        <div class={classes!("app", lesson.then_some("lesson-app"), props.presenting.then_some("present"))}>
+        <div class={classes!("app", lesson.then_some("lesson-app"), comparing.then_some("compare-app"), props.presenting.then_some("present"))}>
             <header class="app-header">
                 <h1>{ t(l, Text::AppTitle) }</h1>
                 <ScenarioPicker current={source.clone()} on_pick={on_pick.clone()} />
@@ -252,16 +264,23 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
                         { settings_panel(timeline, source, on_pick) }
                     }
                 }
+                <button data-testid="compare" aria-pressed={comparing.to_string()} title={t(l, Text::CompareTitle)}
+                    onclick={props.on_toggle_compare.reform(|_: MouseEvent| ())}>{ t(l, Text::Compare) }</button>
                 <button data-testid="present" title={t(l, Text::PresentTitle)}
                     onclick={props.on_toggle_present.reform(|_: MouseEvent| ())}>{ t(l, Text::Present) }</button>
                 <button class="lang" data-testid="lang" title={t(l, Text::LanguageSwitchTitle)}
                     onclick={props.switch_lang.clone()}>{ t(l, Text::LanguageSwitch) }</button>
             </header>
-            if !lesson {
+            if !lesson && !comparing {
                 <p class="tagline">{ t(l, Text::Tagline) }</p>
             }
             {
                 match &*loaded {
+                    Ok(timeline) if comparing => html! {
+                        // Both sides start from the run on screen; another scenario starts anew.
+                        <CompareView key={format!("{:p}", Rc::as_ptr(timeline))}
+                            timeline={timeline.clone()} on_exit={props.on_toggle_compare.clone()} />
+                    },
                     Ok(timeline) => {
                         let (title, description) = localized(timeline.scenario(), l);
                         html! {

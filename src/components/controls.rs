@@ -10,12 +10,15 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub playback: Playback,
-    pub dispatcher: UseReducerDispatcher<Playback>,
-    /// Whether the share panel is open, and the button that opens or closes it.
+    /// Where the controls send what the reader asks for (a player's reducer, or the compare
+    /// view's two in step).
+    pub on_action: Callback<PlaybackAction>,
+    /// Whether the share panel is open, and the button that opens or closes it (none in the
+    /// compare view, which has no link of its own yet).
     #[prop_or_default]
     pub share_open: bool,
     #[prop_or_default]
-    pub on_share: Callback<()>,
+    pub on_share: Option<Callback<()>>,
     /// In an embed: the same session in the full page. The controls are then compact: no speed,
     /// share or download, and this link instead.
     #[prop_or_default]
@@ -32,17 +35,17 @@ pub fn format_clock(t: SimTime) -> String {
 pub fn controls(props: &ControlsProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let p = &props.playback;
-    let d = props.dispatcher.clone();
+    let d = props.on_action.clone();
     let on = |action: PlaybackAction| {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(action.clone()))
+        Callback::from(move |_: MouseEvent| d.emit(action.clone()))
     };
     let on_speed = {
         let d = d.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             if let Ok(i) = select.value().parse::<usize>() {
-                d.dispatch(PlaybackAction::SetSpeed(i));
+                d.emit(PlaybackAction::SetSpeed(i));
             }
         })
     };
@@ -51,7 +54,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(us) = input.value().parse::<u64>() {
-                d.dispatch(PlaybackAction::Seek(SimTime(us)));
+                d.emit(PlaybackAction::Seek(SimTime(us)));
             }
         })
     };
@@ -93,10 +96,10 @@ pub fn controls(props: &ControlsProps) -> Html {
             if let Some(href) = props.open_full.clone() {
                 <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener"
                     title={t(lang, Text::OpenFullTitle)}>{ t(lang, Text::OpenFull) }{ " ↗" }</a>
-            } else {
+            } else if let Some(on_share) = &props.on_share {
             <button data-testid="share" title={t(lang, Text::ShareTitle)}
                 aria-expanded={props.share_open.to_string()}
-                onclick={props.on_share.reform(|_: MouseEvent| ())}>{ t(lang, Text::Share) }</button>
+                onclick={on_share.reform(|_: MouseEvent| ())}>{ t(lang, Text::Share) }</button>
             }
         </div>
     }

@@ -111,7 +111,7 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
                 <p class="embed-narration" data-testid="lesson-text" aria-live="polite">{ text }</p>
             }
             <OutcomeLine report={props.report.clone()} />
-            <Controls playback={p.clone()} dispatcher={props.dispatcher.clone()}
+            <Controls playback={p.clone()} on_action={props.dispatcher.to_callback()}
                 open_full={Some(props.open_full.clone())} />
         </main>
     }

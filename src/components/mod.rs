@@ -1,6 +1,7 @@
 //! The Yew components. They draw and drive; none of them decides what Kafka does.
 
 pub mod app;
+pub mod compare;
 pub mod controls;
 pub mod database_view;
 pub mod embed;

@@ -20,7 +20,7 @@ use crate::components::share::SharePanel;
 use crate::components::tables_side_by_side::{TablesSideBySide, TABLES_FOR_SIDE_BY_SIDE};
 use crate::frame_stats::FrameStats;
 use crate::i18n::{t, Text};
-use crate::playback::{current_step, step_moment, Playback, PlaybackAction, SPEEDS};
+use crate::playback::{current_step, step_moment, EngineCursor, Playback, PlaybackAction, SPEEDS};
 use crate::scene_model::SceneModel;
 use crate::session::{write_address, Start};
 use gloo::events::EventListener;
@@ -78,10 +78,7 @@ pub fn player(props: &PlayerProps) -> Html {
         move || Playback::opened(timeline, &start)
     });
     // The engine cursor, tagged with the timeline generation it belongs to.
-    let world = use_mut_ref({
-        let timeline = props.timeline.clone();
-        move || (0u64, timeline.world_at(SimTime::ZERO))
-    });
+    let world = use_mut_ref(|| EngineCursor::new(&props.timeline));
 
     // The reader switched a many-tables scenario from the tables side by side to the scene.
     let scene_chosen = use_state(|| props.start.view == Some(SessionView::Scene));
@@ -149,17 +146,11 @@ pub fn player(props: &PlayerProps) -> Html {
     });
 
     let timeline = playback.timeline.clone();
-    let model = {
-        let mut cursor = world.borrow_mut();
-        let (generation, world) = &mut *cursor;
-        if *generation != playback.generation {
-            *world = timeline.world_at(playback.time);
-            *generation = playback.generation;
-        } else {
-            timeline.seek(world, playback.time);
-        }
-        Rc::new(SceneModel::build(world, &timeline, playback.time))
-    };
+    let model = Rc::new(SceneModel::build(
+        world.borrow_mut().at(&playback),
+        &timeline,
+        playback.time,
+    ));
     // One callback for the whole session (not a new one per frame), so the scene's nodes that
     // take it re-render only when what they draw changes.
     let on_fault = use_callback(
@@ -371,8 +362,8 @@ pub fn player(props: &PlayerProps) -> Html {
                 </p>
             }
             <div class="controls-wrap">
-                <Controls playback={(*playback).clone()} dispatcher={playback.dispatcher()}
-                    share_open={*share_open} {on_share} />
+                <Controls playback={(*playback).clone()} on_action={playback.dispatcher().to_callback()}
+                    share_open={*share_open} on_share={Some(on_share)} />
                 { share.unwrap_or_default() }
             </div>
         </div>
@@ -401,7 +392,7 @@ pub fn player(props: &PlayerProps) -> Html {
 
 /// The report as the panel shows it: without the figures it does not display (the event count
 /// and the time move every frame), so the panel re-renders only when a shown figure changes.
-fn shown_report(report: &kafkascope_engine::OutcomeReport) -> kafkascope_engine::OutcomeReport {
+pub fn shown_report(report: &kafkascope_engine::OutcomeReport) -> kafkascope_engine::OutcomeReport {
     let mut shown = report.clone();
     shown.events = 0;
     shown.end_time_us = 0;

@@ -1,0 +1,175 @@
+//! End-to-end: the compare view. The acks lesson compared with itself at `acks=all` (set in
+//! side B's settings, as a reader would) shows the acknowledged records lost on the `acks=1`
+//! side and none on the other, at the same instant, with the differing figure marked and the
+//! differing setting named. The figures equal the engine's own report for each configuration.
+//! A broker clicked on one side crashes on both.
+
+use fantoccini::{Client, Locator};
+use kafkascope_browser_tests::{
+    click, data_up, screenshot, seek, set_viewport, wait_until, AppSession,
+};
+use kafkascope_engine::message::Acks;
+use kafkascope_engine::{Scenario, Timeline};
+use std::time::Duration;
+
+async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// A figure of one side's outcome line: its value and whether it is marked as differing.
+async fn figure(c: &Client, side: &str, name: &str) -> (u64, bool) {
+    let v = js(
+        c,
+        &format!(
+            "const b = document.querySelector(\"[data-testid='compare-line-{side}'] [data-count='{name}']\");
+             return b ? [Number(b.textContent), b.parentElement.classList.contains('differs')] : null;"
+        ),
+    )
+    .await;
+    let v = v
+        .as_array()
+        .unwrap_or_else(|| panic!("no {name} on side {side}"));
+    (v[0].as_u64().unwrap(), v[1].as_bool().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
+    let page = AppSession::open("?scenario=acks-1-failover-loss")
+        .await
+        .unwrap();
+    let c = &page.client;
+    set_viewport(c, 1280, 720).await.unwrap();
+    click(c, "compare").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(
+            "[data-testid='compare-scene-b'] [data-testid='scene']",
+        ))
+        .await
+        .expect("the compare view");
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelectorAll('.compare-differences li').length"
+        )
+        .await,
+        0,
+        "both sides start with the same settings"
+    );
+
+    // B: acks=all, through B's own settings panel.
+    c.find(Locator::Css(
+        "[data-testid='compare-b'] [data-testid='settings'] summary",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css(
+        "[data-testid='compare-b'] [data-testid='set-acks']",
+    ))
+    .await
+    .unwrap()
+    .select_by_value("all")
+    .await
+    .unwrap();
+    c.find(Locator::Css(
+        "[data-testid='compare-b'] [data-testid='settings-apply']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let named = wait_until(Duration::from_secs(10), "the differing setting named", || async {
+        let v = js(
+            c,
+            "return [...document.querySelectorAll('.compare-differences li')].map(li => li.textContent);",
+        )
+        .await;
+        (v.as_array().is_some_and(|a| a.len() == 2)).then_some(v)
+    })
+    .await
+    .unwrap();
+    assert_eq!(named, serde_json::json!(["acks = 1", "acks = all"]));
+
+    // The engine's verdict for each configuration, run natively.
+    let a = Scenario::from_toml(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scenarios/acks-1-failover-loss.toml"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut b = a.clone();
+    b.producers[0].acks = Acks::All;
+    let lost_a = Timeline::record(&a).report().lost_acknowledged;
+    let lost_b = Timeline::record(&b).report().lost_acknowledged;
+    assert!(
+        lost_a > 0 && lost_b == 0,
+        "the engine: {lost_a} and {lost_b}"
+    );
+
+    // The end of both runs, one slider for both.
+    seek(c, "s.max").await.unwrap();
+    let (page_a, marked_a) = wait_until(Duration::from_secs(10), "side A's losses", || async {
+        let f = figure(c, "a", "lost_acknowledged").await;
+        (f.0 > 0).then_some(f)
+    })
+    .await
+    .unwrap();
+    let (page_b, marked_b) = figure(c, "b", "lost_acknowledged").await;
+    assert_eq!(
+        (page_a, page_b),
+        (lost_a, lost_b),
+        "each side is its engine run"
+    );
+    assert!(
+        marked_a && marked_b,
+        "the differing figure is marked on both sides"
+    );
+    let (produced_a, produced_marked) = figure(c, "a", "produced").await;
+    assert_eq!(produced_a, figure(c, "b", "produced").await.0);
+    assert!(!produced_marked, "an equal figure is not marked");
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelectorAll('.compare .dim').length"
+        )
+        .await,
+        0,
+        "no lesson step's highlights: they tell one side's story"
+    );
+    screenshot(c, "compare-1280x720.png").await;
+
+    // A broker clicked on side A crashes on both sides at that instant.
+    seek(c, "1000").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let broker = "[data-testid='compare-scene-a'] [data-node='broker-3']";
+    assert_eq!(data_up(c, broker).await.as_deref(), Some("true"));
+    c.find(Locator::Css(broker))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for side in ["a", "b"] {
+        let selector = format!("[data-testid='compare-scene-{side}'] [data-node='broker-3']");
+        wait_until(Duration::from_secs(5), "broker 3 down", || async {
+            (data_up(c, &selector).await.as_deref() == Some("false")).then_some(())
+        })
+        .await
+        .unwrap_or_else(|e| panic!("side {side}: {e}"));
+    }
+
+    click(c, "compare-exit").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid='lesson-text']"))
+        .await
+        .expect("back to the lesson");
+}
