@@ -30,6 +30,8 @@ pub enum KeyCommand {
     Fault(Action),
     OpenLesson(&'static str),
     FullScreen,
+    /// Show or hide the QR code of the session's link (for students' phones).
+    ToggleQr,
     StopPresenting,
 }
 
@@ -52,6 +54,7 @@ impl KeyState {
             },
             _ if !self.presenting => return None,
             ("f" | "F", _) => KeyCommand::FullScreen,
+            ("q" | "Q", _) => KeyCommand::ToggleQr,
             ("Escape", _) => KeyCommand::StopPresenting,
             _ => {
                 let n = code.strip_prefix("Digit")?.parse::<usize>().ok()?;
@@ -158,5 +161,10 @@ mod tests {
             "only when presenting"
         );
         assert!(reading.command("f", "KeyF", false, true).is_none());
+        assert!(matches!(
+            s.command("q", "KeyQ", false, true),
+            Some(KeyCommand::ToggleQr)
+        ));
+        assert!(reading.command("q", "KeyQ", false, true).is_none());
     }
 }

@@ -17,6 +17,7 @@ pub mod link_trouble;
 pub mod outcome;
 pub mod outcome_line;
 pub mod player;
+pub mod qr;
 pub mod scenario_info;
 pub mod scenario_picker;
 pub mod scene;

@@ -173,6 +173,8 @@ pub fn player(props: &PlayerProps) -> Html {
         playback.timeline.end(),
     );
     let fault_targets = FaultTargets::of(&model);
+    // Presenting: the QR code of the session's link, over the scene (key Q).
+    let qr_open = use_state(|| false);
     {
         let dispatcher = playback.dispatcher();
         let steps = &playback.timeline.scenario().steps;
@@ -196,6 +198,7 @@ pub fn player(props: &PlayerProps) -> Html {
         let on_fault = on_fault.clone();
         let on_open_lesson = props.on_open_lesson.clone();
         let on_toggle_present = props.on_toggle_present.clone();
+        let qr_open = qr_open.clone();
         use_effect_with(keys, move |keys| {
             let keys = keys.clone();
             let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
@@ -216,6 +219,7 @@ pub fn player(props: &PlayerProps) -> Html {
                     Some(KeyCommand::Fault(action)) => on_fault.emit(action),
                     Some(KeyCommand::OpenLesson(name)) => on_open_lesson.emit(name.to_string()),
                     Some(KeyCommand::FullScreen) => toggle_full_screen(),
+                    Some(KeyCommand::ToggleQr) => qr_open.set(!*qr_open),
                     Some(KeyCommand::StopPresenting) => on_toggle_present.emit(()),
                     None => return,
                 }
@@ -336,8 +340,18 @@ pub fn player(props: &PlayerProps) -> Html {
             <Legend />
         </aside>
     };
+    let qr_overlay = (props.presenting && *qr_open).then(|| {
+        let link = crate::session::address_of(&link::query(&session_at(playback.time)));
+        html! {
+            <div class="qr-overlay" data-testid="qr-overlay">
+                <crate::components::qr::Qr text={AttrValue::from(link.clone())} />
+                <p class="qr-link">{ link }</p>
+            </div>
+        }
+    });
     let stage = html! {
         <div class="stage-column">
+            { qr_overlay.unwrap_or_default() }
             <div class="scene-box">
                 if side_by_side {
                     <TablesSideBySide model={model.clone()} />
@@ -357,6 +371,9 @@ pub fn player(props: &PlayerProps) -> Html {
             if props.presenting {
                 <p class="present-keys" data-testid="present-keys">
                     <span>{ t(lang, Text::PresentKeys) }</span>
+                    <button data-testid="present-qr" aria-expanded={qr_open.to_string()}
+                        onclick={let q = qr_open.clone(); Callback::from(move |_| q.set(!*q))}>
+                        { t(lang, Text::ShowQr) }</button>
                     <button data-testid="present-exit" onclick={props.on_toggle_present.reform(|_: MouseEvent| ())}>
                         { t(lang, Text::PresentExit) }</button>
                 </p>

@@ -134,6 +134,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
                     }
                 }
             </div>
+            <crate::components::qr::Qr text={link.clone()} />
             <p class="share-row">
                 <button data-testid="download-session" title={t(lang, Text::DownloadSessionTitle)}
                     onclick={on_download}>{ t(lang, Text::DownloadSession) }</button>

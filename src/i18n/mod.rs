@@ -70,6 +70,9 @@ pub enum Text {
     CompareDiffers,
     CompareSideA,
     CompareSideB,
+    QrLabel,
+    QrTooLong,
+    ShowQr,
     Present,
     PresentTitle,
     PresentExit,
@@ -440,6 +443,12 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         CompareDiffers => ("Settings that differ", "다른 설정"),
         CompareSideA => ("A", "A"),
         CompareSideB => ("B", "B"),
+        QrLabel => ("QR code of this scene's link", "이 장면 링크의 QR 코드"),
+        QrTooLong => (
+            "This link is too long for a QR code. Copy the link instead.",
+            "이 링크는 QR 코드에 담기에 너무 깁니다. 링크를 복사해서 쓰세요.",
+        ),
+        ShowQr => ("QR code (Q)", "QR 코드 (Q)"),
         Present => ("Present", "발표 모드"),
         PresentTitle => (
             "For a projector: the scene and the text in large type, keys to step and to break things",
@@ -447,8 +456,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         PresentExit => ("Exit (Esc)", "나가기 (Esc)"),
         PresentKeys => (
-            "PgDn/→ next · PgUp/← back · 1–9 crash/restart broker N · Shift+1–9 kill/restart consumer N · F full screen",
-            "PgDn/→ 다음 · PgUp/← 이전 · 1–9 브로커 N 중지/재시작 · Shift+1–9 컨슈머 N 종료/재시작 · F 전체 화면",
+            "PgDn/→ next · PgUp/← back · 1–9 crash/restart broker N · Shift+1–9 kill/restart consumer N · F full screen · Q QR code",
+            "PgDn/→ 다음 · PgUp/← 이전 · 1–9 브로커 N 중지/재시작 · Shift+1–9 컨슈머 N 종료/재시작 · F 전체 화면 · Q QR 코드",
         ),
         EmbedStartPlaying => ("Start playing", "바로 재생"),
         EmbedNarration => ("Narration", "설명 표시"),

@@ -148,3 +148,75 @@ async fn a_lesson_is_presented_full_screen_with_clicker_keys_and_live_faults() {
     click(c, "present").await;
     c.find(Locator::Css(".app.present")).await.unwrap();
 }
+
+/// The text of the QR code drawn in the element `selector`: its screenshot, scanned.
+async fn scan_qr(c: &Client, selector: &str) -> String {
+    let png_bytes = c
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("no {selector}: {e}"))
+        .screenshot()
+        .await
+        .expect("the element's screenshot");
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a size")];
+    let frame = reader.next_frame(&mut pixels).expect("its pixels");
+    let (width, height) = (frame.width as usize, frame.height as usize);
+    let per_pixel = frame.color_type.samples();
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        pixels[(y * width + x) * per_pixel]
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in {selector}");
+    grids[0].decode().expect("a readable QR code").1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qr_code_opens_the_scene_on_screen() {
+    let query = link::query(&Session {
+        layout: Layout::Present,
+        ..Session::builtin("acks-1-failover-loss")
+    });
+    let page = AppSession::open(&format!("?{query}")).await.unwrap();
+    let c = &page.client;
+    set_viewport(c, 1280, 720).await.unwrap();
+    press(c, "PageDown", "PageDown").await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // Presenting: Q shows the code over the scene; it says the address the page shows.
+    press(c, "q", "KeyQ").await;
+    c.find(Locator::Css("[data-testid='qr-overlay']"))
+        .await
+        .expect("Q shows the QR code");
+    let scanned = scan_qr(c, "[data-testid='qr-overlay'] [data-testid='qr']").await;
+    let address = js(c, "return location.href").await;
+    assert_eq!(
+        Some(scanned.as_str()),
+        address.as_str(),
+        "the code is this scene's link"
+    );
+    let session = link::parse(&scanned).expect("a session link");
+    assert_eq!(session.layout, Layout::Present);
+    assert_eq!(session.step, Some(1));
+    screenshot(c, "present-qr-1280x720.png").await;
+    press(c, "q", "KeyQ").await;
+    wait_until(Duration::from_secs(5), "the code hidden", || async {
+        c.find(Locator::Css("[data-testid='qr-overlay']"))
+            .await
+            .is_err()
+            .then_some(())
+    })
+    .await
+    .unwrap();
+    // The share panel's code is its link.
+    press(c, "Escape", "Escape").await;
+    click(c, "share").await;
+    let shared = js(
+        c,
+        "return document.querySelector(\"[data-testid='share-link']\").value",
+    )
+    .await;
+    let scanned = scan_qr(c, "[data-testid='share-panel'] [data-testid='qr']").await;
+    assert_eq!(Some(scanned.as_str()), shared.as_str());
+}
