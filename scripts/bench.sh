@@ -4,7 +4,7 @@
 #   1. gzipped size of what the browser downloads for the first frame (scripts/download-size.sh)
 #   2. engine throughput on scenarios/bench-1m.toml, on the transactional
 #      scenarios/bench-txn-100k.toml and on the database scenarios/bench-db-100k.toml: native
-#      (criterion) and wasm32 in headless Chromium (release build, best of 3), in events per second
+#      (criterion) and wasm32 in headless Chromium (the page's build profile, best of 3), in events per second
 #   3. time from navigation to the first rendered frame in headless Chromium (median of 5)
 #   4. the app's own work per animation frame with ~500 messages in flight (p95), and with
 #      transactions on screen (bench-txn-in-flight)
@@ -34,7 +34,7 @@ say "2b. Engine throughput, wasm32 in headless Chromium"
 # when run on its own); one more attempt, said out loud, before giving up on this figure.
 wasm_bench() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=900 \
-    cargo test --release -p kafkascope --target wasm32-unknown-unknown --features wasm-bench \
+    cargo test --profile page -p kafkascope --target wasm32-unknown-unknown --features wasm-bench \
     --test wasm_bench -- --nocapture 2>&1
 }
 if ! wasm_out=$(wasm_bench); then
