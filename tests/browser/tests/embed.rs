@@ -198,3 +198,107 @@ async fn the_share_panels_snippet_embeds_the_session_on_screen() {
     .await
     .unwrap();
 }
+
+/// A host page with five embeds, served beside the app: a folder of links to the built files
+/// plus the page (the build itself is left as it is).
+fn five_embeds_site() -> std::path::PathBuf {
+    let dist = dist_dir().unwrap();
+    let site = kafkascope_browser_tests::target_dir().join("five-embeds-site");
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(&site).unwrap();
+    for entry in std::fs::read_dir(&dist).unwrap() {
+        let path = entry.unwrap().path();
+        std::os::unix::fs::symlink(&path, site.join(path.file_name().unwrap())).unwrap();
+    }
+    let frames: String = [
+        "acks-1-failover-loss",
+        "acks-all-failover-safe",
+        "consumers-3-many-groups",
+        "idempotent-producer",
+        "database-duplicate-row",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, name)| {
+        let query = link::query(&kafkascope_engine::session::Session {
+            layout: Layout::Embed,
+            ..kafkascope_engine::session::Session::builtin(name)
+        });
+        format!(
+            "<p>Embed {i}.</p><iframe id=\"e{i}\" src=\"./?{}\" width=\"480\" height=\"270\" title=\"{name}\"></iframe>\n",
+            query.replace('&', "&amp;")
+        )
+    })
+    .collect();
+    std::fs::write(
+        site.join("five-embeds.html"),
+        format!("<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Five embeds</title></head><body>{frames}</body></html>"),
+    )
+    .unwrap();
+    site
+}
+
+/// Counts, in each embed, the animation frames its page asks for from now on.
+async fn count_frames(c: &Client) {
+    js(
+        c,
+        "for (const f of document.querySelectorAll('iframe')) {
+           const w = f.contentWindow;
+           w.__frames = 0;
+           const ask = w.requestAnimationFrame.bind(w);
+           w.requestAnimationFrame = (cb) => { w.__frames += 1; return ask(cb); };
+         }",
+    )
+    .await;
+}
+
+async fn frames(c: &Client) -> Vec<u64> {
+    js(
+        c,
+        "return [...document.querySelectorAll('iframe')].map(f => f.contentWindow.__frames);",
+    )
+    .await
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|v| v.as_u64().unwrap())
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_embeds_paused_ask_for_no_frames_and_playing_one_leaves_the_others_idle() {
+    let server = StaticServer::start(five_embeds_site()).await.unwrap();
+    let driver = ChromeDriver::start().await.unwrap();
+    let c = &driver.session().await.unwrap();
+    // Tall enough that all five are on screen (an embed off screen pauses by itself).
+    set_viewport(c, 1280, 1800).await.unwrap();
+    c.goto(&format!("{}five-embeds.html", server.url()))
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(60), "five embeds drawn", || async {
+        let drawn = js(
+            c,
+            "return [...document.querySelectorAll('iframe')].filter(f => f.contentDocument &&
+                 f.contentDocument.querySelector(\"[data-testid='embed'] [data-testid='scene']\")).length",
+        )
+        .await;
+        (drawn == 5).then_some(())
+    })
+    .await
+    .unwrap();
+    count_frames(c).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(frames(c).await, vec![0; 5], "paused, no embed animates");
+    js(
+        c,
+        "document.getElementById('e2').contentDocument.querySelector(\"[data-testid='play']\").click()",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let counted = frames(c).await;
+    eprintln!("animation frames in 1 s, embed 2 playing: {counted:?}");
+    assert!(counted[2] > 10, "the one playing animates: {counted:?}");
+    for (i, n) in counted.iter().enumerate().filter(|(i, _)| *i != 2) {
+        assert_eq!(*n, 0, "embed {i} stays idle while embed 2 plays");
+    }
+}

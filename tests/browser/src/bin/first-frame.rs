@@ -1,11 +1,14 @@
-//! Measures time from navigation to Kafkascope's first rendered frame in headless Chromium.
+//! Measures time from navigation to Kafkascope's first rendered frame in headless Chromium: the
+//! full page (hello-kafka, and the acks lesson) and the embed view (the acks lesson, as a blog
+//! post's `<iframe>` opens it).
 //!
-//! Serves the release build, loads it `RUNS` times in fresh sessions, and reads the
+//! Serves the release build, loads each page `RUNS` times in fresh sessions, and reads the
 //! `data-first-frame-ms` attribute the app sets (a `performance.now()` taken in the first
 //! post-render effect, so it is measured from navigation start). Prints each run and the median.
 
 use fantoccini::Locator;
 use kafkascope_browser_tests::{dist_dir, root_dataset_number, ChromeDriver, StaticServer};
+use kafkascope_engine::session::{link, Layout, Session};
 use std::time::Duration;
 
 const RUNS: usize = 5;
@@ -16,32 +19,49 @@ async fn main() -> Result<(), String> {
         .await
         .map_err(|e| format!("static server: {e}"))?;
     let driver = ChromeDriver::start().await?;
-    let mut samples = Vec::new();
-    for run in 1..=RUNS {
-        let client = driver.session().await?;
-        client
-            .goto(&format!("{}?scenario=hello-kafka", server.url()))
-            .await
-            .map_err(|e| e.to_string())?;
-        client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("html[data-first-frame-ms]"))
-            .await
-            .map_err(|e| format!("the app never rendered: {e}"))?;
-        let ms = root_dataset_number(&client, "firstFrameMs")
-            .await?
-            .ok_or("no first-frame figure")?;
-        println!("run {run}: first frame at {ms:.1} ms after navigation");
-        samples.push(ms);
-        client.close().await.map_err(|e| e.to_string())?;
+    let embed = link::query(&Session {
+        layout: Layout::Embed,
+        ..Session::builtin("acks-1-failover-loss")
+    });
+    let pages = [
+        (
+            "full page, hello-kafka",
+            "?scenario=hello-kafka".to_string(),
+        ),
+        (
+            "full page, acks-1-failover-loss",
+            "?scenario=acks-1-failover-loss".to_string(),
+        ),
+        ("embed view, acks-1-failover-loss", format!("?{embed}")),
+    ];
+    for (what, query) in pages {
+        let mut samples = Vec::new();
+        for run in 1..=RUNS {
+            let client = driver.session().await?;
+            client
+                .goto(&format!("{}{query}", server.url()))
+                .await
+                .map_err(|e| e.to_string())?;
+            client
+                .wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css("html[data-first-frame-ms]"))
+                .await
+                .map_err(|e| format!("{what}: the app never rendered: {e}"))?;
+            let ms = root_dataset_number(&client, "firstFrameMs")
+                .await?
+                .ok_or("no first-frame figure")?;
+            println!("{what}, run {run}: first frame at {ms:.1} ms after navigation");
+            samples.push(ms);
+            client.close().await.map_err(|e| e.to_string())?;
+        }
+        samples.sort_by(f64::total_cmp);
+        println!(
+            "{what}: first frame median {:.1} ms (min {:.1}, max {:.1}) over {RUNS} cold loads",
+            samples[RUNS / 2],
+            samples[0],
+            samples[RUNS - 1]
+        );
     }
-    samples.sort_by(f64::total_cmp);
-    println!(
-        "first frame: median {:.1} ms (min {:.1}, max {:.1}) over {RUNS} cold loads",
-        samples[RUNS / 2],
-        samples[0],
-        samples[RUNS - 1]
-    );
     Ok(())
 }
