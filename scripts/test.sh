@@ -45,7 +45,7 @@ check "release build (trunk build --release)" "see the build error above" \
 check "download size of the first frame (deterministic; ceiling in the script)" \
   "see what grew with twiggy (README, Performance)" ./scripts/download-size.sh --check
 check "end-to-end tests in headless Chromium" "screenshots are in target/e2e/" \
-  cargo test -p kafkascope-browser-tests --test e2e --test links --test embed --test present --test compare --test csp
+  cargo test -p kafkascope-browser-tests --test e2e --test links --test embed --test present --test compare --test csp --test keyboard
 say "All checks passed. Screenshots: target/e2e/"
 # One closing line over every test runner above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }

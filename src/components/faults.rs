@@ -3,7 +3,7 @@
 //! playback time; the engine re-simulates everything after it.
 
 use crate::components::group_view::consumer_toggle;
-use crate::components::scene::{broker_toggle, link_toggle};
+use crate::components::scene::{broker_toggle, fault_label, link_toggle};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::SceneModel;
 use kafkascope_engine::message::MessageKind;
@@ -68,14 +68,11 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             <p class="hint">{ t(lang, Text::FaultsHint) }</p>
             <ul class="fault-brokers">
                 { for props.targets.brokers.iter().map(|(node, up)| {
-                    let label = if *up { t(lang, Text::CrashAction) } else { t(lang, Text::RestartAction) };
+                    let action = if *up { Text::CrashAction } else { Text::RestartAction };
                     html! {
                         <li>
                             <button data-testid={format!("fault-{node}")} onclick={emit(broker_toggle(*node, *up))}>
-                                { match lang {
-                                    Lang::En => format!("{label} {} {}", t(lang, Text::Broker), node.number()),
-                                    Lang::Ko => format!("{} {} {label}", t(lang, Text::Broker), node.number()),
-                                } }
+                                { fault_label(lang, Text::Broker, *node, action) }
                             </button>
                         </li>
                     }
@@ -214,14 +211,11 @@ fn consumer_faults(props: &ConsumerFaultsProps) -> Html {
                             on_fault.emit(Action::PauseConsumer { consumer, by_ms })
                         })
                     };
-                    let label = if *up { t(lang, Text::KillAction) } else { t(lang, Text::RestartAction) };
+                    let action = if *up { Text::KillAction } else { Text::RestartAction };
                     html! {
                         <li>
                             <button data-testid={format!("fault-{node}")} onclick={toggle}>
-                                { match lang {
-                                    Lang::En => format!("{label} {} {}", t(lang, Text::Consumer), node.number()),
-                                    Lang::Ko => format!("{} {} {label}", t(lang, Text::Consumer), node.number()),
-                                } }
+                                { fault_label(lang, Text::Consumer, *node, action) }
                             </button>
                             <button data-testid={format!("pause-{node}")} onclick={pause} disabled={!*up}>
                                 { t(lang, Text::PauseAction) }

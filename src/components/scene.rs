@@ -161,10 +161,21 @@ struct ProducerProps {
 #[function_component(ProducerView)]
 fn producer_view(props: &ProducerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
-    let on_fault = props.on_fault.clone();
-    let action = producer_toggle(props.producer.node, props.producer.up);
+    let (node, up) = (props.producer.node, props.producer.up);
+    let label = fault_label(
+        lang,
+        Text::Producer,
+        node,
+        if up {
+            Text::CrashAction
+        } else {
+            Text::RestartAction
+        },
+    );
     html! {
-        <g class="clickable" onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+        <g class="clickable" role="button" tabindex="0" aria-label={label}
+            onclick={on_click(&props.on_fault, producer_toggle(node, up))}
+            onkeydown={on_key(&props.on_fault, producer_toggle(node, up))}>
             { producer(lang, &props.producer) }
         </g>
     }
@@ -179,13 +190,51 @@ struct BrokerProps {
 #[function_component(BrokerView)]
 fn broker_view(props: &BrokerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
-    let on_fault = props.on_fault.clone();
-    let action = broker_toggle(props.broker.node, props.broker.up);
+    let (node, up) = (props.broker.node, props.broker.up);
+    let label = fault_label(
+        lang,
+        Text::Broker,
+        node,
+        if up {
+            Text::CrashAction
+        } else {
+            Text::RestartAction
+        },
+    );
     html! {
-        <g class="clickable" onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+        <g class="clickable" role="button" tabindex="0" aria-label={label}
+            onclick={on_click(&props.on_fault, broker_toggle(node, up))}
+            onkeydown={on_key(&props.on_fault, broker_toggle(node, up))}>
             { broker(lang, &props.broker) }
         </g>
     }
+}
+
+/// What a node's click does, as a screen reader reads the node: "Crash broker 2" ("브로커 2
+/// 중지"), the same words as the fault panel's button.
+pub fn fault_label(lang: Lang, kind: Text, node: NodeId, action: Text) -> String {
+    match lang {
+        Lang::En => format!("{} {} {}", t(lang, action), t(lang, kind), node.number()),
+        Lang::Ko => format!("{} {} {}", t(lang, kind), node.number(), t(lang, action)),
+    }
+}
+
+fn on_click(on_fault: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let on_fault = on_fault.clone();
+    Callback::from(move |_| on_fault.emit(action.clone()))
+}
+
+/// A focused node acts on Enter or Space, as a button does.
+fn on_key(on_fault: &Callback<Action>, action: Action) -> Callback<KeyboardEvent> {
+    let on_fault = on_fault.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            // Not also the page's Space (play/pause).
+            e.stop_propagation();
+            on_fault.emit(action.clone());
+        }
+    })
 }
 
 #[derive(Properties, PartialEq)]

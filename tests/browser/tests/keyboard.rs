@@ -1,0 +1,131 @@
+//! End-to-end: a lesson walked with the keyboard only — Tab, Enter and letters, as WebDriver
+//! types them into whatever has focus: the lesson's Next, a broker crashed from the scene, the
+//! side panels opened and the broker restarted from the fault panel, a setting changed and
+//! applied. Every stop has a visible focus mark.
+
+use fantoccini::{Client, Locator};
+use kafkascope_browser_tests::{
+    data_up, screenshot, set_viewport, text_of, wait_until, AppSession,
+};
+use std::time::Duration;
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Presses and releases each key in `keys`, as the keyboard would (W3C actions: to whatever
+/// has focus, whatever it is).
+async fn type_keys(c: &Client, keys: &str) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for key in keys.chars() {
+        actions = actions
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+    }
+    c.perform_actions(actions).await.expect("typing");
+}
+
+/// Presses Tab until the focused element matches `selector` (at most 80 times), and checks that
+/// the focus shows: an outline on a control, the accent stroke on a scene node.
+async fn tab_to(c: &Client, selector: &str) {
+    let matches = format!(
+        "return !!document.activeElement && document.activeElement.matches(\"{selector}\")"
+    );
+    for _ in 0..80 {
+        if js(c, &matches).await == true {
+            let shown = js(
+                c,
+                "const e = document.activeElement;
+                 const rect = e.querySelector(':scope > .node > .frame > rect');
+                 return rect ? getComputedStyle(rect).strokeWidth : getComputedStyle(e).outlineStyle;",
+            )
+            .await;
+            assert!(
+                shown != "none" && shown != "1px",
+                "{selector}: the focus is visible ({shown})"
+            );
+            return;
+        }
+        type_keys(c, TAB).await;
+    }
+    panic!("Tab never reached {selector}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lesson_is_walked_with_the_keyboard_only_including_a_fault_and_a_setting() {
+    let page = AppSession::open("?scenario=acks-1-failover-loss")
+        .await
+        .unwrap();
+    let c = &page.client;
+    set_viewport(c, 1280, 720).await.unwrap();
+    js(c, "document.activeElement && document.activeElement.blur()").await;
+    let position = || async { text_of(c, "[data-testid='lesson-position']").await.unwrap() };
+    let first = position().await;
+
+    // Next, by Enter.
+    tab_to(c, "[data-testid='lesson-next']").await;
+    type_keys(c, ENTER).await;
+    wait_until(Duration::from_secs(20), "the next step", || async {
+        let now = position().await;
+        (now != first).then_some(())
+    })
+    .await
+    .unwrap();
+
+    // A broker crashed from the scene: Tab to it, Enter.
+    let broker = "[data-node='broker-2']";
+    assert_eq!(data_up(c, broker).await.as_deref(), Some("true"));
+    tab_to(c, ".clickable[aria-label='Crash Broker 2']").await;
+    screenshot(c, "keyboard-focus-broker.png").await;
+    type_keys(c, ENTER).await;
+    wait_until(Duration::from_secs(10), "broker 2 down", || async {
+        (data_up(c, broker).await.as_deref() == Some("false")).then_some(())
+    })
+    .await
+    .unwrap();
+
+    // The side panels, and the fault panel's restart.
+    tab_to(c, "[data-testid='panels-toggle']").await;
+    type_keys(c, ENTER).await;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid='fault-broker-2']"))
+        .await
+        .unwrap();
+    tab_to(c, "[data-testid='fault-broker-2']").await;
+    type_keys(c, ENTER).await;
+    wait_until(Duration::from_secs(10), "broker 2 up again", || async {
+        (data_up(c, broker).await.as_deref() == Some("true")).then_some(())
+    })
+    .await
+    .unwrap();
+
+    // A setting: open the settings, choose acks=all by typing, apply.
+    tab_to(c, "[data-testid='settings'] summary").await;
+    type_keys(c, ENTER).await;
+    tab_to(c, "[data-testid='set-acks']").await;
+    type_keys(c, "a").await;
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector(\"[data-testid='set-acks']\").value"
+        )
+        .await,
+        "all"
+    );
+    tab_to(c, "[data-testid='settings-apply']").await;
+    type_keys(c, ENTER).await;
+    wait_until(Duration::from_secs(20), "the run with acks=all", || async {
+        text_of(c, "[data-node='producer-1']")
+            .await
+            .filter(|t| t.contains("acks=all"))
+    })
+    .await
+    .unwrap();
+}
