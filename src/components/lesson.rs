@@ -29,6 +29,41 @@ pub struct LessonPanelProps {
     pub on_open_lesson: Callback<String>,
 }
 
+/// How long a button that takes another's place (the tour's Next where the step's Next was)
+/// ignores clicks: a double click meant for the last step must not open the next lesson.
+const ARM_MS: f64 = 600.0;
+
+#[derive(Properties, PartialEq)]
+struct ArmedButtonProps {
+    testid: &'static str,
+    #[prop_or_default]
+    class: Classes,
+    title: AttrValue,
+    onclick: Callback<MouseEvent>,
+    children: Html,
+}
+
+/// A button that ignores clicks for [`ARM_MS`] after it appears (no timer: the click compares
+/// the time, so a paused page still does no work). Its arrival is shown by a short fade-in.
+#[function_component(ArmedButton)]
+fn armed_button(props: &ArmedButtonProps) -> Html {
+    let now = || gloo::utils::window().performance().map_or(0.0, |p| p.now());
+    let shown_at = use_mut_ref(now);
+    let onclick = {
+        let onclick = props.onclick.clone();
+        let shown_at = shown_at.clone();
+        Callback::from(move |e: MouseEvent| {
+            if now() - *shown_at.borrow() >= ARM_MS {
+                onclick.emit(e);
+            }
+        })
+    };
+    html! {
+        <button class={classes!("arriving", props.class.clone())} data-testid={props.testid}
+            title={props.title.clone()} {onclick}>{ props.children.clone() }</button>
+    }
+}
+
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
@@ -107,8 +142,8 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             <div class="lesson-nav">
                 if let (0, Some(previous)) = (current, tour.as_ref().and_then(|tour| tour.previous)) {
                     // At a lesson's first step, back goes to the tour's previous lesson.
-                    <button key="tour-back" data-testid="tour-back" onclick={open(previous)} title={title_of(previous)}>
-                        { "← " }{ t(lang, Text::TourPrevious) }</button>
+                    <ArmedButton key="tour-back" testid="tour-back" onclick={open(previous)} title={title_of(previous)}>
+                        { "← " }{ t(lang, Text::TourPrevious) }</ArmedButton>
                 } else {
                     <button key="lesson-back" data-testid="lesson-back" onclick={back} disabled={current == 0}>
                         { "← " }{ t(lang, Text::LessonBack) }</button>
@@ -121,8 +156,8 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                         { t(lang, Text::LessonNext) }{ " →" }</button>
                 } else if let Some(following) = tour.as_ref().and_then(|tour| tour.next) {
                     // After the last step: on to the tour's next lesson.
-                    <button key="tour-next" class="primary" data-testid="tour-next" onclick={open(following)} title={title_of(following)}>
-                        { t(lang, Text::TourNext) }{ " →" }</button>
+                    <ArmedButton key="tour-next" class="primary" testid="tour-next" onclick={open(following)} title={title_of(following)}>
+                        { t(lang, Text::TourNext) }{ " →" }</ArmedButton>
                 }
             </div>
             <p class="keys">{ t(lang, Text::LessonKeys) }</p>
