@@ -12,6 +12,7 @@
 //!   in view (an `IntersectionObserver` on the scene); paused, it requests no animation frame.
 
 use crate::components::controls::Controls;
+use crate::components::frame_description::FrameDescription;
 use crate::components::outcome_line::OutcomeLine;
 use crate::components::scene::Scene;
 use crate::i18n::Lang;
@@ -106,6 +107,7 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
         <main class="player embed" data-testid="embed" ref={stage}>
             <div class="scene-box">
                 <Scene model={props.model.clone()} on_fault={props.on_fault.clone()} />
+                <FrameDescription model={props.model.clone()} now={p.time} playing={p.playing} />
             </div>
             if let Some(text) = narration {
                 <p class="embed-narration" data-testid="lesson-text" aria-live="polite">{ text }</p>

@@ -8,6 +8,7 @@ pub mod embed;
 pub mod error_panel;
 pub mod events;
 pub mod faults;
+pub mod frame_description;
 pub mod group_view;
 pub mod icons;
 pub mod keys;

@@ -10,6 +10,7 @@ use crate::components::controls::Controls;
 use crate::components::embed::EmbedStage;
 use crate::components::events::EventLog;
 use crate::components::faults::{FaultPanel, FaultTargets};
+use crate::components::frame_description::FrameDescription;
 use crate::components::keys::{toggle_full_screen, KeyCommand, KeyState};
 use crate::components::legend::Legend;
 use crate::components::lesson::LessonPanel;
@@ -358,6 +359,7 @@ pub fn player(props: &PlayerProps) -> Html {
                 } else {
                     <Scene model={model.clone()} {on_fault} />
                 }
+                <FrameDescription model={model.clone()} now={playback.time} playing={playback.playing} />
                 if many_tables {
                     <button class="view-toggle" data-testid="tables-toggle"
                         onclick={let s = scene_chosen.clone(); Callback::from(move |_| s.set(!*s))}>

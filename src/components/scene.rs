@@ -460,7 +460,7 @@ fn edge_label(edge: Option<&str>, label: String) -> String {
 
 /// The role a replica's row shows; a crashed broker's row says what it was (its log is kept on
 /// disk, but it leads or follows nothing until it restarts).
-fn role_text(lang: Lang, row: &ReplicaRow, broker_up: bool) -> String {
+pub fn role_text(lang: Lang, row: &ReplicaRow, broker_up: bool) -> String {
     if !broker_up {
         // Short: the row's log cells start close to the right.
         return match row.role {

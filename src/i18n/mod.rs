@@ -70,6 +70,7 @@ pub enum Text {
     CompareDiffers,
     CompareSideA,
     CompareSideB,
+    FrameJustHappened,
     QrLabel,
     QrTooLong,
     ShowQr,
@@ -443,6 +444,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         CompareDiffers => ("Settings that differ", "다른 설정"),
         CompareSideA => ("A", "A"),
         CompareSideB => ("B", "B"),
+        FrameJustHappened => ("Just happened:", "방금 일어난 일:"),
         QrLabel => ("QR code of this scene's link", "이 장면 링크의 QR 코드"),
         QrTooLong => (
             "This link is too long for a QR code. Copy the link instead.",

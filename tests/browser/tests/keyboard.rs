@@ -89,6 +89,24 @@ async fn a_lesson_is_walked_with_the_keyboard_only_including_a_fault_and_a_setti
     })
     .await
     .unwrap();
+    // The frame in words, for a screen reader (announced while paused).
+    let said = js(
+        c,
+        "const d = document.querySelector(\"[data-testid='frame-description']\");
+         return [d.getAttribute('aria-live'), d.textContent];",
+    )
+    .await;
+    let text = said[1].as_str().unwrap();
+    assert_eq!(said[0], "polite");
+    for part in [
+        "At ",
+        "Broker 1: P0 leader",
+        "Broker 2: crashed.",
+        "Producer 1 (acks=1)",
+        "Just happened:",
+    ] {
+        assert!(text.contains(part), "{part:?} in {text:?}");
+    }
 
     // The side panels, and the fault panel's restart.
     tab_to(c, "[data-testid='panels-toggle']").await;
