@@ -106,7 +106,9 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
     html! {
         <main class="player embed" data-testid="embed" ref={stage}>
             <div class="scene-box">
-                <Scene model={props.model.clone()} on_fault={props.on_fault.clone()} />
+                // A small frame shows the part the lesson step points at (legible labels).
+                <Scene model={props.model.clone()} on_fault={props.on_fault.clone()}
+                    zoom={props.model.focus_box()} />
                 <FrameDescription model={props.model.clone()} now={p.time} playing={p.playing} />
             </div>
             if let Some(text) = narration {

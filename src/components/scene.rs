@@ -19,6 +19,10 @@ pub struct SceneProps {
     /// A click on a broker or a link: the fault to inject now.
     #[prop_or_default]
     pub on_fault: Callback<Action>,
+    /// Only this part of the picture (the embed view: a lesson step's highlighted nodes);
+    /// the whole picture by default.
+    #[prop_or_default]
+    pub zoom: Option<crate::scene_model::Rect>,
 }
 
 /// The action a click on a broker means: crash it if up, restart it if down.
@@ -97,7 +101,10 @@ pub fn scene(props: &SceneProps) -> Html {
     // Each part is its own component with equality-checked props, so a frame re-renders only
     // what changed — usually just the dots.
     html! {
-        <svg class={classes!("scene", m.focused.then_some("focused"))} data-testid="scene" viewBox={format!("0 0 {} {}", n(m.width), n(m.height))}
+        <svg class={classes!("scene", m.focused.then_some("focused"))} data-testid="scene" viewBox={match &props.zoom {
+            Some(z) => format!("{} {} {} {}", n(z.x), n(z.y), n(z.w), n(z.h)),
+            None => format!("0 0 {} {}", n(m.width), n(m.height)),
+        }}
             role="img" aria-label={m.topic.clone()}>
             <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()} />
             { controller(lang, &m.controller) }

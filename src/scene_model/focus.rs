@@ -126,3 +126,39 @@ impl Focus {
         }
     }
 }
+
+impl SceneModel {
+    /// The part of the picture a lesson step points at: the box around every node it does not
+    /// dim, with a margin, or `None` when no step highlights anything now. A small frame (an
+    /// embed in a blog post) shows this part, so its labels stay legible.
+    pub fn focus_box(&self) -> Option<super::Rect> {
+        if !self.focused {
+            return None;
+        }
+        let lit = std::iter::once((&self.controller.rect, self.controller.dim))
+            .chain(self.producers.iter().map(|p| (&p.rect, p.dim)))
+            .chain(self.brokers.iter().map(|b| (&b.rect, b.dim)))
+            .chain(self.groups.iter().map(|g| (&g.rect, g.dim)))
+            .chain(self.consumers.iter().map(|c| (&c.rect, c.dim)))
+            .chain(self.databases.iter().map(|d| (&d.rect, d.dim)))
+            .filter(|(_, dim)| !dim)
+            .map(|(rect, _)| rect);
+        let (mut left, mut top, mut right, mut bottom) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for r in lit {
+            left = left.min(r.x);
+            top = top.min(r.y);
+            right = right.max(r.x + r.w);
+            bottom = bottom.max(r.y + r.h);
+        }
+        if left > right {
+            return None;
+        }
+        const MARGIN: f64 = 24.0;
+        Some(super::Rect {
+            x: (left - MARGIN).max(0.0),
+            y: (top - MARGIN).max(0.0),
+            w: (right - left + 2.0 * MARGIN).min(self.width),
+            h: (bottom - top + 2.0 * MARGIN).min(self.height),
+        })
+    }
+}
