@@ -1786,6 +1786,68 @@ async fn with_reduced_motion_the_state_changes_without_moving_dots() {
     assert_ne!(shown[1], "none", "{shown}");
 }
 
+/// With `prefers-color-scheme: dark` the page and the scene go dark, every sampled pair of text
+/// and its background keeps a contrast of at least 4.5:1 (WCAG AA), and presenting stays light.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_dark_colour_scheme_the_page_is_dark_and_its_text_readable() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    set_viewport(c, 1280, 720).await.unwrap();
+    page.open_lesson_view("acks-1-failover-loss").await;
+    // Records in the logs: 45 ms in.
+    seek(c, "45000").await.unwrap();
+    devtools(
+        c,
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pairs = c
+        .execute(
+            "const rgb = (s) => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+             const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                 .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+             const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+             const css = (sel, prop) => { const e = document.querySelector(sel); return e ? getComputedStyle(e)[prop] : null; };
+             const pairs = [
+               ['page', css('.app', 'color'), css('body', 'backgroundColor') === 'rgba(0, 0, 0, 0)' ? css('html', 'backgroundColor') : css('body', 'backgroundColor')],
+               ['lesson text', css('[data-testid=lesson-text]', 'color'), css('.lesson', 'backgroundColor')],
+               ['broker title', css('.node.broker .title', 'fill'), css('.node.broker > .frame > rect', 'fill')],
+               ['log cell', css('.cell text', 'fill'), css('.cell rect', 'fill')],
+               ['outcome line', css('.outcome-line b', 'color'), css('.outcome-line', 'backgroundColor')],
+               ['primary button', css('button.primary', 'color'), css('button.primary', 'backgroundColor')],
+             ];
+             return pairs.map(([what, fg, bg]) => [what, fg, bg, ratio(fg, bg), lum(rgb(bg))]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for pair in pairs.as_array().unwrap() {
+        let (what, ratio, background) = (
+            &pair[0],
+            pair[3].as_f64().unwrap(),
+            pair[4].as_f64().unwrap(),
+        );
+        if what != "primary button" {
+            assert!(background < 0.15, "{what}: a dark background ({pair})");
+        }
+        assert!(ratio >= 4.5, "{what}: contrast {ratio:.2} ({pair})");
+    }
+    screenshot(c, "dark-1280x720.png").await;
+    // Presenting keeps its light theme.
+    click(c, "present").await;
+    let background = c
+        .execute(
+            "return getComputedStyle(document.querySelector('.app.present')).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(background, "rgb(255, 255, 255)");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_frame_on_screen_saves_as_a_standalone_svg_image() {
     let page = open_page("/").await;
