@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod components;
+pub mod export;
 pub mod frame_stats;
 pub mod i18n;
 pub mod playback;

@@ -103,13 +103,20 @@ pub fn share_panel(props: &ShareProps) -> Html {
         let name = props.timeline.scenario().name.clone();
         let time_us = props.session.time_us.unwrap_or(0);
         Callback::from(move |_: MouseEvent| {
-            if let Some(svg) = scene_svg() {
-                save_file(
+            if let Some(svg) = crate::export::scene_svg() {
+                crate::export::save_file(
                     &format!("{name}-{}ms.svg", time_us / 1000),
                     "image/svg+xml",
                     &svg,
                 );
             }
+        })
+    };
+    let on_export_png = {
+        let name = props.timeline.scenario().name.clone();
+        let time_us = props.session.time_us.unwrap_or(0);
+        Callback::from(move |_: MouseEvent| {
+            crate::export::save_scene_png(format!("{name}-{}ms.png", time_us / 1000))
         })
     };
     let select_snippet = Callback::from(|e: FocusEvent| {
@@ -140,6 +147,8 @@ pub fn share_panel(props: &ShareProps) -> Html {
                     onclick={on_download}>{ t(lang, Text::DownloadSession) }</button>
                 <button data-testid="export-svg" title={t(lang, Text::ExportSvgTitle)}
                     onclick={on_export_svg}>{ t(lang, Text::ExportSvg) }</button>
+                <button data-testid="export-png" title={t(lang, Text::ExportPngTitle)}
+                    onclick={on_export_png}>{ t(lang, Text::ExportPng) }</button>
             </p>
             <h3>{ t(lang, Text::EmbedHeading) }</h3>
             <div class="share-row embed-options">
@@ -166,68 +175,9 @@ fn download_session(scenario: &kafkascope_engine::Scenario) {
     } else {
         scenario.name.as_str()
     };
-    save_file(
+    crate::export::save_file(
         &format!("{name}.session.json"),
         "application/json",
         &scenario.to_json(),
     );
-}
-
-/// Saves `text` as a file named `name`. Made in the page (a Blob), so no request leaves it.
-fn save_file(name: &str, mime: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = gloo::utils::document()
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-/// The frame on screen as a standalone SVG file: the scene's markup, with the page's own
-/// stylesheet (its colours and CSS variables) inlined, so it looks as it does on the page.
-fn scene_svg() -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let document = gloo::utils::document();
-    let markup = document.query_selector("svg.scene").ok()??.outer_html();
-    let mut css = String::new();
-    let sheets = document.style_sheets();
-    for i in 0..sheets.length() {
-        let Some(sheet) = sheets
-            .item(i)
-            .and_then(|s| s.dyn_into::<web_sys::CssStyleSheet>().ok())
-        else {
-            continue;
-        };
-        let Ok(rules) = sheet.css_rules() else {
-            continue;
-        };
-        for j in 0..rules.length() {
-            if let Some(rule) = rules.item(j) {
-                css.push_str(&rule.css_text());
-                css.push('\n');
-            }
-        }
-    }
-    let open_end = markup.find('>')?;
-    // The page's HTML serialization is XML but for `&nbsp;`, which XML does not define.
-    Some(format!(
-        "{} xmlns=\"http://www.w3.org/2000/svg\"><style><![CDATA[\n{}]]></style>{}",
-        &markup[..open_end],
-        css.replace("]]>", ""),
-        markup[open_end + 1..].replace("&nbsp;", "&#160;")
-    ))
 }

@@ -71,6 +71,8 @@ pub enum Text {
     CompareSideA,
     CompareSideB,
     FrameJustHappened,
+    ExportPng,
+    ExportPngTitle,
     QrLabel,
     QrTooLong,
     ShowQr,
@@ -445,6 +447,11 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         CompareSideA => ("A", "A"),
         CompareSideB => ("B", "B"),
         FrameJustHappened => ("Just happened:", "방금 일어난 일:"),
+        ExportPng => ("Save frame (PNG)", "장면 저장 (PNG)"),
+        ExportPngTitle => (
+            "The scene as it is on screen now, as a PNG image at twice the size on screen",
+            "지금 화면의 장면을 화면의 두 배 크기 PNG 이미지로 저장합니다",
+        ),
         QrLabel => ("QR code of this scene's link", "이 장면 링크의 QR 코드"),
         QrTooLong => (
             "This link is too long for a QR code. Copy the link instead.",
