@@ -119,6 +119,38 @@ pub fn share_panel(props: &ShareProps) -> Html {
             crate::export::save_scene_png(format!("{name}-{}ms.png", time_us / 1000))
         })
     };
+    // Saved through the scenario-file worker (the TOML writer and the trace's JSON writer are not
+    // in the page's first download); a failure is said under the buttons.
+    let export_error = use_state(|| None::<String>);
+    let via_worker = |suffix: &'static str, mime: &'static str, as_json: bool| {
+        let scenario = props.timeline.scenario().clone();
+        let export_error = export_error.clone();
+        Callback::from(move |_: MouseEvent| {
+            let scenario = scenario.clone();
+            let export_error = export_error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = if as_json {
+                    crate::toml_reader::trace_as_json(&scenario).await
+                } else {
+                    crate::toml_reader::scenario_as_toml(&scenario).await
+                };
+                match text {
+                    Ok(text) => {
+                        export_error.set(None);
+                        let name = if scenario.name.is_empty() {
+                            "session"
+                        } else {
+                            scenario.name.as_str()
+                        };
+                        crate::export::save_file(&format!("{name}{suffix}"), mime, &text);
+                    }
+                    Err(why) => export_error.set(Some(why)),
+                }
+            });
+        })
+    };
+    let on_save_toml = via_worker(".session.toml", "application/toml", false);
+    let on_save_trace = via_worker(".trace.json", "application/json", true);
     let select_snippet = Callback::from(|e: FocusEvent| {
         let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
         area.select();
@@ -149,7 +181,15 @@ pub fn share_panel(props: &ShareProps) -> Html {
                     onclick={on_export_svg}>{ t(lang, Text::ExportSvg) }</button>
                 <button data-testid="export-png" title={t(lang, Text::ExportPngTitle)}
                     onclick={on_export_png}>{ t(lang, Text::ExportPng) }</button>
+                <button data-testid="download-toml" title={t(lang, Text::DownloadTomlTitle)}
+                    onclick={on_save_toml}>{ t(lang, Text::DownloadToml) }</button>
+                <button data-testid="download-trace" title={t(lang, Text::DownloadTraceTitle)}
+                    onclick={on_save_trace}>{ t(lang, Text::DownloadTrace) }</button>
             </p>
+            if let Some(why) = &*export_error {
+                <p class="settings-error" role="alert" data-testid="export-error">
+                    { t(lang, Text::ExportFailed) }{ " " }{ why.clone() }</p>
+            }
             <h3>{ t(lang, Text::EmbedHeading) }</h3>
             <div class="share-row embed-options">
                 <label><input type="checkbox" data-testid="embed-playing" checked={*embed_playing}

@@ -1932,3 +1932,63 @@ async fn the_frame_on_screen_saves_as_a_standalone_svg_image_and_as_png() {
     );
     assert_no_console_errors(c).await;
 }
+
+/// The session saved as TOML (through the scenario-file worker) opens natively and replays to
+/// the trace hash the share panel shows; the trace saved as JSON is that trace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_saves_as_toml_and_the_trace_as_json_both_replaying_the_page_s_run() {
+    let page = open_page("/").await;
+    let c = &page.client;
+    page.open_scenario("acks-1-failover-loss").await;
+    seek(c, "30000").await.unwrap();
+    // The reader's own fault, carried by the session.
+    c.find(Locator::Css("[data-node='broker-3']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    catch_saved_files(c).await;
+    click(c, "share").await;
+    let hash = text_of(c, "[data-testid='trace-hash']").await.unwrap();
+    let saved_text = |mime: &'static str| async move {
+        wait_until(Duration::from_secs(30), mime, || async {
+            let v = c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     const blob = window.__saved.find(b => b.type === arguments[0]);
+                     if (!blob) { done(null); return; }
+                     blob.text().then(done);",
+                    vec![mime.into()],
+                )
+                .await
+                .unwrap();
+            v.as_str().map(str::to_string)
+        })
+        .await
+        .unwrap()
+    };
+    click(c, "download-toml").await;
+    let toml = saved_text("application/toml").await;
+    let scenario = Scenario::from_toml(&toml).expect("the saved TOML opens");
+    assert_eq!(
+        scenario.reader_actions().count(),
+        1,
+        "the reader's crash is in it"
+    );
+    let replayed = kafkascope_engine::Timeline::record(&scenario);
+    assert_eq!(
+        format!("{:016x}", kafkascope_engine::trace_hash(replayed.trace())),
+        hash,
+        "the saved TOML replays the page's run"
+    );
+    click(c, "download-trace").await;
+    let json = saved_text("application/json").await;
+    let trace: Vec<kafkascope_engine::TraceEvent> =
+        serde_json::from_str(&json).expect("the trace as JSON");
+    assert_eq!(
+        format!("{:016x}", kafkascope_engine::trace_hash(&trace)),
+        hash
+    );
+    assert_no_console_errors(c).await;
+}
