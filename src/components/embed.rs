@@ -8,6 +8,8 @@
 //! - nothing takes focus or scrolls the host page (no autofocus; keys act only while the frame
 //!   has focus), and nothing makes sound;
 //! - the address is never written (an embed's history would be the host page's back button);
+//! - a host page may drive it with `postMessage` and hear when its lesson step changes
+//!   (`embed_host`);
 //! - an embed that leaves the screen pauses, so a post with several embeds animates only what is
 //!   in view (an `IntersectionObserver` on the scene); paused, it requests no animation frame.
 
@@ -94,8 +96,27 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
             move || drop(watch)
         });
     }
+    // The host page's commands (docs/embed.md), for as long as the embed is on the page.
+    {
+        let dispatcher = props.dispatcher.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                crate::components::embed_host::listen(move |action| dispatcher.dispatch(action));
+            move || drop(listener)
+        });
+    }
     let p = &props.playback;
     let steps = &p.timeline.scenario().steps;
+    // The host hears when the lesson step on screen changes.
+    {
+        let step = (!steps.is_empty()).then(|| current_step(steps, p.time, p.timeline.end()));
+        let count = steps.len();
+        use_effect_with(step, move |step| {
+            if let Some(step) = *step {
+                crate::components::embed_host::announce_step(step, count);
+            }
+        });
+    }
     let narration = (props.narration && !steps.is_empty()).then(|| {
         let step = &steps[current_step(steps, p.time, p.timeline.end())];
         match lang {

@@ -3,6 +3,7 @@
 //! partitions (or "idle"), auto-commit timer and the records it processed, those processed twice
 //! highlighted. A click on a consumer kills it, or restarts it if killed.
 
+use crate::components::scene::{fault_label, on_click, on_key};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus};
 use kafkascope_engine::view::ConsumerPhase;
@@ -110,8 +111,17 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let c = &props.consumer;
     let r = &c.rect;
-    let on_fault = props.on_fault.clone();
     let action = consumer_toggle(c.node, c.up);
+    let label = fault_label(
+        lang,
+        Text::Consumer,
+        c.node,
+        if c.up {
+            Text::KillAction
+        } else {
+            Text::RestartAction
+        },
+    );
     let state = if !c.up {
         t(lang, Text::Killed).to_string()
     } else if c.paused_until.is_some() {
@@ -138,7 +148,9 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
         <g class={classes!("clickable", "node", "consumer", format!("group-{}", c.group_index % 6), c.dim.then_some("dim"),
                 (!c.up).then_some("down"), c.paused_until.is_some().then_some("paused"), c.idle.then_some("idle"))}
             data-node={c.node.to_string()} data-up={c.up.to_string()}
-            onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+            role="button" tabindex="0" aria-label={label}
+            onclick={on_click(&props.on_fault, action.clone())}
+            onkeydown={on_key(&props.on_fault, action)}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
             <text class="title" x={n(r.x + 10.0)} y={n(r.y + 18.0)}>
                 { match &c.sink {

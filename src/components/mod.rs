@@ -5,6 +5,7 @@ pub mod compare;
 pub mod controls;
 pub mod database_view;
 pub mod embed;
+pub mod embed_host;
 pub mod error_panel;
 pub mod events;
 pub mod faults;

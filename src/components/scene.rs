@@ -226,13 +226,13 @@ pub fn fault_label(lang: Lang, kind: Text, node: NodeId, action: Text) -> String
     }
 }
 
-fn on_click(on_fault: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+pub fn on_click(on_fault: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
     let on_fault = on_fault.clone();
     Callback::from(move |_| on_fault.emit(action.clone()))
 }
 
 /// A focused node acts on Enter or Space, as a button does.
-fn on_key(on_fault: &Callback<Action>, action: Action) -> Callback<KeyboardEvent> {
+pub fn on_key(on_fault: &Callback<Action>, action: Action) -> Callback<KeyboardEvent> {
     let on_fault = on_fault.clone();
     Callback::from(move |e: KeyboardEvent| {
         if e.key() == "Enter" || e.key() == " " {

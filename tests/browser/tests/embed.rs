@@ -302,3 +302,74 @@ async fn five_embeds_paused_ask_for_no_frames_and_playing_one_leaves_the_others_
         assert_eq!(*n, 0, "embed {i} stays idle while embed 2 plays");
     }
 }
+
+/// A host page drives an embed with `postMessage` (docs/embed.md) and hears its lesson steps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_page_drives_an_embed_with_post_message_and_hears_its_steps() {
+    let server = StaticServer::start(dist_dir().unwrap()).await.unwrap();
+    let driver = ChromeDriver::start().await.unwrap();
+    let c = &driver.session().await.unwrap();
+    c.goto(&format!("{}embed-example.html", server.url()))
+        .await
+        .unwrap();
+    js(c, "window.__heard = []; addEventListener('message', e => { if (e.data && e.data.kafkascope === 'step') window.__heard.push([e.data.step, e.data.steps]); });").await;
+    let clock = || async {
+        js(
+            c,
+            "const d = document.getElementById('acks').contentDocument;
+             const k = d && d.querySelector(\"[data-testid='clock']\");
+             return k ? k.textContent : null;",
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    };
+    wait_until(Duration::from_secs(30), "the embed", || async {
+        clock().await
+    })
+    .await
+    .unwrap();
+    let send = |message: &'static str| async move {
+        js(
+            c,
+            &format!("document.getElementById('acks').contentWindow.postMessage({message}, '*')"),
+        )
+        .await;
+    };
+    // Seek: the clock shows the time asked for.
+    send("{kafkascope: 'seek', ms: 45}").await;
+    wait_until(Duration::from_secs(5), "the seek", || async {
+        clock().await.filter(|t| t.starts_with("45.000 ms"))
+    })
+    .await
+    .unwrap();
+    // The lesson's next step: the host hears it.
+    send("{kafkascope: 'next-step'}").await;
+    let heard = wait_until(Duration::from_secs(10), "a step message", || async {
+        let v = js(c, "return window.__heard").await;
+        v.as_array().filter(|a| !a.is_empty()).map(|_| v.clone())
+    })
+    .await
+    .unwrap();
+    let steps = heard.as_array().unwrap();
+    let last = steps.last().unwrap();
+    assert_eq!(last[1], 5, "the acks lesson has five steps: {heard}");
+    assert!(last[0].as_u64().unwrap() >= 1, "a later step: {heard}");
+    // Play and pause.
+    send("{kafkascope: 'play'}").await;
+    let playing = clock().await.unwrap();
+    wait_until(Duration::from_secs(10), "the clock moving", || async {
+        clock().await.filter(|t| *t != playing)
+    })
+    .await
+    .unwrap();
+    send("{kafkascope: 'pause'}").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let paused = clock().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(clock().await.unwrap(), paused, "paused by the host");
+    // Other messages are ignored.
+    send("{kafkascope: 'explode'}").await;
+    send("'hello'").await;
+    assert_eq!(clock().await.unwrap(), paused);
+}

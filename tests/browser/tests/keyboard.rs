@@ -42,7 +42,7 @@ async fn tab_to(c: &Client, selector: &str) {
             let shown = js(
                 c,
                 "const e = document.activeElement;
-                 const rect = e.querySelector(':scope > .node > .frame > rect');
+                 const rect = e.querySelector(':scope > .node > .frame > rect') || e.querySelector(':scope.node > rect');
                  return rect ? getComputedStyle(rect).strokeWidth : getComputedStyle(e).outlineStyle;",
             )
             .await;
@@ -143,6 +143,26 @@ async fn a_lesson_is_walked_with_the_keyboard_only_including_a_fault_and_a_setti
         text_of(c, "[data-node='producer-1']")
             .await
             .filter(|t| t.contains("acks=all"))
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_is_killed_with_the_keyboard_from_the_scene() {
+    let page = AppSession::open("?scenario=hello-kafka").await.unwrap();
+    let c = &page.client;
+    set_viewport(c, 1280, 720).await.unwrap();
+    let consumer = "[data-node='consumer-1']";
+    wait_until(Duration::from_secs(10), "consumer 1", || async {
+        data_up(c, consumer).await.filter(|u| u == "true")
+    })
+    .await
+    .unwrap();
+    tab_to(c, "[data-node='consumer-1'][aria-label='Kill Consumer 1']").await;
+    type_keys(c, " ").await;
+    wait_until(Duration::from_secs(10), "consumer 1 down", || async {
+        data_up(c, consumer).await.filter(|u| u == "false")
     })
     .await
     .unwrap();
