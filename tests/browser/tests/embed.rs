@@ -232,7 +232,7 @@ fn five_embeds_site() -> std::path::PathBuf {
     .collect();
     std::fs::write(
         site.join("five-embeds.html"),
-        format!("<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Five embeds</title></head><body>{frames}</body></html>"),
+        format!("<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Five embeds</title></head><body>{frames}<div style=\"height: 4000px\">The rest of the post.</div></body></html>"),
     )
     .unwrap();
     site
@@ -266,7 +266,8 @@ async fn frames(c: &Client) -> Vec<u64> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn five_embeds_paused_ask_for_no_frames_and_playing_one_leaves_the_others_idle() {
+async fn five_embeds_paused_ask_for_no_frames_playing_one_leaves_the_others_idle_and_off_screen_it_pauses(
+) {
     let server = StaticServer::start(five_embeds_site()).await.unwrap();
     let driver = ChromeDriver::start().await.unwrap();
     let c = &driver.session().await.unwrap();
@@ -301,6 +302,21 @@ async fn five_embeds_paused_ask_for_no_frames_and_playing_one_leaves_the_others_
     for (i, n) in counted.iter().enumerate().filter(|(i, _)| *i != 2) {
         assert_eq!(*n, 0, "embed {i} stays idle while embed 2 plays");
     }
+    // Scrolled out of view, the playing embed pauses by itself (IntersectionObserver).
+    js(c, "window.scrollTo(0, document.body.scrollHeight)").await;
+    wait_until(Duration::from_secs(5), "embed 2 paused off screen", || async {
+        let paused = js(
+            c,
+            "return !!document.getElementById('e2').contentDocument.querySelector(\"[data-testid='play']\")",
+        )
+        .await;
+        (paused == true).then_some(())
+    })
+    .await
+    .unwrap();
+    count_frames(c).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(frames(c).await, vec![0; 5], "off screen, nothing animates");
 }
 
 /// A host page drives an embed with `postMessage` (docs/embed.md) and hears its lesson steps.
