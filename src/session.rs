@@ -16,7 +16,7 @@ use crate::playback::SPEEDS;
 use crate::scenarios::{builtin_scenario, builtin_text, ScenarioSource};
 use kafkascope_engine::session::link::{self, LinkError};
 use kafkascope_engine::session::{Layout, Session, SessionScenario, SessionView};
-use kafkascope_engine::SimTime;
+use kafkascope_engine::{Scenario, SimTime};
 use std::rc::Rc;
 
 /// Where playback starts: from a link, or (all `None`) where the scenario opens.
@@ -35,6 +35,8 @@ pub struct Start {
     /// Opened from the address (the first load, or back/forward): the address already says
     /// this, so the first write replaces the entry instead of adding one.
     pub from_address: bool,
+    /// Comparing (`components::compare`): the two sides' scenarios.
+    pub compare: Option<(Rc<Scenario>, Rc<Scenario>)>,
 }
 
 /// What the address opens.
@@ -83,7 +85,7 @@ pub fn read_address() -> Opening {
 /// The scenario and start of a session that decoded.
 fn open(session: Session) -> Opening {
     let lang = session.lang.as_deref().and_then(Lang::from_tag);
-    let start = Start {
+    let mut start = Start {
         time: session.time_us.map(SimTime),
         step: session.step,
         speed: session
@@ -94,7 +96,16 @@ fn open(session: Session) -> Opening {
         layout: session.layout,
         hide_narration: !session.narration,
         from_address: true,
+        compare: None,
     };
+    if let Some(sides) = &session.compare {
+        for side in [&sides.a, &sides.b] {
+            if let Err(e) = side.validate() {
+                return invalid_scenario(e, session.builtin_name().map(str::to_string));
+            }
+        }
+        start.compare = Some((Rc::new((*sides.a).clone()), Rc::new((*sides.b).clone())));
+    }
     let source = match &session.scenario {
         SessionScenario::Builtin { name, actions } if actions.is_empty() => {
             ScenarioSource::Builtin(name.clone())

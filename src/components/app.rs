@@ -62,12 +62,17 @@ pub fn app() -> Html {
     let presenting = use_state(
         || matches!(&shown.opening, Opening::Scenario { start, .. } if start.layout == Layout::Present),
     );
+    // Comparing two configurations side by side (`components::compare`); a link may open it.
+    let comparing = use_state(
+        || matches!(&shown.opening, Opening::Scenario { start, .. } if start.compare.is_some()),
+    );
     // Back and forward: open what the address now says.
     {
         let shown = shown.clone();
         let lang = lang.clone();
         let panels_open = panels_open.clone();
         let presenting = presenting.clone();
+        let comparing = comparing.clone();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
                 let opening = read_address();
@@ -83,6 +88,7 @@ pub fn app() -> Html {
                     }
                     panels_open.set(*panels);
                     presenting.set(start.layout == Layout::Present);
+                    comparing.set(start.compare.is_some());
                 }
                 shown.set(Shown {
                     opening,
@@ -129,8 +135,6 @@ pub fn app() -> Html {
         let presenting = presenting.clone();
         Callback::from(move |()| presenting.set(!*presenting))
     };
-    // Comparing two configurations side by side (`components::compare`).
-    let comparing = use_state(|| false);
     let on_toggle_compare = {
         let comparing = comparing.clone();
         Callback::from(move |()| comparing.set(!*comparing))
@@ -278,8 +282,10 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
                 match &*loaded {
                     Ok(timeline) if comparing => html! {
                         // Both sides start from the run on screen; another scenario starts anew.
-                        <CompareView key={format!("{:p}", Rc::as_ptr(timeline))}
-                            timeline={timeline.clone()} on_exit={props.on_toggle_compare.clone()} />
+                        <CompareView key={format!("{}-{:p}", props.epoch, Rc::as_ptr(timeline))}
+                            timeline={timeline.clone()} start={props.start.clone()}
+                            builtin={builtin_name(source)}
+                            on_exit={props.on_toggle_compare.clone()} />
                     },
                     Ok(timeline) => {
                         let (title, description) = localized(timeline.scenario(), l);

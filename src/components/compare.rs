@@ -17,29 +17,74 @@ use crate::i18n::{t, Lang, Text};
 use crate::playback::{EngineCursor, PlaybackAction};
 use crate::scenarios::{load, ScenarioSource};
 use crate::scene_model::SceneModel;
+use crate::session::{write_address, Start};
 use gloo::render::request_animation_frame;
+use kafkascope_engine::session::{link, CompareSides, Session, SessionScenario};
 use kafkascope_engine::{Scenario, Timeline};
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties)]
 pub struct CompareViewProps {
-    /// The run on screen when the reader asked to compare: both sides start from it.
+    /// The run on screen when the reader asked to compare: both sides start from it, unless a
+    /// link says what each side runs (`start.compare`) and when.
     pub timeline: Rc<Timeline>,
+    #[prop_or_default]
+    pub start: Start,
+    /// The built-in scenario on screen, by name (what the link names).
+    #[prop_or_default]
+    pub builtin: Option<AttrValue>,
     pub on_exit: Callback<()>,
 }
 
 impl PartialEq for CompareViewProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.timeline, &other.timeline) && self.on_exit == other.on_exit
+        Rc::ptr_eq(&self.timeline, &other.timeline)
+            && self.start == other.start
+            && self.builtin == other.builtin
+            && self.on_exit == other.on_exit
     }
+}
+
+/// The run of one side a link names, or (none, or one that cannot run) the run on screen.
+fn side_from(scenario: Option<&Rc<Scenario>>, timeline: &Rc<Timeline>) -> Rc<Timeline> {
+    scenario
+        .and_then(|scenario| {
+            load(&ScenarioSource::Edited {
+                name: scenario.name.clone(),
+                scenario: scenario.clone(),
+            })
+            .ok()
+        })
+        .unwrap_or_else(|| without_lesson(timeline))
 }
 
 #[function_component(CompareView)]
 pub fn compare_view(props: &CompareViewProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
-    let a = use_state(|| without_lesson(&props.timeline));
-    let b = use_state(|| (*a).clone());
+    let linked = props.start.compare.clone();
+    let a = use_state(|| side_from(linked.as_ref().map(|(a, _)| a), &props.timeline));
+    let b = use_state(|| match &linked {
+        Some((_, b)) => side_from(Some(b), &props.timeline),
+        None => (*a).clone(),
+    });
+    // The session the link names outside the comparison: the run on screen.
+    let shared_scenario = use_memo(Rc::as_ptr(&props.timeline) as usize, {
+        let timeline = props.timeline.clone();
+        let builtin = props.builtin.clone();
+        move |_| {
+            let original = builtin.as_deref().and_then(|name| {
+                Some((
+                    name.to_string(),
+                    crate::scenarios::builtin_scenario(name)?.ok()?,
+                ))
+            });
+            Session::scenario_for(
+                timeline.scenario(),
+                original.as_ref().map(|(name, s)| (name.as_str(), s)),
+            )
+        }
+    });
     let error = use_state(|| None::<String>);
     let differences = use_memo((Rc::as_ptr(&*a) as usize, Rc::as_ptr(&*b) as usize), {
         let (a, b) = (a.clone(), b.clone());
@@ -97,7 +142,8 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             { side(&b, Text::CompareSideB, "compare-b", false) }
             // New settings on either side: a new comparison from the start.
             <ComparePlayer key={format!("{:p}-{:p}", Rc::as_ptr(&*a), Rc::as_ptr(&*b))}
-                a={(*a).clone()} b={(*b).clone()} />
+                a={(*a).clone()} b={(*b).clone()} shared={(*shared_scenario).clone()}
+                start={if props.start.compare.is_some() { props.start.clone() } else { Start::default() }} />
         </section>
     }
 }
@@ -106,21 +152,65 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
 struct ComparePlayerProps {
     a: Rc<Timeline>,
     b: Rc<Timeline>,
+    /// The session's scenario outside the comparison (for the link).
+    shared: SessionScenario,
+    /// Where a link starts the two clocks (its time and speed).
+    start: Start,
 }
 
 impl PartialEq for ComparePlayerProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.a, &other.a) && Rc::ptr_eq(&self.b, &other.b)
+        Rc::ptr_eq(&self.a, &other.a)
+            && Rc::ptr_eq(&self.b, &other.b)
+            && self.shared == other.shared
+            && self.start == other.start
     }
 }
 
 /// The two scenes, their outcome lines and one set of controls for both.
 #[function_component(ComparePlayer)]
 fn compare_player(props: &ComparePlayerProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let pair = use_reducer({
         let (a, b) = (props.a.clone(), props.b.clone());
-        move || ComparePlayback::new(a, b)
+        let start = props.start.clone();
+        move || {
+            let pair = ComparePlayback::new(a, b);
+            let pair = match start.speed {
+                Some(speed) => pair.apply(PlaybackAction::SetSpeed(speed)),
+                None => pair,
+            };
+            match start.time {
+                Some(time) => pair.apply(PlaybackAction::Seek(time)),
+                None => pair,
+            }
+        }
     });
+    // While paused, the address holds the comparison (both sides whole): the first write adds a
+    // history entry (unless the address already said this), later ones replace it.
+    {
+        let lead = pair.lead();
+        let paused_at = (!lead.playing).then_some(lead.time);
+        let session = paused_at.map(|time| Session {
+            time_us: Some(time.as_micros()),
+            lang: Some(lang.tag().to_string()),
+            speed: Some(crate::playback::SPEEDS[lead.speed]),
+            compare: Some(CompareSides {
+                a: Box::new(pair.a.timeline.scenario().clone()),
+                b: Box::new(pair.b.timeline.scenario().clone()),
+            }),
+            scenario: props.shared.clone(),
+            ..Session::builtin("")
+        });
+        let written = use_mut_ref(|| props.start.from_address && props.start.compare.is_some());
+        use_effect_with((paused_at, lead.speed, lang), move |_| {
+            if let Some(session) = session {
+                let mut written = written.borrow_mut();
+                write_address(&link::query(&session), !*written);
+                *written = true;
+            }
+        });
+    }
     let cursor_a = use_mut_ref(|| EngineCursor::new(&props.a));
     let cursor_b = use_mut_ref(|| EngineCursor::new(&props.b));
     // One animation frame per playing render, as in the player; none while paused.

@@ -277,6 +277,7 @@ pub fn player(props: &PlayerProps) -> Html {
             Layout::Full
         },
         narration: true,
+        compare: None,
     };
     let embedded = props.start.layout == Layout::Embed;
     // While paused, the address follows the screen: a new entry when what is shown changes (the

@@ -251,6 +251,26 @@ mod tests {
     }
 
     #[test]
+    fn a_comparison_travels_whole_and_stays_a_few_thousand_characters() {
+        let a = crate::Scenario::from_toml(include_str!(
+            "../../../scenarios/acks-1-failover-loss.toml"
+        ))
+        .unwrap();
+        let mut b = a.clone();
+        b.producers[0].acks = crate::message::Acks::All;
+        let session = Session {
+            compare: Some(crate::session::CompareSides {
+                a: Box::new(a),
+                b: Box::new(b),
+            }),
+            ..shared()
+        };
+        let q = query(&session);
+        assert!(q.len() < 6_000, "{} characters", q.len());
+        assert_eq!(parse(&format!("http://localhost/?{q}")), Ok(session));
+    }
+
+    #[test]
     fn an_old_link_with_only_the_scenario_name_opens_it() {
         assert_eq!(
             parse("http://localhost/?scenario=two-groups"),

@@ -89,6 +89,18 @@ pub struct Session {
     /// In an embed: whether a lesson's narration shows under the scene.
     #[serde(default = "shown", skip_serializing_if = "is_shown")]
     pub narration: bool,
+    /// The compare view's two sides, while comparing: each side's whole scenario (its settings
+    /// and the reader's faults). `scenario` stays what the page shows outside the comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<CompareSides>,
+}
+
+/// Two configurations of one scenario, compared side by side (the page's compare view).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareSides {
+    pub a: Box<Scenario>,
+    pub b: Box<Scenario>,
 }
 
 fn shown() -> bool {
@@ -120,6 +132,7 @@ impl Session {
             playing: false,
             layout: Layout::Full,
             narration: true,
+            compare: None,
         }
     }
 

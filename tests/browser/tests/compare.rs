@@ -146,6 +146,48 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     );
     screenshot(c, "compare-1280x720.png").await;
 
+    // The comparison as a link (the address, paused): a fresh browser opens the same two sides
+    // at the same instant.
+    let address = js(c, "return location.href").await;
+    let query = address
+        .as_str()
+        .unwrap()
+        .split_once('?')
+        .unwrap()
+        .1
+        .to_string();
+    let clock = js(
+        c,
+        "return document.querySelector(\"[data-testid='clock']\").textContent",
+    )
+    .await;
+    {
+        let fresh = AppSession::open(&format!("?{query}")).await.unwrap();
+        let f = &fresh.client;
+        set_viewport(f, 1280, 720).await.unwrap();
+        let named = wait_until(Duration::from_secs(20), "the linked comparison", || async {
+            let v = js(
+                f,
+                "return [...document.querySelectorAll('.compare-differences li')].map(li => li.textContent);",
+            )
+            .await;
+            (v.as_array().is_some_and(|a| a.len() == 2)).then_some(v)
+        })
+        .await
+        .unwrap();
+        assert_eq!(named, serde_json::json!(["acks = 1", "acks = all"]));
+        assert_eq!(
+            js(
+                f,
+                "return document.querySelector(\"[data-testid='clock']\").textContent"
+            )
+            .await,
+            clock
+        );
+        assert_eq!(figure(f, "a", "lost_acknowledged").await.0, lost_a);
+        assert_eq!(figure(f, "b", "lost_acknowledged").await.0, lost_b);
+    }
+
     // A broker clicked on side A crashes on both sides at that instant.
     seek(c, "1000").await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
