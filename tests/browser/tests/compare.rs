@@ -34,6 +34,21 @@ async fn figure(c: &Client, side: &str, name: &str) -> (u64, bool) {
     (v[0].as_u64().unwrap(), v[1].as_bool().unwrap())
 }
 
+/// The settings named as differing, once the two sides differ in one (each side names it).
+async fn differences_named(c: &Client) -> Vec<String> {
+    wait_until(Duration::from_secs(20), "the differing setting named", || async {
+        let v = js(
+            c,
+            "return [...document.querySelectorAll('.compare-differences li')].map(li => li.textContent);",
+        )
+        .await;
+        let named: Vec<String> = serde_json::from_value(v).ok()?;
+        (named.len() == 2).then_some(named)
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     let page = AppSession::open("?scenario=acks-1-failover-loss")
@@ -84,17 +99,7 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     .click()
     .await
     .unwrap();
-    let named = wait_until(Duration::from_secs(10), "the differing setting named", || async {
-        let v = js(
-            c,
-            "return [...document.querySelectorAll('.compare-differences li')].map(li => li.textContent);",
-        )
-        .await;
-        (v.as_array().is_some_and(|a| a.len() == 2)).then_some(v)
-    })
-    .await
-    .unwrap();
-    assert_eq!(named, serde_json::json!(["acks = 1", "acks = all"]));
+    assert_eq!(differences_named(c).await, ["acks = 1", "acks = all"]);
 
     // The engine's verdict for each configuration, run natively.
     let a = Scenario::from_toml(
@@ -165,17 +170,7 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
         let fresh = AppSession::open(&format!("?{query}")).await.unwrap();
         let f = &fresh.client;
         set_viewport(f, 1280, 720).await.unwrap();
-        let named = wait_until(Duration::from_secs(20), "the linked comparison", || async {
-            let v = js(
-                f,
-                "return [...document.querySelectorAll('.compare-differences li')].map(li => li.textContent);",
-            )
-            .await;
-            (v.as_array().is_some_and(|a| a.len() == 2)).then_some(v)
-        })
-        .await
-        .unwrap();
-        assert_eq!(named, serde_json::json!(["acks = 1", "acks = all"]));
+        assert_eq!(differences_named(f).await, ["acks = 1", "acks = all"]);
         assert_eq!(
             js(
                 f,
