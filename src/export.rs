@@ -4,12 +4,17 @@
 
 /// Saves `text` as a file named `name`. Made in the page (a Blob), so no request leaves it.
 pub fn save_file(name: &str, mime: &str, text: &str) {
+    if let Some(blob) = text_blob(text, mime) {
+        save_blob(name, &blob);
+    }
+}
+
+/// `text` as a Blob of type `mime`.
+fn text_blob(text: &str, mime: &str) -> Option<web_sys::Blob> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
-        save_blob(name, &blob);
-    }
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()
 }
 
 /// Saves `blob` as a file named `name` (a link to it, clicked).
@@ -150,10 +155,7 @@ pub fn save_scene_png(name: String) {
     let Some(svg) = scene_svg_painted(width, height) else {
         return;
     };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&svg));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("image/svg+xml");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let Some(blob) = text_blob(&svg, "image/svg+xml") else {
         return;
     };
     let (Ok(url), Ok(image)) = (

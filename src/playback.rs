@@ -11,7 +11,7 @@
 use kafkascope_engine::scenario::LessonStep;
 use kafkascope_engine::{Action, SimTime, Simulation, Timeline};
 use std::rc::Rc;
-use yew::Reducible;
+use yew::{hook, use_effect_with, Callback, Reducible};
 
 /// Simulated microseconds per wall-clock millisecond at 1× speed: a 1.5 ms network hop takes
 /// 0.6 s on screen.
@@ -288,6 +288,21 @@ impl Playback {
             self.stop_at = None;
         }
     }
+}
+
+/// The animation-frame loop of a view playing `playback`: one frame per playing render, sent
+/// to `on_frame` as [`PlaybackAction::Frame`]; dropping the handle (the state changed, or the
+/// view went away) cancels it. Paused, no frame is requested and the page does no work.
+#[hook]
+pub fn use_frame_loop(playback: &Playback, on_frame: Callback<PlaybackAction>) {
+    use_effect_with((playback.playing, playback.frame), move |(playing, _)| {
+        let frame = playing.then(|| {
+            gloo::render::request_animation_frame(move |timestamp| {
+                on_frame.emit(PlaybackAction::Frame(timestamp))
+            })
+        });
+        move || drop(frame)
+    });
 }
 
 /// The engine cursor a view keeps beside its playback: a world seeked to the playback time.

@@ -168,3 +168,10 @@ pub fn write_address(query: &str, push: bool) {
         };
     }
 }
+
+/// The scenario part of a link for a run of `scenario`: the built-in `builtin` by name plus the
+/// reader's faults when that is all that changed, or the whole scenario.
+pub fn shared_scenario(scenario: &Scenario, builtin: Option<&str>) -> SessionScenario {
+    let original = builtin.and_then(|name| Some((name, builtin_scenario(name)?.ok()?)));
+    Session::scenario_for(scenario, original.as_ref().map(|(name, s)| (*name, s)))
+}

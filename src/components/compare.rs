@@ -14,11 +14,10 @@ use crate::components::player::shown_report;
 use crate::components::scene::Scene;
 use crate::components::settings::SettingsPanel;
 use crate::i18n::{t, Lang, Text};
-use crate::playback::{EngineCursor, PlaybackAction};
+use crate::playback::{use_frame_loop, EngineCursor, PlaybackAction};
 use crate::scenarios::{load, ScenarioSource};
 use crate::scene_model::SceneModel;
 use crate::session::{write_address, Start};
-use gloo::render::request_animation_frame;
 use kafkascope_engine::session::{link, CompareSides, Session, SessionScenario};
 use kafkascope_engine::{Scenario, Timeline};
 use std::rc::Rc;
@@ -72,18 +71,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
     let shared_scenario = use_memo(Rc::as_ptr(&props.timeline) as usize, {
         let timeline = props.timeline.clone();
         let builtin = props.builtin.clone();
-        move |_| {
-            let original = builtin.as_deref().and_then(|name| {
-                Some((
-                    name.to_string(),
-                    crate::scenarios::builtin_scenario(name)?.ok()?,
-                ))
-            });
-            Session::scenario_for(
-                timeline.scenario(),
-                original.as_ref().map(|(name, s)| (name.as_str(), s)),
-            )
-        }
+        move |_| crate::session::shared_scenario(timeline.scenario(), builtin.as_deref())
     });
     let error = use_state(|| None::<String>);
     let differences = use_memo((Rc::as_ptr(&*a) as usize, Rc::as_ptr(&*b) as usize), {
@@ -213,19 +201,7 @@ fn compare_player(props: &ComparePlayerProps) -> Html {
     }
     let cursor_a = use_mut_ref(|| EngineCursor::new(&props.a));
     let cursor_b = use_mut_ref(|| EngineCursor::new(&props.b));
-    // One animation frame per playing render, as in the player; none while paused.
-    {
-        let dispatcher = pair.dispatcher();
-        let lead = pair.lead();
-        use_effect_with((lead.playing, lead.frame), move |(playing, _)| {
-            let frame = playing.then(|| {
-                request_animation_frame(move |timestamp| {
-                    dispatcher.dispatch(PlaybackAction::Frame(timestamp))
-                })
-            });
-            move || drop(frame)
-        });
-    }
+    use_frame_loop(pair.lead(), pair.dispatcher().to_callback());
     let model_a = Rc::new(SceneModel::build(
         cursor_a.borrow_mut().at(&pair.a),
         &pair.a.timeline,

@@ -21,11 +21,12 @@ use crate::components::share::SharePanel;
 use crate::components::tables_side_by_side::{TablesSideBySide, TABLES_FOR_SIDE_BY_SIDE};
 use crate::frame_stats::FrameStats;
 use crate::i18n::{t, Text};
-use crate::playback::{current_step, step_moment, EngineCursor, Playback, PlaybackAction, SPEEDS};
+use crate::playback::{
+    current_step, step_moment, use_frame_loop, EngineCursor, Playback, PlaybackAction, SPEEDS,
+};
 use crate::scene_model::SceneModel;
 use crate::session::{write_address, Start};
 use gloo::events::EventListener;
-use gloo::render::request_animation_frame;
 use kafkascope_engine::session::{link, Layout, Session, SessionView};
 use kafkascope_engine::{SimTime, Timeline};
 use std::rc::Rc;
@@ -100,18 +101,7 @@ pub fn player(props: &PlayerProps) -> Html {
         });
     }
 
-    // One animation frame per playing render; dropping the handle cancels it.
-    {
-        let dispatcher = playback.dispatcher();
-        use_effect_with((playback.playing, playback.frame), move |(playing, _)| {
-            let frame = playing.then(|| {
-                request_animation_frame(move |timestamp| {
-                    dispatcher.dispatch(PlaybackAction::Frame(timestamp))
-                })
-            });
-            move || drop(frame)
-        });
-    }
+    use_frame_loop(&playback, playback.dispatcher().to_callback());
 
     let lesson = !props.timeline.scenario().steps.is_empty();
     let panels_open = props.panels_open;
@@ -244,16 +234,7 @@ pub fn player(props: &PlayerProps) -> Html {
                 Rc::as_ptr(&playback.timeline) as usize,
                 props.builtin.clone(),
             ),
-            move |_| {
-                let original = builtin.as_deref().and_then(|name| {
-                    let scenario = crate::scenarios::builtin_scenario(name)?.ok()?;
-                    Some((name.to_string(), scenario))
-                });
-                Session::scenario_for(
-                    timeline.scenario(),
-                    original.as_ref().map(|(name, s)| (name.as_str(), s)),
-                )
-            },
+            move |_| crate::session::shared_scenario(timeline.scenario(), builtin.as_deref()),
         )
     };
     let step = lesson.then_some(current);
