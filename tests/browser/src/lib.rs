@@ -416,6 +416,21 @@ pub struct AppSession {
 
 impl AppSession {
     pub async fn open(path_and_query: &str) -> Result<AppSession, String> {
+        let session = AppSession::visit(path_and_query).await?;
+        session
+            .client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(fantoccini::Locator::Css("[data-testid='timeline']"))
+            .await
+            .map_err(|e| format!("the scene did not render: {e}"))?;
+        Ok(session)
+    }
+
+    /// The release build served locally, ChromeDriver, and a session at `path_and_query`
+    /// (relative to the site root), without waiting for anything on the page (the example blog
+    /// page, for one, has no time slider of its own).
+    pub async fn visit(path_and_query: &str) -> Result<AppSession, String> {
         let server = StaticServer::start(dist_dir()?)
             .await
             .map_err(|e| format!("static server: {e}"))?;
@@ -429,18 +444,23 @@ impl AppSession {
             ))
             .await
             .map_err(|e| e.to_string())?;
-        client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(fantoccini::Locator::Css("[data-testid='timeline']"))
-            .await
-            .map_err(|e| format!("the scene did not render: {e}"))?;
         Ok(AppSession {
             server,
             driver,
             client,
         })
     }
+}
+
+/// Clicks the element `selector` matches, failing the test if there is none.
+pub async fn click_on(client: &Client, selector: &str) {
+    client
+        .find(fantoccini::Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("no {selector}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
 }
 
 /// Clicks the element `[data-testid=TESTID]`, failing the test if there is none.

@@ -6,7 +6,7 @@
 
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::{
-    click, data_up, screenshot, seek, set_viewport, wait_until, AppSession,
+    click, click_on, data_up, screenshot, seek, set_viewport, wait_until, AppSession,
 };
 use kafkascope_engine::message::Acks;
 use kafkascope_engine::{Scenario, Timeline};
@@ -75,14 +75,11 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     );
 
     // B: acks=all, through B's own settings panel.
-    c.find(Locator::Css(
+    click_on(
+        c,
         "[data-testid='compare-b'] [data-testid='settings'] summary",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    )
+    .await;
     c.find(Locator::Css(
         "[data-testid='compare-b'] [data-testid='set-acks']",
     ))
@@ -91,14 +88,11 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     .select_by_value("all")
     .await
     .unwrap();
-    c.find(Locator::Css(
+    click_on(
+        c,
         "[data-testid='compare-b'] [data-testid='settings-apply']",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    )
+    .await;
     assert_eq!(differences_named(c).await, ["acks = 1", "acks = all"]);
 
     // The engine's verdict for each configuration, run natively.
@@ -188,12 +182,7 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let broker = "[data-testid='compare-scene-a'] [data-node='broker-3']";
     assert_eq!(data_up(c, broker).await.as_deref(), Some("true"));
-    c.find(Locator::Css(broker))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_on(c, broker).await;
     for side in ["a", "b"] {
         let selector = format!("[data-testid='compare-scene-{side}'] [data-node='broker-3']");
         wait_until(Duration::from_secs(5), "broker 3 down", || async {

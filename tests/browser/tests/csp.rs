@@ -6,9 +6,7 @@
 //! with no policy violation.
 
 use fantoccini::{Client, Locator};
-use kafkascope_browser_tests::{
-    browser_log, click, dist_dir, text_of, wait_until, AppSession, ChromeDriver, StaticServer,
-};
+use kafkascope_browser_tests::{browser_log, click, click_on, text_of, wait_until, AppSession};
 use std::time::Duration;
 
 async fn js(c: &Client, script: &str) -> serde_json::Value {
@@ -71,12 +69,7 @@ async fn the_page_works_under_its_content_security_policy_and_the_policy_is_enfo
     // The features, under the policy.
     click(c, "lesson-next").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    c.find(Locator::Css("[data-node='broker-3']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_on(c, "[data-node='broker-3']").await;
     click(c, "share").await;
     click(c, "export-svg").await;
     click(c, "compare").await;
@@ -128,12 +121,8 @@ async fn the_page_works_under_its_content_security_policy_and_the_policy_is_enfo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_pages_embeds_run_under_the_policy() {
-    let server = StaticServer::start(dist_dir().unwrap()).await.unwrap();
-    let driver = ChromeDriver::start().await.unwrap();
-    let c = &driver.session().await.unwrap();
-    c.goto(&format!("{}embed-example.html", server.url()))
-        .await
-        .unwrap();
+    let page = AppSession::visit("embed-example.html").await.unwrap();
+    let c = &page.client;
     for id in ["acks", "groups"] {
         let frame = format!("document.getElementById('{id}').contentDocument");
         wait_until(Duration::from_secs(30), "the embed's scene", || async {

@@ -3,8 +3,8 @@
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::step_on_page::{self, PageSnapshot};
 use kafkascope_browser_tests::{
-    browser_log, click, data_up, devtools, dist_dir, min_scene_label_px, screenshot, seek,
-    set_viewport, target_dir, text_of, wait_until, ChromeDriver, StaticServer,
+    browser_log, click, click_on, data_up, devtools, dist_dir, min_scene_label_px, screenshot,
+    seek, set_viewport, target_dir, text_of, wait_until, ChromeDriver, StaticServer,
 };
 use kafkascope_engine::run::run_scenario;
 use kafkascope_engine::scenario::LessonStep;
@@ -1942,12 +1942,7 @@ async fn the_session_saves_as_toml_and_the_trace_as_json_both_replaying_the_page
     page.open_scenario("acks-1-failover-loss").await;
     seek(c, "30000").await.unwrap();
     // The reader's own fault, carried by the session.
-    c.find(Locator::Css("[data-node='broker-3']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_on(c, "[data-node='broker-3']").await;
     catch_saved_files(c).await;
     click(c, "share").await;
     let hash = text_of(c, "[data-testid='trace-hash']").await.unwrap();

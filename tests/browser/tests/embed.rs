@@ -322,12 +322,8 @@ async fn five_embeds_paused_ask_for_no_frames_playing_one_leaves_the_others_idle
 /// A host page drives an embed with `postMessage` (docs/embed.md) and hears its lesson steps.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_page_drives_an_embed_with_post_message_and_hears_its_steps() {
-    let server = StaticServer::start(dist_dir().unwrap()).await.unwrap();
-    let driver = ChromeDriver::start().await.unwrap();
-    let c = &driver.session().await.unwrap();
-    c.goto(&format!("{}embed-example.html", server.url()))
-        .await
-        .unwrap();
+    let page = AppSession::visit("embed-example.html").await.unwrap();
+    let c = &page.client;
     js(c, "window.__heard = []; addEventListener('message', e => { if (e.data && e.data.kafkascope === 'step') window.__heard.push([e.data.step, e.data.steps]); });").await;
     let clock = || async {
         js(
