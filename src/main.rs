@@ -1,3 +1,8 @@
 fn main() {
-    yew::Renderer::<kafkascope::components::app::App>::new().render();
+    // The built-in scenario the address names is fetched first (`scenarios::builtin`), so the
+    // first render opens it.
+    let named = kafkascope::session::builtin_in_address();
+    kafkascope::scenarios::when_builtin_ready(named.as_deref(), || {
+        yew::Renderer::<kafkascope::components::app::App>::new().render();
+    });
 }

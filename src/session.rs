@@ -13,7 +13,7 @@
 
 use crate::i18n::{Lang, Text};
 use crate::playback::SPEEDS;
-use crate::scenarios::{builtin_scenario, builtin_text, ScenarioSource};
+use crate::scenarios::{builtin_scenario, is_builtin, ScenarioSource};
 use kafkascope_engine::session::link::{self, LinkError};
 use kafkascope_engine::session::{Layout, Session, SessionScenario, SessionView};
 use kafkascope_engine::{Scenario, SimTime};
@@ -77,9 +77,16 @@ pub fn read_address() -> Opening {
                 _ => Text::LinkDamaged,
             },
             detail: problem.error.to_string(),
-            recover: problem.recover.filter(|name| builtin_text(name).is_some()),
+            recover: problem.recover.filter(|name| is_builtin(name)),
         }),
     }
+}
+
+/// The built-in scenario the current address names (opened, or the base of the reader's
+/// changes), which must be fetched before [`read_address`] can open it.
+pub fn builtin_in_address() -> Option<String> {
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    link::parse(&href).ok()?.builtin_name().map(str::to_string)
 }
 
 /// The scenario and start of a session that decoded.
@@ -137,7 +144,7 @@ fn invalid_scenario(error: kafkascope_engine::ScenarioError, name: Option<String
     Opening::Trouble(LinkTrouble {
         headline: Text::LinkBadScenario,
         detail: error.to_string(),
-        recover: name.filter(|name| builtin_text(name).is_some()),
+        recover: name.filter(|name| is_builtin(name)),
     })
 }
 

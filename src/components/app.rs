@@ -12,8 +12,8 @@ use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::SettingsPanel;
 use crate::components::start_screen::StartScreen;
 use crate::i18n::{t, Lang, Text};
-use crate::scenarios::{load, ScenarioSource};
-use crate::session::{read_address, write_address, Opening, Start};
+use crate::scenarios::{load, when_builtin_ready, ScenarioSource};
+use crate::session::{builtin_in_address, read_address, write_address, Opening, Start};
 use gloo::events::EventListener;
 use gloo::storage::{LocalStorage, Storage};
 use kafkascope_engine::session::Layout;
@@ -75,24 +75,34 @@ pub fn app() -> Html {
         let comparing = comparing.clone();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
-                let opening = read_address();
-                if let Opening::Scenario {
-                    lang: link_lang,
-                    panels,
-                    start,
-                    ..
-                } = &opening
-                {
-                    if let Some(l) = link_lang {
-                        lang.set(*l);
+                let (shown, lang, panels_open, presenting, comparing) = (
+                    shown.clone(),
+                    lang.clone(),
+                    panels_open.clone(),
+                    presenting.clone(),
+                    comparing.clone(),
+                );
+                let named = builtin_in_address();
+                when_builtin_ready(named.as_deref(), move || {
+                    let opening = read_address();
+                    if let Opening::Scenario {
+                        lang: link_lang,
+                        panels,
+                        start,
+                        ..
+                    } = &opening
+                    {
+                        if let Some(l) = link_lang {
+                            lang.set(*l);
+                        }
+                        panels_open.set(*panels);
+                        presenting.set(start.layout == Layout::Present);
+                        comparing.set(start.compare.is_some());
                     }
-                    panels_open.set(*panels);
-                    presenting.set(start.layout == Layout::Present);
-                    comparing.set(start.compare.is_some());
-                }
-                shown.set(Shown {
-                    opening,
-                    epoch: shown.epoch + 1,
+                    shown.set(Shown {
+                        opening,
+                        epoch: shown.epoch + 1,
+                    });
                 });
             });
             move || drop(listener)
@@ -110,14 +120,22 @@ pub fn app() -> Html {
     let on_pick = {
         let shown = shown.clone();
         Callback::from(move |picked: ScenarioSource| {
-            shown.set(Shown {
-                opening: Opening::Scenario {
-                    source: picked,
-                    start: Start::default(),
-                    lang: None,
-                    panels: false,
-                },
-                epoch: shown.epoch,
+            let shown = shown.clone();
+            let named = match &picked {
+                ScenarioSource::Builtin(name) => Some(name.clone()),
+                _ => None,
+            };
+            // A built-in scenario opens once fetched (at once if it was opened before).
+            when_builtin_ready(named.as_deref(), move || {
+                shown.set(Shown {
+                    opening: Opening::Scenario {
+                        source: picked,
+                        start: Start::default(),
+                        lang: None,
+                        panels: false,
+                    },
+                    epoch: shown.epoch,
+                })
             })
         })
     };
@@ -322,7 +340,7 @@ fn scenario_view(props: &ScenarioViewProps) -> Html {
 /// The built-in scenario a source plays (perhaps changed), by name: what a link can name.
 fn builtin_name(source: &ScenarioSource) -> Option<AttrValue> {
     let name = source.label();
-    crate::scenarios::builtin_text(name).map(|_| AttrValue::from(name.to_string()))
+    crate::scenarios::is_builtin(name).then(|| AttrValue::from(name.to_string()))
 }
 
 /// The settings panel for what plays now: applying it plays the edited scenario.

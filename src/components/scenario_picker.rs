@@ -1,7 +1,7 @@
 //! Choosing what to play: a built-in scenario, or a scenario file from the reader's disk.
 
 use crate::i18n::{t, Lang, Text};
-use crate::scenarios::{builtin_titles, chapter_of, ScenarioSource, BUILTIN, CHAPTERS};
+use crate::scenarios::{builtin_names, builtin_titles, chapter_of, ScenarioSource, CHAPTERS};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -55,7 +55,7 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
         })
     };
     let current_builtin = match &props.current {
-        ScenarioSource::Builtin(name) => BUILTIN.iter().map(|(n, _)| *n).find(|n| n == name),
+        ScenarioSource::Builtin(name) => builtin_names().find(|n| n == name),
         ScenarioSource::File { .. } | ScenarioSource::Edited { .. } => None,
     };
     // What plays is not one of the list (a file, or an unknown name from a link): show it as a

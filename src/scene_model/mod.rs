@@ -838,8 +838,8 @@ mod tests {
     /// every built-in scenario, at instants spread over each run.
     #[test]
     fn the_page_counters_equal_the_engines_report_at_every_sampled_instant() {
-        for (name, text) in crate::scenarios::BUILTIN {
-            let scenario = kafkascope_engine::Scenario::from_json(text).unwrap();
+        for name in crate::scenarios::builtin_names() {
+            let scenario = crate::scenarios::builtin_scenario(name).unwrap().unwrap();
             let timeline = Timeline::record(&scenario);
             for k in 1..=6u64 {
                 let t = SimTime(timeline.end().0 * k / 6);

@@ -152,6 +152,7 @@ fn content_type_of(path: &Path) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("toml") => "text/plain; charset=utf-8",
+        Some("json") => "application/json",
         _ => "application/octet-stream",
     }
 }

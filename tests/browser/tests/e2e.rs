@@ -281,7 +281,81 @@ async fn the_time_slider_seeks_backward_and_forward_on_a_sub_path() {
             .all(|r| r.starts_with("/blog/posts/kafkascope/")),
         "a request escaped the sub-path: {requests:?}"
     );
+    // The page fetched the one built-in scenario it opened, not the others.
+    let scenarios: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.contains("/scenarios/"))
+        .collect();
+    assert_eq!(
+        scenarios,
+        ["/blog/posts/kafkascope/scenarios/hello-kafka.json"],
+        "scenario files fetched"
+    );
     page.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_built_in_scenario_the_page_cannot_fetch_gets_a_message_naming_the_file() {
+    // The build, less one scenario file (links to everything else).
+    let dist = dist_dir().unwrap_or_else(|e| panic!("{e}"));
+    let site = kafkascope_browser_tests::target_dir().join("missing-scenario-site");
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(site.join("scenarios")).unwrap();
+    for entry in std::fs::read_dir(&dist).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "scenarios" {
+            std::os::unix::fs::symlink(&path, site.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir(dist.join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "two-groups.json" {
+            let to = site.join("scenarios").join(path.file_name().unwrap());
+            std::os::unix::fs::symlink(&path, to).unwrap();
+        }
+    }
+    let server = StaticServer::start(site).await.expect("static server");
+    let driver = ChromeDriver::start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let c = driver.session().await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}?scenario=two-groups", server.url()))
+        .await
+        .unwrap();
+    let message = scenario_error(&c).await;
+    assert!(
+        message.contains("scenarios/two-groups.json") && message.contains("HTTP 404"),
+        "{message}"
+    );
+    // Another scenario still opens from the picker.
+    pick_scenario(&c, "hello-kafka", "[data-node='broker-1']").await;
+    c.close().await.unwrap();
+}
+
+/// The error panel's text, once it shows.
+async fn scenario_error(c: &Client) -> String {
+    wait_until(Duration::from_secs(20), "the error panel", || async {
+        text_of(c, "[data-testid='scenario-error']").await
+    })
+    .await
+    .unwrap()
+}
+
+/// Chooses the built-in scenario `name` in the picker and waits until `shows` is on the page.
+async fn pick_scenario(c: &Client, name: &str, shows: &str) {
+    c.find(Locator::Css("[data-testid='scenario']"))
+        .await
+        .unwrap()
+        .select_by_value(name)
+        .await
+        .unwrap();
+    wait_until(
+        Duration::from_secs(10),
+        &format!("the {name} scene"),
+        || async { c.find(Locator::Css(shows)).await.ok() },
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -297,11 +371,7 @@ async fn bad_input_gets_a_message_naming_the_problem_never_a_blank_page() {
     c.goto(&format!("{}?scenario=no-such-scene", server.url()))
         .await
         .unwrap();
-    let message = wait_until(Duration::from_secs(20), "the error panel", || async {
-        text_of(&c, "[data-testid='scenario-error']").await
-    })
-    .await
-    .unwrap();
+    let message = scenario_error(&c).await;
     assert!(message.contains("no-such-scene"), "{message}");
     assert!(
         message.contains("hello-kafka"),
@@ -309,17 +379,7 @@ async fn bad_input_gets_a_message_naming_the_problem_never_a_blank_page() {
     );
 
     // Choosing a built-in scenario recovers, and the URL names it.
-    c.find(Locator::Css("[data-testid='scenario']"))
-        .await
-        .unwrap()
-        .select_by_value("two-groups")
-        .await
-        .unwrap();
-    wait_until(Duration::from_secs(10), "the two-groups scene", || async {
-        c.find(Locator::Css("[data-node='consumer-2']")).await.ok()
-    })
-    .await
-    .unwrap();
+    pick_scenario(&c, "two-groups", "[data-node='consumer-2']").await;
     let search = c.execute("return location.search", vec![]).await.unwrap();
     assert!(
         search

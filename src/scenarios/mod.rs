@@ -1,6 +1,13 @@
 //! The scenarios the page can play: the built-in files (the same ones the CLI and the tests run,
-//! embedded without comments and step claims by `build.rs`), or a file the reader opens. Loading parses, validates and records the run; a bad scenario is an
-//! error value that names the problem, shown in place of the scene.
+//! converted to JSON without comments and step claims by `build.rs`, and fetched by the page when
+//! opened: [`builtin`]), or a file the reader opens. Loading parses, validates and records the
+//! run; a bad scenario is an error value that names the problem, shown in place of the scene.
+
+mod builtin;
+
+pub use builtin::{
+    builtin_names, builtin_scenario, builtin_text, builtin_titles, is_builtin, when_builtin_ready,
+};
 
 use crate::i18n::Text;
 use kafkascope_engine::{Scenario, ScenarioError, Timeline};
@@ -8,8 +15,8 @@ use std::rc::Rc;
 
 pub const DEFAULT_SCENARIO: &str = "hello-kafka";
 
-/// The built-in scenarios by chapter, in the order the story tells them (the picker groups them
-/// so; a built-in one in no chapter is listed under the last).
+/// The built-in scenarios by chapter, in the order the story tells them: every one the page
+/// offers, grouped as the picker groups them (the last, "more", holds the free-play extras).
 pub const CHAPTERS: &[(Text, &[&str])] = &[
     (Text::ChapterStart, &["hello-kafka"]),
     (
@@ -50,7 +57,16 @@ pub const CHAPTERS: &[(Text, &[&str])] = &[
             "four-applications",
         ],
     ),
-    (Text::ChapterMore, &[]),
+    (
+        Text::ChapterMore,
+        &[
+            "two-groups",
+            "two-topics",
+            "retention-deletes-unread",
+            "bench-txn-in-flight",
+            "bench-500-in-flight",
+        ],
+    ),
 ];
 
 /// The guided tour: the whole story from the first record to the last fix, chapter by chapter,
@@ -97,156 +113,13 @@ pub fn tour_index(name: &str) -> Option<usize> {
     tour_lessons().position(|n| n == name)
 }
 
-/// Every built-in scenario's name and its title in `lang` (its name when the file has no title),
-/// read from the file's heading only.
-pub fn builtin_titles(lang: crate::i18n::Lang) -> Vec<(&'static str, String)> {
-    BUILTIN
-        .iter()
-        .map(|(name, text)| {
-            let title = serde_json::from_str::<kafkascope_engine::scenario::ScenarioHeading>(text)
-                .ok()
-                .map(|h| match lang {
-                    crate::i18n::Lang::En => h.title.en,
-                    crate::i18n::Lang::Ko => h.title.ko,
-                })
-                .filter(|title| !title.is_empty())
-                .unwrap_or_else(|| name.to_string());
-            (*name, title)
-        })
-        .collect()
-}
-
-/// The chapter `name` belongs to (the last one, "more", for any other).
+/// The chapter `name` belongs to (the last one, "more", for one in none).
 pub fn chapter_of(name: &str) -> usize {
     CHAPTERS
         .iter()
         .position(|(_, names)| names.contains(&name))
         .unwrap_or(CHAPTERS.len() - 1)
 }
-
-/// (name, JSON text) of every built-in scenario, in the order the picker lists them (the TOML
-/// files of `scenarios/`, converted by `build.rs`).
-pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "hello-kafka",
-        include_str!(concat!(env!("OUT_DIR"), "/hello-kafka.json")),
-    ),
-    (
-        "lesson-1-replication",
-        include_str!(concat!(env!("OUT_DIR"), "/lesson-1-replication.json")),
-    ),
-    (
-        "acks-1-failover-loss",
-        include_str!(concat!(env!("OUT_DIR"), "/acks-1-failover-loss.json")),
-    ),
-    (
-        "min-isr-not-enough-replicas",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/min-isr-not-enough-replicas.json"
-        )),
-    ),
-    (
-        "acks-all-failover-safe",
-        include_str!(concat!(env!("OUT_DIR"), "/acks-all-failover-safe.json")),
-    ),
-    (
-        "unclean-election-loss",
-        include_str!(concat!(env!("OUT_DIR"), "/unclean-election-loss.json")),
-    ),
-    (
-        "clean-election-offline",
-        include_str!(concat!(env!("OUT_DIR"), "/clean-election-offline.json")),
-    ),
-    (
-        "retry-duplicate",
-        include_str!(concat!(env!("OUT_DIR"), "/retry-duplicate.json")),
-    ),
-    (
-        "consumers-1-offsets",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-1-offsets.json")),
-    ),
-    (
-        "consumers-2-async",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-2-async.json")),
-    ),
-    (
-        "consumers-3-many-groups",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-3-many-groups.json")),
-    ),
-    (
-        "consumers-4-partitions",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-4-partitions.json")),
-    ),
-    (
-        "consumers-5-commits",
-        include_str!(concat!(env!("OUT_DIR"), "/consumers-5-commits.json")),
-    ),
-    (
-        "idempotent-producer",
-        include_str!(concat!(env!("OUT_DIR"), "/idempotent-producer.json")),
-    ),
-    (
-        "transactions",
-        include_str!(concat!(env!("OUT_DIR"), "/transactions.json")),
-    ),
-    (
-        "zombie-fencing",
-        include_str!(concat!(env!("OUT_DIR"), "/zombie-fencing.json")),
-    ),
-    (
-        "exactly-once-processing",
-        include_str!(concat!(env!("OUT_DIR"), "/exactly-once-processing.json")),
-    ),
-    (
-        "rewind-forgotten",
-        include_str!(concat!(env!("OUT_DIR"), "/rewind-forgotten.json")),
-    ),
-    (
-        "database-duplicate-row",
-        include_str!(concat!(env!("OUT_DIR"), "/database-duplicate-row.json")),
-    ),
-    (
-        "database-unique-key",
-        include_str!(concat!(env!("OUT_DIR"), "/database-unique-key.json")),
-    ),
-    (
-        "database-offsets",
-        include_str!(concat!(env!("OUT_DIR"), "/database-offsets.json")),
-    ),
-    (
-        "connect-sink",
-        include_str!(concat!(env!("OUT_DIR"), "/connect-sink.json")),
-    ),
-    (
-        "connect-sink-insert",
-        include_str!(concat!(env!("OUT_DIR"), "/connect-sink-insert.json")),
-    ),
-    (
-        "four-applications",
-        include_str!(concat!(env!("OUT_DIR"), "/four-applications.json")),
-    ),
-    (
-        "two-groups",
-        include_str!(concat!(env!("OUT_DIR"), "/two-groups.json")),
-    ),
-    (
-        "two-topics",
-        include_str!(concat!(env!("OUT_DIR"), "/two-topics.json")),
-    ),
-    (
-        "retention-deletes-unread",
-        include_str!(concat!(env!("OUT_DIR"), "/retention-deletes-unread.json")),
-    ),
-    (
-        "bench-txn-in-flight",
-        include_str!(concat!(env!("OUT_DIR"), "/bench-txn-in-flight.json")),
-    ),
-    (
-        "bench-500-in-flight",
-        include_str!(concat!(env!("OUT_DIR"), "/bench-500-in-flight.json")),
-    ),
-];
 
 /// Where the scenario being played comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -275,36 +148,10 @@ impl ScenarioSource {
     }
 }
 
-/// The JSON text of the built-in scenario `name`, if there is one.
-pub fn builtin_text(name: &str) -> Option<&'static str> {
-    BUILTIN
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
-}
-
-/// The built-in scenario `name`, read and validated (`None`: there is none so named).
-pub fn builtin_scenario(name: &str) -> Option<Result<Scenario, ScenarioError>> {
-    builtin_text(name).map(Scenario::from_json)
-}
-
 /// Parses, validates and records the scenario a source names.
 pub fn load(source: &ScenarioSource) -> Result<Rc<Timeline>, ScenarioError> {
     let scenario = match source {
-        ScenarioSource::Builtin(name) => {
-            let text = builtin_text(name).ok_or_else(|| ScenarioError::Invalid {
-                field: "scenario".into(),
-                problem: format!(
-                    "there is no built-in scenario named `{name}`; the built-in ones are {}",
-                    BUILTIN
-                        .iter()
-                        .map(|(n, _)| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })?;
-            Scenario::from_json(text)?
-        }
+        ScenarioSource::Builtin(name) => builtin::read(name)?,
         ScenarioSource::File { scenario, .. } => (**scenario).clone()?,
         ScenarioSource::Edited { scenario, .. } => {
             scenario.validate()?;
@@ -454,11 +301,11 @@ mod tests {
         assert!(refused.contains("enable.idempotence"), "{refused}");
     }
 
-    const BUILTIN_IDEMPOTENT: &str = include_str!("../scenarios/idempotent-producer.toml");
+    const BUILTIN_IDEMPOTENT: &str = include_str!("../../scenarios/idempotent-producer.toml");
 
     #[test]
     fn settings_apply_to_every_producer_and_impossible_ones_name_the_field() {
-        let base = Scenario::from_json(BUILTIN[2].1).unwrap();
+        let base = builtin_scenario("acks-1-failover-loss").unwrap().unwrap();
         let mut change = SettingsChange::of(&base);
         change.acks = kafkascope_engine::message::Acks::All;
         let edited = change.apply(&base).unwrap();
@@ -490,12 +337,7 @@ mod tests {
 
     #[test]
     fn a_groups_isolation_level_can_be_changed_and_a_transactional_producer_refuses_acks_1() {
-        let text = BUILTIN
-            .iter()
-            .find(|(name, _)| *name == "transactions")
-            .unwrap()
-            .1;
-        let base = Scenario::from_json(text).unwrap();
+        let base = builtin_scenario("transactions").unwrap().unwrap();
         let mut change = SettingsChange::of(&base);
         use kafkascope_engine::scenario::IsolationLevel;
         assert_eq!(
@@ -529,11 +371,11 @@ mod tests {
     fn every_lesson_is_in_a_chapter_and_every_chapter_names_built_in_scenarios() {
         for (_, names) in CHAPTERS {
             for name in *names {
-                assert!(BUILTIN.iter().any(|(n, _)| n == name), "{name}");
+                assert!(is_builtin(name), "{name}");
             }
         }
-        for (name, text) in BUILTIN {
-            let lesson = !Scenario::from_json(text).unwrap().steps.is_empty();
+        for name in builtin_names() {
+            let lesson = !builtin_scenario(name).unwrap().unwrap().steps.is_empty();
             if lesson {
                 assert!(
                     chapter_of(name) < CHAPTERS.len() - 1,
@@ -545,7 +387,7 @@ mod tests {
 
     #[test]
     fn every_builtin_scenario_loads_and_settles() {
-        for (name, _) in BUILTIN {
+        for name in builtin_names() {
             let timeline = load(&ScenarioSource::Builtin(name.to_string()))
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             // A run ends settled, or (min.insync.replicas) at its stated time limit.
@@ -584,7 +426,8 @@ mod tests {
 
     #[test]
     fn every_builtin_json_is_its_toml_file() {
-        for (name, json) in BUILTIN {
+        for name in builtin_names() {
+            let json = builtin_text(name).unwrap();
             let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
             let mut from_toml =
                 Scenario::from_toml(&std::fs::read_to_string(&path).unwrap()).unwrap();

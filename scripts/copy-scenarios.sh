@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Trunk's post-build hook (Trunk.toml): puts the built-in scenarios, as JSON, beside the page
+# (scenarios/NAME.json). build.rs writes them to <target dir>/kafkascope-scenarios/ during the
+# cargo build Trunk has just run; the page fetches only the one it opens (src/scenarios/builtin.rs).
+set -euo pipefail
+: "${TRUNK_STAGING_DIR:?run by Trunk as a post_build hook}"
+root="${TRUNK_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+# The same rule as build.rs: $CARGO_TARGET_DIR, else ./target.
+from="${CARGO_TARGET_DIR:-$root/target}/kafkascope-scenarios"
+if ! ls "$from"/*.json >/dev/null 2>&1; then
+  echo "copy-scenarios: no built-in scenarios in $from (build.rs writes them during the cargo build)" >&2
+  exit 1
+fi
+mkdir -p "$TRUNK_STAGING_DIR/scenarios"
+cp "$from"/*.json "$TRUNK_STAGING_DIR/scenarios/"
