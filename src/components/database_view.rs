@@ -1,8 +1,9 @@
 //! The database in the scene: each table with its rows as they are written, a row's key and the
 //! consumer instance that wrote it; a row written again for the same record is marked a
 //! duplicate (red, "×2"), a table with a unique key says so in its header. A click crashes the
-//! database, or restarts it if crashed.
+//! database, or restarts it if crashed (so do Enter and Space when it has the keyboard's focus).
 
+use crate::components::scene::{fault_label, on_click, on_key};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::database::{DatabaseBox, ROW_H};
 use kafkascope_engine::Action;
@@ -28,11 +29,22 @@ pub fn database_view(props: &DatabaseProps) -> Html {
     } else {
         Action::RestartDatabase { database: d.node }
     };
-    let on_fault = props.on_fault.clone();
+    let label = fault_label(
+        lang,
+        Text::Database,
+        d.node,
+        if d.up {
+            Text::CrashAction
+        } else {
+            Text::RestartAction
+        },
+    );
     html! {
         <g class={classes!("clickable", "node", "database", "database-box", (!d.up).then_some("down"), d.dim.then_some("dim"))}
             data-node={d.node.to_string()} data-up={d.up.to_string()}
-            onclick={Callback::from(move |_| on_fault.emit(toggle.clone()))}>
+            role="button" tabindex="0" aria-label={label}
+            onclick={on_click(&props.on_fault, toggle.clone())}
+            onkeydown={on_key(&props.on_fault, toggle)}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
             <text class="node-title" x={n(r.x + 12.0)} y={n(r.y + 23.0)}>{ t(lang, Text::Database) }</text>
             { for d.tables.iter().map(|table| html! {

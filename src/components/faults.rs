@@ -3,7 +3,7 @@
 //! playback time; the engine re-simulates everything after it.
 
 use crate::components::group_view::consumer_toggle;
-use crate::components::scene::{broker_toggle, fault_label, link_toggle};
+use crate::components::scene::{broker_toggle, fault_label, link_label, link_toggle};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::SceneModel;
 use kafkascope_engine::message::MessageKind;
@@ -106,15 +106,11 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                 <summary>{ t(lang, Text::Links) }</summary>
                 <ul class="fault-links">
                     { for props.targets.links.iter().map(|(a, b, cut)| {
-                        let label = if *cut { t(lang, Text::HealAction) } else { t(lang, Text::CutAction) };
                         html! {
                             <li>
                                 <button data-testid={format!("fault-link-{a}-{b}")}
                                     onclick={emit(link_toggle((*a, *b), *cut))}>
-                                    { match lang {
-                                        Lang::En => format!("{label}: {a} ↔ {b}"),
-                                        Lang::Ko => crate::i18n::korean(&format!("{a} ↔ {b} {label}")),
-                                    } }
+                                    { link_label(lang, (*a, *b), *cut) }
                                 </button>
                             </li>
                         }

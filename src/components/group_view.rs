@@ -56,7 +56,8 @@ pub fn group_view(props: &GroupProps) -> Html {
     let sink_y = if g.isolation.is_some() { 81.0 } else { 65.0 };
     html! {
         <g class={classes!("group-box", status_class, format!("group-{}", g.index % 6), g.dim.then_some("dim"))}
-            data-group={g.name.clone()} data-status={status_class}>
+            data-group={g.name.clone()} data-status={status_class}
+            role="group" aria-label={format!("{} {} · {} {} · {}", t(lang, Text::Group), g.name, t(lang, Text::Generation), g.generation, t(lang, status))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
             <text class="group-name" x={n(r.x + 10.0)} y={n(r.y + 19.0)}>
                 { format!("{} {}", t(lang, Text::Group), g.name) }</text>

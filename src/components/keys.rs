@@ -4,7 +4,9 @@
 //! lesson's last step (or before its first) on to the guided tour's next (or previous) lesson; in
 //! free play → steps one event. Presenting (a projector), also: `1`–`9` crash or restart broker
 //! N, Shift+`1`–`9` kill or restart consumer N (the fault panel's own actions, by the same path
-//! into the engine), F full screen, Esc stops presenting.
+//! into the engine), L and Shift+L select the next or previous network link and X cuts it (or
+//! heals it, if cut) — both directions, as a click on the link does — F full screen, Q the QR code,
+//! Esc stops presenting.
 
 use crate::playback::PlaybackAction;
 use kafkascope_engine::{Action, NodeId};
@@ -21,6 +23,10 @@ pub struct KeyState {
     /// Brokers and consumers, in order, and whether each runs.
     pub brokers: Vec<(NodeId, bool)>,
     pub consumers: Vec<(NodeId, bool)>,
+    /// The drawn links, in order, and whether each is cut.
+    pub links: Vec<(NodeId, NodeId, bool)>,
+    /// The link L selected last (what X acts on).
+    pub selected_link: Option<(NodeId, NodeId)>,
 }
 
 /// What a key does.
@@ -33,6 +39,8 @@ pub enum KeyCommand {
     /// Show or hide the QR code of the session's link (for students' phones).
     ToggleQr,
     StopPresenting,
+    /// Select this link (L, Shift+L).
+    SelectLink((NodeId, NodeId)),
 }
 
 impl KeyState {
@@ -56,6 +64,12 @@ impl KeyState {
             ("f" | "F", _) => KeyCommand::FullScreen,
             ("q" | "Q", _) => KeyCommand::ToggleQr,
             ("Escape", _) => KeyCommand::StopPresenting,
+            ("l" | "L", _) => KeyCommand::SelectLink(self.next_link(shift)?),
+            ("x" | "X", _) => {
+                let ends = self.selected_link?;
+                let (_, _, cut) = self.links.iter().find(|(a, b, _)| (*a, *b) == ends)?;
+                KeyCommand::Fault(crate::components::scene::link_toggle(ends, *cut))
+            }
             _ => {
                 let n = code.strip_prefix("Digit")?.parse::<usize>().ok()?;
                 let index = n.checked_sub(1)?;
@@ -77,6 +91,25 @@ impl KeyState {
             }
         };
         Some(command)
+    }
+
+    /// The link after the selected one (before it, `backwards`), round the list; the first (last)
+    /// when none is selected or the selected one is gone.
+    fn next_link(&self, backwards: bool) -> Option<(NodeId, NodeId)> {
+        let count = self.links.len();
+        if count == 0 {
+            return None;
+        }
+        let current = self
+            .selected_link
+            .and_then(|ends| self.links.iter().position(|(a, b, _)| (*a, *b) == ends));
+        let index = match (current, backwards) {
+            (None, false) => 0,
+            (None, true) => count - 1,
+            (Some(i), false) => (i + 1) % count,
+            (Some(i), true) => (i + count - 1) % count,
+        };
+        self.links.get(index).map(|(a, b, _)| (*a, *b))
     }
 }
 
@@ -102,6 +135,11 @@ mod tests {
             tour_previous: None,
             brokers: vec![(NodeId::Broker(1), true), (NodeId::Broker(2), false)],
             consumers: vec![(NodeId::Consumer(1), true)],
+            links: vec![
+                (NodeId::Producer(1), NodeId::Broker(1), false),
+                (NodeId::Broker(1), NodeId::Broker(2), true),
+            ],
+            selected_link: None,
         }
     }
 
@@ -166,5 +204,48 @@ mod tests {
             Some(KeyCommand::ToggleQr)
         ));
         assert!(reading.command("q", "KeyQ", false, true).is_none());
+    }
+
+    #[test]
+    fn presenting_l_selects_links_round_the_list_and_x_cuts_or_heals_the_selected_one() {
+        let mut s = state(true);
+        let first = (NodeId::Producer(1), NodeId::Broker(1));
+        let second = (NodeId::Broker(1), NodeId::Broker(2));
+        assert!(
+            s.command("x", "KeyX", false, true).is_none(),
+            "X does nothing before a link is selected"
+        );
+        assert!(
+            matches!(s.command("l", "KeyL", false, true), Some(KeyCommand::SelectLink(e)) if e == first)
+        );
+        assert!(
+            matches!(s.command("L", "KeyL", true, true), Some(KeyCommand::SelectLink(e)) if e == second),
+            "Shift+L from nothing selects the last"
+        );
+        s.selected_link = Some(first);
+        assert!(
+            matches!(s.command("l", "KeyL", false, true), Some(KeyCommand::SelectLink(e)) if e == second)
+        );
+        assert!(matches!(
+            s.command("x", "KeyX", false, true),
+            Some(KeyCommand::Fault(Action::CutLink { from, to, one_way: false })) if (from, to) == first
+        ));
+        s.selected_link = Some(second);
+        assert!(
+            matches!(s.command("l", "KeyL", false, true), Some(KeyCommand::SelectLink(e)) if e == first),
+            "round the list"
+        );
+        assert!(
+            matches!(
+                s.command("x", "KeyX", false, true),
+                Some(KeyCommand::Fault(Action::HealLink { from, to, one_way: false })) if (from, to) == second
+            ),
+            "a cut link heals"
+        );
+        s.presenting = false;
+        assert!(
+            s.command("l", "KeyL", false, true).is_none(),
+            "only when presenting"
+        );
     }
 }

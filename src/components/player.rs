@@ -28,7 +28,7 @@ use crate::scene_model::SceneModel;
 use crate::session::{write_address, Start};
 use gloo::events::EventListener;
 use kafkascope_engine::session::{link, Layout, Session, SessionView};
-use kafkascope_engine::{SimTime, Timeline};
+use kafkascope_engine::{NodeId, SimTime, Timeline};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -155,7 +155,8 @@ pub fn player(props: &PlayerProps) -> Html {
     // to the next step and ← / PageUp back (a presenter's clicker sends PageDown/PageUp), and on
     // across the guided tour's lessons past the last step or before the first; in free play →
     // steps one event too. Presenting, also: 1–9 crash or restart broker N, Shift+1–9 kill or
-    // restart consumer N (the same actions as the fault panel), F full screen, Esc stops.
+    // restart consumer N (the same actions as the fault panel), L / Shift+L select a link and X
+    // cuts or heals it, F full screen, Esc stops.
     // The lesson step on screen (0 in free play), and what may be broken live: shared by the keys,
     // the link and the fault panel.
     let current = current_step(
@@ -166,6 +167,8 @@ pub fn player(props: &PlayerProps) -> Html {
     let fault_targets = FaultTargets::of(&model);
     // Presenting: the QR code of the session's link, over the scene (key Q).
     let qr_open = use_state(|| false);
+    // Presenting: the link L selected, which X cuts or heals.
+    let selected_link = use_state(|| None::<(NodeId, NodeId)>);
     {
         let dispatcher = playback.dispatcher();
         let steps = &playback.timeline.scenario().steps;
@@ -185,11 +188,14 @@ pub fn player(props: &PlayerProps) -> Html {
             tour_previous,
             brokers: fault_targets.brokers.clone(),
             consumers: fault_targets.consumers.clone(),
+            links: fault_targets.links.clone(),
+            selected_link: *selected_link,
         };
         let on_fault = on_fault.clone();
         let on_open_lesson = props.on_open_lesson.clone();
         let on_toggle_present = props.on_toggle_present.clone();
         let qr_open = qr_open.clone();
+        let select_link = selected_link.setter();
         use_effect_with(keys, move |keys| {
             let keys = keys.clone();
             let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
@@ -212,6 +218,7 @@ pub fn player(props: &PlayerProps) -> Html {
                     Some(KeyCommand::FullScreen) => toggle_full_screen(),
                     Some(KeyCommand::ToggleQr) => qr_open.set(!*qr_open),
                     Some(KeyCommand::StopPresenting) => on_toggle_present.emit(()),
+                    Some(KeyCommand::SelectLink(ends)) => select_link.set(Some(ends)),
                     None => return,
                 }
                 event.prevent_default();
@@ -315,6 +322,15 @@ pub fn player(props: &PlayerProps) -> Html {
         let share_open = share_open.clone();
         Callback::from(move |()| share_open.set(!*share_open))
     };
+    // What X would do to the selected link, named as the scene names it.
+    let selected_link_label = selected_link
+        .and_then(|ends| {
+            fault_targets
+                .links
+                .iter()
+                .find(|(a, b, _)| (*a, *b) == ends)
+        })
+        .map(|(a, b, cut)| crate::components::scene::link_label(lang, (*a, *b), *cut));
     let side = html! {
         <aside class="side" data-testid="side-panels">
             <Outcome report={shown_report(&model.report)} />
@@ -339,7 +355,8 @@ pub fn player(props: &PlayerProps) -> Html {
                 if side_by_side {
                     <TablesSideBySide model={model.clone()} />
                 } else {
-                    <Scene model={model.clone()} {on_fault} />
+                    <Scene model={model.clone()} {on_fault}
+                        selected_link={selected_link.filter(|_| props.presenting)} />
                 }
                 <FrameDescription model={model.clone()} now={playback.time} playing={playback.playing} />
                 if many_tables {
@@ -354,7 +371,12 @@ pub fn player(props: &PlayerProps) -> Html {
             }
             if props.presenting {
                 <p class="present-keys" data-testid="present-keys">
-                    <span>{ t(lang, Text::PresentKeys) }</span>
+                    <span class="key-hint">{ t(lang, Text::PresentKeys) }</span>
+                    if let Some(label) = selected_link_label {
+                        <span class="selected-link" data-testid="selected-link">
+                            { format!("{}: ", t(lang, Text::SelectedLink)) }<strong>{ label }</strong>
+                        </span>
+                    }
                     <button data-testid="present-qr" aria-expanded={qr_open.to_string()}
                         onclick={let q = qr_open.clone(); Callback::from(move |_| q.set(!*q))}>
                         { t(lang, Text::ShowQr) }</button>

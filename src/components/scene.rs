@@ -23,6 +23,9 @@ pub struct SceneProps {
     /// the whole picture by default.
     #[prop_or_default]
     pub zoom: Option<crate::scene_model::Rect>,
+    /// The link the presenter selected (L), which X cuts or heals: drawn in the accent colour.
+    #[prop_or_default]
+    pub selected_link: Option<(NodeId, NodeId)>,
 }
 
 /// The action a click on a broker means: crash it if up, restart it if down.
@@ -105,8 +108,9 @@ pub fn scene(props: &SceneProps) -> Html {
             Some(z) => format!("{} {} {} {}", n(z.x), n(z.y), n(z.w), n(z.h)),
             None => format!("0 0 {} {}", n(m.width), n(m.height)),
         }}
-            role="img" aria-label={m.topic.clone()}>
-            <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()} />
+            role="group" aria-label={format!("{}: {}", t(lang, Text::SceneLabel), m.topic)}>
+            <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()}
+                selected={props.selected_link} />
             { controller(lang, &m.controller) }
             { for m.producers.iter().map(|p| html! {
                 <ProducerView producer={p.clone()} on_fault={props.on_fault.clone()} />
@@ -136,26 +140,49 @@ pub fn scene(props: &SceneProps) -> Html {
 struct EdgesProps {
     edges: Vec<Edge>,
     on_fault: Callback<Action>,
+    selected: Option<(NodeId, NodeId)>,
 }
 
 #[function_component(EdgesView)]
 fn edges_view(props: &EdgesProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
     html! {
         <g class="edges">
             { for props.edges.iter().map(|e| {
-                let on_fault = props.on_fault.clone();
                 let action = link_toggle(e.ends, e.cut);
+                let label = link_label(lang, e.ends, e.cut);
+                let selected = props.selected == Some(e.ends);
                 html! {
-                    <g class={classes!("edge", e.dim.then_some("dim"))} data-link={format!("{}-{}", e.ends.0, e.ends.1)}
-                        onclick={Callback::from(move |_| on_fault.emit(action.clone()))}>
+                    <g class={classes!("edge", e.dim.then_some("dim"), selected.then_some("selected"))}
+                        data-link={format!("{}-{}", e.ends.0, e.ends.1)}
+                        role="button" tabindex="0" aria-label={label.clone()}
+                        onclick={on_click(&props.on_fault, action.clone())}
+                        onkeydown={on_key(&props.on_fault, action)}>
                         <path class={classes!(e.internal.then_some("internal"), e.cut.then_some("cut"))}
                             d={e.path.d()} data-cut={e.cut.to_string()} />
                         <path class="hit" d={e.path.d()} />
-                        <title>{ format!("{} ↔ {}", e.ends.0, e.ends.1) }</title>
+                        <title>{ label }</title>
                     </g>
                 }
             }) }
         </g>
+    }
+}
+
+/// What a click on a link does, as the fault panel's button and a screen reader say it: "Cut:
+/// broker-1 ↔ broker-2" ("브로커 1 ↔ 브로커 2 끊기").
+pub fn link_label(lang: Lang, (a, b): (NodeId, NodeId), cut: bool) -> String {
+    let action = t(
+        lang,
+        if cut {
+            Text::HealAction
+        } else {
+            Text::CutAction
+        },
+    );
+    match lang {
+        Lang::En => format!("{action}: {a} ↔ {b}"),
+        Lang::Ko => crate::i18n::korean(&format!("{a} ↔ {b} {action}")),
     }
 }
 

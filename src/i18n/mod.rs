@@ -280,6 +280,8 @@ pub enum Text {
     RecordsProcessed,
     Controller,
     ControllerQuorum,
+    SceneLabel,
+    SelectedLink,
     Follower,
     Offline,
     Crashed,
@@ -481,8 +483,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         PresentExit => ("Exit (Esc)", "나가기 (Esc)"),
         PresentKeys => (
-            "PgDn/→ next · PgUp/← back · 1–9 crash/restart broker N · Shift+1–9 kill/restart consumer N · F full screen · Q QR code",
-            "PgDn/→ 다음 · PgUp/← 이전 · 1–9 브로커 N 중지/재시작 · Shift+1–9 컨슈머 N 종료/재시작 · F 전체 화면 · Q QR 코드",
+            "PgDn/→ next · PgUp/← back · 1–9 crash/restart broker N · Shift+1–9 kill/restart consumer N · L/Shift+L select a link · X cut/heal it · F full screen · Q QR code",
+            "PgDn/→ 다음 · PgUp/← 이전 · 1–9 브로커 N 중지/재시작 · Shift+1–9 컨슈머 N 종료/재시작 · L/Shift+L 링크 선택 · X 끊기/잇기 · F 전체 화면 · Q QR 코드",
         ),
         EmbedStartPlaying => ("Start playing", "바로 재생"),
         EmbedNarration => ("Narration", "설명 표시"),
@@ -738,6 +740,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         RecordsSent => ("sent", "보냄"),
         RecordsProcessed => ("processed", "처리함"),
         Controller => ("Controller", "컨트롤러"),
+        SceneLabel => ("Kafka cluster, topics", "카프카 클러스터, 토픽"),
+        SelectedLink => ("Selected link (X cuts or heals it)", "선택한 링크 (X로 끊기/잇기)"),
         ControllerQuorum => (
             "KRaft quorum: an odd number of controllers, since Raft needs a majority",
             "KRaft 쿼럼: Raft는 과반수가 필요하므로 컨트롤러 수는 홀수",

@@ -5,7 +5,7 @@
 
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::{
-    data_up, screenshot, set_viewport, text_of, wait_until, AppSession,
+    data_up, devtools, screenshot, set_viewport, text_of, wait_until, AppSession,
 };
 use std::time::Duration;
 
@@ -166,4 +166,117 @@ async fn a_consumer_is_killed_with_the_keyboard_from_the_scene() {
     })
     .await
     .unwrap();
+}
+
+/// The accessibility tree Chromium gives assistive technology: every (role, name) not ignored.
+async fn accessibility_tree(c: &Client) -> Vec<(String, String)> {
+    let tree = devtools(c, "Accessibility.getFullAXTree", serde_json::json!({}))
+        .await
+        .unwrap();
+    tree["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["ignored"] != true)
+        .map(|n| {
+            let field = |f: &str| {
+                n[f]["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            };
+            (field("role"), field("name"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_reader_finds_every_control_and_node_by_name_in_both_languages() {
+    use kafkascope_engine::session::{link, Session};
+    for (lang, crash, cut, group, database) in [
+        ("en", "Crash Broker ", "Cut: ", "group ", "Crash Database 1"),
+        ("ko", "브로커 ", " 끊기", "그룹 ", "데이터베이스 1 다운"),
+    ] {
+        for panels in [false, true] {
+            let query = link::query(&Session {
+                lang: Some(lang.into()),
+                panels,
+                ..Session::builtin("database-duplicate-row")
+            });
+            let page = AppSession::open(&format!("?{query}")).await.unwrap();
+            let c = &page.client;
+            set_viewport(c, 1280, 720).await.unwrap();
+            wait_until(Duration::from_secs(10), "the scene", || async {
+                text_of(c, "[data-node='broker-1']").await
+            })
+            .await
+            .unwrap();
+            let counts = js(
+                c,
+                "return [document.querySelectorAll('.scene [data-node^=broker-]').length,
+                     document.querySelectorAll('.scene .edge').length,
+                     document.querySelectorAll('.scene [data-group]').length];",
+            )
+            .await;
+            let count = |i: usize| counts[i].as_u64().unwrap() as usize;
+            let tree = accessibility_tree(c).await;
+            // Every control, in the scene and around it, is named.
+            let controls = [
+                "button",
+                "slider",
+                "combobox",
+                "checkbox",
+                "textbox",
+                "spinbutton",
+                "link",
+                "radio",
+                "switch",
+                "tab",
+                "listbox",
+                "menuitem",
+            ];
+            let unnamed: Vec<_> = tree
+                .iter()
+                .filter(|(role, name)| controls.contains(&role.as_str()) && name.is_empty())
+                .collect();
+            assert!(
+                unnamed.is_empty(),
+                "{lang}, panels {panels}: controls without a name: {unnamed:?}"
+            );
+            if panels {
+                // The side panels name brokers and links again; the scene alone is counted below.
+                continue;
+            }
+            let buttons = |test: &dyn Fn(&str) -> bool| {
+                tree.iter()
+                    .filter(|(role, name)| role == "button" && test(name))
+                    .count()
+            };
+            // The scene is a named group, not one image: its nodes are reachable.
+            assert!(
+                tree.iter().any(|(role, name)| role == "group"
+                    && (name.starts_with("Kafka cluster") || name.starts_with("카프카 클러스터"))),
+                "{lang}: the scene as a named group"
+            );
+            let brokers =
+                buttons(&|n: &str| n.starts_with(crash) && (lang == "en" || n.ends_with(" 다운")));
+            assert_eq!(brokers, count(0), "{lang}: one named button per broker");
+            let links = buttons(&|n: &str| match lang {
+                "en" => n.starts_with(cut),
+                _ => n.ends_with(cut) && !n.contains("broker-"),
+            });
+            assert_eq!(links, count(1), "{lang}: every link in the scene, named");
+            assert!(count(1) > 0);
+            assert!(
+                buttons(&|n: &str| n == database) >= 1,
+                "{lang}: the database as a button named {database:?}"
+            );
+            let groups = tree
+                .iter()
+                .filter(|(role, name)| role == "group" && name.starts_with(group))
+                .count();
+            assert_eq!(groups, count(2), "{lang}: each consumer group, named");
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! End-to-end: presenting in a classroom. A lesson opened in the presentation layout fills a
 //! 1280×720 and a 1920×1080 screen with the scene and large narration, no site header; the
 //! clicker keys step through the lesson and on to the tour's next lesson; digit keys crash and
-//! restart a broker live (with the key hint on screen); Esc stops presenting.
+//! restart a broker live (with the key hint on screen), L selects a link and X cuts and heals it;
+//! Esc stops presenting.
 
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::{
@@ -105,6 +106,51 @@ async fn a_lesson_is_presented_full_screen_with_clicker_keys_and_live_faults() {
     wait_until(Duration::from_secs(10), "broker 2 up again", || async {
         broker_up(c, 2).await.filter(|u| u == "true")
     })
+    .await
+    .unwrap();
+    // "L" selects a link (named in the key hint, drawn in the accent colour), "X" cuts it in
+    // the engine (both ways, as a click on it does), "X" again heals it.
+    press(c, "l", "KeyL").await;
+    let selected = wait_until(Duration::from_secs(10), "a selected link", || async {
+        js(
+            c,
+            "const e = document.querySelector('.edge.selected'); return e && e.dataset.link",
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    })
+    .await
+    .unwrap();
+    // "broker-1-broker-2": the two node names, split at the second hyphen.
+    let middle = selected.match_indices('-').nth(1).unwrap().0;
+    let (from, to) = (&selected[..middle], &selected[middle + 1..]);
+    let named = text_of(c, "[data-testid='selected-link']").await.unwrap();
+    assert!(
+        named.contains(&format!("Cut: {from} ↔ {to}")),
+        "the key hint names the selected link {selected}: {named}"
+    );
+    let cut_of = format!(
+        "return document.querySelector(\"[data-link='{selected}'] path[data-cut]\").dataset.cut"
+    );
+    assert_eq!(js(c, &cut_of).await, "false");
+    press(c, "x", "KeyX").await;
+    wait_until(Duration::from_secs(10), "the selected link cut", || async {
+        (js(c, &cut_of).await == "true").then_some(())
+    })
+    .await
+    .unwrap();
+    assert!(text_of(c, "[data-testid='selected-link']")
+        .await
+        .unwrap()
+        .contains("Heal:"));
+    screenshot(c, "present-link-cut-1280x720.png").await;
+    press(c, "x", "KeyX").await;
+    wait_until(
+        Duration::from_secs(10),
+        "the selected link healed",
+        || async { (js(c, &cut_of).await == "false").then_some(()) },
+    )
     .await
     .unwrap();
     // Past the last step, the clicker opens the tour's next lesson.
