@@ -157,10 +157,28 @@ fn content_type_of(path: &Path) -> &'static str {
     }
 }
 
-/// A ChromeDriver process on a free local port, killed on drop.
+/// A ChromeDriver process on a free local port. Dropped (a test that ends, passes or panics),
+/// it is killed with every Chromium it started — they share its process group — and their
+/// profiles are removed, so no browser outlives its test to slow the next ones down.
 pub struct ChromeDriver {
     pub port: u16,
-    _child: Child,
+    child: Child,
+    /// Each session's `--user-data-dir`, and the browsers' `TMPDIR`: one folder per driver.
+    profiles: PathBuf,
+    sessions: std::sync::atomic::AtomicU32,
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id().and_then(|pid| i32::try_from(pid).ok()) {
+            // SAFETY: kill(2) with a negative pid signals the process group the driver leads
+            // (spawned with `process_group(0)`): the driver and the browsers it started, nothing else.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.profiles);
+    }
 }
 
 impl ChromeDriver {
@@ -170,11 +188,17 @@ impl ChromeDriver {
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
             .port();
+        // The browsers' profiles and temporary files, all removed on drop.
+        let profiles = std::env::temp_dir().join(format!("kafkascope-chromium-{port}"));
+        std::fs::create_dir_all(&profiles)
+            .map_err(|e| format!("cannot create {}: {e}", profiles.display()))?;
         let child = Command::new(&binary)
             .arg(format!("--port={port}"))
+            .env("TMPDIR", &profiles)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
+            .process_group(0)
             .spawn()
             .map_err(|e| {
                 format!("cannot start `{binary}` ({e}); scripts/setup.sh installs chromium-driver")
@@ -183,7 +207,9 @@ impl ChromeDriver {
             if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
                 return Ok(ChromeDriver {
                     port,
-                    _child: child,
+                    child,
+                    profiles,
+                    sessions: Default::default(),
                 });
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -209,6 +235,14 @@ impl ChromeDriver {
         if is_root() {
             args.push("--no-sandbox");
         }
+        let n = self
+            .sessions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let profile = format!(
+            "--user-data-dir={}",
+            self.profiles.join(n.to_string()).display()
+        );
+        args.push(&profile);
         caps.insert("goog:chromeOptions".into(), json!({ "args": args }));
         caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
