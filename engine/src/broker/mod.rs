@@ -27,9 +27,14 @@
 //! A crash loses only volatile state: the log (with its HW checkpoint) survives a restart, as it
 //! does on disk.
 
+mod config;
 mod fetch;
 mod follower;
 mod leader;
+mod replica;
+
+pub use config::{BrokerConfig, TopicSettings};
+pub use replica::{FollowerProgress, LeaderState, Replica, Role};
 
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, RecordId, TopicPartition};
@@ -44,124 +49,6 @@ use crate::scenario::IsolationLevel;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Broker settings that shape replication (Kafka's names and defaults in the scenario file).
-#[derive(Clone, Debug)]
-pub struct BrokerConfig {
-    /// `replica.lag.time.max.ms`
-    pub replica_lag_time_max: SimDuration,
-    /// Each topic's own settings (`min.insync.replicas`, replication factor, `retention.ms`), by
-    /// topic index.
-    pub topics: Vec<TopicSettings>,
-    /// `broker.heartbeat.interval.ms`
-    pub heartbeat_interval: SimDuration,
-    /// `replica.fetch.wait.max.ms`
-    pub replica_fetch_wait_max_ms: u64,
-    /// Records per follower fetch at most (`replica.fetch.max.bytes`, in records).
-    pub replica_fetch_max_records: u32,
-    /// `log.retention.check.interval.ms`: how often the broker looks for expired records.
-    pub retention_check_interval: SimDuration,
-}
-
-/// A topic's settings that its partitions' leaders apply.
-#[derive(Clone, Debug)]
-pub struct TopicSettings {
-    /// `min.insync.replicas` (topic-level)
-    pub min_insync_replicas: u32,
-    pub replication_factor: u32,
-    /// `retention.ms` (topic-level): records older than this are deleted.
-    pub retention: SimDuration,
-}
-
-impl BrokerConfig {
-    fn topic(&self, tp: TopicPartition) -> &TopicSettings {
-        &self.topics[usize::from(tp.topic).min(self.topics.len() - 1)]
-    }
-
-    /// The ISR size acks=all needs on `tp`: min(`min.insync.replicas`, replication factor), as
-    /// Kafka's `Partition` computes it — a topic whose `min.insync.replicas` exceeds its
-    /// replication factor still takes writes once every replica is in sync.
-    pub fn effective_min_insync_replicas(&self, tp: TopicPartition) -> usize {
-        let t = self.topic(tp);
-        t.min_insync_replicas.min(t.replication_factor) as usize
-    }
-
-    /// `retention.ms` of `tp`'s topic.
-    pub fn retention(&self, tp: TopicPartition) -> SimDuration {
-        self.topic(tp).retention
-    }
-}
-
-/// A follower's progress as its leader sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FollowerProgress {
-    /// The follower's log end offset (its last fetch offset).
-    pub log_end_offset: u64,
-    pub last_caught_up: SimTime,
-    last_fetch: SimTime,
-    leader_end_at_last_fetch: u64,
-}
-
-impl FollowerProgress {
-    /// A follower a new leader knows nothing about yet: LEO unknown (0), caught up as of now,
-    /// so it gets `replica.lag.time.max.ms` to show it is keeping up.
-    fn new(now: SimTime) -> Self {
-        FollowerProgress {
-            log_end_offset: 0,
-            last_caught_up: now,
-            last_fetch: now,
-            leader_end_at_last_fetch: 0,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LeaderState {
-    pub leader_epoch: u32,
-    pub partition_epoch: u32,
-    /// The ISR as the controller last confirmed it.
-    pub isr: BTreeSet<u32>,
-    /// An AlterPartition in flight: the proposed ISR.
-    pub pending_isr: Option<BTreeSet<u32>>,
-    pub followers: BTreeMap<u32, FollowerProgress>,
-}
-
-impl LeaderState {
-    /// The ISR used for the HW: the confirmed one, plus members a pending expansion adds.
-    pub fn maximal_isr(&self) -> BTreeSet<u32> {
-        match &self.pending_isr {
-            Some(p) => self.isr.union(p).copied().collect(),
-            None => self.isr.clone(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// No metadata yet (just started).
-    Unknown,
-    Leader(LeaderState),
-    Follower {
-        leader: u32,
-        leader_epoch: u32,
-        /// Leader-epoch truncation done; fetching may begin.
-        truncated: bool,
-    },
-    /// The partition has no leader (offline), as far as this broker knows.
-    Offline,
-}
-
-#[derive(Clone, Debug)]
-pub struct Replica {
-    pub log: PartitionLog,
-    pub role: Role,
-}
-
-impl Replica {
-    pub fn is_leader(&self) -> bool {
-        matches!(self.role, Role::Leader(_))
-    }
-}
 
 #[derive(Clone, Debug)]
 struct PendingProduce {
