@@ -33,8 +33,13 @@ impl std::ops::Deref for Mounted {
 }
 
 /// Mounts the App on the default scenario (with no scenario in the address it shows the start
-/// screen).
+/// screen). The page would fetch the scenario's file from beside it; this test server has none,
+/// so the test supplies the file the build made.
 fn mount() -> Mounted {
+    kafkascope::scenarios::supply_builtin_text(
+        "hello-kafka",
+        include_str!(concat!(env!("OUT_DIR"), "/hello-kafka.json")),
+    );
     kafkascope::session::write_address("scenario=hello-kafka", false);
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();

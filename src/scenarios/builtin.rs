@@ -96,6 +96,12 @@ pub fn when_builtin_ready(name: Option<&str>, then: impl FnOnce() + 'static) {
     }
 }
 
+/// Keeps `text` as the built-in scenario `name`'s file, as if fetched: for a page that already
+/// has it (the app's wasm component tests, whose test server has no `scenarios/` folder, embed it).
+pub fn supply_builtin_text(name: &str, text: &'static str) {
+    text::supply(name, text);
+}
+
 /// Natively: every file embedded.
 #[cfg(not(target_arch = "wasm32"))]
 mod text {
@@ -111,6 +117,9 @@ mod text {
     pub fn fetch_then(_name: String, then: impl FnOnce() + 'static) {
         then()
     }
+
+    /// Every file is here already.
+    pub fn supply(_name: &str, _text: &'static str) {}
 }
 
 /// In the page: fetched on demand and kept for the visit.
@@ -133,6 +142,13 @@ mod text {
                 .find(|(n, _)| n == name)
                 .map(|(_, text)| text.clone())
         })
+    }
+
+    pub fn supply(name: &str, text: &'static str) {
+        FETCHED.with_borrow_mut(|fetched| {
+            fetched.retain(|(n, _)| n != name);
+            fetched.push((name.to_string(), Ok(text)));
+        });
     }
 
     pub fn fetch_then(name: String, then: impl FnOnce() + 'static) {

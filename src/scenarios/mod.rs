@@ -6,7 +6,8 @@
 mod builtin;
 
 pub use builtin::{
-    builtin_names, builtin_scenario, builtin_text, builtin_titles, is_builtin, when_builtin_ready,
+    builtin_names, builtin_scenario, builtin_text, builtin_titles, is_builtin, supply_builtin_text,
+    when_builtin_ready,
 };
 
 use crate::i18n::Text;
