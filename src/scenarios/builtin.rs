@@ -86,11 +86,13 @@ pub(super) fn read(name: &str) -> Result<Scenario, ScenarioError> {
     }
 }
 
-/// Runs `then` once the built-in scenario `name` (if it is one) can be read: at once when there is
-/// nothing to fetch, else after fetching it (a failed fetch is kept as the reason [`read`]
-/// gives). Whatever opens a built-in scenario goes through here.
+/// Runs `then` once the built-in scenario `name` (if it is one) can be read: at once when its
+/// file is here, else after fetching it. A failed fetch is kept as the reason [`read`] gives, and
+/// tried again the next time the scenario is opened. Whatever opens a built-in scenario goes
+/// through here.
 pub fn when_builtin_ready(name: Option<&str>, then: impl FnOnce() + 'static) {
-    match name.filter(|n| is_builtin(n) && text::get(n).is_none()) {
+    let here = |n: &str| text::get(n).is_some_and(|text| text.is_ok());
+    match name.filter(|n| is_builtin(n) && !here(n)) {
         None => then(),
         Some(name) => text::fetch_then(name.to_string(), then),
     }
@@ -157,8 +159,11 @@ mod text {
                 .await
                 .map(|text| &*Box::leak(text.into_boxed_str()));
             FETCHED.with_borrow_mut(|fetched| {
-                if !fetched.iter().any(|(n, _)| *n == name) {
-                    fetched.push((name, text));
+                // A file fetched meanwhile stays; a failure is replaced by this answer.
+                match fetched.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, kept)) if kept.is_ok() => {}
+                    Some((_, kept)) => *kept = text,
+                    None => fetched.push((name, text)),
                 }
             });
             then();

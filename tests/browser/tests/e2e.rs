@@ -296,7 +296,7 @@ async fn the_time_slider_seeks_backward_and_forward_on_a_sub_path() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_built_in_scenario_the_page_cannot_fetch_gets_a_message_naming_the_file() {
-    // The build, less one scenario file (links to everything else).
+    // The build, less one scenario file (links to everything else), as if the request failed.
     let dist = dist_dir().unwrap_or_else(|e| panic!("{e}"));
     let site = kafkascope_browser_tests::target_dir().join("missing-scenario-site");
     let _ = std::fs::remove_dir_all(&site);
@@ -314,7 +314,9 @@ async fn a_built_in_scenario_the_page_cannot_fetch_gets_a_message_naming_the_fil
             std::os::unix::fs::symlink(&path, to).unwrap();
         }
     }
-    let server = StaticServer::start(site).await.expect("static server");
+    let server = StaticServer::start(site.clone())
+        .await
+        .expect("static server");
     let driver = ChromeDriver::start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -329,6 +331,13 @@ async fn a_built_in_scenario_the_page_cannot_fetch_gets_a_message_naming_the_fil
     );
     // Another scenario still opens from the picker.
     pick_scenario(&c, "hello-kafka", "[data-node='broker-1']").await;
+    // Once the file is there, opening the scenario again fetches it again, and it plays.
+    std::os::unix::fs::symlink(
+        dist.join("scenarios/two-groups.json"),
+        site.join("scenarios/two-groups.json"),
+    )
+    .unwrap();
+    pick_scenario(&c, "two-groups", "[data-node='consumer-2']").await;
     c.close().await.unwrap();
 }
 
