@@ -17,6 +17,17 @@
 
 use std::path::Path;
 
+/// Scenario files only the benchmarks run (`benches/`, `scripts/bench.sh`): too large to play in
+/// a page, so the picker does not offer them and they are not put beside the page. Written into
+/// `builtin_titles.rs` too, where the app's unit test reads this one list.
+const BENCHMARK_ONLY: &[&str] = &[
+    "bench-100k",
+    "bench-300k",
+    "bench-1m",
+    "bench-db-100k",
+    "bench-txn-100k",
+];
+
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let dir = Path::new("scenarios");
@@ -60,7 +71,13 @@ fn main() {
         let name = path.with_extension("json");
         let name = name.file_name().expect("a file name");
         std::fs::write(Path::new(&out).join(name), &json).expect("writing OUT_DIR");
-        std::fs::write(served.join(name), &json).expect("writing <target>/kafkascope-scenarios");
+        let served_file = served.join(name);
+        if BENCHMARK_ONLY.contains(&stem.as_ref()) {
+            // A file left there by an older build would still be copied beside the page.
+            let _ = std::fs::remove_file(&served_file);
+        } else {
+            std::fs::write(&served_file, &json).expect("writing <target>/kafkascope-scenarios");
+        }
     }
     titles.sort();
     let table: String = titles
@@ -69,7 +86,7 @@ fn main() {
         .collect();
     std::fs::write(
         Path::new(&out).join("builtin_titles.rs"),
-        format!("/// (name, English title, Korean title) of every built-in scenario file, by name.\npub const BUILTIN_TITLES: &[(&str, &str, &str)] = &[\n{table}];\n"),
+        format!("/// (name, English title, Korean title) of every built-in scenario file, by name.\npub const BUILTIN_TITLES: &[(&str, &str, &str)] = &[\n{table}];\n/// Files only the benchmarks run: not offered, not served.\n#[allow(dead_code)]\npub const BENCHMARK_ONLY: &[&str] = &{BENCHMARK_ONLY:?};\n"),
     )
     .expect("writing OUT_DIR");
     // Native builds (the app's tests and benches) embed every file.

@@ -64,10 +64,28 @@ pub struct LinkTrouble {
     pub recover: Option<String>,
 }
 
+/// The current address, decoded. Opening a page (and each back/forward) asks twice — which
+/// built-in scenario to fetch first, then what to open — so the last address's decoding is kept
+/// and the link is parsed once per address.
+fn parsed_address() -> Result<Session, link::LinkProblem> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Result<Session, link::LinkProblem>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    LAST.with_borrow_mut(|last| match last {
+        Some((seen, parsed)) if *seen == href => parsed.clone(),
+        _ => {
+            let parsed = link::parse(&href);
+            *last = Some((href, parsed.clone()));
+            parsed
+        }
+    })
+}
+
 /// What the current address opens.
 pub fn read_address() -> Opening {
-    let href = gloo::utils::window().location().href().unwrap_or_default();
-    match link::parse(&href) {
+    match parsed_address() {
         Ok(session) => open(session),
         Err(problem) if problem.error == LinkError::Missing => Opening::StartScreen,
         Err(problem) => Opening::Trouble(LinkTrouble {
@@ -85,8 +103,7 @@ pub fn read_address() -> Opening {
 /// The built-in scenario the current address names (opened, or the base of the reader's
 /// changes), which must be fetched before [`read_address`] can open it.
 pub fn builtin_in_address() -> Option<String> {
-    let href = gloo::utils::window().location().href().unwrap_or_default();
-    link::parse(&href).ok()?.builtin_name().map(str::to_string)
+    parsed_address().ok()?.builtin_name().map(str::to_string)
 }
 
 /// The scenario and start of a session that decoded.

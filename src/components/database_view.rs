@@ -3,7 +3,8 @@
 //! duplicate (red, "×2"), a table with a unique key says so in its header. A click crashes the
 //! database, or restarts it if crashed (so do Enter and Space when it has the keyboard's focus).
 
-use crate::components::scene::{fault_label, on_click, on_key};
+use crate::components::scene::{on_click, on_key, toggle_label};
+use crate::components::scene_detail::{SceneDetail, TITLE_UNITS};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::database::{DatabaseBox, ROW_H};
 use kafkascope_engine::Action;
@@ -16,12 +17,15 @@ fn n(v: f64) -> String {
 #[derive(Properties, PartialEq)]
 pub struct DatabaseProps {
     pub database: DatabaseBox,
+    /// How much the scene draws (`scene_detail`).
+    pub detail: SceneDetail,
     pub on_fault: Callback<Action>,
 }
 
 #[function_component(DatabaseView)]
 pub fn database_view(props: &DatabaseProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let detail = props.detail;
     let d = &props.database;
     let r = &d.rect;
     let toggle = if d.up {
@@ -29,16 +33,7 @@ pub fn database_view(props: &DatabaseProps) -> Html {
     } else {
         Action::RestartDatabase { database: d.node }
     };
-    let label = fault_label(
-        lang,
-        Text::Database,
-        d.node,
-        if d.up {
-            Text::CrashAction
-        } else {
-            Text::RestartAction
-        },
-    );
+    let label = toggle_label(lang, Text::Database, d.node, d.up, Text::CrashAction);
     html! {
         <g class={classes!("clickable", "node", "database", "database-box", (!d.up).then_some("down"), d.dim.then_some("dim"))}
             data-node={d.node.to_string()} data-up={d.up.to_string()}
@@ -46,7 +41,7 @@ pub fn database_view(props: &DatabaseProps) -> Html {
             onclick={on_click(&props.on_fault, toggle.clone())}
             onkeydown={on_key(&props.on_fault, toggle)}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
-            <text class="node-title" x={n(r.x + 12.0)} y={n(r.y + 23.0)}>{ t(lang, Text::Database) }</text>
+            { detail.title("node-title", TITLE_UNITS, (r.x + 12.0, r.y + 23.0), r.w - 24.0, t(lang, Text::Database).to_string()) }
             { for d.tables.iter().map(|table| html! {
                 <g class="db-table" data-table={table.name.clone()}>
                     <text class="db-table-name" x={n(r.x + 12.0)} y={n(table.y + 17.0)}>

@@ -3,7 +3,7 @@
 //! playback time; the engine re-simulates everything after it.
 
 use crate::components::group_view::consumer_toggle;
-use crate::components::scene::{broker_toggle, fault_label, link_label, link_toggle};
+use crate::components::scene::{broker_toggle, link_label, link_toggle, toggle_label};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::SceneModel;
 use kafkascope_engine::message::MessageKind;
@@ -68,11 +68,10 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             <p class="hint">{ t(lang, Text::FaultsHint) }</p>
             <ul class="fault-brokers">
                 { for props.targets.brokers.iter().map(|(node, up)| {
-                    let action = if *up { Text::CrashAction } else { Text::RestartAction };
                     html! {
                         <li>
                             <button data-testid={format!("fault-{node}")} onclick={emit(broker_toggle(*node, *up))}>
-                                { fault_label(lang, Text::Broker, *node, action) }
+                                { toggle_label(lang, Text::Broker, *node, *up, Text::CrashAction) }
                             </button>
                         </li>
                     }
@@ -207,11 +206,10 @@ fn consumer_faults(props: &ConsumerFaultsProps) -> Html {
                             on_fault.emit(Action::PauseConsumer { consumer, by_ms })
                         })
                     };
-                    let action = if *up { Text::KillAction } else { Text::RestartAction };
                     html! {
                         <li>
                             <button data-testid={format!("fault-{node}")} onclick={toggle}>
-                                { fault_label(lang, Text::Consumer, *node, action) }
+                                { toggle_label(lang, Text::Consumer, *node, *up, Text::KillAction) }
                             </button>
                             <button data-testid={format!("pause-{node}")} onclick={pause} disabled={!*up}>
                                 { t(lang, Text::PauseAction) }

@@ -3,7 +3,8 @@
 //! partitions (or "idle"), auto-commit timer and the records it processed, those processed twice
 //! highlighted. A click on a consumer kills it, or restarts it if killed.
 
-use crate::components::scene::{fault_label, on_click, on_key};
+use crate::components::scene::{on_click, on_key, toggle_label};
+use crate::components::scene_detail::{SceneDetail, TITLE_UNITS};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus};
 use kafkascope_engine::view::ConsumerPhase;
@@ -38,11 +39,14 @@ pub fn phase_text(phase: ConsumerPhase) -> Text {
 #[derive(Properties, PartialEq)]
 pub struct GroupProps {
     pub group: GroupBox,
+    /// How much the scene draws (`scene_detail`).
+    pub detail: SceneDetail,
 }
 
 #[function_component(GroupView)]
 pub fn group_view(props: &GroupProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let detail = props.detail;
     let g = &props.group;
     let r = &g.rect;
     let (status_class, status) = match g.status {
@@ -54,13 +58,17 @@ pub fn group_view(props: &GroupProps) -> Html {
         .coordinator
         .map_or_else(|| "—".to_string(), |c| c.to_string());
     let sink_y = if g.isolation.is_some() { 81.0 } else { 65.0 };
+    // Compact (`scene_detail`), the name alone: the box says it is a group.
+    let title = match detail.compact_title_units {
+        None => format!("{} {}", t(lang, Text::Group), g.name),
+        Some(_) => g.name.clone(),
+    };
     html! {
         <g class={classes!("group-box", status_class, format!("group-{}", g.index % 6), g.dim.then_some("dim"))}
             data-group={g.name.clone()} data-status={status_class}
             role="group" aria-label={format!("{} {} · {} {} · {}", t(lang, Text::Group), g.name, t(lang, Text::Generation), g.generation, t(lang, status))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
-            <text class="group-name" x={n(r.x + 10.0)} y={n(r.y + 19.0)}>
-                { format!("{} {}", t(lang, Text::Group), g.name) }</text>
+            { detail.title("group-name", 14.0, (r.x + 10.0, r.y + 19.0), r.w - 20.0, title) }
             <text class="group-state" x={n(r.x + 10.0)} y={n(r.y + 35.0)}>
                 { format!("{} {} · {}", t(lang, Text::Generation), g.generation, t(lang, status)) }
                 <title>{ t(lang, Text::GroupProtocol) }</title></text>
@@ -104,25 +112,19 @@ pub fn group_view(props: &GroupProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ConsumerProps {
     pub consumer: ConsumerBox,
+    /// How much the scene draws (`scene_detail`).
+    pub detail: SceneDetail,
     pub on_fault: Callback<Action>,
 }
 
 #[function_component(ConsumerView)]
 pub fn consumer_view(props: &ConsumerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let detail = props.detail;
     let c = &props.consumer;
     let r = &c.rect;
     let action = consumer_toggle(c.node, c.up);
-    let label = fault_label(
-        lang,
-        Text::Consumer,
-        c.node,
-        if c.up {
-            Text::KillAction
-        } else {
-            Text::RestartAction
-        },
-    );
+    let label = toggle_label(lang, Text::Consumer, c.node, c.up, Text::KillAction);
     let state = if !c.up {
         t(lang, Text::Killed).to_string()
     } else if c.paused_until.is_some() {
@@ -153,11 +155,10 @@ pub fn consumer_view(props: &ConsumerProps) -> Html {
             onclick={on_click(&props.on_fault, action.clone())}
             onkeydown={on_key(&props.on_fault, action)}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
-            <text class="title" x={n(r.x + 10.0)} y={n(r.y + 18.0)}>
-                { match &c.sink {
-                    Some(sink) => t(lang, Text::SinkTaskTitle).replace("{w}", &sink.worker.to_string()),
-                    None => format!("{} {}", t(lang, Text::Consumer), c.node.number()),
-                } }</text>
+            { detail.title("title", TITLE_UNITS, (r.x + 10.0, r.y + 18.0), r.w - 20.0, match &c.sink {
+                Some(sink) => t(lang, Text::SinkTaskTitle).replace("{w}", &sink.worker.to_string()),
+                None => format!("{} {}", t(lang, Text::Consumer), c.node.number()),
+            }) }
 
             // The member's join and generation, where the partitions leave room for it.
             if let (Some(member), true, true) = (&c.member, c.up, partitions.chars().count() + member_len <= 26) {

@@ -23,6 +23,7 @@ pub mod qr;
 pub mod scenario_info;
 pub mod scenario_picker;
 pub mod scene;
+pub mod scene_detail;
 pub mod settings;
 pub mod share;
 pub mod start_screen;

@@ -2,6 +2,7 @@
 //! consumer groups ([`super::group_view`]), and messages in flight.
 
 use super::group_view::{AssignmentsView, ConsumerView, GroupView};
+use super::scene_detail::{use_size_on_screen, SceneDetail, TITLE_UNITS};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{
     BrokerBox, ControllerBox, Dot, Edge, MarkerKind, ProducerBox, RecordMark, ReplicaRole,
@@ -101,29 +102,39 @@ fn n(v: f64) -> String {
 pub fn scene(props: &SceneProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
     let m = &props.model;
+    let view = props.zoom.unwrap_or(crate::scene_model::Rect {
+        x: 0.0,
+        y: 0.0,
+        w: m.width,
+        h: m.height,
+    });
+    // Drawn too small for its labels, the scene turns compact (`scene_detail`).
+    let svg = use_node_ref();
+    let detail = use_size_on_screen(svg.clone())
+        .map(|(w, h)| SceneDetail::for_size(w, h, &view))
+        .unwrap_or_default();
+    let compact = detail.compact_title_units.is_some();
     // Each part is its own component with equality-checked props, so a frame re-renders only
     // what changed — usually just the dots.
     html! {
-        <svg class={classes!("scene", m.focused.then_some("focused"))} data-testid="scene" viewBox={match &props.zoom {
-            Some(z) => format!("{} {} {} {}", n(z.x), n(z.y), n(z.w), n(z.h)),
-            None => format!("0 0 {} {}", n(m.width), n(m.height)),
-        }}
+        <svg ref={svg} class={classes!("scene", m.focused.then_some("focused"), compact.then_some("compact"))}
+            data-testid="scene" viewBox={format!("{} {} {} {}", n(view.x), n(view.y), n(view.w), n(view.h))}
             role="group" aria-label={format!("{}: {}", t(lang, Text::SceneLabel), m.topic)}>
             <EdgesView edges={m.edges.clone()} on_fault={props.on_fault.clone()}
                 selected={props.selected_link} />
-            { controller(lang, &m.controller) }
+            { controller(lang, &detail, &m.controller) }
             { for m.producers.iter().map(|p| html! {
-                <ProducerView producer={p.clone()} on_fault={props.on_fault.clone()} />
+                <ProducerView producer={p.clone()} {detail} on_fault={props.on_fault.clone()} />
             }) }
             { for m.brokers.iter().map(|b| html! {
-                <BrokerView broker={b.clone()} on_fault={props.on_fault.clone()} />
+                <BrokerView broker={b.clone()} {detail} on_fault={props.on_fault.clone()} />
             }) }
-            { for m.groups.iter().map(|g| html! { <GroupView group={g.clone()} /> }) }
+            { for m.groups.iter().map(|g| html! { <GroupView group={g.clone()} {detail} /> }) }
             { for m.consumers.iter().map(|c| html! {
-                <ConsumerView consumer={c.clone()} on_fault={props.on_fault.clone()} />
+                <ConsumerView consumer={c.clone()} {detail} on_fault={props.on_fault.clone()} />
             }) }
             { for m.databases.iter().map(|d| html! {
-                <crate::components::database_view::DatabaseView database={d.clone()} on_fault={props.on_fault.clone()} />
+                <crate::components::database_view::DatabaseView database={d.clone()} {detail} on_fault={props.on_fault.clone()} />
             }) }
             <AssignmentsView lines={m.assignments.clone()} />
             <DotsView dots={m.dots.clone()} />
@@ -189,28 +200,22 @@ pub fn link_label(lang: Lang, (a, b): (NodeId, NodeId), cut: bool) -> String {
 #[derive(Properties, PartialEq)]
 struct ProducerProps {
     producer: ProducerBox,
+    /// How much the scene draws (`scene_detail`).
+    detail: SceneDetail,
     on_fault: Callback<Action>,
 }
 
 #[function_component(ProducerView)]
 fn producer_view(props: &ProducerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let detail = props.detail;
     let (node, up) = (props.producer.node, props.producer.up);
-    let label = fault_label(
-        lang,
-        Text::Producer,
-        node,
-        if up {
-            Text::CrashAction
-        } else {
-            Text::RestartAction
-        },
-    );
+    let label = toggle_label(lang, Text::Producer, node, up, Text::CrashAction);
     html! {
         <g class="clickable" role="button" tabindex="0" aria-label={label}
             onclick={on_click(&props.on_fault, producer_toggle(node, up))}
             onkeydown={on_key(&props.on_fault, producer_toggle(node, up))}>
-            { producer(lang, &props.producer) }
+            { producer(lang, &detail, &props.producer) }
         </g>
     }
 }
@@ -218,39 +223,44 @@ fn producer_view(props: &ProducerProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct BrokerProps {
     broker: BrokerBox,
+    /// How much the scene draws (`scene_detail`).
+    detail: SceneDetail,
     on_fault: Callback<Action>,
 }
 
 #[function_component(BrokerView)]
 fn broker_view(props: &BrokerProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let detail = props.detail;
     let (node, up) = (props.broker.node, props.broker.up);
-    let label = fault_label(
-        lang,
-        Text::Broker,
-        node,
-        if up {
-            Text::CrashAction
-        } else {
-            Text::RestartAction
-        },
-    );
+    let label = toggle_label(lang, Text::Broker, node, up, Text::CrashAction);
     html! {
         <g class="clickable" role="button" tabindex="0" aria-label={label}
             onclick={on_click(&props.on_fault, broker_toggle(node, up))}
             onkeydown={on_key(&props.on_fault, broker_toggle(node, up))}>
-            { broker(lang, &props.broker) }
+            { broker(lang, &detail, &props.broker) }
         </g>
     }
 }
 
 /// What a node's click does, as a screen reader reads the node: "Crash broker 2" ("브로커 2
 /// 중지"), the same words as the fault panel's button.
-pub fn fault_label(lang: Lang, kind: Text, node: NodeId, action: Text) -> String {
+fn fault_label(lang: Lang, kind: Text, node: NodeId, action: Text) -> String {
     match lang {
         Lang::En => format!("{} {} {}", t(lang, action), t(lang, kind), node.number()),
         Lang::Ko => format!("{} {} {}", t(lang, kind), node.number(), t(lang, action)),
     }
+}
+
+/// A node's click as a screen reader (and the fault panel) names it: `stop` ("Crash", "Kill")
+/// while it runs, "Restart" once it is down.
+pub fn toggle_label(lang: Lang, kind: Text, node: NodeId, up: bool, stop: Text) -> String {
+    fault_label(
+        lang,
+        kind,
+        node,
+        if up { stop } else { Text::RestartAction },
+    )
 }
 
 pub fn on_click(on_fault: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
@@ -330,7 +340,7 @@ fn dots_view(props: &DotsProps) -> Html {
     }
 }
 
-fn controller(lang: Lang, c: &ControllerBox) -> Html {
+fn controller(lang: Lang, detail: &SceneDetail, c: &ControllerBox) -> Html {
     let r = &c.rect;
     let step = 16.0;
     let x0 = r.x + r.w - 14.0 - step * f64::from(c.quorum.saturating_sub(1));
@@ -338,7 +348,7 @@ fn controller(lang: Lang, c: &ControllerBox) -> Html {
         <g class={classes!("node", "controller", c.dim.then_some("dim"))} data-node={c.node.to_string()}>
             <title>{ t(lang, Text::ControllerQuorum) }</title>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
-            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>{ t(lang, Text::Controller) }</text>
+            { detail.title("title", TITLE_UNITS, (r.x + 12.0, r.y + 20.0), x0 - 10.0 - (r.x + 12.0), t(lang, Text::Controller).to_string()) }
             <text class="detail" x={n(r.x + 12.0)} y={n(r.y + 36.0)}>{ format!("KRaft ×{}", c.quorum) }</text>
             { for (0..c.quorum).map(|i| html! {
                 <circle class={classes!("voter", (i == 0).then_some("active"))}
@@ -411,15 +421,14 @@ fn cell_txn_title(lang: Lang, txn: Option<CellTxn>) -> String {
     format!(" · {}", t(lang, text))
 }
 
-fn producer(lang: Lang, p: &ProducerBox) -> Html {
+fn producer(lang: Lang, detail: &SceneDetail, p: &ProducerBox) -> Html {
     let r = &p.rect;
     html! {
         <g class={classes!("node", "producer", (!p.up).then_some("down"))}
             data-node={p.node.to_string()} data-up={p.up.to_string()}>
             <g class={classes!("frame", p.dim.then_some("dim"))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
-            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
-                { format!("{} {}", t(lang, Text::Producer), p.node.number()) }</text>
+            { detail.title("title", TITLE_UNITS, (r.x + 12.0, r.y + 20.0), r.w - 24.0, format!("{} {}", t(lang, Text::Producer), p.node.number())) }
             if let (Some(consumer), true, false) = (p.application, p.up, p.paused) {
                 <text class="detail in-process" x={n(r.x + r.w - 10.0)} y={n(r.y + 20.0)}
                     data-application={consumer.to_string()}>
@@ -515,7 +524,7 @@ pub fn role_text(lang: Lang, row: &ReplicaRow, broker_up: bool) -> String {
     }
 }
 
-fn broker(lang: Lang, b: &BrokerBox) -> Html {
+fn broker(lang: Lang, detail: &SceneDetail, b: &BrokerBox) -> Html {
     let r = &b.rect;
     let status = if !b.up {
         Some(t(lang, Text::Crashed))
@@ -529,8 +538,7 @@ fn broker(lang: Lang, b: &BrokerBox) -> Html {
             data-node={b.node.to_string()} data-up={b.up.to_string()}>
             <g class={classes!("frame", b.dim.then_some("dim"))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="8" />
-            <text class="title" x={n(r.x + 12.0)} y={n(r.y + 20.0)}>
-                { format!("{} {}", t(lang, Text::Broker), b.node.number()) }</text>
+            { detail.title("title", TITLE_UNITS, (r.x + 12.0, r.y + 20.0), r.w - 24.0, format!("{} {}", t(lang, Text::Broker), b.node.number())) }
             if let Some(status) = status {
                 <text class="status" x={n(r.x + 100.0)} y={n(r.y + 20.0)}>{ status }</text>
             }
