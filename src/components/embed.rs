@@ -128,8 +128,9 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
         <main class="player embed" data-testid="embed" ref={stage}>
             <div class="scene-box">
                 // A small frame shows the part the lesson step points at (legible labels).
+                // Too small for the labels, compact: names only, legible (`scene_detail`).
                 <Scene model={props.model.clone()} on_fault={props.on_fault.clone()}
-                    zoom={props.model.focus_box()} />
+                    zoom={props.model.focus_box()} compact_when_small={true} />
                 <FrameDescription model={props.model.clone()} now={p.time} playing={p.playing} />
             </div>
             if let Some(text) = narration {

@@ -27,6 +27,11 @@ pub struct SceneProps {
     /// The link the presenter selected (L), which X cuts or heals: drawn in the accent colour.
     #[prop_or_default]
     pub selected_link: Option<(NodeId, NodeId)>,
+    /// Drawn too small for its labels, turn compact (`scene_detail`): the embed, whose frame
+    /// is the host's to size. The full page keeps every label (its lesson view is laid out for
+    /// legible labels; on a phone the scene pans instead).
+    #[prop_or_default]
+    pub compact_when_small: bool,
 }
 
 /// The action a click on a broker means: crash it if up, restart it if down.
@@ -110,7 +115,7 @@ pub fn scene(props: &SceneProps) -> Html {
     });
     // Drawn too small for its labels, the scene turns compact (`scene_detail`).
     let svg = use_node_ref();
-    let detail = use_size_on_screen(svg.clone())
+    let detail = use_size_on_screen(svg.clone(), props.compact_when_small)
         .map(|(w, h)| SceneDetail::for_size(w, h, &view))
         .unwrap_or_default();
     let compact = detail.compact_title_units.is_some();

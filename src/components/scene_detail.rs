@@ -1,12 +1,14 @@
 //! The scene's level of detail, from its size on screen.
 //!
 //! The scene is an SVG that scales to its box. Drawn small — an embed in a blog post at 480 px
-//! wide, each side of compare — its 13-unit labels (offsets, HW and LEO, phases, lag) would be a
+//! wide — its 13-unit labels (offsets, HW and LEO, phases, lag) would be a
 //! few pixels tall: there to see, not to read. Then the scene turns **compact**, as a map does
 //! when zoomed out: it keeps every box, log cell, line and dot, hides the small labels, and draws
 //! each node's name (producer, broker, controller, group, consumer, database) at
-//! [`LEGIBLE_PX`] on screen or more. The figures stay readable beside the scene (the outcome
-//! line under an embed, the counters under compare), and the full page shows every label.
+//! [`LEGIBLE_PX`] on screen or more. The figures stay readable under the scene (the embed's
+//! outcome line), and "Open in Kafkascope" shows every label. Only the embed asks for this
+//! (`Scene`'s `compact_when_small`): the full page keeps every label, its lesson view being laid
+//! out for 12 px labels and its phone layout panning the scene instead.
 //!
 //! Measured, not guessed: a `ResizeObserver` on the SVG reports its size on screen, which with
 //! the picture's own size (its viewBox) gives the pixels per unit. The observer fires only when
@@ -132,17 +134,19 @@ pub fn watch_size(
     })
 }
 
-/// The element's size on screen (CSS pixels), kept up to date; `None` before it is measured.
+/// The element's size on screen (CSS pixels), kept up to date while `watch` is on; `None`
+/// before it is measured, or when not watched.
 #[hook]
-pub fn use_size_on_screen(element: NodeRef) -> Option<(f64, f64)> {
+pub fn use_size_on_screen(element: NodeRef, watch: bool) -> Option<(f64, f64)> {
     let size = use_state_eq(|| None::<(u32, u32)>);
     {
         let set = size.setter();
-        use_effect_with((), move |_| {
-            let watch = element
-                .cast::<web_sys::Element>()
+        use_effect_with(watch, move |watch| {
+            let watching = watch
+                .then(|| element.cast::<web_sys::Element>())
+                .flatten()
                 .and_then(|e| watch_size(&e, move |w, h| set.set(Some((w as u32, h as u32)))));
-            move || drop(watch)
+            move || drop(watching)
         });
     }
     size.map(|(w, h)| (f64::from(w), f64::from(h)))
