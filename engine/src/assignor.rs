@@ -19,6 +19,7 @@
 //! Every member is subscribed to the scenario's one topic.
 
 use crate::ids::{MemberId, TopicPartition};
+use crate::ordered::CollectByInsert;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -80,7 +81,7 @@ pub fn assign(
     sorted.sort_by_key(|m| m.member);
     let mut partitions = partitions.to_vec();
     partitions.sort();
-    let topics: BTreeSet<u16> = partitions.iter().map(|tp| tp.topic).collect();
+    let topics: BTreeSet<u16> = partitions.iter().map(|tp| tp.topic).collect_by_insert();
     let subscribers = |topic: u16| -> Vec<&MemberSubscription> {
         sorted
             .iter()
@@ -95,7 +96,10 @@ pub fn assign(
             .copied()
             .collect()
     };
-    let mut out: Assignment = sorted.iter().map(|m| (m.member, Vec::new())).collect();
+    let mut out: Assignment = sorted
+        .iter()
+        .map(|m| (m.member, Vec::new()))
+        .collect_by_insert();
     match strategy {
         AssignmentStrategy::Range => {
             for topic in topics {
@@ -151,7 +155,10 @@ fn range(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Assi
 }
 
 fn sticky(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Assignment {
-    let mut out: Assignment = members.iter().map(|m| (m.member, Vec::new())).collect();
+    let mut out: Assignment = members
+        .iter()
+        .map(|m| (m.member, Vec::new()))
+        .collect_by_insert();
     let m = members.len();
     if m == 0 {
         return out;
@@ -160,7 +167,7 @@ fn sticky(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Ass
     let min_quota = n / m;
     // How many members may hold one more than `min_quota`.
     let mut max_quota_slots = n % m;
-    let valid: BTreeSet<TopicPartition> = partitions.iter().copied().collect();
+    let valid: BTreeSet<TopicPartition> = partitions.iter().copied().collect_by_insert();
     let mut taken: BTreeSet<TopicPartition> = BTreeSet::new();
     for member in members {
         let mut keep: Vec<TopicPartition> = member
@@ -212,7 +219,7 @@ fn remove_transfers(assignment: &mut Assignment, members: &[&MemberSubscription]
     let owner: BTreeMap<TopicPartition, MemberId> = members
         .iter()
         .flat_map(|m| m.owned.iter().map(move |tp| (*tp, m.member)))
-        .collect();
+        .collect_by_insert();
     for (member, partitions) in assignment.iter_mut() {
         partitions.retain(|tp| owner.get(tp).is_none_or(|old| old == member));
     }

@@ -10,6 +10,7 @@
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::Message;
 use crate::metadata::PartitionMeta;
+use crate::ordered::CollectByInsert;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -35,7 +36,7 @@ impl ClientMetadata {
                 .iter()
                 .filter(|m| topics.contains(&m.partition.topic))
                 .map(|m| (m.partition, m.leader))
-                .collect(),
+                .collect_by_insert(),
             leader_epochs: BTreeMap::new(),
             brokers,
             next_node: 0,

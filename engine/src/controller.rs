@@ -25,6 +25,7 @@ use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{KafkaError, Message};
 use crate::metadata::{assign_replicas, PartitionMeta};
+use crate::ordered::CollectByInsert;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,9 +60,14 @@ impl Controller {
     ) -> Self {
         Controller {
             brokers,
-            partitions: partitions.into_iter().map(|m| (m.partition, m)).collect(),
-            last_heartbeat: (1..=brokers).map(|b| (b, SimTime::ZERO)).collect(),
-            incarnations: (1..=brokers).map(|b| (b, 0)).collect(),
+            partitions: partitions
+                .into_iter()
+                .map(|m| (m.partition, m))
+                .collect_by_insert(),
+            last_heartbeat: (1..=brokers)
+                .map(|b| (b, SimTime::ZERO))
+                .collect_by_insert(),
+            incarnations: (1..=brokers).map(|b| (b, 0)).collect_by_insert(),
             fenced: BTreeSet::new(),
             catch_up_to: BTreeMap::new(),
             metadata_version: 0,
@@ -214,7 +220,7 @@ impl Controller {
             .into_iter()
             .filter(|b| meta.is_replica(*b) && (!fenced.contains(b) || meta.isr.contains(b)))
             .chain(std::iter::once(broker))
-            .collect();
+            .collect_by_insert();
         if isr != meta.isr {
             meta.isr = isr;
             meta.partition_epoch += 1;
@@ -280,10 +286,11 @@ impl Controller {
         meta.partition_epoch += 1;
         match leader {
             Some(b) if unclean => {
-                meta.isr = BTreeSet::from([b]);
+                meta.isr = [b].into_iter().collect_by_insert();
             }
             Some(_) => {
-                let live: BTreeSet<u32> = meta.isr.iter().copied().filter(alive).collect();
+                let live: BTreeSet<u32> =
+                    meta.isr.iter().copied().filter(alive).collect_by_insert();
                 meta.isr = live;
             }
             // Offline: the ISR keeps its last members, so one of them can lead again later.
@@ -339,7 +346,7 @@ impl Controller {
                 .iter()
                 .filter(|b| !self.fenced.contains(b))
                 .copied()
-                .collect();
+                .collect_by_insert();
             let tp = TopicPartition {
                 topic,
                 partition: p as u16,

@@ -33,6 +33,7 @@ pub mod log;
 pub mod message;
 pub mod metadata;
 pub mod network;
+pub mod ordered;
 pub mod placement;
 pub mod producer;
 pub mod queue;

@@ -27,6 +27,7 @@ pub use log_row::{
 };
 pub use recent::{EVENTS_SHOWN, TRUNCATION_GHOST};
 
+use kafkascope_engine::ordered::CollectByInsert;
 use log_row::{replica_row, RowContext};
 use recent::{recent_events, recent_marks};
 
@@ -325,7 +326,7 @@ impl SceneModel {
                         )
                     })
             })
-            .collect();
+            .collect_by_insert();
         let assignments = groups::assignment_lines(&consumers, &leader_rows);
         let workers: Vec<(NodeId, u32)> = view
             .consumers
@@ -369,7 +370,7 @@ impl SceneModel {
                 .chain(brokers.iter().map(|b| (b.node, b.rect)))
                 .chain(consumers.iter().map(|c| (c.node, c.rect)))
                 .chain(databases.iter().map(|d| (d.node, d.rect)))
-                .collect(),
+                .collect_by_insert(),
         };
 
         let cut = |a: NodeId, b: NodeId| {

@@ -5,6 +5,7 @@
 //! the replica to it (KIP-107).
 
 use super::*;
+use crate::ordered::CollectByInsert;
 
 impl Broker {
     pub(super) fn start_truncation(&mut self, tp: TopicPartition, leader: u32, out: &mut Out) {
@@ -110,7 +111,7 @@ impl Broker {
                 } => Some(leader),
                 _ => None,
             })
-            .collect();
+            .collect_by_insert();
         for leader in leaders {
             if !self.fetching_from.contains(&leader) {
                 self.fetching_from.insert(leader);

@@ -7,6 +7,7 @@
 
 use super::*;
 use crate::log::SequenceCheck;
+use crate::ordered::CollectByInsert;
 
 impl Broker {
     #[allow(clippy::too_many_arguments)]
@@ -286,9 +287,10 @@ impl Broker {
                     })
                 })
                 .copied()
-                .collect();
+                .collect_by_insert();
             if !lagging.is_empty() {
-                let isr: BTreeSet<u32> = state.isr.difference(&lagging).copied().collect();
+                let isr: BTreeSet<u32> =
+                    state.isr.difference(&lagging).copied().collect_by_insert();
                 proposals.push((*tp, isr));
             }
         }
@@ -394,7 +396,12 @@ impl Broker {
             && state.pending_isr.is_none()
             && pos.offset >= hw
             && pos.offset >= epoch_start;
-        let expanded: BTreeSet<u32> = state.isr.iter().copied().chain([follower]).collect();
+        let expanded: BTreeSet<u32> = state
+            .isr
+            .iter()
+            .copied()
+            .chain([follower])
+            .collect_by_insert();
         if rejoin {
             self.propose_isr(tp, expanded, out);
         }

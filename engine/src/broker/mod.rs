@@ -44,6 +44,7 @@ use crate::message::{
     Acks, FetchPosition, FetchedPartition, KafkaError, Message, OffsetSpec, ProducerRecord,
 };
 use crate::metadata::PartitionMeta;
+use crate::ordered::CollectByInsert;
 use crate::requests::Requests;
 use crate::scenario::IsolationLevel;
 use crate::time::{SimDuration, SimTime};
@@ -148,7 +149,7 @@ impl Broker {
                             .iter()
                             .filter(|b| **b != me)
                             .map(|b| (*b, FollowerProgress::new(SimTime::ZERO)))
-                            .collect(),
+                            .collect_by_insert(),
                     }),
                     Some(l) => Role::Follower {
                         leader: l,
@@ -163,12 +164,15 @@ impl Broker {
                 }
                 (m.partition, Replica { log, role })
             })
-            .collect();
+            .collect_by_insert();
         Broker {
             id,
             config,
             replicas,
-            metadata: metadata.iter().map(|m| (m.partition, m.clone())).collect(),
+            metadata: metadata
+                .iter()
+                .map(|m| (m.partition, m.clone()))
+                .collect_by_insert(),
             pending_produce: Vec::new(),
             parked_fetches: Vec::new(),
             fetching_from: BTreeSet::new(),
@@ -540,7 +544,7 @@ impl Broker {
                             .iter()
                             .filter(|b| **b != me)
                             .map(|b| (*b, FollowerProgress::new(now)))
-                            .collect();
+                            .collect_by_insert();
                         replica.role = Role::Leader(LeaderState {
                             leader_epoch: meta.leader_epoch,
                             partition_epoch: meta.partition_epoch,

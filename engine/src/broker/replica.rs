@@ -4,6 +4,7 @@
 //! offline.
 
 use crate::log::PartitionLog;
+use crate::ordered::CollectByInsert;
 use crate::time::SimTime;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,7 +46,7 @@ impl LeaderState {
     /// The ISR used for the HW: the confirmed one, plus members a pending expansion adds.
     pub fn maximal_isr(&self) -> BTreeSet<u32> {
         match &self.pending_isr {
-            Some(p) => self.isr.union(p).copied().collect(),
+            Some(p) => self.isr.union(p).copied().collect_by_insert(),
             None => self.isr.clone(),
         }
     }

@@ -22,6 +22,7 @@ use crate::assignor::assign;
 use crate::effect::{Out, Timer};
 use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::message::{JoinGroupResult, KafkaError, Message};
+use crate::ordered::CollectByInsert;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 
@@ -240,7 +241,7 @@ impl Consumer {
                 .members
                 .iter()
                 .flat_map(|m| m.topics.iter().copied())
-                .collect();
+                .collect_by_insert();
             let partitions: Vec<TopicPartition> = self
                 .metadata
                 .partitions()

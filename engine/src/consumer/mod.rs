@@ -38,6 +38,7 @@ use crate::effect::{Out, Timer};
 use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::log::LogRecord;
 use crate::message::{FetchPosition, KafkaError, Message, OffsetSpec};
+use crate::ordered::CollectByInsert;
 use crate::requests::Requests;
 use crate::scenario::{ConsumerConfig, OffsetReset};
 use crate::time::{SimDuration, SimTime};
@@ -189,7 +190,7 @@ impl Consumer {
         let all_topics: Vec<u16> = initial
             .iter()
             .map(|m| m.partition.topic)
-            .collect::<std::collections::BTreeSet<_>>()
+            .collect_by_insert::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
         let metadata = ClientMetadata::new(initial, &all_topics, brokers);

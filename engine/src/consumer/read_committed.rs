@@ -15,6 +15,7 @@ use super::Consumer;
 use crate::ids::TopicPartition;
 use crate::log::ControlType;
 use crate::message::FetchedPartition;
+use crate::ordered::CollectByInsert;
 use crate::scenario::IsolationLevel;
 use std::collections::BTreeSet;
 
@@ -71,7 +72,8 @@ impl Consumer {
         if self.fetched_through.is_empty() {
             return;
         }
-        let buffered: BTreeSet<TopicPartition> = self.fetched.iter().map(|(tp, _)| *tp).collect();
+        let buffered: BTreeSet<TopicPartition> =
+            self.fetched.iter().map(|(tp, _)| *tp).collect_by_insert();
         for (tp, through) in &self.fetched_through {
             if buffered.contains(tp) {
                 continue;

@@ -21,6 +21,7 @@ pub mod table;
 use crate::effect::{Out, Timer};
 use crate::ids::NodeId;
 use crate::message::{DbResult, Message, Statement};
+use crate::ordered::CollectByInsert;
 use crate::scenario::DatabaseConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{TraceKind, WrittenRow};
@@ -49,7 +50,7 @@ impl Database {
                 .tables
                 .iter()
                 .map(|t| (t.name.clone(), Table::new(&t.name, t.unique_key)))
-                .collect(),
+                .collect_by_insert(),
             statement_time: SimDuration::from_ms(config.statement_ms),
             queue: VecDeque::new(),
             busy: false,

@@ -38,6 +38,7 @@ use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::{Acks, KafkaError, Message, ProducerRecord};
+use crate::ordered::CollectByInsert;
 use crate::placement::{key_bytes, partition_for_key};
 use crate::requests::Requests;
 use crate::scenario::ProducerConfig;
@@ -374,7 +375,7 @@ impl Producer {
                 txn.records = records.clone();
                 txn.committed = committed;
                 txn.aborted = aborted;
-                records.into_iter().collect()
+                records.into_iter().collect_by_insert()
             }
             _ => BTreeSet::new(),
         };

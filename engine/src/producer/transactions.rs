@@ -30,6 +30,7 @@ use super::{Idempotence, Producer, ProducerRequest, RecordState};
 use crate::effect::{LocalCall, Out, Timer};
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{CoordinatorType, KafkaError, Message};
+use crate::ordered::CollectByInsert;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use std::collections::BTreeSet;
@@ -168,7 +169,7 @@ impl Producer {
             .keys()
             .filter(|tp| !txn.added.contains(tp))
             .copied()
-            .collect();
+            .collect_by_insert();
         if missing.is_empty() {
             return;
         }

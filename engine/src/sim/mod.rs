@@ -37,6 +37,7 @@ use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::Message;
 use crate::metadata::{assign_replicas, PartitionMeta};
 use crate::network::{Delivery, Network};
+use crate::ordered::CollectByInsert;
 use crate::producer::Producer;
 use crate::queue::{EventQueue, Priority};
 use crate::rng::SimRng;
@@ -166,7 +167,7 @@ impl Simulation {
                         leader: Some(replicas[0]),
                         leader_epoch: 0,
                         partition_epoch: 0,
-                        isr: replicas.iter().copied().collect(),
+                        isr: replicas.iter().copied().collect_by_insert(),
                         replicas,
                     }
                 })
@@ -394,7 +395,7 @@ impl Simulation {
             .iter()
             .filter(|c| c.client().group() == group && self.processes.is_up(c.id()))
             .flat_map(|c| c.app().queued())
-            .collect()
+            .collect_by_insert()
     }
 
     /// The consumer groups, in the order their first member appears in the scenario.

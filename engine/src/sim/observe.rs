@@ -3,6 +3,7 @@
 //! election cost.
 
 use super::*;
+use crate::ordered::CollectByInsert;
 
 impl Simulation {
     pub(super) fn observe(&mut self, what: &TraceKind) {
@@ -36,7 +37,8 @@ impl Simulation {
         let Some(replica) = self.brokers[leader.number() as usize - 1].replica(tp) else {
             return;
         };
-        let held: std::collections::BTreeSet<_> = replica.log.records().map(|r| r.id).collect();
+        let held: std::collections::BTreeSet<_> =
+            replica.log.records().map(|r| r.id).collect_by_insert();
         let records: Vec<_> = self
             .fates
             .committed_ids(tp)

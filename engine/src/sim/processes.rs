@@ -10,6 +10,7 @@
 //!   pause ends; then everything that reached it, in order.
 
 use crate::ids::NodeId;
+use crate::ordered::CollectByInsert;
 use crate::time::SimTime;
 use std::collections::BTreeMap;
 
@@ -40,7 +41,10 @@ pub struct Processes {
 impl Processes {
     pub fn new(nodes: impl IntoIterator<Item = NodeId>) -> Self {
         Processes {
-            table: nodes.into_iter().map(|n| (n, Process::default())).collect(),
+            table: nodes
+                .into_iter()
+                .map(|n| (n, Process::default()))
+                .collect_by_insert(),
         }
     }
 

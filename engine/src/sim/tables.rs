@@ -3,6 +3,7 @@
 //! rows, and each input record judged by its rows — what the report's `tables[]` reads.
 
 use super::*;
+use crate::ordered::CollectByInsert;
 
 impl Simulation {
     /// Every application that writes a database table (database writers, Connect sink tasks),
@@ -93,7 +94,7 @@ impl Simulation {
                             .find_map(|t| t.get(&key))?;
                         Some((*tp, stored.row.value.parse().ok()?))
                     })
-                    .collect(),
+                    .collect_by_insert(),
                 None => self
                     .groups
                     .group(group)

@@ -32,6 +32,7 @@ use crate::assignor::{Assignment, AssignmentStrategy, MemberSubscription};
 use crate::effect::{Out, Timer};
 use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::message::{JoinGroupResult, KafkaError, Message};
+use crate::ordered::CollectByInsert;
 mod rebalance;
 mod replies;
 mod txn_offsets;
@@ -185,7 +186,7 @@ impl GroupCoordinators {
                 let first = offsets_partition_replicas(g, brokers)[0];
                 (g.to_string(), Group::new(g, Some(first)))
             })
-            .collect();
+            .collect_by_insert();
         GroupCoordinators {
             brokers,
             initial_rebalance_delay,

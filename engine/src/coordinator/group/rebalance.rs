@@ -5,6 +5,7 @@
 //! SyncGroup carries the assignment, and the group is Stable.
 
 use super::*;
+use crate::ordered::CollectByInsert;
 
 pub(super) fn prepare_rebalance(
     now: SimTime,
@@ -150,7 +151,7 @@ pub(super) fn complete_sync(now: SimTime, g: &mut Group, assignment: Assignment,
     g.assignment = assignment
         .into_iter()
         .filter(|(m, _)| g.members.contains_key(m))
-        .collect();
+        .collect_by_insert();
     for id in g.members.keys() {
         g.assignment.entry(*id).or_default();
     }

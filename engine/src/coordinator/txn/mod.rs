@@ -36,6 +36,7 @@ use crate::effect::{Out, Timer};
 use crate::ids::{NodeId, TopicPartition};
 use crate::log::ControlType;
 use crate::message::{KafkaError, Message};
+use crate::ordered::CollectByInsert;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use serde::{Deserialize, Serialize};
@@ -179,7 +180,7 @@ impl TxnCoordinators {
                 let first = InternalTopic::TRANSACTION_STATE.replicas_for(id, brokers)[0];
                 (id.to_string(), TxnMetadata::new(id, Some(first)))
             })
-            .collect();
+            .collect_by_insert();
         TxnCoordinators {
             brokers,
             txns,
@@ -567,7 +568,7 @@ impl TxnCoordinators {
             .values()
             .filter(|(txn, _)| txn == id)
             .map(|(_, tp)| *tp)
-            .collect();
+            .collect_by_insert();
         let mut leaderless = false;
         for tp in t.pending_markers.clone() {
             if in_flight.contains(&tp) {
