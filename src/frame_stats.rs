@@ -32,7 +32,7 @@ impl FrameStats {
             return None;
         }
         let mut sorted: Vec<f64> = self.samples.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
+        kafkascope_engine::ordered::sort_stable_by(&mut sorted, f64::total_cmp);
         let i = ((sorted.len() as f64 * 0.95).ceil() as usize).clamp(1, sorted.len()) - 1;
         Some(sorted[i])
     }

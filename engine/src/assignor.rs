@@ -19,7 +19,7 @@
 //! Every member is subscribed to the scenario's one topic.
 
 use crate::ids::{MemberId, TopicPartition};
-use crate::ordered::CollectByInsert;
+use crate::ordered::{sort_stable, sort_stable_by_key, CollectByInsert};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,9 +78,9 @@ pub fn assign(
     members: &[MemberSubscription],
 ) -> Assignment {
     let mut sorted: Vec<&MemberSubscription> = members.iter().collect();
-    sorted.sort_by_key(|m| m.member);
+    sort_stable_by_key(&mut sorted, |m| m.member);
     let mut partitions = partitions.to_vec();
-    partitions.sort();
+    sort_stable(&mut partitions);
     let topics: BTreeSet<u16> = partitions.iter().map(|tp| tp.topic).collect_by_insert();
     let subscribers = |topic: u16| -> Vec<&MemberSubscription> {
         sorted
@@ -127,7 +127,7 @@ pub fn assign(
         }
     }
     for owned in out.values_mut() {
-        owned.sort();
+        sort_stable(owned);
     }
     out
 }
@@ -176,7 +176,7 @@ fn sticky(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Ass
             .filter(|tp| valid.contains(tp) && !taken.contains(tp))
             .copied()
             .collect();
-        keep.sort();
+        sort_stable(&mut keep);
         let mut quota = min_quota;
         if keep.len() > min_quota && max_quota_slots > 0 {
             quota += 1;
@@ -208,7 +208,7 @@ fn sticky(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Ass
         owned.push(*tp);
     }
     for owned in out.values_mut() {
-        owned.sort();
+        sort_stable(owned);
     }
     out
 }

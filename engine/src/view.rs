@@ -511,7 +511,7 @@ impl WorldView {
                             })
                             .collect();
                         // The tables of rows first, the offsets after them.
-                        tables.sort_by_key(|t| t.holds_offsets);
+                        crate::ordered::sort_stable_by_key(&mut tables, |t| t.holds_offsets);
                         tables
                     },
                 })

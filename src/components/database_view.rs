@@ -4,15 +4,11 @@
 //! database, or restarts it if crashed (so do Enter and Space when it has the keyboard's focus).
 
 use crate::components::scene::{on_click, on_key, toggle_label};
-use crate::components::scene_detail::{SceneDetail, TITLE_UNITS};
+use crate::components::scene_detail::{n, SceneDetail, TITLE_UNITS};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::database::{DatabaseBox, ROW_H};
 use kafkascope_engine::Action;
 use yew::prelude::*;
-
-fn n(v: f64) -> String {
-    format!("{v:.1}")
-}
 
 #[derive(Properties, PartialEq)]
 pub struct DatabaseProps {

@@ -4,16 +4,12 @@
 //! highlighted. A click on a consumer kills it, or restarts it if killed.
 
 use crate::components::scene::{on_click, on_key, toggle_label};
-use crate::components::scene_detail::{SceneDetail, TITLE_UNITS};
+use crate::components::scene_detail::{n, SceneDetail, GROUP_NAME_UNITS, TITLE_UNITS};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus};
 use kafkascope_engine::view::ConsumerPhase;
 use kafkascope_engine::{Action, NodeId};
 use yew::prelude::*;
-
-fn n(v: f64) -> String {
-    format!("{v:.1}")
-}
 
 /// The action a click on a consumer means: kill it if running, restart it if killed.
 pub fn consumer_toggle(consumer: NodeId, up: bool) -> Action {
@@ -68,7 +64,7 @@ pub fn group_view(props: &GroupProps) -> Html {
             data-group={g.name.clone()} data-status={status_class}
             role="group" aria-label={format!("{} {} · {} {} · {}", t(lang, Text::Group), g.name, t(lang, Text::Generation), g.generation, t(lang, status))}>
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="10" />
-            { detail.title("group-name", 14.0, (r.x + 10.0, r.y + 19.0), r.w - 20.0, title) }
+            { detail.title("group-name", GROUP_NAME_UNITS, (r.x + 10.0, r.y + 19.0), r.w - 20.0, title) }
             <text class="group-state" x={n(r.x + 10.0)} y={n(r.y + 35.0)}>
                 { format!("{} {} · {}", t(lang, Text::Generation), g.generation, t(lang, status)) }
                 <title>{ t(lang, Text::GroupProtocol) }</title></text>

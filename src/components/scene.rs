@@ -2,7 +2,7 @@
 //! consumer groups ([`super::group_view`]), and messages in flight.
 
 use super::group_view::{AssignmentsView, ConsumerView, GroupView};
-use super::scene_detail::{use_size_on_screen, SceneDetail, TITLE_UNITS};
+use super::scene_detail::{n, use_size_on_screen, SceneDetail, TITLE_UNITS};
 use crate::i18n::{t, Lang, Text};
 use crate::scene_model::{
     BrokerBox, ControllerBox, Dot, Edge, MarkerKind, ProducerBox, RecordMark, ReplicaRole,
@@ -97,10 +97,6 @@ pub fn dot_class(kind: MessageKind) -> &'static str {
         MessageKind::DbRequest | MessageKind::DbResponse => "db",
         _ => "other",
     }
-}
-
-fn n(v: f64) -> String {
-    format!("{v:.1}")
 }
 
 #[function_component(Scene)]

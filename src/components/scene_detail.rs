@@ -21,10 +21,13 @@ use yew::prelude::*;
 
 /// The smallest label size the scene draws, in CSS pixels on screen.
 pub const LEGIBLE_PX: f64 = 9.5;
-/// The size of the scene's detail labels, in the picture's units (`static/style.css`).
+/// The size of the scene's detail labels, in the picture's units: the stylesheet's smallest
+/// label in the scene (`static/style.css`, 13px; a unit test holds the two together).
 pub const DETAIL_UNITS: f64 = 13.0;
-/// The size of node names at full detail, in units (a group's name is 14).
+/// The size of node names at full detail, in units.
 pub const TITLE_UNITS: f64 = 16.0;
+/// The size of a consumer group's name at full detail, in units: under its members' names.
+pub const GROUP_NAME_UNITS: f64 = 14.0;
 /// A name may be drawn this much narrower than its estimated width to fit its box (condensed,
 /// as a map's labels are), never more: beyond, it is drawn smaller. The estimate is on the wide
 /// side, so the glyphs are squeezed less than this.
@@ -87,7 +90,9 @@ fn fit_title(text: &str, size: f64, room: f64) -> (f64, Option<f64>) {
     (size, condensed)
 }
 
-fn n(v: f64) -> String {
+/// A number written into the SVG (a coordinate, a length, a size): one decimal is finer than a
+/// pixel at any size the scene is drawn.
+pub fn n(v: f64) -> String {
     format!("{v:.1}")
 }
 
@@ -155,6 +160,44 @@ pub fn use_size_on_screen(element: NodeRef, watch: bool) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The compact threshold assumes the scene's smallest label is `DETAIL_UNITS`: no rule of the
+    /// stylesheet draws scene text smaller (the legend's glyphs and the HTML table cards are not
+    /// in the scene), and the detail labels are that size.
+    #[test]
+    fn the_stylesheets_smallest_scene_label_is_detail_units() {
+        let stylesheet = include_str!("../../static/style.css");
+        let mut sizes = Vec::new();
+        for rule in stylesheet.split('}') {
+            let Some((selector, body)) = rule.split_once('{') else {
+                continue;
+            };
+            let selector = selector.rsplit(['\n', ';']).next().unwrap_or("").trim();
+            if selector.starts_with(".legend") || selector.starts_with(".table-card") {
+                continue;
+            }
+            for declaration in body.split(';') {
+                if let Some(px) = declaration
+                    .trim()
+                    .strip_prefix("font-size:")
+                    .and_then(|v| v.trim().strip_suffix("px"))
+                {
+                    let px: f64 = px.parse().expect("a font size in px");
+                    sizes.push((px, selector.to_string()));
+                }
+            }
+        }
+        let smallest = sizes
+            .iter()
+            .map(|(px, _)| *px)
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(
+            smallest, DETAIL_UNITS,
+            "scene label sizes in the stylesheet: {sizes:?}"
+        );
+        let detail = sizes.iter().find(|(_, s)| s == ".node .detail");
+        assert_eq!(detail.map(|(px, _)| *px), Some(DETAIL_UNITS));
+    }
 
     const PICTURE: Rect = Rect {
         x: 0.0,

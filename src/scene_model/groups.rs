@@ -246,7 +246,7 @@ pub fn build_groups(view: &WorldView, top: f64) -> (Vec<GroupBox>, Vec<ConsumerB
         y += GROUP_GAP;
     }
     // Scenario order, so `consumers[n - 1]` is consumer-n (message paths look them up so).
-    consumers.sort_by_key(|c| c.node.number());
+    kafkascope_engine::ordered::sort_stable_by_key(&mut consumers, |c| c.node.number());
     (groups, consumers)
 }
 

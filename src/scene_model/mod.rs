@@ -464,7 +464,7 @@ impl SceneModel {
                 })
             })
             .collect();
-        dots.sort_by_key(|d| d.id);
+        kafkascope_engine::ordered::sort_stable_by_key(&mut dots, |d| d.id);
         label_record_dots(&mut dots);
 
         let height = [

@@ -300,7 +300,7 @@ impl Consumer {
             });
         }
         self.assignment.extend(added);
-        self.assignment.sort();
+        crate::ordered::sort_stable(&mut self.assignment);
         self.resume_poll(now, out);
     }
 

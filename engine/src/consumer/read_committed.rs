@@ -30,7 +30,7 @@ impl Consumer {
         self.fetched_through.insert(tp, last.offset + 1);
         let read_committed = self.config.isolation_level == IsolationLevel::ReadCommitted;
         let mut aborted = p.aborted_transactions;
-        aborted.sort_by_key(|a| a.first_offset);
+        crate::ordered::sort_stable_by_key(&mut aborted, |a| a.first_offset);
         let mut upcoming = aborted.into_iter().peekable();
         let mut aborted_producers: BTreeSet<i64> = BTreeSet::new();
         // Records and batch headers both come in offset order: walk them together.

@@ -103,7 +103,7 @@ impl Simulation {
         ) {
             Ok(created) => {
                 self.partitions.extend(created);
-                self.partitions.sort();
+                crate::ordered::sort_stable(&mut self.partitions);
                 let keys = self
                     .producers
                     .iter()

@@ -435,7 +435,7 @@ impl Simulation {
             .filter(|c| c.group() == group)
             .flat_map(|c| c.topics().iter().copied())
             .collect();
-        topics.sort_unstable();
+        crate::ordered::sort_stable(&mut topics);
         topics.dedup();
         topics
     }
@@ -605,7 +605,7 @@ fn group_topics(scenario: &Scenario, group: &str) -> Vec<u16> {
         .filter(|c| c.group_id == group)
         .flat_map(|c| scenario.consumer_topics(c))
         .collect();
-    topics.sort_unstable();
+    crate::ordered::sort_stable(&mut topics);
     topics.dedup();
     topics
 }

@@ -163,7 +163,7 @@ impl Simulation {
         if actor.is_none() || matches!(actor, Some(NodeId::Controller(_))) {
             dirty.extend(self.partitions.iter().copied());
         }
-        dirty.sort_unstable();
+        crate::ordered::sort_stable(&mut dirty);
         dirty.dedup();
         for tp in &dirty {
             self.sync_fates(*tp);

@@ -51,7 +51,7 @@ impl Simulation {
                     .filter(|c| c.group() == g.name)
                     .map(|c| c.member_id())
                     .collect();
-                running.sort();
+                crate::ordered::sort_stable(&mut running);
                 let members: Vec<_> = g.members.keys().map(|m| Some(*m)).collect();
                 if running.is_empty() {
                     return members.is_empty();
