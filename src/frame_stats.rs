@@ -3,7 +3,34 @@
 //! (`data-frame-p95-ms`, `data-frame-samples`), read by `scripts/bench.sh`; nothing is sent
 //! anywhere.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
+
+thread_local! {
+    /// Whether the first frame is on screen: load marks stop there.
+    static FIRST_FRAME_SHOWN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks a stage of the page's load on the browser's performance timeline (`performance.mark`,
+/// named `kafkascope:STAGE`), until the first frame is on screen, never after: the first-frame
+/// bench prints where the load's time went from them. Does nothing natively.
+pub fn mark_load_stage(stage: &str) {
+    if FIRST_FRAME_SHOWN.get() {
+        return;
+    }
+    #[cfg(target_arch = "wasm32")]
+    if let Some(performance) = gloo::utils::window().performance() {
+        let _ = performance.mark(&format!("kafkascope:{stage}"));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = stage;
+}
+
+/// The first frame is on screen: marks its stage, the last one.
+pub fn first_frame_shown() {
+    mark_load_stage("first-frame");
+    FIRST_FRAME_SHOWN.set(true);
+}
 
 /// Frames kept for the percentile.
 const WINDOW: usize = 600;

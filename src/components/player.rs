@@ -116,6 +116,7 @@ pub fn player(props: &PlayerProps) -> Html {
         if let Some(root) = gloo::utils::document().document_element() {
             let _ = root.set_attribute("data-first-frame-ms", &format!("{now:.1}"));
         }
+        crate::frame_stats::first_frame_shown();
     });
 
     // Each newly recorded run: when it was on screen and how much memory the page holds, for
@@ -137,11 +138,13 @@ pub fn player(props: &PlayerProps) -> Html {
     });
 
     let timeline = playback.timeline.clone();
+    crate::frame_stats::mark_load_stage("player-render");
     let model = Rc::new(SceneModel::build(
         world.borrow_mut().at(&playback),
         &timeline,
         playback.time,
     ));
+    crate::frame_stats::mark_load_stage("scene-model-built");
     // One callback for the whole session (not a new one per frame), so the scene's nodes that
     // take it re-render only when what they draw changes.
     let on_fault = use_callback(

@@ -151,6 +151,7 @@ impl ScenarioSource {
 
 /// Parses, validates and records the scenario a source names.
 pub fn load(source: &ScenarioSource) -> Result<Rc<Timeline>, ScenarioError> {
+    crate::frame_stats::mark_load_stage("scenario-read");
     let scenario = match source {
         ScenarioSource::Builtin(name) => builtin::read(name)?,
         ScenarioSource::File { scenario, .. } => (**scenario).clone()?,
@@ -169,7 +170,10 @@ pub fn load(source: &ScenarioSource) -> Result<Rc<Timeline>, ScenarioError> {
             records_that_fit: estimate.records_that_fit(),
         });
     }
-    Ok(Rc::new(Timeline::record(&scenario)))
+    crate::frame_stats::mark_load_stage("scenario-parsed");
+    let timeline = Rc::new(Timeline::record(&scenario));
+    crate::frame_stats::mark_load_stage("run-recorded");
+    Ok(timeline)
 }
 
 /// The reader's changes to a scenario's settings.

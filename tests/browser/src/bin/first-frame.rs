@@ -13,6 +13,25 @@ use std::time::Duration;
 
 const RUNS: usize = 5;
 
+/// Where a load's time went, from the browser's own timings (ms after navigation): the page, the
+/// app's JS and wasm downloaded, the scenario file fetched (its start is when the app asked), and
+/// the app's own marks of its load stages (`frame_stats::mark_load_stage`).
+const LOAD_STAGES_JS: &str = r#"
+    const nav = performance.getEntriesByType("navigation")[0];
+    const at = (ms) => Math.round(ms);
+    const parts = [`html ${at(nav.responseEnd)}`];
+    for (const e of performance.getEntriesByType("resource")) {
+        const name = e.name.split("/").pop().split("?")[0];
+        const kind = name.endsWith(".wasm") ? "wasm" : name.endsWith(".js") ? name.replace(/-[0-9a-f]+\.js$/, ".js")
+            : name.endsWith(".json") ? "scenario" : null;
+        if (kind) parts.push(`${kind} ${at(e.startTime)}-${at(e.responseEnd)}`);
+    }
+    for (const m of performance.getEntriesByType("mark")) {
+        if (m.name.startsWith("kafkascope:")) parts.push(`${m.name.slice(11)} ${at(m.startTime)}`);
+    }
+    return parts.join(", ");
+"#;
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), String> {
     let server = StaticServer::start(dist_dir()?)
@@ -51,7 +70,12 @@ async fn main() -> Result<(), String> {
             let ms = root_dataset_number(&client, "firstFrameMs")
                 .await?
                 .ok_or("no first-frame figure")?;
-            println!("{what}, run {run}: first frame at {ms:.1} ms after navigation");
+            let stages = client
+                .execute(LOAD_STAGES_JS, vec![])
+                .await
+                .map_err(|e| e.to_string())?;
+            let stages = stages.as_str().unwrap_or("");
+            println!("{what}, run {run}: first frame at {ms:.1} ms after navigation ({stages})");
             samples.push(ms);
             client.close().await.map_err(|e| e.to_string())?;
         }
