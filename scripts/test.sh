@@ -21,6 +21,8 @@ check() {
   say "$name"
   local started=$SECONDS
   if ! "$@" 2>&1 | tee -a "$RESULTS"; then
+    STAGE_TIMES+=("$(printf '%4d s  %s (failed)' "$((SECONDS - started))" "$name")")
+    print_stage_times
     die "$name" "$hint"
   fi
   local took=$((SECONDS - started))
@@ -28,6 +30,10 @@ check() {
   STAGE_TIMES+=("$(printf '%4d s  %s' "$took" "$name")")
 }
 STAGE_TIMES=()
+# Where the time went (the whole command should stay under about 30 minutes).
+print_stage_times() {
+  printf '%s\n' "time by stage:" "${STAGE_TIMES[@]}" "$(printf '%4d s  in all, with set-up' "$SECONDS")"
+}
 
 check "fetch crates" "check that crates.io is reachable" cargo fetch --quiet
 check "rustfmt" "run: cargo fmt --all" cargo fmt --all -- --check
@@ -66,8 +72,7 @@ check "download size of the first frame (deterministic; ceiling in the script)" 
 check "end-to-end tests in headless Chromium" "screenshots are in target/e2e/" \
   cargo test -p kafkascope-browser-tests --test e2e --test links --test embed --test present --test compare --test csp --test keyboard
 say "All checks passed. Screenshots: target/e2e/"
-# Where the time went (the whole command should stay under about 30 minutes).
-printf '%s\n' "time by stage:" "${STAGE_TIMES[@]}" "$(printf '%4d s  in all, with set-up' "$SECONDS")"
+print_stage_times
 # One closing line over every test runner above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "all tests: %d passed, %d failed\n", p, f }' "$RESULTS"

@@ -4,7 +4,7 @@ fn main() {
     kafkascope::frame_stats::mark_load_stage("wasm-started");
     let named = kafkascope::session::builtin_in_address();
     kafkascope::scenarios::when_builtin_ready(named.as_deref(), || {
-        kafkascope::frame_stats::mark_load_stage("scenario-fetched");
+        kafkascope::frame_stats::mark_load_stage("scenario-ready");
         yew::Renderer::<kafkascope::components::app::App>::new().render();
     });
 }

@@ -12,8 +12,8 @@
 //! Explicit sorts have the same cost: `sort`, `sort_by_key` and `sort_unstable` compile one copy
 //! of the sort per element type and per key closure. [`sort_stable_by`] and its two shorthands
 //! sort through one shared copy instead: they sort the items' positions (`usize`) with the
-//! comparison behind a `&dyn Fn`, then move the items into that order. The result is exactly
-//! `slice::sort_by`'s (stable: equal items keep their order).
+//! comparison behind a `&dyn Fn`, then move the items into that order in place. The result is
+//! exactly `slice::sort_by`'s (stable: equal items keep their order).
 
 use std::cmp::Ordering;
 
@@ -29,22 +29,34 @@ pub trait CollectByInsert: Iterator + Sized {
 impl<I: Iterator> CollectByInsert for I {}
 
 /// Sorts `items` by `compare`, stably, as `slice::sort_by` does (see the module docs).
-pub fn sort_stable_by<T>(items: &mut Vec<T>, compare: impl Fn(&T, &T) -> Ordering) {
+pub fn sort_stable_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     if items.len() < 2 {
         return;
     }
-    let order = stable_order(items.len(), &|a, b| compare(&items[a], &items[b]));
-    let mut slots: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
-    items.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    let mut order = stable_order(items.len(), &|a, b| compare(&items[a], &items[b]));
+    // Position `k` takes the item now at `order[k]`: follow each cycle of the permutation with
+    // swaps, in place (no second buffer), marking each position done with `order[k] = k`.
+    for start in 0..order.len() {
+        let mut k = start;
+        while order[k] != k {
+            let from = order[k];
+            order[k] = k;
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
 }
 
 /// Sorts `items` in their natural order, stably (`slice::sort`).
-pub fn sort_stable<T: Ord>(items: &mut Vec<T>) {
+pub fn sort_stable<T: Ord>(items: &mut [T]) {
     sort_stable_by(items, T::cmp);
 }
 
 /// Sorts `items` by a key, stably (`slice::sort_by_key`).
-pub fn sort_stable_by_key<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
+pub fn sort_stable_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     sort_stable_by(items, |a, b| key(a).cmp(&key(b)));
 }
 

@@ -174,6 +174,8 @@ fn compare_player(props: &ComparePlayerProps) -> Html {
             }
         }
     });
+    // The comparison's first frame ends the load marks, as the player's does.
+    use_effect_with((), |_| crate::frame_stats::first_frame_shown());
     // While paused, the address holds the comparison (both sides whole): the first write adds a
     // history entry (unless the address already said this), later ones replace it.
     {

@@ -161,31 +161,86 @@ pub fn use_size_on_screen(element: NodeRef, watch: bool) -> Option<(f64, f64)> {
 mod tests {
     use super::*;
 
-    /// The compact threshold assumes the scene's smallest label is `DETAIL_UNITS`: no rule of the
-    /// stylesheet draws scene text smaller (the legend's glyphs and the HTML table cards are not
-    /// in the scene), and the detail labels are that size.
-    #[test]
-    fn the_stylesheets_smallest_scene_label_is_detail_units() {
-        let stylesheet = include_str!("../../static/style.css");
-        let mut sizes = Vec::new();
-        for rule in stylesheet.split('}') {
-            let Some((selector, body)) = rule.split_once('{') else {
-                continue;
+    /// The classes of the scene's SVG whose rules size its text (`static/style.css`).
+    const SCENE_CLASSES: [&str; 11] = [
+        "scene",
+        "node",
+        "cell",
+        "marker",
+        "dots",
+        "group-box",
+        "processed",
+        "role-tag",
+        "isr",
+        "leader-tag",
+        "database-box",
+    ];
+
+    /// Every `font-size` (and `font` shorthand) declaration of `css` with the selector of the
+    /// rule it is in: comments removed, rules inside `@media` blocks under their own selector.
+    fn font_declarations(css: &str) -> Vec<(String, String)> {
+        let mut without_comments = String::new();
+        let mut rest = css;
+        while let Some(open) = rest.find("/*") {
+            without_comments.push_str(&rest[..open]);
+            rest = rest[open..].split_once("*/").map_or("", |(_, after)| after);
+        }
+        without_comments.push_str(rest);
+        let (mut preludes, mut text, mut found) = (Vec::<String>::new(), String::new(), Vec::new());
+        let mut declaration = |preludes: &[String], text: &str| {
+            let Some(selector) = preludes.last().filter(|s| !s.starts_with('@')) else {
+                return;
             };
-            let selector = selector.rsplit(['\n', ';']).next().unwrap_or("").trim();
-            if selector.starts_with(".legend") || selector.starts_with(".table-card") {
-                continue;
-            }
-            for declaration in body.split(';') {
-                if let Some(px) = declaration
-                    .trim()
-                    .strip_prefix("font-size:")
-                    .and_then(|v| v.trim().strip_suffix("px"))
-                {
-                    let px: f64 = px.parse().expect("a font size in px");
-                    sizes.push((px, selector.to_string()));
+            if let Some((property, value)) = text.split_once(':') {
+                if matches!(property.trim(), "font-size" | "font") {
+                    found.push((selector.clone(), value.trim().to_string()));
                 }
             }
+        };
+        for c in without_comments.chars() {
+            match c {
+                '{' => preludes.push(std::mem::take(&mut text).trim().to_string()),
+                '}' => {
+                    declaration(&preludes, &text);
+                    preludes.pop();
+                    text.clear();
+                }
+                ';' => {
+                    declaration(&preludes, &text);
+                    text.clear();
+                }
+                c => text.push(c),
+            }
+        }
+        found
+    }
+
+    /// Whether a selector names an element of the scene's SVG (one of its classes).
+    fn in_scene(selector: &str) -> bool {
+        selector
+            .split([',', ' ', '>', '+', '~'])
+            .flat_map(|compound| compound.split(':').next().unwrap_or("").split('.').skip(1))
+            .any(|class| SCENE_CLASSES.contains(&class))
+    }
+
+    /// The compact threshold assumes the scene's smallest label is `DETAIL_UNITS`: no rule for
+    /// the scene's text draws it smaller, and the detail labels are that size.
+    #[test]
+    fn the_stylesheets_smallest_scene_label_is_detail_units() {
+        let mut sizes = Vec::new();
+        for (selector, value) in font_declarations(include_str!("../../static/style.css")) {
+            if !in_scene(&selector) {
+                continue;
+            }
+            let px = value
+                .trim_end_matches("!important")
+                .trim()
+                .strip_suffix("px")
+                .and_then(|px| px.parse::<f64>().ok());
+            let px = px.unwrap_or_else(|| {
+                panic!("a scene text size this test cannot read: `{selector}`: `{value}` (use px)")
+            });
+            sizes.push((px, selector));
         }
         let smallest = sizes
             .iter()
@@ -193,10 +248,31 @@ mod tests {
             .fold(f64::INFINITY, f64::min);
         assert_eq!(
             smallest, DETAIL_UNITS,
-            "scene label sizes in the stylesheet: {sizes:?}"
+            "scene text sizes in the stylesheet: {sizes:?}"
         );
         let detail = sizes.iter().find(|(_, s)| s == ".node .detail");
         assert_eq!(detail.map(|(px, _)| *px), Some(DETAIL_UNITS));
+    }
+
+    #[test]
+    fn the_stylesheet_reader_sees_media_blocks_and_skips_comments_and_html() {
+        let css = "/* .node .x { font-size: 1px; } */ .legend { font-size: 9px; }\n\
+                   @media (max-width: 500px) { .node .y { font-size: 11px; } }\n\
+                   .a, .cell text { font: 12px sans-serif; }";
+        let found = font_declarations(css);
+        assert_eq!(
+            found,
+            [
+                (".legend".to_string(), "9px".to_string()),
+                (".node .y".to_string(), "11px".to_string()),
+                (".a, .cell text".to_string(), "12px sans-serif".to_string()),
+            ]
+        );
+        assert!(!in_scene(".legend"));
+        assert!(in_scene(".node .y"));
+        assert!(in_scene(".a, .cell text"));
+        assert!(in_scene(".marker.hw:hover text"));
+        assert!(!in_scene(".view-toggle"));
     }
 
     const PICTURE: Rect = Rect {
