@@ -1,7 +1,7 @@
 fn main() {
+    kafkascope::frame_stats::mark_load_stage("wasm-started");
     // The built-in scenario the address names is fetched first (`scenarios::builtin`), so the
     // first render opens it.
-    kafkascope::frame_stats::mark_load_stage("wasm-started");
     let named = kafkascope::session::builtin_in_address();
     kafkascope::scenarios::when_builtin_ready(named.as_deref(), || {
         kafkascope::frame_stats::mark_load_stage("scenario-ready");

@@ -26,8 +26,9 @@ const LOAD_STAGES_JS: &str = r#"
             : name.endsWith(".json") ? "scenario" : null;
         if (kind) parts.push(`${kind} ${at(e.startTime)}-${at(e.responseEnd)}`);
     }
+    const prefix = "kafkascope:";
     for (const m of performance.getEntriesByType("mark")) {
-        if (m.name.startsWith("kafkascope:")) parts.push(`${m.name.slice(11)} ${at(m.startTime)}`);
+        if (m.name.startsWith(prefix)) parts.push(`${m.name.slice(prefix.length)} ${at(m.startTime)}`);
     }
     return parts.join(", ");
 "#;
