@@ -13,3 +13,9 @@ if ! ls "$from"/*.json >/dev/null 2>&1; then
 fi
 mkdir -p "$TRUNK_STAGING_DIR/scenarios"
 cp "$from"/*.json "$TRUNK_STAGING_DIR/scenarios/"
+# boot.js fetches the scenario a link names while the wasm downloads: it gets the list of files
+# here, so it never asks for one that is not.
+names=$(cd "$TRUNK_STAGING_DIR/scenarios" && for f in *.json; do printf '"%s",' "${f%.json}"; done)
+boot="$TRUNK_STAGING_DIR/boot.js"
+grep -q '/\* built-in scenario names \*/' "$boot" || { echo "copy-scenarios: no name list to fill in $boot" >&2; exit 1; }
+sed -i "s|/\* built-in scenario names \*/|${names%,}|" "$boot"

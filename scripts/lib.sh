@@ -14,6 +14,8 @@ mkdir -p "$KS_CACHE" "$KS_LOGS"
 KS_WASM_BINDGEN_VERSION="0.2.130"
 KS_TRUNK_VERSION="^0.21"
 KS_BINARYEN_VERSION="132"
+# esbuild minifies the app's JS glue in a release build (Trunk's own minifier cannot parse it).
+KS_ESBUILD_VERSION="0.24.2"
 
 export PATH="$KS_CACHE/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 

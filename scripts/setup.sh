@@ -5,7 +5,8 @@
 #      plus a wasm32 std built from its source: rustup cannot fetch the wasm32 target on a
 #      machine that reaches only the package registries)
 #   2. Trunk 0.21, wasm-bindgen-cli pinned to Cargo.lock's wasm-bindgen
-#   3. wasm-opt from npm's binaryen (Debian's is too old for rustc 1.96's output)
+#   3. wasm-opt from npm's binaryen (Debian's is too old for rustc 1.96's output), and esbuild
+#      from npm (minifies the app's JS in a release build: scripts/minify-app-js.sh)
 #   4. Chromium and ChromeDriver for the browser tests
 # Sourced by serve.sh / test.sh / bench.sh; can be run on its own.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -85,6 +86,13 @@ setup_web_tools() {
     run_logged "npm install binaryen" "check that the npm registry is reachable" \
       npm install --prefix "$KS_CACHE/npm" --no-audit --no-fund "binaryen@$KS_BINARYEN_VERSION"
   fi
+  if ! esbuild --version 2>/dev/null | grep -qx -- "$KS_ESBUILD_VERSION"; then
+    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+    say "npm install esbuild@$KS_ESBUILD_VERSION (minifies the app's JS)"
+    mkdir -p "$KS_CACHE/npm"
+    run_logged "npm install esbuild" "check that the npm registry is reachable" \
+      npm install --prefix "$KS_CACHE/npm" --no-audit --no-fund "esbuild@$KS_ESBUILD_VERSION"
+  fi
 }
 
 setup_browser() {
@@ -96,7 +104,7 @@ main() {
   setup_toolchain
   setup_web_tools
   setup_browser
-  note "toolchain: $KS_TOOLCHAIN ($(rustc --version)); $(trunk --version); $(wasm-bindgen --version); $(wasm-opt --version | head -1)"
+  note "toolchain: $KS_TOOLCHAIN ($(rustc --version)); $(trunk --version); $(wasm-bindgen --version); $(wasm-opt --version | head -1); esbuild $(esbuild --version)"
 }
 
 # Run when executed, not when sourced.

@@ -271,9 +271,11 @@ pub fn player(props: &PlayerProps) -> Html {
         compare: None,
     };
     let embedded = props.start.layout == Layout::Embed;
-    // While paused, the address follows the screen: a new entry when what is shown changes (the
-    // run, the step, the view), the same entry when only the time or speed moves.
-    let paused_query = use_memo(
+    // The session on screen as a link's query, encoded when what it names changes, not once per
+    // frame (an encoding compresses the whole session). The full page's address follows it while
+    // paused. The embed's "Open in Kafkascope" opens it in the full page: while playing, the
+    // moment playback started, at the step on screen.
+    let session_query = use_memo(
         (
             Rc::as_ptr(&shared_scenario) as usize,
             (!playback.playing).then_some(playback.time),
@@ -284,8 +286,11 @@ pub fn player(props: &PlayerProps) -> Html {
             step,
             props.presenting,
         ),
-        |_| (!playback.playing && !embedded).then(|| link::query(&session_at(playback.time))),
+        |_| (!playback.playing || embedded).then(|| link::query(&session_at(playback.time))),
     );
+    // While paused, the address follows the screen: a new entry when what is shown changes (the
+    // run, the step, the view), the same entry when only the time or speed moves. An embed never
+    // writes it (its history would be the host page's).
     {
         let written = use_mut_ref(|| None::<(usize, Option<usize>, Option<SessionView>, bool)>);
         let from_address = props.start.from_address;
@@ -295,8 +300,8 @@ pub fn player(props: &PlayerProps) -> Html {
             view,
             props.presenting,
         );
-        use_effect_with(paused_query.clone(), move |query| {
-            if let Some(query) = query.as_ref() {
+        use_effect_with(session_query.clone(), move |query| {
+            if let Some(query) = query.as_ref().as_ref().filter(|_| !embedded) {
                 let mut written = written.borrow_mut();
                 let push = match *written {
                     None => !from_address,
@@ -313,12 +318,11 @@ pub fn player(props: &PlayerProps) -> Html {
     });
     if embedded {
         // Just the scene and compact controls; "open in Kafkascope" goes to the same session.
-        let open_full = crate::session::address_of(&link::query(&session_at(playback.time)));
         return html! {
             <EmbedStage model={model.clone()} report={shown_report(&model.report)}
                 playback={(*playback).clone()} dispatcher={playback.dispatcher()}
                 on_fault={on_fault.clone()} narration={!props.start.hide_narration}
-                open_full={AttrValue::from(open_full)} />
+                open_full={session_query.as_deref().map(crate::session::address_of).unwrap_or_default()} />
         };
     }
     let on_share = {

@@ -5,6 +5,8 @@
 //! - in the page (wasm32), each file is fetched when it is first opened, from `scenarios/NAME.json`
 //!   beside the page (same origin; Trunk's post-build hook puts the files there), and kept for the
 //!   rest of the visit. The first frame then downloads one scenario, not all of them (issue 12).
+//!   The one a link names (`?scenario=NAME`) is fetched by the page's loader (`static/boot.js`)
+//!   while the wasm downloads, and taken from it here.
 //!   [`when_builtin_ready`] runs what opens a built-in scenario once its text is here;
 //! - natively (the app's tests and benches), every file is embedded and always ready.
 //!
@@ -170,7 +172,17 @@ mod text {
         });
     }
 
-    /// The body of a same-origin GET of `url` (relative to the page), as text.
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// `static/boot.js`: the response to the GET of `url` it started while the wasm
+        /// downloaded, if it asked for `url`; taken once (a later fetch of the same file asks the
+        /// server again). Throws where the page was not started by it (the wasm tests).
+        #[wasm_bindgen(js_name = kafkascopeTakePrefetched, catch)]
+        fn take_prefetched(url: &str) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+    }
+
+    /// The body of a same-origin GET of `url` (relative to the page), as text: the loader's, if
+    /// it started one.
     async fn fetch_text(url: &str) -> Result<String, String> {
         let describe = |e: wasm_bindgen::JsValue| {
             e.as_string()
@@ -180,9 +192,11 @@ mod text {
                 })
                 .unwrap_or_else(|| "the request failed".to_string())
         };
-        let response = JsFuture::from(gloo::utils::window().fetch_with_str(url))
-            .await
-            .map_err(describe)?;
+        let request = take_prefetched(url)
+            .ok()
+            .and_then(|response| response.dyn_into::<js_sys::Promise>().ok())
+            .unwrap_or_else(|| gloo::utils::window().fetch_with_str(url));
+        let response = JsFuture::from(request).await.map_err(describe)?;
         let response: web_sys::Response = response.dyn_into().map_err(describe)?;
         if !response.ok() {
             return Err(format!("HTTP {}", response.status()));

@@ -291,6 +291,23 @@ async fn the_time_slider_seeks_backward_and_forward_on_a_sub_path() {
         ["/blog/posts/kafkascope/scenarios/hello-kafka.json"],
         "scenario files fetched"
     );
+    // That one request was the loader's (static/boot.js), made while the wasm downloaded: it
+    // started before the app's code ran, and the app took its answer rather than asking again.
+    let started = c
+        .execute(
+            "const at = (entries) => entries.length === 1 ? entries[0].startTime : null;
+             return [at(performance.getEntriesByType('resource')
+                        .filter(e => e.name.endsWith('/scenarios/hello-kafka.json'))),
+                     at(performance.getEntriesByName('kafkascope:wasm-started'))];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (scenario, wasm) = (started[0].as_f64(), started[1].as_f64());
+    assert!(
+        matches!((scenario, wasm), (Some(s), Some(w)) if s < w),
+        "the scenario's request started at {scenario:?} ms, the app at {wasm:?} ms"
+    );
     page.client.close().await.unwrap();
 }
 
