@@ -19,7 +19,8 @@ if (BUILTIN_SCENARIOS.includes(named)) {
   response.catch(() => {});
   prefetched = { url, response };
 }
-// The response to the GET of `url` started here, once; `undefined` for any other file.
+// The response to the GET of `url` started here, once; `undefined` for any other file. Any call
+// discards it: a later request for the same file asks the server again.
 globalThis.kafkascopeTakePrefetched = (url) => {
   const response = prefetched?.url === url ? prefetched.response : undefined;
   prefetched = null;

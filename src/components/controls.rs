@@ -22,7 +22,29 @@ pub struct ControlsProps {
     /// In an embed: the same session in the full page. The controls are then compact: no speed,
     /// share or download, and this link instead.
     #[prop_or_default]
-    pub open_full: Option<AttrValue>,
+    pub open_full: Option<OpenFull>,
+}
+
+/// An embed's "Open in Kafkascope": a link to the same session in the full page.
+#[derive(Clone, PartialEq)]
+pub struct OpenFull {
+    /// The address the link shows (hovering it shows it), as last encoded.
+    pub href: AttrValue,
+    /// The address of the moment on screen, put on the link when the reader reaches for it
+    /// (pointer down, which comes before a click or a context menu; focus; click): encoding it
+    /// on every frame instead would compress the whole session 60 times a second.
+    pub now: Callback<(), String>,
+}
+
+/// Puts the address of the moment on screen (`now`) on the link `link`, whenever an event reaches
+/// it. (Yew listens at the app's root, so the event's `currentTarget` is not the link.)
+fn reach_for<E: 'static>(now: &Callback<(), String>, link: &NodeRef) -> Callback<E> {
+    let (now, link) = (now.clone(), link.clone());
+    Callback::from(move |_: E| {
+        if let Some(link) = link.cast::<web_sys::HtmlAnchorElement>() {
+            link.set_href(&now.emit(()));
+        }
+    })
 }
 
 /// Simulated time as the clock shows it: milliseconds with microsecond precision.
@@ -34,6 +56,7 @@ pub fn format_clock(t: SimTime) -> String {
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let open_full_link = use_node_ref();
     let p = &props.playback;
     let d = props.on_action.clone();
     let on = |action: PlaybackAction| {
@@ -93,8 +116,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span class="ended">{ " · " }{ t(lang, Text::Ended) }</span>
                 }
             </span>
-            if let Some(href) = props.open_full.clone() {
+            if let Some(OpenFull { href, now }) = props.open_full.clone() {
                 <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener"
+                    ref={open_full_link.clone()} onpointerdown={reach_for(&now, &open_full_link)}
+                    onfocus={reach_for(&now, &open_full_link)} onclick={reach_for(&now, &open_full_link)}
                     title={t(lang, Text::OpenFullTitle)}>{ t(lang, Text::OpenFull) }{ " ↗" }</a>
             } else if let Some(on_share) = &props.on_share {
             <button data-testid="share" title={t(lang, Text::ShareTitle)}

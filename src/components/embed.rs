@@ -13,7 +13,7 @@
 //! - an embed that leaves the screen pauses, so a post with several embeds animates only what is
 //!   in view (an `IntersectionObserver` on the scene); paused, it requests no animation frame.
 
-use crate::components::controls::Controls;
+use crate::components::controls::{Controls, OpenFull};
 use crate::components::frame_description::FrameDescription;
 use crate::components::outcome_line::OutcomeLine;
 use crate::components::scene::Scene;
@@ -35,7 +35,7 @@ pub struct EmbedStageProps {
     /// Whether the lesson's narration shows under the scene.
     pub narration: bool,
     /// The same session in the full page.
-    pub open_full: AttrValue,
+    pub open_full: OpenFull,
 }
 
 impl PartialEq for EmbedStageProps {
@@ -138,7 +138,7 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
             }
             <OutcomeLine report={props.report.clone()} />
             <Controls playback={p.clone()} on_action={props.dispatcher.to_callback()}
-                open_full={Some(props.open_full.clone())} />
+                open_full={props.open_full.clone()} />
         </main>
     }
 }

@@ -6,7 +6,7 @@
 //! The engine cursor (a world seeked to the playback time) lives in a `use_mut_ref`: moving
 //! forward simulates on from where it stands; moving back restores a checkpoint.
 
-use crate::components::controls::Controls;
+use crate::components::controls::{Controls, OpenFull};
 use crate::components::embed::EmbedStage;
 use crate::components::events::EventLog;
 use crate::components::faults::{FaultPanel, FaultTargets};
@@ -253,28 +253,22 @@ pub fn player(props: &PlayerProps) -> Html {
     } else {
         SessionView::Scene
     });
-    let session_at = |time: SimTime| Session {
-        scenario: (*shared_scenario).clone(),
-        time_us: Some(time.as_micros()),
+    let on_screen = OnScreen {
+        scenario: shared_scenario.clone(),
         step,
-        lang: Some(lang.tag().to_string()),
-        speed: Some(SPEEDS[playback.speed]),
+        lang,
+        speed: SPEEDS[playback.speed],
         view,
         panels: panels_open,
-        playing: false,
-        layout: if props.presenting {
-            Layout::Present
-        } else {
-            Layout::Full
-        },
-        narration: true,
-        compare: None,
+        presenting: props.presenting,
     };
+    let session_at = |time: SimTime| on_screen.at(time);
     let embedded = props.start.layout == Layout::Embed;
     // The session on screen as a link's query, encoded when what it names changes, not once per
-    // frame (an encoding compresses the whole session). The full page's address follows it while
-    // paused. The embed's "Open in Kafkascope" opens it in the full page: while playing, the
-    // moment playback started, at the step on screen.
+    // frame (an encoding compresses the whole session): while playing, as it was when playback
+    // started or the step, speed, language or view last changed. The full page's address follows
+    // it while paused; the embed's "Open in Kafkascope" shows it until the reader reaches for the
+    // link, which then names the moment on screen (`OpenFull`).
     let session_query = use_memo(
         (
             Rc::as_ptr(&shared_scenario) as usize,
@@ -301,7 +295,10 @@ pub fn player(props: &PlayerProps) -> Html {
             props.presenting,
         );
         use_effect_with(session_query.clone(), move |query| {
-            if let Some(query) = query.as_ref().as_ref().filter(|_| !embedded) {
+            if embedded {
+                return;
+            }
+            if let Some(query) = query.as_deref() {
                 let mut written = written.borrow_mut();
                 let push = match *written {
                     None => !from_address,
@@ -317,12 +314,24 @@ pub fn player(props: &PlayerProps) -> Html {
         html! { <SharePanel session={Rc::new(session_at(playback.time))} timeline={timeline.clone()} /> }
     });
     if embedded {
-        // Just the scene and compact controls; "open in Kafkascope" goes to the same session.
+        // Just the scene and compact controls; "open in Kafkascope" goes to the same session:
+        // its address as last encoded, and the moment on screen once the reader reaches for it.
+        let open_full = OpenFull {
+            href: AttrValue::from(crate::session::address_of(
+                session_query.as_deref().unwrap_or_default(),
+            )),
+            now: {
+                let time = playback.time;
+                Callback::from(move |()| {
+                    crate::session::address_of(&link::query(&on_screen.at(time)))
+                })
+            },
+        };
         return html! {
             <EmbedStage model={model.clone()} report={shown_report(&model.report)}
                 playback={(*playback).clone()} dispatcher={playback.dispatcher()}
                 on_fault={on_fault.clone()} narration={!props.start.hide_narration}
-                open_full={session_query.as_deref().map(crate::session::address_of).unwrap_or_default()} />
+                {open_full} />
         };
     }
     let on_share = {
@@ -427,4 +436,41 @@ pub fn shown_report(report: &kafkascope_engine::OutcomeReport) -> kafkascope_eng
     shown.events = 0;
     shown.end_time_us = 0;
     shown
+}
+
+/// What a link to the session on screen carries besides its time; owned, so that a callback can
+/// build the link later (the embed's "Open in Kafkascope", when the reader reaches for it).
+#[derive(Clone)]
+struct OnScreen {
+    /// The scenario part, which changes only with the recorded run.
+    scenario: Rc<kafkascope_engine::session::SessionScenario>,
+    step: Option<usize>,
+    lang: crate::i18n::Lang,
+    speed: f64,
+    view: Option<SessionView>,
+    panels: bool,
+    presenting: bool,
+}
+
+impl OnScreen {
+    /// The session at `time`: paused, in the full page (or presenting).
+    fn at(&self, time: SimTime) -> Session {
+        Session {
+            scenario: (*self.scenario).clone(),
+            time_us: Some(time.as_micros()),
+            step: self.step,
+            lang: Some(self.lang.tag().to_string()),
+            speed: Some(self.speed),
+            view: self.view,
+            panels: self.panels,
+            playing: false,
+            layout: if self.presenting {
+                Layout::Present
+            } else {
+                Layout::Full
+            },
+            narration: true,
+            compare: None,
+        }
+    }
 }

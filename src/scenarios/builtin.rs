@@ -175,8 +175,9 @@ mod text {
     #[wasm_bindgen::prelude::wasm_bindgen]
     extern "C" {
         /// `static/boot.js`: the response to the GET of `url` it started while the wasm
-        /// downloaded, if it asked for `url`; taken once (a later fetch of the same file asks the
-        /// server again). Throws where the page was not started by it (the wasm tests).
+        /// downloaded, if it asked for `url`. Any call discards it, so a later fetch of the same
+        /// file asks the server again. Throws where the page was not started by it (the wasm
+        /// tests).
         #[wasm_bindgen(js_name = kafkascopeTakePrefetched, catch)]
         fn take_prefetched(url: &str) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
     }

@@ -430,14 +430,11 @@ impl Simulation {
 
     /// The topics `group`'s members subscribe to (by index).
     pub fn group_topics(&self, group: &str) -> Vec<u16> {
-        let mut topics: Vec<u16> = self
-            .consumers()
-            .filter(|c| c.group() == group)
-            .flat_map(|c| c.topics().iter().copied())
-            .collect();
-        crate::ordered::sort_stable(&mut topics);
-        topics.dedup();
-        topics
+        distinct_topics(
+            self.consumers()
+                .filter(|c| c.group() == group)
+                .flat_map(|c| c.topics().iter().copied()),
+        )
     }
 
     /// The groups whose members are consume-transform-produce applications, in order.
@@ -599,12 +596,18 @@ fn group_names_in_order<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str
 
 /// The topics a group's members subscribe to (by index).
 fn group_topics(scenario: &Scenario, group: &str) -> Vec<u16> {
-    let mut topics: Vec<u16> = scenario
-        .consumers
-        .iter()
-        .filter(|c| c.group_id == group)
-        .flat_map(|c| scenario.consumer_topics(c))
-        .collect();
+    distinct_topics(
+        scenario
+            .consumers
+            .iter()
+            .filter(|c| c.group_id == group)
+            .flat_map(|c| scenario.consumer_topics(c)),
+    )
+}
+
+/// Each topic of `topics` once, in ascending order.
+fn distinct_topics(topics: impl Iterator<Item = u16>) -> Vec<u16> {
+    let mut topics: Vec<u16> = topics.collect();
     crate::ordered::sort_stable(&mut topics);
     topics.dedup();
     topics

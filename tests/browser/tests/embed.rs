@@ -165,6 +165,28 @@ async fn play_one(c: &Client, groups_clock: &str) {
     )
     .await
     .unwrap();
+    // "Open in Kafkascope" while playing: reached for (pointer down comes before a click or a
+    // context menu), it names the moment on screen, not an earlier one.
+    let reached = js(
+        c,
+        "const clock = document.querySelector(\"[data-testid='clock']\").textContent;
+         const link = document.querySelector(\"[data-testid='open-full']\");
+         link.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+         return [clock, link.href];",
+    )
+    .await;
+    let clock_us: u64 = reached[0]
+        .as_str()
+        .and_then(|clock| clock.split(' ').next())
+        .map(|ms| ms.replace('.', ""))
+        .and_then(|us| us.parse().ok())
+        .unwrap_or_else(|| panic!("a clock in {reached}"));
+    let linked = link::parse(reached[1].as_str().unwrap()).unwrap();
+    assert!(
+        linked.time_us.is_some_and(|us| us >= clock_us),
+        "the link names {:?} µs, the clock showed {clock_us} µs",
+        linked.time_us
+    );
     enter(c, "groups").await;
     assert_eq!(
         text_of(c, "[data-testid='clock']").await.unwrap(),

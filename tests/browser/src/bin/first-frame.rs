@@ -24,8 +24,9 @@ const RUNS: usize = 5;
 const SETTLE: Duration = Duration::from_millis(1500);
 
 /// Where a load's time went, from the browser's own timings (ms after navigation): the page, the
-/// app's JS and wasm downloaded, the scenario file fetched (its start is when the app asked), and
-/// the app's own marks of its load stages (`frame_stats::mark_load_stage`).
+/// app's JS and wasm downloaded, the scenario file fetched (asked for by the loader,
+/// `static/boot.js`, for a link that names a built-in scenario, else by the app), and the app's
+/// own marks of its load stages (`frame_stats::mark_load_stage`).
 const LOAD_STAGES_JS: &str = r#"
     const nav = performance.getEntriesByType("navigation")[0];
     const at = (ms) => Math.round(ms);
