@@ -10,8 +10,8 @@
 //!   they are saved (their JSON), so any setting can be the one that differs.
 
 use crate::playback::{Playback, PlaybackAction};
+use kafkascope_engine::flat::FlatMap;
 use kafkascope_engine::{Scenario, SimTime, Timeline};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -161,14 +161,14 @@ pub fn setting_differences(a: &Scenario, b: &Scenario) -> Vec<SettingDifference>
 
 /// Every leaf of a pretty-printed JSON document (one value per line, as `to_string_pretty`
 /// writes), by path: `producers[0].acks` → `"1"` (strings unquoted).
-fn leaf_values(pretty_json: &str) -> BTreeMap<String, String> {
+fn leaf_values(pretty_json: &str) -> FlatMap<String, String> {
     struct Level {
         name: String,
         array: bool,
         next_index: usize,
     }
     let mut levels: Vec<Level> = Vec::new();
-    let mut values = BTreeMap::new();
+    let mut values = FlatMap::new();
     for line in pretty_json.lines() {
         let line = line.trim().trim_end_matches(',');
         if line.starts_with('}') || line.starts_with(']') {

@@ -18,10 +18,10 @@
 //!
 //! Every member is subscribed to the scenario's one topic.
 
+use crate::flat::{FlatMap, FlatSet};
 use crate::ids::{MemberId, TopicPartition};
 use crate::ordered::{sort_stable, sort_stable_by_key, CollectByInsert};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `partition.assignment.strategy`, by the protocol names the assignors register.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ pub struct MemberSubscription {
     pub topics: Vec<u16>,
 }
 
-pub type Assignment = BTreeMap<MemberId, Vec<TopicPartition>>;
+pub type Assignment = FlatMap<MemberId, Vec<TopicPartition>>;
 
 /// The assignment the leader member computes for `members` (every member appears, possibly with
 /// no partitions).
@@ -81,7 +81,7 @@ pub fn assign(
     sort_stable_by_key(&mut sorted, |m| m.member);
     let mut partitions = partitions.to_vec();
     sort_stable(&mut partitions);
-    let topics: BTreeSet<u16> = partitions.iter().map(|tp| tp.topic).collect_by_insert();
+    let topics: FlatSet<u16> = partitions.iter().map(|tp| tp.topic).collect_by_insert();
     let subscribers = |topic: u16| -> Vec<&MemberSubscription> {
         sorted
             .iter()
@@ -167,8 +167,8 @@ fn sticky(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Ass
     let min_quota = n / m;
     // How many members may hold one more than `min_quota`.
     let mut max_quota_slots = n % m;
-    let valid: BTreeSet<TopicPartition> = partitions.iter().copied().collect_by_insert();
-    let mut taken: BTreeSet<TopicPartition> = BTreeSet::new();
+    let valid: FlatSet<TopicPartition> = partitions.iter().copied().collect_by_insert();
+    let mut taken: FlatSet<TopicPartition> = FlatSet::new();
     for member in members {
         let mut keep: Vec<TopicPartition> = member
             .owned
@@ -216,7 +216,7 @@ fn sticky(partitions: &[TopicPartition], members: &[&MemberSubscription]) -> Ass
 /// KIP-429's rule: a partition that another live member still owns is not handed to its new owner
 /// until the old owner has revoked it (the follow-up rebalance).
 fn remove_transfers(assignment: &mut Assignment, members: &[&MemberSubscription]) {
-    let owner: BTreeMap<TopicPartition, MemberId> = members
+    let owner: FlatMap<TopicPartition, MemberId> = members
         .iter()
         .flat_map(|m| m.owned.iter().map(move |tp| (*tp, m.member)))
         .collect_by_insert();

@@ -7,20 +7,20 @@
 //! `retry.backoff.ms`. Clients start with the cluster's initial metadata, as if their bootstrap
 //! request had completed before the scenario began.
 
+use crate::flat::FlatMap;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::Message;
 use crate::metadata::PartitionMeta;
 use crate::ordered::CollectByInsert;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct ClientMetadata {
     /// The topics this client reads or writes (the metadata it keeps).
     topics: Vec<u16>,
-    leaders: BTreeMap<TopicPartition, Option<u32>>,
+    leaders: FlatMap<TopicPartition, Option<u32>>,
     /// The leader epoch each partition's metadata carried (KIP-320: clients send it with
     /// fetches, and a consumer validates its position when it goes up).
-    leader_epochs: BTreeMap<TopicPartition, u32>,
+    leader_epochs: FlatMap<TopicPartition, u32>,
     brokers: u32,
     next_node: u32,
     in_flight: Option<u64>,
@@ -37,7 +37,7 @@ impl ClientMetadata {
                 .filter(|m| topics.contains(&m.partition.topic))
                 .map(|m| (m.partition, m.leader))
                 .collect_by_insert(),
-            leader_epochs: BTreeMap::new(),
+            leader_epochs: FlatMap::new(),
             brokers,
             next_node: 0,
             in_flight: None,

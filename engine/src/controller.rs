@@ -22,13 +22,13 @@
 //! Every decision is published to all brokers as `UpdateMetadata` (the metadata log, one hop late).
 
 use crate::effect::{Out, Timer};
+use crate::flat::{FlatMap, FlatSet};
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{KafkaError, Message};
 use crate::metadata::{assign_replicas, PartitionMeta};
 use crate::ordered::CollectByInsert;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// How often the controller looks for brokers whose session expired.
 pub const SESSION_CHECK_MS: u64 = 500;
@@ -36,14 +36,14 @@ pub const SESSION_CHECK_MS: u64 = 500;
 #[derive(Clone, Debug)]
 pub struct Controller {
     brokers: u32,
-    partitions: BTreeMap<TopicPartition, PartitionMeta>,
-    last_heartbeat: BTreeMap<u32, SimTime>,
+    partitions: FlatMap<TopicPartition, PartitionMeta>,
+    last_heartbeat: FlatMap<u32, SimTime>,
     /// The latest registered incarnation of each broker.
-    incarnations: BTreeMap<u32, u32>,
-    fenced: BTreeSet<u32>,
+    incarnations: FlatMap<u32, u32>,
+    fenced: FlatSet<u32>,
     /// Per fenced broker: the metadata version it must report before it is unfenced (KRaft
     /// unfences a broker once it has caught up with the metadata log).
-    catch_up_to: BTreeMap<u32, u64>,
+    catch_up_to: FlatMap<u32, u64>,
     /// Bumped on every metadata change; brokers report theirs in heartbeats.
     metadata_version: u64,
     session_timeout: SimDuration,
@@ -68,8 +68,8 @@ impl Controller {
                 .map(|b| (b, SimTime::ZERO))
                 .collect_by_insert(),
             incarnations: (1..=brokers).map(|b| (b, 0)).collect_by_insert(),
-            fenced: BTreeSet::new(),
-            catch_up_to: BTreeMap::new(),
+            fenced: FlatSet::new(),
+            catch_up_to: FlatMap::new(),
             metadata_version: 0,
             session_timeout,
             unclean_election,
@@ -79,10 +79,10 @@ impl Controller {
     pub fn id(&self) -> NodeId {
         NodeId::Controller(1)
     }
-    pub fn partitions(&self) -> &BTreeMap<TopicPartition, PartitionMeta> {
+    pub fn partitions(&self) -> &FlatMap<TopicPartition, PartitionMeta> {
         &self.partitions
     }
-    pub fn fenced(&self) -> &BTreeSet<u32> {
+    pub fn fenced(&self) -> &FlatSet<u32> {
         &self.fenced
     }
 
@@ -202,7 +202,7 @@ impl Controller {
         tp: TopicPartition,
         leader_epoch: u32,
         partition_epoch: u32,
-        proposed: BTreeSet<u32>,
+        proposed: FlatSet<u32>,
         out: &mut Out,
     ) -> Result<PartitionMeta, KafkaError> {
         let fenced = &self.fenced;
@@ -216,7 +216,7 @@ impl Controller {
         if meta.partition_epoch != partition_epoch {
             return Err(KafkaError::InvalidUpdateVersion);
         }
-        let isr: BTreeSet<u32> = proposed
+        let isr: FlatSet<u32> = proposed
             .into_iter()
             .filter(|b| meta.is_replica(*b) && (!fenced.contains(b) || meta.isr.contains(b)))
             .chain(std::iter::once(broker))
@@ -289,8 +289,7 @@ impl Controller {
                 meta.isr = [b].into_iter().collect_by_insert();
             }
             Some(_) => {
-                let live: BTreeSet<u32> =
-                    meta.isr.iter().copied().filter(alive).collect_by_insert();
+                let live: FlatSet<u32> = meta.isr.iter().copied().filter(alive).collect_by_insert();
                 meta.isr = live;
             }
             // Offline: the ISR keeps its last members, so one of them can lead again later.
@@ -342,7 +341,7 @@ impl Controller {
         let mut created = Vec::new();
         for p in current..count {
             let replicas = assign_replicas(p + u32::from(topic), self.brokers, rf);
-            let isr: BTreeSet<u32> = replicas
+            let isr: FlatSet<u32> = replicas
                 .iter()
                 .filter(|b| !self.fenced.contains(b))
                 .copied()

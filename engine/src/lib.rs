@@ -28,6 +28,7 @@ pub mod controller;
 pub mod coordinator;
 pub mod database;
 pub mod effect;
+pub mod flat;
 pub mod ids;
 pub mod log;
 pub mod message;

@@ -5,9 +5,9 @@
 //! way — after a network hop, possibly late). Clients ask any broker for it (`Metadata` requests)
 //! and refresh it after `NOT_LEADER_OR_FOLLOWER` or a timeout.
 
+use crate::flat::FlatSet;
 use crate::ids::TopicPartition;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// One partition's leadership and ISR, as the controller decided it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub struct PartitionMeta {
     /// Bumped on every change (leader or ISR), so stale AlterPartition requests can be refused.
     pub partition_epoch: u32,
     /// In-sync replicas. Never empty: when the last other member leaves, the leader alone remains.
-    pub isr: BTreeSet<u32>,
+    pub isr: FlatSet<u32>,
 }
 
 impl PartitionMeta {
@@ -50,7 +50,7 @@ mod tests {
         assert_eq!(assign_replicas(4, 5, 2), vec![5, 1]);
         for p in 0..12 {
             let r = assign_replicas(p, 7, 3);
-            let distinct: BTreeSet<_> = r.iter().collect();
+            let distinct: FlatSet<_> = r.iter().collect();
             assert_eq!(distinct.len(), 3);
         }
     }

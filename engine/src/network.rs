@@ -16,11 +16,11 @@
 //! dropped message is lost.) They arrive as [`crate::action::Action`] events in the
 //! same queue as protocol messages, whether a scenario file scripted them or a user clicked.
 
+use crate::flat::FlatMap;
 use crate::ids::NodeId;
 use crate::message::MessageKind;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
-use std::collections::BTreeMap;
 
 /// What happens to one message put on the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,10 +43,10 @@ pub struct Network {
     latency: SimDuration,
     jitter: SimDuration,
     /// Producer–broker connections broken by a dropped message, until the producer reconnects.
-    broken: std::collections::BTreeSet<(NodeId, NodeId)>,
+    broken: crate::flat::FlatSet<(NodeId, NodeId)>,
     /// Last arrival time per directed link, to keep each connection FIFO.
-    last_arrival: BTreeMap<(NodeId, NodeId), SimTime>,
-    faults: BTreeMap<(NodeId, NodeId), LinkFaults>,
+    last_arrival: FlatMap<(NodeId, NodeId), SimTime>,
+    faults: FlatMap<(NodeId, NodeId), LinkFaults>,
 }
 
 impl Network {
@@ -54,9 +54,9 @@ impl Network {
         Network {
             latency,
             jitter,
-            last_arrival: BTreeMap::new(),
-            faults: BTreeMap::new(),
-            broken: std::collections::BTreeSet::new(),
+            last_arrival: FlatMap::new(),
+            faults: FlatMap::new(),
+            broken: crate::flat::FlatSet::new(),
         }
     }
 

@@ -1,13 +1,15 @@
 //! Building the engine's ordered maps and sets by insertion.
 //!
-//! The engine keeps its state in `BTreeMap`s and `BTreeSet`s, so that iteration order, and so
-//! the trace, never depends on hashing: the same scenario and seed give the same trace, natively
-//! and in wasm. Collecting an iterator into one (`collect()`, `from_iter`, `BTreeSet::from([..])`)
+//! The engine keeps its state in ordered maps and sets (`BTreeMap`s, and the small ones in
+//! [`crate::flat`]), so that iteration order, and so the trace, never depends on hashing: the same
+//! scenario and seed give the same trace, natively and in wasm. Collecting an iterator into a
+//! `BTreeMap` or `BTreeSet` (`collect()`, `from_iter`, `BTreeSet::from([..])`)
 //! sorts the items first, and Rust compiles a copy of its stable sort for every element type
 //! collected that way: about thirty copies, a large part of the page's WebAssembly download
 //! (issue 12). [`CollectByInsert::collect_by_insert`] builds the same map or set by inserting the
-//! items one by one, as `Extend` does, with the code each map type already has. For equal keys
-//! the last value wins, as with `collect()`.
+//! items one by one, as `Extend` does, with the code each map type already has (a
+//! [`crate::flat::FlatMap`] does so in `collect()` too). For equal keys the last value wins, as
+//! with `collect()`.
 //!
 //! Explicit sorts have the same cost: `sort`, `sort_by_key` and `sort_unstable` compile one copy
 //! of the sort per element type and per key closure. [`sort_stable_by`] and its two shorthands

@@ -13,14 +13,14 @@
 //! be ignored.
 
 use crate::effect::{Out, Timer};
+use crate::flat::{FlatMap, FlatSet};
 use crate::time::{SimDuration, SimTime};
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
 pub struct Requests<P> {
     next_correlation: u64,
-    pending: BTreeMap<u64, (SimTime, P)>,
-    deadlines: BTreeSet<(SimTime, u64)>,
+    pending: FlatMap<u64, (SimTime, P)>,
+    deadlines: FlatSet<(SimTime, u64)>,
     /// When the armed deadline timer fires (`None`: no timer armed).
     armed: Option<SimTime>,
 }
@@ -37,8 +37,8 @@ impl<P> Requests<P> {
     pub fn starting_at(first: u64) -> Self {
         Requests {
             next_correlation: first,
-            pending: BTreeMap::new(),
-            deadlines: BTreeSet::new(),
+            pending: FlatMap::new(),
+            deadlines: FlatSet::new(),
             armed: None,
         }
     }

@@ -8,10 +8,10 @@
 //! processed it more than once.
 
 use super::{Point, Rect};
+use kafkascope_engine::flat::{FlatMap, FlatSet};
 use kafkascope_engine::view::WorldView;
 pub use kafkascope_engine::view::{ConsumerPhase, GroupStatus, MembershipState};
 use kafkascope_engine::{NodeId, RecordId, SimTime, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
 
 pub const GROUP_X: f64 = 776.0;
 pub const GROUP_W: f64 = 214.0;
@@ -274,10 +274,10 @@ fn sink_line(view: &WorldView, group_index: usize) -> Option<SinkGroupLine> {
 /// Which partitions each running member owns, as lines from the leader replica rows.
 pub fn assignment_lines(
     consumers: &[ConsumerBox],
-    leader_rows: &BTreeMap<TopicPartition, Point>,
+    leader_rows: &FlatMap<TopicPartition, Point>,
 ) -> Vec<AssignmentLine> {
     let mut lines = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = FlatSet::new();
     for c in consumers.iter().filter(|c| c.up) {
         for p in &c.partitions {
             let Some(from) = leader_rows.get(p) else {

@@ -35,12 +35,12 @@ pub use groups::{AssignmentLine, ConsumerBox, GroupBox, GroupStatus, ProcessedMa
 
 pub use kafkascope_engine::view::{MarkerKind, RecordMark, ReplicaRole};
 
+use kafkascope_engine::flat::FlatMap;
 use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::view::{ProducerTxnView, TxnNode, ViewOptions, WorldView};
 use kafkascope_engine::{
     NodeId, OutcomeReport, RecordId, SimTime, Simulation, Timeline, TopicPartition, TraceKind,
 };
-use std::collections::BTreeMap;
 
 pub const WIDTH: f64 = 1000.0;
 /// Records listed on a producer, newest last.
@@ -310,7 +310,7 @@ impl SceneModel {
             .collect();
 
         let (groups, consumers) = groups::build_groups(&view, TOP);
-        let leader_rows: std::collections::BTreeMap<TopicPartition, Point> = brokers
+        let leader_rows: kafkascope_engine::flat::FlatMap<TopicPartition, Point> = brokers
             .iter()
             .flat_map(|b| {
                 b.rows
@@ -531,7 +531,7 @@ impl SceneModel {
 /// Where each drawn node is, for routing message paths: one entry per node, whatever its kind
 /// (a node with no entry is left out of the picture and named in [`SceneModel::undrawn`]).
 struct Layout {
-    rects: BTreeMap<NodeId, Rect>,
+    rects: FlatMap<NodeId, Rect>,
 }
 
 impl Layout {
@@ -934,7 +934,7 @@ mod tests {
     fn two_topics_are_drawn_with_kafkas_partition_names_and_their_own_owners() {
         let text = include_str!("../../scenarios/two-topics.toml");
         let end = model_at(text, u64::MAX / 1000);
-        let labels: std::collections::BTreeSet<String> = end
+        let labels: kafkascope_engine::flat::FlatSet<String> = end
             .brokers
             .iter()
             .flat_map(|b| b.rows.iter().map(|r| r.label.clone()))

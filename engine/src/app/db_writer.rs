@@ -29,11 +29,11 @@
 use super::inbox::Inbox;
 use crate::consumer::{Consumer, PollReturn};
 use crate::effect::{Out, Timer};
+use crate::flat::FlatMap;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{DbError, DbResult, Message, Row, Statement, Writer};
 use crate::scenario::{ConsumerConfig, DbWriterConfig, WriteMode};
 use crate::time::{SimDuration, SimTime};
-use std::collections::BTreeMap;
 
 /// The key of a partition's row in the offsets table (`P0`; `T1-P0` for a second topic).
 pub fn offset_key(tp: TopicPartition) -> String {
@@ -64,7 +64,7 @@ pub struct DbWriter {
     offsets_table: Option<String>,
     /// With offsets in the database: each partition's offset as the writer last read or wrote it
     /// (`None`: the table has none).
-    stored: BTreeMap<TopicPartition, Option<u64>>,
+    stored: FlatMap<TopicPartition, Option<u64>>,
     /// Which instance of the process this is (0, then one more per restart).
     incarnation: u32,
     /// The records poll() returned, written one at a time in order.
@@ -83,7 +83,7 @@ impl DbWriter {
             write: writes.write,
             timeout: SimDuration::from_ms(writes.timeout_ms),
             offsets_table: writes.offsets_table.clone(),
-            stored: BTreeMap::new(),
+            stored: FlatMap::new(),
             incarnation: 0,
             queue: Inbox::new(id, &config.group_id),
             awaiting: None,

@@ -22,10 +22,10 @@
 use super::inbox::Inbox;
 use crate::consumer::{Consumer, PollReturn};
 use crate::effect::{Out, Timer};
+use crate::flat::FlatMap;
 use crate::ids::{NodeId, TopicPartition};
 use crate::scenario::{ConsumerConfig, ManualCommit, ProcessingStyle};
 use crate::time::{SimDuration, SimTime};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct ProcessLoop {
@@ -39,7 +39,7 @@ pub struct ProcessLoop {
     queue: Inbox,
     worker_busy: bool,
     /// Hand-off style: the next offset after the last record the worker finished, per partition.
-    worker_done: BTreeMap<TopicPartition, u64>,
+    worker_done: FlatMap<TopicPartition, u64>,
 }
 
 impl ProcessLoop {
@@ -51,7 +51,7 @@ impl ProcessLoop {
             commit: config.commit,
             queue: Inbox::new(id, &config.group_id),
             worker_busy: false,
-            worker_done: BTreeMap::new(),
+            worker_done: FlatMap::new(),
         }
     }
 

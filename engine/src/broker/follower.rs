@@ -100,7 +100,7 @@ impl Broker {
     /// Starts a fetch to every leader that has truncated follower partitions here and no fetch
     /// in flight.
     pub(super) fn ensure_fetchers(&mut self, out: &mut Out) {
-        let leaders: BTreeSet<u32> = self
+        let leaders: FlatSet<u32> = self
             .replicas
             .values()
             .filter_map(|r| match r.role {

@@ -274,7 +274,7 @@ impl Broker {
             if state.pending_isr.is_some() {
                 continue;
             }
-            let lagging: BTreeSet<u32> = state
+            let lagging: FlatSet<u32> = state
                 .isr
                 .iter()
                 .filter(|b| **b != me)
@@ -289,8 +289,7 @@ impl Broker {
                 .copied()
                 .collect_by_insert();
             if !lagging.is_empty() {
-                let isr: BTreeSet<u32> =
-                    state.isr.difference(&lagging).copied().collect_by_insert();
+                let isr: FlatSet<u32> = state.isr.difference(&lagging).copied().collect_by_insert();
                 proposals.push((*tp, isr));
             }
         }
@@ -302,7 +301,7 @@ impl Broker {
         }
     }
 
-    pub(super) fn propose_isr(&mut self, tp: TopicPartition, isr: BTreeSet<u32>, out: &mut Out) {
+    pub(super) fn propose_isr(&mut self, tp: TopicPartition, isr: FlatSet<u32>, out: &mut Out) {
         let correlation = self.correlation(Pending::AlterPartition(tp), out);
         let Some(Replica {
             role: Role::Leader(state),
@@ -396,7 +395,7 @@ impl Broker {
             && state.pending_isr.is_none()
             && pos.offset >= hw
             && pos.offset >= epoch_start;
-        let expanded: BTreeSet<u32> = state
+        let expanded: FlatSet<u32> = state
             .isr
             .iter()
             .copied()

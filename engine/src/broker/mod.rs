@@ -37,6 +37,7 @@ pub use config::{BrokerConfig, TopicSettings};
 pub use replica::{FollowerProgress, LeaderState, Replica, Role};
 
 use crate::effect::{Out, Timer};
+use crate::flat::{FlatMap, FlatSet};
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::log::PartitionLog;
 use crate::log::ProducerBatchHeader;
@@ -49,7 +50,6 @@ use crate::requests::Requests;
 use crate::scenario::IsolationLevel;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
 struct PendingProduce {
@@ -108,12 +108,12 @@ pub const REPLICA_FETCH_BACKOFF_MS: u64 = 1_000;
 pub struct Broker {
     id: NodeId,
     config: BrokerConfig,
-    replicas: BTreeMap<TopicPartition, Replica>,
-    metadata: BTreeMap<TopicPartition, PartitionMeta>,
+    replicas: FlatMap<TopicPartition, Replica>,
+    metadata: FlatMap<TopicPartition, PartitionMeta>,
     pending_produce: Vec<PendingProduce>,
     parked_fetches: Vec<ParkedFetch>,
     /// Leaders this broker has a follower fetch in flight to.
-    fetching_from: BTreeSet<u32>,
+    fetching_from: FlatSet<u32>,
     /// Inter-broker and controller requests awaiting an answer.
     requests: Requests<Pending>,
     registered: bool,
@@ -124,7 +124,7 @@ pub struct Broker {
     /// Extra wait before each follower fetch (the "slow follower" fault).
     fetch_delay: SimDuration,
     /// Follower partitions whose last fetch failed wait until then (`replica.fetch.backoff.ms`).
-    fetch_backoff_until: BTreeMap<TopicPartition, SimTime>,
+    fetch_backoff_until: FlatMap<TopicPartition, SimTime>,
     /// The time of the event being handled.
     now: SimTime,
 }
@@ -175,14 +175,14 @@ impl Broker {
                 .collect_by_insert(),
             pending_produce: Vec::new(),
             parked_fetches: Vec::new(),
-            fetching_from: BTreeSet::new(),
+            fetching_from: FlatSet::new(),
             requests: Requests::default(),
             registered: true,
             incarnation: 0,
             next_producer_id: Broker::producer_id_block(id.number(), 0),
             metadata_version: 0,
             fetch_delay: SimDuration::ZERO,
-            fetch_backoff_until: BTreeMap::new(),
+            fetch_backoff_until: FlatMap::new(),
             now: SimTime::ZERO,
         }
     }
@@ -202,7 +202,7 @@ impl Broker {
     pub(crate) fn number(&self) -> u32 {
         self.id.number()
     }
-    pub fn replicas(&self) -> &BTreeMap<TopicPartition, Replica> {
+    pub fn replicas(&self) -> &FlatMap<TopicPartition, Replica> {
         &self.replicas
     }
     pub fn replica(&self, tp: TopicPartition) -> Option<&Replica> {

@@ -3,10 +3,10 @@
 //! from its fetches), follower (of which leader, in which leader epoch, truncated yet or not), or
 //! offline.
 
+use crate::flat::{FlatMap, FlatSet};
 use crate::log::PartitionLog;
 use crate::ordered::CollectByInsert;
 use crate::time::SimTime;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A follower's progress as its leader sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,15 +36,15 @@ pub struct LeaderState {
     pub leader_epoch: u32,
     pub partition_epoch: u32,
     /// The ISR as the controller last confirmed it.
-    pub isr: BTreeSet<u32>,
+    pub isr: FlatSet<u32>,
     /// An AlterPartition in flight: the proposed ISR.
-    pub pending_isr: Option<BTreeSet<u32>>,
-    pub followers: BTreeMap<u32, FollowerProgress>,
+    pub pending_isr: Option<FlatSet<u32>>,
+    pub followers: FlatMap<u32, FollowerProgress>,
 }
 
 impl LeaderState {
     /// The ISR used for the HW: the confirmed one, plus members a pending expansion adds.
-    pub fn maximal_isr(&self) -> BTreeSet<u32> {
+    pub fn maximal_isr(&self) -> FlatSet<u32> {
         match &self.pending_isr {
             Some(p) => self.isr.union(p).copied().collect_by_insert(),
             None => self.isr.clone(),

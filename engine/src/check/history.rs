@@ -2,13 +2,13 @@
 //! **unavailable** (offline, no eligible leader). The simulation feeds it from its own trace
 //! entries; record fates live in [`super::fates`].
 
+use crate::flat::FlatMap;
 use crate::ids::TopicPartition;
 use crate::time::SimTime;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct History {
-    offline_since: BTreeMap<TopicPartition, SimTime>,
+    offline_since: FlatMap<TopicPartition, SimTime>,
     unavailable_us: u64,
 }
 

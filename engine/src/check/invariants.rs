@@ -15,9 +15,9 @@
 //!   (`auto.offset.reset`, or a truncation found by KIP-320 validation).
 
 use crate::broker::Role;
+use crate::flat::FlatMap;
 use crate::ids::TopicPartition;
 use crate::sim::Simulation;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// The first broken rule: when, and what.
@@ -44,8 +44,8 @@ impl fmt::Display for Violation {
 #[derive(Clone, Debug, Default)]
 pub struct InvariantChecker {
     /// (broker, partition) → (leader epoch, HW) last seen while it led.
-    leader_hw: BTreeMap<(u32, TopicPartition), (u32, u64)>,
-    committed: BTreeMap<(String, TopicPartition), u64>,
+    leader_hw: FlatMap<(u32, TopicPartition), (u32, u64)>,
+    committed: FlatMap<(String, TopicPartition), u64>,
     resets_seen: u64,
 }
 
@@ -124,7 +124,7 @@ impl InvariantChecker {
                 }
             }
         }
-        let mut owners: BTreeMap<(&str, u32, TopicPartition), u32> = BTreeMap::new();
+        let mut owners: FlatMap<(&str, u32, TopicPartition), u32> = FlatMap::new();
         for c in sim.consumers() {
             let n = c.id().number();
             let Some(generation) = c.generation() else {

@@ -80,7 +80,7 @@ impl Consumer {
             OffsetReset::Latest => OffsetSpec::Latest,
         };
         // Partitions of one topic are spread over leaders; ask each leader for its own.
-        let mut by_leader: BTreeMap<Option<u32>, Vec<TopicPartition>> = BTreeMap::new();
+        let mut by_leader: FlatMap<Option<u32>, Vec<TopicPartition>> = FlatMap::new();
         for tp in partitions {
             by_leader
                 .entry(self.metadata.leader(tp))
@@ -115,7 +115,7 @@ impl Consumer {
 
     pub(super) fn send_fetches(&mut self, out: &mut Out) {
         let validating = self.positions_to_validate(out);
-        let mut by_leader: BTreeMap<u32, Vec<FetchPosition>> = BTreeMap::new();
+        let mut by_leader: FlatMap<u32, Vec<FetchPosition>> = FlatMap::new();
         let mut leaderless = false;
         for tp in &self.assignment {
             let Some(pos) = self.positions.get(tp) else {

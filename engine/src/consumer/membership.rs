@@ -237,7 +237,7 @@ impl Consumer {
         self.membership.state = MembershipState::Syncing;
         let assignment = (joined.leader == joined.member).then(|| {
             // The leader assigns every partition of every topic a member subscribes to.
-            let subscribed: std::collections::BTreeSet<u16> = joined
+            let subscribed: crate::flat::FlatSet<u16> = joined
                 .members
                 .iter()
                 .flat_map(|m| m.topics.iter().copied())

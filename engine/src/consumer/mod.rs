@@ -35,6 +35,7 @@ mod validation;
 
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
+use crate::flat::FlatMap;
 use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::log::LogRecord;
 use crate::message::{FetchPosition, KafkaError, Message, OffsetSpec};
@@ -43,7 +44,7 @@ use crate::requests::Requests;
 use crate::scenario::{ConsumerConfig, OffsetReset};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 pub use membership::MembershipState;
 
@@ -145,18 +146,18 @@ pub struct Consumer {
     /// Partitions this consumer owns now.
     assignment: Vec<TopicPartition>,
     phase: ConsumerPhase,
-    positions: BTreeMap<TopicPartition, u64>,
+    positions: FlatMap<TopicPartition, u64>,
     /// The leader epoch of the record just before each position (KIP-320's offset epoch).
-    position_epochs: BTreeMap<TopicPartition, u32>,
+    position_epochs: FlatMap<TopicPartition, u32>,
     /// The leader epoch at which each position was last known good.
-    validated_epochs: BTreeMap<TopicPartition, u32>,
-    committed: BTreeMap<TopicPartition, u64>,
+    validated_epochs: FlatMap<TopicPartition, u32>,
+    committed: FlatMap<TopicPartition, u64>,
     /// Where each partition's reading started (from a committed offset or auto.offset.reset).
-    start_positions: BTreeMap<TopicPartition, u64>,
+    start_positions: FlatMap<TopicPartition, u64>,
     fetched: VecDeque<(TopicPartition, LogRecord)>,
     /// Per partition, the offset after the last record fetched — including markers and aborted
     /// records that were not buffered for the application (the position steps over them).
-    fetched_through: BTreeMap<TopicPartition, u64>,
+    fetched_through: FlatMap<TopicPartition, u64>,
     /// What poll() returned, for the application to take.
     returns: VecDeque<PollReturn>,
     /// Offsets kept outside Kafka: the partitions the application was last asked to position,
@@ -190,7 +191,7 @@ impl Consumer {
         let all_topics: Vec<u16> = initial
             .iter()
             .map(|m| m.partition.topic)
-            .collect_by_insert::<std::collections::BTreeSet<_>>()
+            .collect_by_insert::<crate::flat::FlatSet<_>>()
             .into_iter()
             .collect();
         let metadata = ClientMetadata::new(initial, &all_topics, brokers);
@@ -206,13 +207,13 @@ impl Consumer {
             membership: membership::Membership::default(),
             assignment: Vec::new(),
             phase: ConsumerPhase::NotStarted,
-            positions: BTreeMap::new(),
-            position_epochs: BTreeMap::new(),
-            validated_epochs: BTreeMap::new(),
-            committed: BTreeMap::new(),
-            start_positions: BTreeMap::new(),
+            positions: FlatMap::new(),
+            position_epochs: FlatMap::new(),
+            validated_epochs: FlatMap::new(),
+            committed: FlatMap::new(),
+            start_positions: FlatMap::new(),
             fetched: VecDeque::new(),
-            fetched_through: BTreeMap::new(),
+            fetched_through: FlatMap::new(),
             returns: VecDeque::new(),
             positions_asked: Vec::new(),
             reset_by_policy: Vec::new(),
@@ -259,11 +260,11 @@ impl Consumer {
         &self.assignment
     }
     /// The next offset poll() will return, per owned partition.
-    pub fn positions(&self) -> &BTreeMap<TopicPartition, u64> {
+    pub fn positions(&self) -> &FlatMap<TopicPartition, u64> {
         &self.positions
     }
     /// Offsets the coordinator confirmed as committed by this consumer.
-    pub fn committed(&self) -> &BTreeMap<TopicPartition, u64> {
+    pub fn committed(&self) -> &FlatMap<TopicPartition, u64> {
         &self.committed
     }
     /// Whether this consumer owns `tp` now.

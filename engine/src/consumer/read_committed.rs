@@ -12,12 +12,12 @@
 //! gaps in the offsets an application sees — normal in Kafka.
 
 use super::Consumer;
+use crate::flat::FlatSet;
 use crate::ids::TopicPartition;
 use crate::log::ControlType;
 use crate::message::FetchedPartition;
 use crate::ordered::CollectByInsert;
 use crate::scenario::IsolationLevel;
-use std::collections::BTreeSet;
 
 impl Consumer {
     /// Buffers the records of a fetched partition that the application may see, and notes how
@@ -32,7 +32,7 @@ impl Consumer {
         let mut aborted = p.aborted_transactions;
         crate::ordered::sort_stable_by_key(&mut aborted, |a| a.first_offset);
         let mut upcoming = aborted.into_iter().peekable();
-        let mut aborted_producers: BTreeSet<i64> = BTreeSet::new();
+        let mut aborted_producers: FlatSet<i64> = FlatSet::new();
         // Records and batch headers both come in offset order: walk them together.
         let mut batches = p.batches.iter().peekable();
         for r in p.records {
@@ -72,7 +72,7 @@ impl Consumer {
         if self.fetched_through.is_empty() {
             return;
         }
-        let buffered: BTreeSet<TopicPartition> =
+        let buffered: FlatSet<TopicPartition> =
             self.fetched.iter().map(|(tp, _)| *tp).collect_by_insert();
         for (tp, through) in &self.fetched_through {
             if buffered.contains(tp) {

@@ -18,17 +18,17 @@
 
 use super::{Consumer, Pending};
 use crate::effect::Out;
+use crate::flat::FlatSet;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{KafkaError, Message};
 use crate::time::SimTime;
 use crate::trace::TraceKind;
-use std::collections::BTreeSet;
 
 impl Consumer {
     /// Partitions whose position waits for validation; sends the OffsetsForLeaderEpoch requests
     /// that are not already out. The caller fetches only the others.
-    pub(super) fn positions_to_validate(&mut self, out: &mut Out) -> BTreeSet<TopicPartition> {
-        let mut waiting = BTreeSet::new();
+    pub(super) fn positions_to_validate(&mut self, out: &mut Out) -> FlatSet<TopicPartition> {
+        let mut waiting = FlatSet::new();
         for tp in self.assignment.clone() {
             if !self.positions.contains_key(&tp) {
                 continue;

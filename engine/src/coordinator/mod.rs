@@ -19,14 +19,14 @@ pub mod group;
 pub mod txn;
 
 use crate::effect::Out;
+use crate::flat::{FlatMap, FlatSet};
 use crate::metadata::assign_replicas;
 use crate::placement::java_string_hash;
 use crate::time::SimTime;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Effects of coordinator moves, per broker that must apply them (the new coordinator's timers);
 /// broker 0 collects trace entries with no broker to apply them (a key left without one).
-pub type Outs = BTreeMap<u32, Out>;
+pub type Outs = FlatMap<u32, Out>;
 
 /// An internal topic that places coordinators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub fn follow_fencing<'a, C: Coordinated + 'a>(
     topic: InternalTopic,
     brokers: u32,
     now: SimTime,
-    fenced: &BTreeSet<u32>,
+    fenced: &FlatSet<u32>,
     outs: &mut Outs,
 ) {
     for unit in units {

@@ -19,19 +19,20 @@
 pub mod table;
 
 use crate::effect::{Out, Timer};
+use crate::flat::FlatMap;
 use crate::ids::NodeId;
 use crate::message::{DbResult, Message, Statement};
 use crate::ordered::CollectByInsert;
 use crate::scenario::DatabaseConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{TraceKind, WrittenRow};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 pub use table::{StoredRow, Table};
 
 #[derive(Clone, Debug)]
 pub struct Database {
     id: NodeId,
-    tables: BTreeMap<String, Table>,
+    tables: FlatMap<String, Table>,
     /// How long executing one request takes.
     statement_time: SimDuration,
     /// Requests waiting for the executor, oldest first: (client, correlation, statements).
@@ -39,7 +40,7 @@ pub struct Database {
     /// A request is being executed (its `DbRequestExecuted` timer is set).
     busy: bool,
     /// Requests refused (rolled back), by the table the request writes first.
-    refused: BTreeMap<String, u64>,
+    refused: FlatMap<String, u64>,
 }
 
 impl Database {
@@ -54,7 +55,7 @@ impl Database {
             statement_time: SimDuration::from_ms(config.statement_ms),
             queue: VecDeque::new(),
             busy: false,
-            refused: BTreeMap::new(),
+            refused: FlatMap::new(),
         }
     }
 
@@ -63,7 +64,7 @@ impl Database {
     }
 
     /// The tables, by name.
-    pub fn tables(&self) -> &BTreeMap<String, Table> {
+    pub fn tables(&self) -> &FlatMap<String, Table> {
         &self.tables
     }
 

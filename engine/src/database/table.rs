@@ -2,6 +2,7 @@
 //! and the statements that change them, applied atomically per transaction (an undo log rolls a
 //! failed transaction back, as a real database's would).
 
+use crate::flat::FlatMap;
 use crate::message::{DbError, Row, Statement};
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -94,7 +95,7 @@ impl Table {
 /// Runs one statement against `tables`, noting how to undo it. `Ok(Some(value))` answers a
 /// `SELECT`.
 pub fn execute(
-    tables: &mut BTreeMap<String, Table>,
+    tables: &mut FlatMap<String, Table>,
     statement: &Statement,
     now: SimTime,
     undo: &mut Vec<Undo>,
@@ -198,7 +199,7 @@ fn replace_or_insert(
 }
 
 /// Rolls back what `undo` recorded, newest first.
-pub fn roll_back(tables: &mut BTreeMap<String, Table>, undo: Vec<Undo>) {
+pub fn roll_back(tables: &mut FlatMap<String, Table>, undo: Vec<Undo>) {
     for step in undo.into_iter().rev() {
         match step {
             Undo::Inserted { table } => {

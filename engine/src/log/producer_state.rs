@@ -24,8 +24,9 @@
 //! which no scenario here reaches).
 
 use super::{BatchHeader, ProducerBatchHeader};
+use crate::flat::FlatMap;
 use crate::message::KafkaError;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Batches remembered per producer id (Kafka's `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`).
 pub const BATCHES_RETAINED: usize = 5;
@@ -74,7 +75,7 @@ pub enum SequenceCheck {
 /// Every idempotent producer's state on one replica, by producer id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProducerStateTable {
-    producers: BTreeMap<i64, ProducerEntry>,
+    producers: FlatMap<i64, ProducerEntry>,
 }
 
 /// `nextSeq` follows `lastSeq` (sequences wrap at `i32::MAX`, as Kafka's `inSequence`).

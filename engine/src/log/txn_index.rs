@@ -23,8 +23,8 @@
 //! producer state from the log.
 
 use super::{BatchHeader, ControlType};
+use crate::flat::FlatMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// One aborted transaction on this partition (an entry of Kafka's transaction index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub struct AbortedTxn {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TransactionIndex {
     /// Open transactions: producer id → first offset.
-    ongoing: BTreeMap<i64, u64>,
+    ongoing: FlatMap<i64, u64>,
     /// Completed transactions whose marker is not below the HW yet: (first offset, marker offset).
     unreplicated: Vec<(u64, u64)>,
     /// Aborted transactions, in marker order.

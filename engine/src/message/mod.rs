@@ -16,12 +16,12 @@
 //! semantics are per batch in both.
 
 use crate::assignor::{Assignment, AssignmentStrategy, MemberSubscription};
+use crate::flat::FlatSet;
 use crate::ids::{MemberId, RecordId, TopicPartition};
 use crate::log::{AbortedTxn, BatchHeader, ControlType, LogRecord, ProducerBatchHeader};
 use crate::metadata::PartitionMeta;
 use crate::scenario::IsolationLevel;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 pub mod db;
 mod error;
@@ -386,7 +386,7 @@ pub enum Message {
         partition: TopicPartition,
         leader_epoch: u32,
         partition_epoch: u32,
-        isr: BTreeSet<u32>,
+        isr: FlatSet<u32>,
     },
     AlterPartitionResponse {
         correlation: u64,

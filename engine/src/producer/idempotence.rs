@@ -29,10 +29,10 @@
 
 use super::{Producer, ProducerRequest};
 use crate::effect::Out;
+use crate::flat::FlatMap;
 use crate::ids::{NodeId, TopicPartition};
 use crate::log::ProducerBatchHeader;
 use crate::message::Message;
-use std::collections::BTreeMap;
 
 /// A batch's producer id and first sequence, fixed when it is first sent.
 pub type BatchSequence = (i64, i32);
@@ -44,9 +44,9 @@ pub struct Idempotence {
     /// The `InitProducerId` request in flight.
     pub init_in_flight: Option<u64>,
     /// Per partition: the next sequence to give a batch.
-    next_sequence: BTreeMap<TopicPartition, i32>,
+    next_sequence: FlatMap<TopicPartition, i32>,
     /// Per partition: the sequence after the last acknowledged batch.
-    acknowledged_through: BTreeMap<TopicPartition, i32>,
+    acknowledged_through: FlatMap<TopicPartition, i32>,
 }
 
 impl Idempotence {

@@ -36,6 +36,7 @@ use crate::app::send_loop::{self, Send, SendLoop};
 use crate::chunked::ChunkedVec;
 use crate::client_metadata::ClientMetadata;
 use crate::effect::{Out, Timer};
+use crate::flat::{FlatMap, FlatSet};
 use crate::ids::{NodeId, RecordId, TopicPartition};
 use crate::message::{Acks, KafkaError, Message, ProducerRecord};
 use crate::ordered::CollectByInsert;
@@ -45,7 +46,7 @@ use crate::scenario::ProducerConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use idempotence::{BatchSequence, Idempotence};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use transactions::{Transactions, TxnPhase};
 
 /// `retry.backoff.ms` default.
@@ -98,7 +99,7 @@ enum ProducerRequest {
     InitProducerId,
     /// FindCoordinator for the transactional id.
     FindTxnCoordinator,
-    AddPartitions(BTreeSet<TopicPartition>),
+    AddPartitions(FlatSet<TopicPartition>),
     EndTxn {
         commit: bool,
     },
@@ -130,13 +131,13 @@ pub struct Producer {
     metadata: ClientMetadata,
     refresh_scheduled: bool,
     next_keyless_partition: u32,
-    accumulator: BTreeMap<TopicPartition, VecDeque<Batch>>,
+    accumulator: FlatMap<TopicPartition, VecDeque<Batch>>,
     /// Requests awaiting an answer.
     requests: Requests<ProducerRequest>,
     /// The broker each awaited request went to: the connection it travels on, closed with every
     /// request on it when one of them times out.
-    request_brokers: BTreeMap<u64, u32>,
-    in_flight_per_broker: BTreeMap<u32, u32>,
+    request_brokers: FlatMap<u64, u32>,
+    in_flight_per_broker: FlatMap<u32, u32>,
     /// The time of the event being handled.
     now: SimTime,
     /// Per record (by sequence): its state and partition. Chunked, so checkpoints share it.
@@ -194,10 +195,10 @@ impl Producer {
             app,
             refresh_scheduled: false,
             next_keyless_partition: 0,
-            accumulator: BTreeMap::new(),
+            accumulator: FlatMap::new(),
             requests: Requests::default(),
-            request_brokers: BTreeMap::new(),
-            in_flight_per_broker: BTreeMap::new(),
+            request_brokers: FlatMap::new(),
+            in_flight_per_broker: FlatMap::new(),
             now: SimTime::ZERO,
             records: ChunkedVec::new(),
             acknowledged: 0,
@@ -365,7 +366,7 @@ impl Producer {
         }
         // A transactional application redoes its unfinished transaction whole: the new
         // instance's initTransactions() has the first attempt aborted.
-        let redo: BTreeSet<u32> = match &mut self.transactions {
+        let redo: FlatSet<u32> = match &mut self.transactions {
             Some(txn) if txn.phase != TxnPhase::Fenced => {
                 let id = txn.transactional_id.clone();
                 let (number, records) = (txn.number, std::mem::take(&mut txn.records));
@@ -377,7 +378,7 @@ impl Producer {
                 txn.aborted = aborted;
                 records.into_iter().collect_by_insert()
             }
-            _ => BTreeSet::new(),
+            _ => FlatSet::new(),
         };
         self.obtain_producer_id(out);
         let unanswered: Vec<(u32, TopicPartition)> = self

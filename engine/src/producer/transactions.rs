@@ -28,12 +28,12 @@
 
 use super::{Idempotence, Producer, ProducerRequest, RecordState};
 use crate::effect::{LocalCall, Out, Timer};
+use crate::flat::FlatSet;
 use crate::ids::{NodeId, TopicPartition};
 use crate::message::{CoordinatorType, KafkaError, Message};
 use crate::ordered::CollectByInsert;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
-use std::collections::BTreeSet;
 
 /// Where the transactional producer stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub struct Transactions {
     pub phase: TxnPhase,
     pub(super) coordinator: Option<u32>,
     /// Partitions registered in the current transaction.
-    added: BTreeSet<TopicPartition>,
+    added: FlatSet<TopicPartition>,
     /// The current transaction's number (from 0) and its records (by sequence).
     pub number: u32,
     pub records: Vec<u32>,
@@ -82,7 +82,7 @@ impl Transactions {
             transactional_id: transactional_id.to_string(),
             phase: TxnPhase::Initializing,
             coordinator: None,
-            added: BTreeSet::new(),
+            added: FlatSet::new(),
             number: 0,
             records: Vec::new(),
             committed: 0,
@@ -164,7 +164,7 @@ impl Producer {
         let Some(coordinator) = txn.coordinator else {
             return;
         };
-        let missing: BTreeSet<TopicPartition> = self
+        let missing: FlatSet<TopicPartition> = self
             .accumulator
             .keys()
             .filter(|tp| !txn.added.contains(tp))

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::assignor::AssignmentStrategy;
-use std::collections::BTreeMap;
+use crate::flat::FlatMap;
 
 impl Scenario {
     /// Checks what the types cannot: ranges, cross-field rules, and script targets.
@@ -338,7 +338,7 @@ impl Scenario {
                 ));
             }
         }
-        let mut strategies: BTreeMap<&str, AssignmentStrategy> = BTreeMap::new();
+        let mut strategies: FlatMap<&str, AssignmentStrategy> = FlatMap::new();
         for (i, c) in self.consumers.iter().enumerate() {
             let at = |f: &str| format!("consumers[{i}].{f}");
             if c.group_id.trim().is_empty() {

@@ -390,7 +390,7 @@ impl Simulation {
     /// The records `group`'s running members hold (poll() returned them) and have not processed
     /// yet: not yet processed, whatever the committed offset says (see
     /// [`crate::check::fates`]).
-    pub fn in_progress(&self, group: &str) -> std::collections::BTreeSet<RecordId> {
+    pub fn in_progress(&self, group: &str) -> crate::flat::FlatSet<RecordId> {
         self.consumers
             .iter()
             .filter(|c| c.client().group() == group && self.processes.is_up(c.id()))
@@ -476,7 +476,7 @@ impl Simulation {
                     )
                 })
             });
-        let empty = std::collections::BTreeMap::new();
+        let empty = crate::flat::FlatMap::new();
         let committed = self.groups.group(group).map_or(&empty, |g| &g.offsets);
         self.fates
             .transform_results(&self.group_topics(group), outputs, committed)

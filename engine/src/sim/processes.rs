@@ -9,10 +9,10 @@
 //! - **Pause** (a stall: a long GC pause, a frozen VM): nothing it would handle runs until the
 //!   pause ends; then everything that reached it, in order.
 
+use crate::flat::FlatMap;
 use crate::ids::NodeId;
 use crate::ordered::CollectByInsert;
 use crate::time::SimTime;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Process {
@@ -35,7 +35,7 @@ impl Default for Process {
 
 #[derive(Clone, Debug, Default)]
 pub struct Processes {
-    table: BTreeMap<NodeId, Process>,
+    table: FlatMap<NodeId, Process>,
 }
 
 impl Processes {

@@ -79,28 +79,27 @@ impl Simulation {
             .filter(|(_, g)| *g == group)
             .find_map(|(w, _)| w.offsets_table());
         let topics = self.group_topics(group);
-        let committed: std::collections::BTreeMap<crate::ids::TopicPartition, u64> =
-            match offsets_table {
-                Some(offsets) => self
-                    .partitions
-                    .iter()
-                    .filter(|tp| topics.contains(&tp.topic))
-                    .filter_map(|tp| {
-                        let key = crate::app::db_writer::offset_key(*tp);
-                        let stored = self
-                            .databases
-                            .iter()
-                            .filter_map(|d| d.tables().get(offsets))
-                            .find_map(|t| t.get(&key))?;
-                        Some((*tp, stored.row.value.parse().ok()?))
-                    })
-                    .collect_by_insert(),
-                None => self
-                    .groups
-                    .group(group)
-                    .map(|g| g.offsets.clone())
-                    .unwrap_or_default(),
-            };
+        let committed: crate::flat::FlatMap<crate::ids::TopicPartition, u64> = match offsets_table {
+            Some(offsets) => self
+                .partitions
+                .iter()
+                .filter(|tp| topics.contains(&tp.topic))
+                .filter_map(|tp| {
+                    let key = crate::app::db_writer::offset_key(*tp);
+                    let stored = self
+                        .databases
+                        .iter()
+                        .filter_map(|d| d.tables().get(offsets))
+                        .find_map(|t| t.get(&key))?;
+                    Some((*tp, stored.row.value.parse().ok()?))
+                })
+                .collect_by_insert(),
+            None => self
+                .groups
+                .group(group)
+                .map(|g| g.offsets.clone())
+                .unwrap_or_default(),
+        };
         self.fates.table_results(&topics, rows, &committed)
     }
 }

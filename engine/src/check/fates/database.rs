@@ -4,6 +4,7 @@
 //! duplicate key, a stale compare-and-set) — the refusals that keep a table right.
 
 use super::{JudgedInput, RecordFates};
+use crate::flat::FlatMap;
 use crate::ids::{RecordId, TopicPartition};
 use std::collections::BTreeMap;
 
@@ -14,7 +15,7 @@ impl RecordFates {
         &self,
         input_topics: &[u16],
         rows: impl IntoIterator<Item = RecordId>,
-        committed: &BTreeMap<TopicPartition, u64>,
+        committed: &FlatMap<TopicPartition, u64>,
     ) -> Vec<JudgedInput> {
         let mut results: BTreeMap<RecordId, (u32, bool)> = BTreeMap::new();
         for record in rows {

@@ -5,6 +5,7 @@
 //! output records; the database check ([`super::database`]) counts rows.
 
 use super::RecordFates;
+use crate::flat::FlatMap;
 use crate::ids::{RecordId, TopicPartition};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,7 +60,7 @@ impl RecordFates {
         &self,
         input_topics: &[u16],
         results: &BTreeMap<RecordId, (u32, bool)>,
-        committed: &BTreeMap<TopicPartition, u64>,
+        committed: &FlatMap<TopicPartition, u64>,
     ) -> Vec<JudgedInput> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();

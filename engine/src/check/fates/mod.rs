@@ -54,6 +54,7 @@ mod txn;
 pub use inputs::{InputCounts, InputResult, JudgedInput};
 
 use crate::chunked::ChunkedVec;
+use crate::flat::FlatMap;
 use crate::ids::{RecordId, TopicPartition};
 use crate::log::PartitionLog;
 use serde::Serialize;
@@ -236,13 +237,13 @@ struct CountedLog {
     ids: ChunkedVec<RecordId>,
     high_watermark: u64,
     /// Per producer, the highest sequence committed so far in this log (for reordering).
-    highest_seq: BTreeMap<u32, u32>,
+    highest_seq: FlatMap<u32, u32>,
     /// Records of this log that landed after a later record of the same producer.
     reordered: u64,
     /// The transactional offsets of this log (only those): data and markers.
     txn: BTreeMap<u64, TxnOffset>,
     /// Per producer id: its data offsets below the HW whose transaction has no marker below it.
-    pending: BTreeMap<i64, Vec<u64>>,
+    pending: FlatMap<i64, Vec<u64>>,
 }
 
 impl CountedLog {
@@ -295,7 +296,7 @@ struct GroupFates {
     /// Transactional copies the group processed before their transaction was decided: an
     /// ABORT marker for one is an aborted read.
     read_undecided: BTreeSet<(TopicPartition, u64)>,
-    partitions: BTreeMap<TopicPartition, GroupOnPartition>,
+    partitions: FlatMap<TopicPartition, GroupOnPartition>,
 }
 
 impl GroupFates {
@@ -329,7 +330,7 @@ pub struct GroupCounts {
 pub struct RecordFates {
     /// Per producer (index = producer number − 1), per sequence number.
     records: Vec<ChunkedVec<RecordFacts>>,
-    logs: BTreeMap<TopicPartition, CountedLog>,
+    logs: FlatMap<TopicPartition, CountedLog>,
     groups: Vec<GroupFates>,
     counts: FateCounts,
 }

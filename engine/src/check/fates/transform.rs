@@ -12,6 +12,7 @@
 //! marker, a moment before the marker is replicated); **not yet** otherwise.
 
 use super::{JudgedInput, RecordFates};
+use crate::flat::FlatMap;
 use crate::ids::{RecordId, TopicPartition};
 use std::collections::BTreeMap;
 
@@ -23,7 +24,7 @@ impl RecordFates {
         &self,
         input_topics: &[u16],
         outputs: impl IntoIterator<Item = (RecordId, RecordId)>,
-        committed: &BTreeMap<TopicPartition, u64>,
+        committed: &FlatMap<TopicPartition, u64>,
     ) -> Vec<JudgedInput> {
         // Per input: committed result copies, and whether a result is still undecided.
         let mut results: BTreeMap<RecordId, (u32, bool)> = BTreeMap::new();

@@ -38,6 +38,7 @@ mod replies;
 mod txn_offsets;
 
 use super::{follow_fencing, Coordinated, InternalTopic, Outs};
+use crate::flat::{FlatMap, FlatSet};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{RebalanceReason, TraceKind};
 use rebalance::{
@@ -45,7 +46,6 @@ use rebalance::{
 };
 use replies::{member_check, not_coordinator};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `GroupState` of Kafka's classic coordinator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -86,19 +86,19 @@ pub struct Group {
     pub generation: u32,
     pub leader: Option<MemberId>,
     pub strategy: AssignmentStrategy,
-    pub members: BTreeMap<MemberId, GroupMember>,
+    pub members: FlatMap<MemberId, GroupMember>,
     /// The current generation's assignment (from the leader's SyncGroup).
     pub assignment: Assignment,
     /// Committed offsets: the next offset to read, per partition.
-    pub offsets: BTreeMap<TopicPartition, u64>,
+    pub offsets: FlatMap<TopicPartition, u64>,
     /// Transactional offsets (TxnOffsetCommit) waiting for their transaction's marker, per
     /// producer id (see [`txn_offsets`]).
-    pub pending_txn_offsets: BTreeMap<i64, BTreeMap<TopicPartition, u64>>,
+    pub pending_txn_offsets: FlatMap<i64, FlatMap<TopicPartition, u64>>,
     /// The newest epoch seen per producer id, from its TxnOffsetCommits and markers (the offsets
     /// partition's producer state): an older epoch's TxnOffsetCommit is refused.
-    pub producer_epochs: BTreeMap<i64, i16>,
+    pub producer_epochs: FlatMap<i64, i16>,
     /// Joins per consumer so far, for new member ids.
-    joins: BTreeMap<u32, u32>,
+    joins: FlatMap<u32, u32>,
     /// Identifies the current rebalance's timers.
     round: u32,
     /// A new group's `group.initial.rebalance.delay.ms` is running (until the given time at most).
@@ -114,12 +114,12 @@ impl Group {
             generation: 0,
             leader: None,
             strategy: AssignmentStrategy::default(),
-            members: BTreeMap::new(),
+            members: FlatMap::new(),
             assignment: Assignment::new(),
-            offsets: BTreeMap::new(),
-            pending_txn_offsets: BTreeMap::new(),
-            producer_epochs: BTreeMap::new(),
-            joins: BTreeMap::new(),
+            offsets: FlatMap::new(),
+            pending_txn_offsets: FlatMap::new(),
+            producer_epochs: FlatMap::new(),
+            joins: FlatMap::new(),
             round: 0,
             initial_delay_cap: None,
         }
@@ -165,7 +165,7 @@ impl Group {
 pub struct GroupCoordinators {
     brokers: u32,
     initial_rebalance_delay: SimDuration,
-    groups: BTreeMap<String, Group>,
+    groups: FlatMap<String, Group>,
 }
 
 /// The replicas of the `__consumer_offsets` partition that holds `group` (replication factor
@@ -194,7 +194,7 @@ impl GroupCoordinators {
         }
     }
 
-    pub fn groups(&self) -> &BTreeMap<String, Group> {
+    pub fn groups(&self) -> &FlatMap<String, Group> {
         &self.groups
     }
     /// The broker leading `__consumer_offsets` partition `tp`: the coordinator of the groups it
@@ -212,7 +212,7 @@ impl GroupCoordinators {
 
     /// The controller fenced or unfenced brokers: groups follow the leadership of their
     /// `__consumer_offsets` partition (see [`super::follow_fencing`]).
-    pub fn fencing_changed(&mut self, now: SimTime, fenced: &BTreeSet<u32>, outs: &mut Outs) {
+    pub fn fencing_changed(&mut self, now: SimTime, fenced: &FlatSet<u32>, outs: &mut Outs) {
         follow_fencing(
             self.groups.values_mut(),
             InternalTopic::CONSUMER_OFFSETS,

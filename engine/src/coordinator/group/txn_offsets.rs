@@ -21,11 +21,11 @@
 use super::member_check;
 use super::Group;
 use crate::effect::Out;
+use crate::flat::FlatMap;
 use crate::ids::{MemberId, NodeId, TopicPartition};
 use crate::log::ControlType;
 use crate::message::KafkaError;
 use crate::trace::TraceKind;
-use std::collections::BTreeMap;
 
 /// TxnOffsetCommit: keep `offsets` pending for `producer_id`, if the member may commit.
 pub(super) fn store(
@@ -81,7 +81,7 @@ pub(super) fn any_pending(g: &Group, partitions: &[TopicPartition]) -> bool {
 /// `NOT_COORDINATOR` if it coordinates none of them (the coordinator moved; the transaction
 /// coordinator writes the marker again to the new one).
 pub(super) fn complete(
-    groups: &mut BTreeMap<String, Group>,
+    groups: &mut FlatMap<String, Group>,
     broker: u32,
     partition: TopicPartition,
     (producer_id, producer_epoch): (i64, i16),

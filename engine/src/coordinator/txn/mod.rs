@@ -33,6 +33,7 @@
 
 use super::{follow_fencing, Coordinated, InternalTopic, Outs};
 use crate::effect::{Out, Timer};
+use crate::flat::{FlatMap, FlatSet};
 use crate::ids::{NodeId, TopicPartition};
 use crate::log::ControlType;
 use crate::message::{KafkaError, Message};
@@ -40,7 +41,6 @@ use crate::ordered::CollectByInsert;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::TraceKind;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// How long the coordinator waits before writing markers again after a failure or no answer
 /// (the inter-broker `request.timeout.ms` for no answer).
@@ -100,7 +100,7 @@ pub struct TxnMetadata {
     pub producer_epoch: i16,
     pub state: TxnState,
     /// The partitions of the current (or last) transaction.
-    pub partitions: BTreeSet<TopicPartition>,
+    pub partitions: FlatSet<TopicPartition>,
     /// `transaction.timeout.ms` the producer asked for.
     timeout: SimDuration,
     /// When the current transaction began (Kafka persists `txnStartTimestamp` with the state,
@@ -109,7 +109,7 @@ pub struct TxnMetadata {
     /// Counts transactions begun; a timeout timer carries the count it was set for.
     round: u32,
     /// Partitions whose marker is not written yet.
-    pub pending_markers: BTreeSet<TopicPartition>,
+    pub pending_markers: FlatSet<TopicPartition>,
     /// Counts marker rounds; a retry timer carries the round it was set for.
     marker_round: u32,
 }
@@ -122,11 +122,11 @@ impl TxnMetadata {
             producer_id: -1,
             producer_epoch: 0,
             state: TxnState::Empty,
-            partitions: BTreeSet::new(),
+            partitions: FlatSet::new(),
             timeout: SimDuration::from_ms(60_000),
             started_at: SimTime::ZERO,
             round: 0,
-            pending_markers: BTreeSet::new(),
+            pending_markers: FlatSet::new(),
             marker_round: 0,
         }
     }
@@ -166,9 +166,9 @@ pub trait CoordinatorHost {
 #[derive(Clone, Debug)]
 pub struct TxnCoordinators {
     brokers: u32,
-    txns: BTreeMap<String, TxnMetadata>,
+    txns: FlatMap<String, TxnMetadata>,
     /// Marker requests in flight: correlation → (transactional id, partition).
-    markers_in_flight: BTreeMap<u64, (String, TopicPartition)>,
+    markers_in_flight: FlatMap<u64, (String, TopicPartition)>,
     next_correlation: u64,
 }
 
@@ -184,19 +184,19 @@ impl TxnCoordinators {
         TxnCoordinators {
             brokers,
             txns,
-            markers_in_flight: BTreeMap::new(),
+            markers_in_flight: FlatMap::new(),
             next_correlation: 1 << 48,
         }
     }
 
     /// Every transactional id's state.
-    pub fn transactions(&self) -> &BTreeMap<String, TxnMetadata> {
+    pub fn transactions(&self) -> &FlatMap<String, TxnMetadata> {
         &self.txns
     }
 
     /// The controller fenced or unfenced brokers: ids follow the leadership of their
     /// `__transaction_state` partition.
-    pub fn fencing_changed(&mut self, now: SimTime, fenced: &BTreeSet<u32>, outs: &mut Outs) {
+    pub fn fencing_changed(&mut self, now: SimTime, fenced: &FlatSet<u32>, outs: &mut Outs) {
         follow_fencing(
             self.txns.values_mut(),
             InternalTopic::TRANSACTION_STATE,
@@ -563,7 +563,7 @@ impl TxnCoordinators {
         } else {
             ControlType::Abort
         };
-        let in_flight: BTreeSet<TopicPartition> = self
+        let in_flight: FlatSet<TopicPartition> = self
             .markers_in_flight
             .values()
             .filter(|(txn, _)| txn == id)
