@@ -15,8 +15,8 @@
 //! as with `collect()` into a `BTreeMap`), without a sort per element type (see [`crate::ordered`]).
 //!
 //! Collections that grow with the run stay `BTreeMap`s and `BTreeSet`s: the rows of a database
-//! table and the checker's per-record bookkeeping. There an insert into a sorted vector would move
-//! every later entry.
+//! table, the checker's per-record bookkeeping, the records a group holds unprocessed, the records
+//! in a log. There an insert into a sorted vector would move every later entry.
 
 use litemap::LiteMap;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -300,16 +300,15 @@ impl<T: Ord> FlatSet<T> {
         self.items.remove(item).is_some()
     }
 
-    /// Removes and returns the smallest item.
-    pub fn pop_first(&mut self) -> Option<T> {
-        if self.is_empty() {
-            return None;
-        }
+    /// Removes and returns, in order, the items from the smallest on while `take` says yes: one
+    /// move of the rest, where popping them one by one would move it once per item.
+    pub fn take_first_while(&mut self, mut take: impl FnMut(&T) -> bool) -> Vec<T> {
         let mut items = std::mem::take(&mut self.items.entries).into_tuple_vec();
-        let (first, ()) = items.remove(0);
+        let taken = items.iter().take_while(|(item, ())| take(item)).count();
+        let first: Vec<T> = items.drain(..taken).map(|(item, ())| item).collect();
         // The rest is still sorted and free of duplicates.
         self.items.entries = LiteMap::from_sorted_store_unchecked(items);
-        Some(first)
+        first
     }
 
     /// Keeps the items for which `keep` returns true.
@@ -379,9 +378,10 @@ impl<T> IntoIterator for FlatSet<T> {
 
 impl<'a, T> IntoIterator for &'a FlatSet<T> {
     type Item = &'a T;
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a T> + 'a>;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (T, ())>, fn(&'a (T, ())) -> &'a T>;
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+        let item_of: fn(&'a (T, ())) -> &'a T = |(item, ())| item;
+        self.items.entries.as_slice().iter().map(item_of)
     }
 }
 
@@ -476,11 +476,14 @@ mod tests {
         let mut flat = FlatSet::from([5, 1, 9, 1, 3]);
         let mut btree = BTreeSet::from([5, 1, 9, 1, 3]);
         assert!(flat.iter().eq(btree.iter()));
+        assert!((&flat).into_iter().eq(&btree));
         assert_eq!(flat.insert(4), btree.insert(4));
         assert_eq!(flat.insert(4), btree.insert(4));
         assert_eq!(flat.remove(&9), btree.remove(&9));
         assert_eq!(flat.remove(&9), btree.remove(&9));
-        assert_eq!(flat.pop_first(), btree.pop_first());
+        assert_eq!(flat.take_first_while(|x| *x < 4), vec![1, 3]);
+        btree.retain(|x| *x >= 4);
+        assert_eq!(flat.take_first_while(|_| false), Vec::<i32>::new());
         flat.retain(|x| *x != 4);
         btree.retain(|x| *x != 4);
         assert!(flat.iter().eq(btree.iter()));

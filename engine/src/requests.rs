@@ -108,11 +108,10 @@ impl<P> Requests<P> {
             self.armed = None;
         }
         let mut expired = Vec::new();
-        while let Some(&(deadline, correlation)) = self.deadlines.first() {
-            if deadline > now {
-                break;
-            }
-            self.deadlines.pop_first();
+        for (_, correlation) in self
+            .deadlines
+            .take_first_while(|&(deadline, _)| deadline <= now)
+        {
             if let Some((_, what)) = self.pending.remove(&correlation) {
                 expired.push((correlation, what));
             }

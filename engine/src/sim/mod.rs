@@ -389,8 +389,9 @@ impl Simulation {
 
     /// The records `group`'s running members hold (poll() returned them) and have not processed
     /// yet: not yet processed, whatever the committed offset says (see
-    /// [`crate::check::fates`]).
-    pub fn in_progress(&self, group: &str) -> crate::flat::FlatSet<RecordId> {
+    /// [`crate::check::fates`]). A B-tree, not a [`crate::flat::FlatSet`]: a slow worker's queue
+    /// grows with the run, and records from several producers arrive out of key order.
+    pub fn in_progress(&self, group: &str) -> std::collections::BTreeSet<RecordId> {
         self.consumers
             .iter()
             .filter(|c| c.client().group() == group && self.processes.is_up(c.id()))

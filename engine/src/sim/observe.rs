@@ -37,7 +37,8 @@ impl Simulation {
         let Some(replica) = self.brokers[leader.number() as usize - 1].replica(tp) else {
             return;
         };
-        let held: crate::flat::FlatSet<_> = replica.log.records().map(|r| r.id).collect_by_insert();
+        let held: std::collections::BTreeSet<_> =
+            replica.log.records().map(|r| r.id).collect_by_insert();
         let records: Vec<_> = self
             .fates
             .committed_ids(tp)

@@ -3,7 +3,6 @@
 //! record it processed), and so which committed records it skipped — never processed.
 
 use super::*;
-use crate::flat::FlatSet;
 
 impl RecordFates {
     /// A newly committed record at `offset`: a group whose reach is past it and that never
@@ -133,7 +132,7 @@ impl RecordFates {
     /// a running member holds and may still process (a hand-off worker's queue that an
     /// auto-commit passed): those are *not yet* processed until the member processes them or is
     /// gone, so the count never runs backwards.
-    pub fn never_processed(&self, group: &str, in_progress: &FlatSet<RecordId>) -> Vec<RecordId> {
+    pub fn never_processed(&self, group: &str, in_progress: &BTreeSet<RecordId>) -> Vec<RecordId> {
         let Some(gi) = self.group_index(group) else {
             return Vec::new();
         };
@@ -162,7 +161,7 @@ impl RecordFates {
 
     /// What `group`'s facts add up to now, given the records its running members hold and have
     /// not processed yet.
-    pub fn group_counts(&self, group: &str, in_progress: &FlatSet<RecordId>) -> GroupCounts {
+    pub fn group_counts(&self, group: &str, in_progress: &BTreeSet<RecordId>) -> GroupCounts {
         let Some(gi) = self.group_index(group) else {
             return GroupCounts::default();
         };
