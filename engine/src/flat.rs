@@ -162,12 +162,6 @@ impl<K: Ord, V> FromIterator<(K, V)> for FlatMap<K, V> {
     }
 }
 
-impl<K: Ord, V, const N: usize> From<[(K, V); N]> for FlatMap<K, V> {
-    fn from(items: [(K, V); N]) -> Self {
-        items.into_iter().collect()
-    }
-}
-
 impl<K, V> IntoIterator for FlatMap<K, V> {
     type Item = (K, V);
     type IntoIter = std::vec::IntoIter<(K, V)>;
@@ -325,11 +319,6 @@ impl<T: Ord> FlatSet<T> {
     /// The items in `self` and not in `other`, in order.
     pub fn difference<'a>(&'a self, other: &'a FlatSet<T>) -> impl Iterator<Item = &'a T> {
         self.iter().filter(move |item| !other.contains(*item))
-    }
-
-    /// Whether every item of `self` is in `other`.
-    pub fn is_subset(&self, other: &FlatSet<T>) -> bool {
-        self.iter().all(|item| other.contains(item))
     }
 }
 
@@ -494,8 +483,6 @@ mod tests {
         let difference: Vec<i32> = flat.difference(&other).copied().collect();
         assert!(union.iter().eq(&BTreeSet::from([3, 5, 7])));
         assert_eq!(difference, vec![5]);
-        assert!(other.is_subset(&union));
-        assert!(!union.is_subset(&other));
         assert_eq!(
             serde_json::to_string(&union).unwrap(),
             serde_json::to_string(&BTreeSet::from([3, 5, 7])).unwrap()
