@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures Kafkascope: download size, engine throughput (native and wasm), time to first frame,
 # and the per-frame cost of the view under load.
-#   1. gzipped size of what the browser downloads for the first frame (scripts/download-size.sh)
+#   1. gzipped size of what the browser downloads for the first frame (scripts/download-size.sh),
+#      and of the engine's part of it alone (scripts/engine-floor.sh)
 #   2. engine throughput on scenarios/bench-1m.toml, on the transactional
 #      scenarios/bench-txn-100k.toml and on the database scenarios/bench-db-100k.toml: native
 #      (criterion) and wasm32 in headless Chromium (the page's build profile, best of 3), in events per second
@@ -22,6 +23,8 @@ run_logged "trunk build --release" "run 'trunk build --offline --release' to see
 
 say "1. Download size (gzip -9)"
 ./scripts/download-size.sh
+say "1b. The engine's part of a first frame, alone (tools/engine-floor)"
+./scripts/engine-floor.sh
 
 if [ "${KS_BENCH_SKIP_NATIVE:-0}" != 1 ]; then
 say "2a. Engine throughput, native (criterion)"

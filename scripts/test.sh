@@ -37,8 +37,8 @@ print_stage_times() {
 
 check "fetch crates" "check that crates.io is reachable" cargo fetch --quiet
 check "rustfmt" "run: cargo fmt --all" cargo fmt --all -- --check
-check "clippy (native: engine, browser tests)" "fix the lints above" \
-  cargo clippy --quiet -p kafkascope-engine -p kafkascope-browser-tests --all-targets -- -D warnings
+check "clippy (native: engine, browser tests, the engine-floor probe)" "fix the lints above" \
+  cargo clippy --quiet -p kafkascope-engine -p kafkascope-browser-tests -p kafkascope-engine-floor --all-targets -- -D warnings
 check "clippy (native: app logic and benches)" "fix the lints above" \
   cargo clippy --quiet -p kafkascope --lib --benches -- -D warnings
 check "clippy (wasm32: app, wasm tests)" "fix the lints above" \
@@ -46,7 +46,7 @@ check "clippy (wasm32: app, wasm tests)" "fix the lints above" \
 check "clippy (wasm32: the TOML reader worker)" "fix the lints above" \
   cargo clippy --quiet -p kafkascope-toml-reader --target wasm32-unknown-unknown -- -D warnings
 check "native tests: engine and CLI" "a failing engine test names the behaviour that broke" \
-  cargo test -p kafkascope-engine
+  cargo test -p kafkascope-engine -p kafkascope-engine-floor
 check "native tests: app logic" "a failing app test names the behaviour that broke" \
   cargo test -p kafkascope --lib
 # wasm-bindgen-test-runner now and then fails to start ChromeDriver ("driver failed to bind port
