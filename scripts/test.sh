@@ -69,6 +69,8 @@ check "release build (trunk build --release)" "see the build error above" \
   trunk build --offline --release
 check "download size of the first frame (deterministic; ceiling in the script)" \
   "see what grew with twiggy (README, Performance)" ./scripts/download-size.sh --check
+check "the headless runner, which the end-to-end tests run on the page's links and files" "see the build error above" \
+  cargo build -q -p kafkascope-engine --bin kafkascope-sim
 check "end-to-end tests in headless Chromium" "screenshots are in target/e2e/" \
   cargo test -p kafkascope-browser-tests --test e2e --test links --test embed --test present --test compare --test csp --test keyboard
 say "All checks passed. Screenshots: target/e2e/"

@@ -40,6 +40,9 @@ pub struct Playback {
     pub generation: u64,
     /// Where playback pauses by itself, if anywhere before the end.
     pub stop_at: Option<SimTime>,
+    /// A lesson step fixed in an embed (`Start::fixed_step`): playback stays between these two
+    /// instants, the step's moment and the last one before the next step's.
+    pub span: Option<(SimTime, SimTime)>,
     last_frame_ms: Option<f64>,
 }
 
@@ -53,6 +56,7 @@ impl PartialEq for Playback {
             && self.frame == other.frame
             && self.generation == other.generation
             && self.stop_at == other.stop_at
+            && self.span == other.span
     }
 }
 
@@ -92,6 +96,19 @@ pub fn step_moment(step: &LessonStep, end: SimTime) -> SimTime {
     SimTime::from_ms(step.at_ms).min(end)
 }
 
+/// Lesson step `i`'s span: from its moment to the last instant before the next step's (the run's
+/// end for the last step); `None` for a step the lesson does not have.
+pub fn step_span(steps: &[LessonStep], i: usize, end: SimTime) -> Option<(SimTime, SimTime)> {
+    let first = step_moment(steps.get(i)?, end);
+    let last = steps
+        .get(i + 1)
+        .map_or(end, |next| {
+            SimTime(step_moment(next, end).0.saturating_sub(1))
+        })
+        .max(first);
+    Some((first, last))
+}
+
 /// The index of the lesson step the playback time is at: the last one at or before it (a step
 /// in the run's last millisecond, after its exact end, counts as reached at the end).
 pub fn current_step(steps: &[LessonStep], time: SimTime, end: SimTime) -> usize {
@@ -125,6 +142,7 @@ impl Playback {
             frame: 0,
             generation: 0,
             stop_at: None,
+            span: None,
             last_frame_ms: None,
         }
     }
@@ -140,6 +158,12 @@ impl Playback {
         } else if let Some(step) = start.step.and_then(|i| steps.get(i)) {
             playback.time = step_moment(step, end);
         }
+        if start.fixed_step {
+            playback.span = start.step.and_then(|i| step_span(steps, i, end));
+            if let Some((first, _)) = playback.span {
+                playback.time = first;
+            }
+        }
         if let Some(speed) = start.speed {
             playback.speed = speed.min(SPEEDS.len() - 1);
         }
@@ -147,17 +171,41 @@ impl Playback {
         playback
     }
 
-    pub fn at_end(&self) -> bool {
-        self.time >= self.timeline.end()
+    /// The first and last instants playback may show: the whole run, or a fixed step's span.
+    pub fn bounds(&self) -> (SimTime, SimTime) {
+        self.span.unwrap_or((SimTime::ZERO, self.timeline.end()))
     }
 
-    /// Applies an action, returning the next state.
-    pub fn apply(mut self, action: PlaybackAction) -> Self {
-        let end = self.timeline.end();
+    pub fn at_end(&self) -> bool {
+        self.time >= self.bounds().1
+    }
+
+    /// Applies an action, returning the next state (within [`Playback::bounds`]).
+    pub fn apply(self, action: PlaybackAction) -> Self {
+        let fixed = self.span.is_some();
+        if fixed
+            && matches!(
+                action,
+                PlaybackAction::NextStep | PlaybackAction::PreviousStep
+            )
+        {
+            // A fixed step is not stepped on.
+            return self;
+        }
+        let mut next = self.apply_unbounded(action);
+        if let Some((first, last)) = next.span {
+            next.time = next.time.clamp(first, last);
+            next.stop_at = next.stop_at.map(|t| t.min(last));
+        }
+        next
+    }
+
+    fn apply_unbounded(mut self, action: PlaybackAction) -> Self {
+        let (first, end) = self.bounds();
         match action {
             PlaybackAction::Play => {
                 if self.at_end() {
-                    self.time = SimTime::ZERO;
+                    self.time = first;
                 }
                 self.playing = true;
                 self.stop_at = None;
@@ -279,6 +327,7 @@ impl Playback {
                 next = next.min(event);
             }
         }
+        let end = end.min(self.bounds().1);
         let limit = self.stop_at.unwrap_or(end).min(end);
         self.fast_forwarding = idle && next > self.time;
         self.time = next.min(limit);
@@ -350,6 +399,67 @@ mod tests {
         ))
         .unwrap();
         Playback::new(Rc::new(Timeline::record(&scenario)))
+    }
+
+    #[test]
+    fn a_fixed_step_plays_from_its_moment_to_the_next_steps_and_stays_there() {
+        let timeline = lesson().timeline;
+        let steps = timeline.scenario().steps.clone();
+        let at = |i: usize| SimTime::from_ms(steps[i].at_ms);
+        let end = timeline.end();
+        let start = crate::session::Start {
+            step: Some(2),
+            fixed_step: true,
+            playing: true,
+            ..Default::default()
+        };
+        let mut p = Playback::opened(timeline, &start);
+        assert_eq!(p.bounds(), (at(2), SimTime(at(3).0 - 1)));
+        assert_eq!(p.time, at(2), "it opens at the step's moment");
+        assert!(p.playing);
+        // Played through: it stops on the step's last instant, the narration still this step's.
+        let mut now = 0.0;
+        while p.playing {
+            now += 16.0;
+            p = p.apply(PlaybackAction::Frame(now));
+        }
+        assert_eq!(p.time, SimTime(at(3).0 - 1));
+        assert_eq!(current_step(&steps, p.time, end), 2);
+        assert!(p.at_end());
+        // Nothing takes it out of the step: Next, Back, a seek either side, Step.
+        for action in [
+            PlaybackAction::NextStep,
+            PlaybackAction::PreviousStep,
+            PlaybackAction::Seek(end),
+            PlaybackAction::Step,
+            PlaybackAction::PlayUntil(end),
+        ] {
+            let moved = p.clone().apply(action.clone());
+            assert!(
+                (at(2)..at(3)).contains(&moved.time),
+                "{action:?} left the step: {:?}",
+                moved.time
+            );
+        }
+        let back = p.clone().apply(PlaybackAction::Seek(SimTime::ZERO));
+        assert_eq!(
+            back.time,
+            at(2),
+            "a seek before the step stops at its moment"
+        );
+        // Play at the end starts the step again.
+        let again = p.apply(PlaybackAction::Play);
+        assert_eq!(again.time, at(2));
+        assert!(again.playing);
+    }
+
+    #[test]
+    fn without_a_fixed_step_playback_spans_the_whole_run() {
+        let p = lesson();
+        let end = p.timeline.end();
+        assert_eq!(p.bounds(), (SimTime::ZERO, end));
+        let p = p.apply(PlaybackAction::Seek(SimTime::ZERO));
+        assert_eq!(p.time, SimTime::ZERO);
     }
 
     #[test]

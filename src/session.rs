@@ -32,6 +32,8 @@ pub struct Start {
     pub layout: Layout,
     /// In an embed: whether a lesson's narration shows (`Start::default()` shows it).
     pub hide_narration: bool,
+    /// In an embed: the lesson stays at `step` (`Session::fixed_step`).
+    pub fixed_step: bool,
     /// Opened from the address (the first load, or back/forward): the address already says
     /// this, so the first write replaces the entry instead of adding one.
     pub from_address: bool,
@@ -119,6 +121,7 @@ fn open(session: Session) -> Opening {
         playing: session.playing,
         layout: session.layout,
         hide_narration: !session.narration,
+        fixed_step: session.fixed_step && session.step.is_some(),
         from_address: true,
         compare: None,
     };

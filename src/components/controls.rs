@@ -81,7 +81,8 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
-    let end = p.timeline.end();
+    // The whole run, or a fixed lesson step's span in an embed.
+    let (first, end) = p.bounds();
     html! {
         <div class="controls" role="toolbar">
             if p.playing {
@@ -105,7 +106,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
             <input type="range" class="timeline" data-testid="timeline"
                 aria-label={t(lang, Text::Timeline)}
-                min="0" max={end.as_micros().to_string()} step="1"
+                min={first.as_micros().to_string()} max={end.as_micros().to_string()} step="1"
                 value={p.time.as_micros().to_string()} oninput={on_seek} />
             <span class="clock" data-testid="clock" aria-label={t(lang, Text::Clock)}>
                 { format_clock(p.time) }

@@ -4,7 +4,10 @@
 //!
 //! Made to be a good guest on someone else's page:
 //! - the scene is an SVG that scales to whatever the frame gives it; the page never scrolls inside
-//!   a frame (the layout is a column as tall as the frame);
+//!   a frame (the layout is a column as tall as the frame), and neither does any part of it: the
+//!   narration and the outcome line under the scene show as many lines as the frame spares
+//!   (`style.css`), and when that cuts them short a "More" button shows them whole, the scene
+//!   giving up the room;
 //! - nothing takes focus or scrolls the host page (no autofocus; keys act only while the frame
 //!   has focus), and nothing makes sound;
 //! - the address is never written (an embed's history would be the host page's back button);
@@ -17,7 +20,7 @@ use crate::components::controls::{Controls, OpenFull};
 use crate::components::frame_description::FrameDescription;
 use crate::components::outcome_line::OutcomeLine;
 use crate::components::scene::Scene;
-use crate::i18n::Lang;
+use crate::i18n::{t, Lang, Text};
 use crate::playback::{current_step, Playback, PlaybackAction};
 use crate::scene_model::SceneModel;
 use std::rc::Rc;
@@ -82,6 +85,18 @@ fn pause_off_screen(
     })
 }
 
+/// More than this hidden at the bottom of a text is a line cut off (a line is 16 px or more; a
+/// few pixels are a glyph's descent past its line box).
+const CUT_PX: i32 = 6;
+
+/// Whether a text under the scene (a child of `texts`) holds more than the lines it is given.
+fn any_cut_short(texts: &web_sys::Element) -> bool {
+    let children = texts.children();
+    (0..children.length())
+        .filter_map(|i| children.item(i))
+        .any(|text| text.scroll_height() > text.client_height() + CUT_PX)
+}
+
 #[function_component(EmbedStage)]
 pub fn embed_stage(props: &EmbedStageProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
@@ -124,8 +139,45 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
             Lang::Ko => step.ko.clone(),
         }
     });
+    // Whether the texts under the scene are cut short (measured after each change of them, and
+    // when the frame is resized), and whether the reader asked to see them whole.
+    let texts = use_node_ref();
+    let texts_cut = use_state_eq(|| false);
+    let texts_open = use_state_eq(|| false);
+    {
+        let (texts, texts_cut) = (texts.clone(), texts_cut.clone());
+        use_effect_with(
+            (narration.clone(), props.report.clone(), *texts_open),
+            move |_| {
+                let measure = move || {
+                    if let Some(texts) = texts.cast::<web_sys::Element>() {
+                        texts_cut.set(any_cut_short(&texts));
+                    }
+                };
+                measure();
+                let listener =
+                    gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                        measure()
+                    });
+                move || drop(listener)
+            },
+        );
+    }
+    let toggle_texts = {
+        let texts_open = texts_open.clone();
+        Callback::from(move |_: MouseEvent| texts_open.set(!*texts_open))
+    };
+    let more = (*texts_cut || *texts_open).then(|| {
+        html! {
+            <button class="embed-more" data-testid="embed-more" aria-expanded={texts_open.to_string()}
+                onclick={toggle_texts}>
+                { t(lang, if *texts_open { Text::EmbedLessText } else { Text::EmbedMoreText }) }
+            </button>
+        }
+    });
     html! {
-        <main class="player embed" data-testid="embed" ref={stage}>
+        <main class={classes!("player", "embed", texts_open.then_some("texts-open"))}
+            data-testid="embed" ref={stage}>
             <div class="scene-box">
                 // A small frame shows the part the lesson step points at (legible labels).
                 // Too small for the labels, compact: names only, legible (`scene_detail`).
@@ -133,10 +185,13 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
                     zoom={props.model.focus_box()} compact_when_small={true} />
                 <FrameDescription model={props.model.clone()} now={p.time} playing={p.playing} />
             </div>
-            if let Some(text) = narration {
-                <p class="embed-narration" data-testid="lesson-text" aria-live="polite">{ text }</p>
-            }
-            <OutcomeLine report={props.report.clone()} />
+            <div class="embed-texts" ref={texts}>
+                if let Some(text) = narration {
+                    <p class="embed-narration" data-testid="lesson-text" aria-live="polite">{ text }</p>
+                }
+                <OutcomeLine report={props.report.clone()} />
+                { for more }
+            </div>
             <Controls playback={p.clone()} on_action={props.dispatcher.to_callback()}
                 open_full={props.open_full.clone()} />
         </main>

@@ -4,7 +4,7 @@
 
 use crate::components::group_view::consumer_toggle;
 use crate::components::scene::{broker_toggle, link_label, link_toggle, toggle_label};
-use crate::i18n::{t, Lang, Text};
+use crate::i18n::{fill, t, Lang, Text};
 use crate::scene_model::SceneModel;
 use kafkascope_engine::message::MessageKind;
 use kafkascope_engine::{Action, NodeId};
@@ -151,10 +151,7 @@ fn topic_partitions(props: &TopicPartitionsProps) -> Html {
     };
     html! {
         <div class="fault-topic">
-            <h3>{ match lang {
-                Lang::En => format!("{} ({} {})", t(lang, Text::TopicPartitions), props.current, t(lang, Text::Now)),
-                Lang::Ko => format!("{} ({} {}개)", t(lang, Text::TopicPartitions), t(lang, Text::Now), props.current),
-            } }</h3>
+            <h3>{ fill(lang, Text::PartitionsNow, &[t(lang, Text::TopicPartitions), &props.current.to_string()]) }</h3>
             <label>{ t(lang, Text::Partitions) }
                 <input type="number" min="1" max="12" value={wanted.to_string()}
                     data-testid="partition-count" oninput={on_input} />

@@ -8,7 +8,7 @@
 
 use crate::components::controls::format_clock;
 use crate::components::scene::role_text;
-use crate::i18n::{describe, t, Lang, Text};
+use crate::i18n::{describe, fill, t, Lang, Text};
 use crate::scene_model::SceneModel;
 use kafkascope_engine::SimTime;
 use std::rc::Rc;
@@ -16,10 +16,7 @@ use yew::prelude::*;
 
 /// The frame at `now` in words, in `lang`.
 pub fn describe_frame(lang: Lang, model: &SceneModel, now: SimTime) -> String {
-    let mut parts = vec![match lang {
-        Lang::En => format!("At {}.", format_clock(now)),
-        Lang::Ko => format!("{} 시점.", format_clock(now)),
-    }];
+    let mut parts = vec![fill(lang, Text::FrameAt, &[&format_clock(now)])];
     for b in &model.brokers {
         let name = format!("{} {}", t(lang, Text::Broker), b.node.number());
         if !b.up {

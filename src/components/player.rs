@@ -205,13 +205,8 @@ pub fn player(props: &PlayerProps) -> Html {
                 let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                     return;
                 };
-                let typing = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                    .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                    });
-                if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+                if focus_takes_key(event) || event.ctrl_key() || event.meta_key() || event.alt_key()
+                {
                     return;
                 }
                 match keys.command(&event.key(), &event.code(), event.shift_key(), lesson) {
@@ -470,7 +465,26 @@ impl OnScreen {
                 Layout::Full
             },
             narration: true,
+            fixed_step: false,
             compare: None,
         }
+    }
+}
+
+/// Whether the focused element acts on this key itself, so the page's keys leave it alone: every
+/// key typed into a field, and Space or Enter on a button, a link or a `<summary>` (Space there
+/// presses the button, as it should, rather than playing or pausing).
+fn focus_takes_key(event: &web_sys::KeyboardEvent) -> bool {
+    let Some(element) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let presses = matches!(event.key().as_str(), " " | "Enter");
+    match element.tag_name().to_ascii_uppercase().as_str() {
+        "INPUT" | "SELECT" | "TEXTAREA" => true,
+        "BUTTON" | "A" | "SUMMARY" => presses,
+        _ => presses && element.get_attribute("role").as_deref() == Some("button"),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::group_view::{AssignmentsView, ConsumerView, GroupView};
 use super::scene_detail::{n, use_size_on_screen, SceneDetail, TITLE_UNITS};
-use crate::i18n::{t, Lang, Text};
+use crate::i18n::{fill, t, Lang, Text};
 use crate::scene_model::{
     BrokerBox, ControllerBox, Dot, Edge, MarkerKind, ProducerBox, RecordMark, ReplicaRole,
     ReplicaRow, SceneModel, CELL_H, CELL_W,
@@ -627,7 +627,7 @@ fn replica_row(lang: Lang, x: f64, row: &ReplicaRow, broker_up: bool) -> Html {
                     if c.recognised {
                         <text class="recognised-mark" x={n(c.x + CELL_W / 2.0 - 1.0)} y={n(y - 4.0)}>{ "↺" }</text>
                     }
-                    <title>{ format!("offset {} · {} · {} {}", c.offset, c.label, t(lang, Text::Epoch), c.leader_epoch) }
+                    <title>{ format!("{} · {} · {} {}", fill(lang, Text::OffsetTitle, &[&c.offset.to_string()]), c.label, t(lang, Text::Epoch), c.leader_epoch) }
                         { if c.recognised { format!(" · {}", t(lang, Text::RecognisedResend)) } else { String::new() } }
                         { cell_txn_title(lang, c.txn) }</title>
                 </g>

@@ -7,7 +7,7 @@ use crate::components::scenario_info::localized;
 use crate::i18n::{t, Lang, Text};
 use crate::session::address_of;
 use kafkascope_engine::session::{link, Layout, Session};
-use kafkascope_engine::Timeline;
+use kafkascope_engine::{Scenario, Timeline};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -24,17 +24,37 @@ impl PartialEq for ShareProps {
     }
 }
 
-/// The `<iframe>` that embeds `session` (as an embed, starting playing or not, with or without
-/// narration), titled for screen readers.
-pub fn embed_snippet(session: &Session, title: &str, playing: bool, narration: bool) -> String {
+/// How an embed made from the share panel starts (docs/embed.md, "Get the snippet").
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EmbedOptions {
+    /// Playing as soon as it is on screen (paused otherwise).
+    pub playing: bool,
+    /// A lesson's narration under the scene.
+    pub narration: bool,
+    /// The embed's language (the page's when the panel opens).
+    pub lang: Lang,
+    /// Only the lesson step on screen: from its moment to the next step's, not stepped on
+    /// (`Session::fixed_step`). Ignored outside a lesson.
+    pub fixed_step: bool,
+}
+
+/// The `<iframe>` that embeds `session` as `options` say, titled for screen readers in the
+/// embed's language.
+pub fn embed_snippet(session: &Session, scenario: &Scenario, options: EmbedOptions) -> String {
+    let fixed_step = options.fixed_step && session.step.is_some();
     let embedded = Session {
         layout: Layout::Embed,
-        playing,
-        narration,
+        playing: options.playing,
+        narration: options.narration,
+        lang: Some(options.lang.tag().to_string()),
+        fixed_step,
+        // A fixed step opens at the step's moment.
+        time_us: if fixed_step { None } else { session.time_us },
         panels: false,
         ..session.clone()
     };
     let src = address_of(&link::query(&embedded));
+    let (title, _) = localized(scenario, options.lang);
     let title = format!("Kafkascope: {title}")
         .replace('&', "&amp;")
         .replace('"', "&quot;");
@@ -63,12 +83,34 @@ pub fn share_panel(props: &ShareProps) -> Html {
     }
     let embed_playing = use_state(|| false);
     let embed_narration = use_state(|| true);
-    let (title, _) = localized(props.timeline.scenario(), lang);
-    let snippet = embed_snippet(&props.session, &title, *embed_playing, *embed_narration);
+    let embed_lang = use_state(|| lang);
+    let embed_fixed_step = use_state(|| false);
+    let snippet = embed_snippet(
+        &props.session,
+        props.timeline.scenario(),
+        EmbedOptions {
+            playing: *embed_playing,
+            narration: *embed_narration,
+            lang: *embed_lang,
+            fixed_step: *embed_fixed_step,
+        },
+    );
     let toggle = |state: &UseStateHandle<bool>| {
         let state = state.clone();
         Callback::from(move |_: Event| state.set(!*state))
     };
+    let on_embed_lang = {
+        let embed_lang = embed_lang.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(chosen) = Lang::from_tag(&select.value()) {
+                embed_lang.set(chosen);
+            }
+        })
+    };
+    // The step on screen, for "only this step" (a lesson only).
+    let steps = props.timeline.scenario().steps.len();
+    let step_on_screen = props.session.step.filter(|_| steps > 0);
     // Hashing serializes the whole trace: once per recorded run, only while the panel is open.
     let hash = {
         let timeline = props.timeline.clone();
@@ -196,6 +238,17 @@ pub fn share_panel(props: &ShareProps) -> Html {
                     onchange={toggle(&embed_playing)} />{ t(lang, Text::EmbedStartPlaying) }</label>
                 <label><input type="checkbox" data-testid="embed-narration" checked={*embed_narration}
                     onchange={toggle(&embed_narration)} />{ t(lang, Text::EmbedNarration) }</label>
+                <label>{ t(lang, Text::EmbedLanguage) }
+                    <select data-testid="embed-lang" onchange={on_embed_lang}>
+                        { for [Lang::En, Lang::Ko].into_iter().map(|l| html! {
+                            <option value={l.tag()} selected={*embed_lang == l}>{ crate::i18n::autonym(l) }</option>
+                        }) }
+                    </select></label>
+                if let Some(step) = step_on_screen {
+                    <label><input type="checkbox" data-testid="embed-fixed-step" checked={*embed_fixed_step}
+                        onchange={toggle(&embed_fixed_step)} />
+                        { crate::i18n::fill(lang, Text::EmbedFixedStep, &[&(step + 1).to_string(), &steps.to_string()]) }</label>
+                }
             </div>
             <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label={t(lang, Text::EmbedHeading)}
                 value={snippet} onfocus={select_snippet} />

@@ -87,6 +87,10 @@ pub enum Text {
     PresentKeys,
     EmbedStartPlaying,
     EmbedNarration,
+    EmbedMoreText,
+    EmbedLessText,
+    EmbedLanguage,
+    EmbedFixedStep,
     OpenFull,
     OpenFullTitle,
     LinkFromNewer,
@@ -385,8 +389,25 @@ pub enum Text {
     GroupProtocol,
     TopicPartitions,
     ExpiredByRetention,
-    Now,
+    PartitionsNow,
     ChangePartitions,
+    FrameAt,
+    OffsetTitle,
+}
+
+/// The string for `text` in `lang` with its places `{1}`, `{2}`, … filled with `args` in turn
+/// (each language puts them where its word order needs them).
+pub fn fill(lang: Lang, text: Text, args: &[&str]) -> String {
+    args.iter()
+        .enumerate()
+        .fold(t(lang, text).to_string(), |out, (i, arg)| {
+            out.replace(&format!("{{{}}}", i + 1), arg)
+        })
+}
+
+/// A language's own name ("English", "한국어"), as the language switch shows it to the other.
+pub fn autonym(lang: Lang) -> &'static str {
+    t(lang.other(), Text::LanguageSwitch)
 }
 
 /// The string for `text` in `lang`.
@@ -488,6 +509,11 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         ),
         EmbedStartPlaying => ("Start playing", "바로 재생"),
         EmbedNarration => ("Narration", "설명 표시"),
+        EmbedMoreText => ("More ▾", "더 보기 ▾"),
+        EmbedLessText => ("Less ▴", "접기 ▴"),
+        EmbedLanguage => ("Language", "언어"),
+        // {1}: the lesson step on screen, {2}: the lesson's steps.
+        EmbedFixedStep => ("Only this step ({1} of {2})", "이 단계만 ({2}단계 중 {1}단계)"),
         OpenFull => ("Open in Kafkascope", "Kafkascope에서 열기"),
         OpenFullTitle => (
             "This scene in the full page, in a new tab",
@@ -886,7 +912,12 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "그룹 코디네이터 상태: 안정, 또는 리밸런스로 멈춤",
         ),
         TopicPartitions => ("Topic partitions", "토픽 파티션"),
-        Now => ("now", "현재"),
+        // {1}: the heading (Text::TopicPartitions); {2}: the topic's partition count now.
+        PartitionsNow => ("{1} ({2} now)", "{1} (현재 {2}개)"),
+        // The frame described in words opens with the instant ({1}: the clock, "12.000 ms").
+        FrameAt => ("At {1}.", "{1} 시점."),
+        // A log cell's tooltip: {1} its offset.
+        OffsetTitle => ("offset {1}", "오프셋 {1}"),
         ExpiredByRetention => ("Deleted by retention", "보존 기간으로 삭제됨"),
         ChangePartitions => ("Change the partition count", "파티션 수 바꾸기"),
         Lesson => ("Lesson", "레슨"),

@@ -89,6 +89,10 @@ pub struct Session {
     /// In an embed: whether a lesson's narration shows under the scene.
     #[serde(default = "shown", skip_serializing_if = "is_shown")]
     pub narration: bool,
+    /// In an embed: the lesson stays at `step` — playback runs from the step's moment up to the
+    /// next step's and stops there, and the lesson is not stepped on. Ignored without `step`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub fixed_step: bool,
     /// The compare view's two sides, while comparing: each side's whole scenario (its settings
     /// and the reader's faults). `scenario` stays what the page shows outside the comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +136,7 @@ impl Session {
             playing: false,
             layout: Layout::Full,
             narration: true,
+            fixed_step: false,
             compare: None,
         }
     }

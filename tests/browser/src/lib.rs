@@ -22,6 +22,34 @@ pub fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
 }
 
+/// The trace hash the headless runner prints for `kafkascope-sim ARGS --trace-hash`: the binary
+/// itself, as the test command builds it before these tests (`scripts/test.sh`; by hand: `cargo
+/// build -p kafkascope-engine --bin kafkascope-sim`).
+pub fn sim_trace_hash(args: &[&str]) -> String {
+    let bin = target_dir().join("debug").join("kafkascope-sim");
+    let out = std::process::Command::new(&bin)
+        .args(args)
+        .arg("--trace-hash")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; build it with cargo build -p kafkascope-engine --bin kafkascope-sim",
+                bin.display()
+            )
+        });
+    assert!(
+        out.status.success(),
+        "kafkascope-sim {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("kafkascope-sim {args:?} printed no JSON report: {e}"));
+    report["trace_hash"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no trace_hash in {report}"))
+        .to_string()
+}
+
 /// The release build to test: `$KAFKASCOPE_DIST`, else the workspace's `dist/`.
 pub fn dist_dir() -> Result<PathBuf, String> {
     let dir = std::env::var_os("KAFKASCOPE_DIST")

@@ -1992,14 +1992,18 @@ async fn the_frame_on_screen_saves_as_a_standalone_svg_image_and_as_png() {
                    const g = canvas.getContext('2d');
                    g.drawImage(image, 0, 0);
                    const px = g.getImageData(0, 0, image.width, image.height).data;
-                   let inked = 0, committed = 0;
+                   let inked = 0;
+                   // The colours drawn, greys left out (to 16 levels a channel): without the page's
+                   // styles an SVG draws black on white (fills default to black, no strokes), so
+                   // greys only.
+                   const colours = new Set();
                    for (let i = 0; i < px.length; i += 4) {
                      if (px[i] < 200 || px[i + 1] < 200 || px[i + 2] < 200) inked++;
-                     // The committed cells' blue (--cell-committed, #9ec5fe): the page's styles came along.
-                     if (Math.abs(px[i] - 158) < 6 && Math.abs(px[i + 1] - 197) < 6 && Math.abs(px[i + 2] - 254) < 6) committed++;
+                     const [r, g, b] = [px[i], px[i + 1], px[i + 2]];
+                     if (Math.max(r, g, b) - Math.min(r, g, b) > 32) colours.add((r >> 4) * 256 + (g >> 4) * 16 + (b >> 4));
                    }
                    const shown = document.querySelector('svg.scene').getBoundingClientRect();
-                   done([image.width, image.height, Math.round(shown.width * 2), Math.round(shown.height * 2), inked, committed]);
+                   done([image.width, image.height, Math.round(shown.width * 2), Math.round(shown.height * 2), inked, colours.size]);
                  });",
                 vec![],
             )
@@ -2020,6 +2024,11 @@ async fn the_frame_on_screen_saves_as_a_standalone_svg_image_and_as_png() {
     assert!(
         png[4].as_u64().unwrap() > 5_000,
         "the scene is drawn: {png}"
+    );
+    eprintln!("PNG [width, height, expected width, expected height, inked pixels, colours]: {png}");
+    assert!(
+        png[5].as_u64().unwrap() >= 12,
+        "the scene's colours (not greys), from the page's styles: {png}"
     );
     assert_no_console_errors(c).await;
 }
@@ -2068,6 +2077,15 @@ async fn the_session_saves_as_toml_and_the_trace_as_json_both_replaying_the_page
         hash,
         "the saved TOML replays the page's run"
     );
+    let dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("saved-session.toml");
+    std::fs::write(&saved, &toml).unwrap();
+    assert_eq!(
+        kafkascope_browser_tests::sim_trace_hash(&["run", saved.to_str().unwrap()]),
+        hash,
+        "kafkascope-sim replays the saved TOML to the page's run"
+    );
     click(c, "download-trace").await;
     let json = saved_text("application/json").await;
     let trace: Vec<kafkascope_engine::TraceEvent> =
@@ -2075,6 +2093,28 @@ async fn the_session_saves_as_toml_and_the_trace_as_json_both_replaying_the_page
     assert_eq!(
         format!("{:016x}", kafkascope_engine::trace_hash(&trace)),
         hash
+    );
+    // The page opens the saved file again: the same run, by its trace hash.
+    click(c, "share").await;
+    c.find(Locator::Css("[data-testid='open-file']"))
+        .await
+        .unwrap()
+        .send_keys(saved.canonicalize().unwrap().to_str().unwrap())
+        .await
+        .unwrap();
+    // A file's session carries its whole scenario: the address names no built-in any more.
+    wait_until(Duration::from_secs(30), "the saved file open", || async {
+        let search = c.execute("return location.search", vec![]).await.ok()?;
+        let search = search.as_str()?.to_string();
+        (search.contains("session=") && !search.contains("scenario=")).then_some(())
+    })
+    .await
+    .unwrap();
+    click(c, "share").await;
+    assert_eq!(
+        text_of(c, "[data-testid='trace-hash']").await.as_deref(),
+        Some(hash.as_str()),
+        "the page reopens its saved TOML to the same run"
     );
     assert_no_console_errors(c).await;
 }

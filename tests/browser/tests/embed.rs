@@ -52,6 +52,11 @@ async fn check_fits(c: &Client, id: &str, width: u64, height: u64) {
         size[2].as_u64() <= size[0].as_u64() && size[3].as_u64() <= size[1].as_u64(),
         "{id}: no scroll bars inside the frame: {size}"
     );
+    assert_eq!(
+        js(c, SCROLLING).await,
+        serde_json::json!([]),
+        "{id}: nothing scrolls inside the frame"
+    );
     // Legible at these sizes: every label drawn is 9 px or more. A scene this small turns
     // compact (src/components/scene_detail.rs) once it has measured itself, a frame after it
     // first draws, so this waits for that.
@@ -79,6 +84,68 @@ async fn check_fits(c: &Client, id: &str, width: u64, height: u64) {
     assert_eq!(size[5], false, "{id}: no side panels");
 }
 
+/// The parts of the frame that scroll: elements whose content overflows a scrollable box.
+const SCROLLING: &str = "return [...document.querySelectorAll('*')].filter(e => {
+       const s = getComputedStyle(e);
+       return (/auto|scroll/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1)
+         || (/auto|scroll/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1);
+     }).map(e => e.tagName + '.' + e.getAttribute('class'));";
+
+/// The texts under the scene whose lines do not all show: their box hides more than 6 px (a
+/// line is 16 px or more), as `src/components/embed.rs` defines it.
+const CUT_TEXTS: &str = "return [...document.querySelectorAll('.embed-texts > :not(button)')]
+     .filter(e => e.scrollHeight > e.clientHeight + 6).map(e => e.getAttribute('class'));";
+
+/// No part of the frame scrolls; the texts under the scene show whole, or "More" shows them
+/// whole (and "Less" puts them back).
+async fn texts_whole_or_more(c: &Client, id: &str) {
+    assert_eq!(
+        js(c, SCROLLING).await,
+        serde_json::json!([]),
+        "{id}: nothing scrolls inside the frame"
+    );
+    let cut = js(c, CUT_TEXTS).await;
+    let more = c
+        .find(Locator::Css("[data-testid='embed-more']"))
+        .await
+        .ok();
+    eprintln!("{id}: texts cut short {cut}; More shown {}", more.is_some());
+    let Some(more) = more else {
+        assert_eq!(cut, serde_json::json!([]), "{id}: the texts show whole");
+        return;
+    };
+    assert_ne!(
+        cut,
+        serde_json::json!([]),
+        "{id}: More shows only when a text is cut short"
+    );
+    more.click().await.unwrap();
+    wait_until(Duration::from_secs(5), "the texts whole", || async {
+        (js(c, CUT_TEXTS).await == serde_json::json!([])).then_some(())
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{id}: More shows the texts whole: {e}"));
+    assert_eq!(
+        js(c, SCROLLING).await,
+        serde_json::json!([]),
+        "{id}: nothing scrolls, texts open"
+    );
+    let more = c
+        .find(Locator::Css("[data-testid='embed-more']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        more.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    more.click().await.unwrap();
+    wait_until(Duration::from_secs(5), "the texts cut again", || async {
+        (js(c, CUT_TEXTS).await != serde_json::json!([])).then_some(())
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{id}: Less puts the texts back: {e}"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_blog_pages_two_embeds_load_play_and_stay_inside_their_frames() {
     let server = StaticServer::start(dist_dir().unwrap()).await.unwrap();
@@ -101,6 +168,12 @@ async fn the_example_blog_pages_two_embeds_load_play_and_stay_inside_their_frame
     assert_eq!(host[0], 0, "the embeds did not scroll the host page");
     assert_eq!(host[1], true, "the embeds did not take focus");
     assert_eq!(host[2], history, "the embeds did not add history entries");
+    // The texts under each scene: whole, or whole at the reader's "More" (which takes focus, as
+    // a click does; so after the checks above).
+    for id in ["acks", "groups"] {
+        enter(c, id).await;
+        texts_whole_or_more(c, id).await;
+    }
     play_one(c, &groups_clock).await;
     c.enter_parent_frame().await.unwrap();
     for (id, name) in [
@@ -239,6 +312,117 @@ async fn the_share_panels_snippet_embeds_the_session_on_screen() {
     .unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_snippets_options_set_the_embeds_language_narration_and_one_fixed_step() {
+    let page = AppSession::open("?scenario=acks-1-failover-loss")
+        .await
+        .unwrap();
+    let c = &page.client;
+    let position = || async { text_of(c, "[data-testid='lesson-position']").await };
+    // Two steps on (the third of the lesson), in the English page.
+    for _ in 0..2 {
+        let before = position().await.unwrap();
+        click(c, "lesson-next").await;
+        wait_until(Duration::from_secs(20), "the next step", || async {
+            position().await.filter(|p| *p != before)
+        })
+        .await
+        .unwrap();
+    }
+    let snippet = || async {
+        c.find(Locator::Css("[data-testid='embed-snippet']"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let session_of = |snippet: &str| {
+        let src = snippet
+            .split("src=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap();
+        (src.to_string(), link::parse(src).unwrap())
+    };
+    click(c, "share").await;
+    // Narration off, then on again.
+    click(c, "embed-narration").await;
+    assert!(!session_of(&snippet().await).1.narration, "narration off");
+    click(c, "embed-narration").await;
+    // Korean, and only this step.
+    c.find(Locator::Css(
+        "[data-testid='embed-lang'] option[value='ko']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    click(c, "embed-fixed-step").await;
+    let snippet = snippet().await;
+    let (src, session) = session_of(&snippet);
+    assert_eq!(session.lang.as_deref(), Some("ko"), "{snippet}");
+    assert!(session.narration);
+    assert!(session.fixed_step, "{snippet}");
+    assert_eq!(session.step, Some(2), "the step on screen");
+    assert_eq!(session.time_us, None, "a fixed step opens at its moment");
+    assert!(
+        snippet.contains("title=\"Kafkascope: 레슨 2"),
+        "titled in Korean: {snippet}"
+    );
+
+    // The embed: in Korean, at that step; played, it stops before the next step's moment and
+    // keeps the step's narration; the lesson keys do not leave the step.
+    c.goto(&src).await.unwrap();
+    let narration = wait_until(Duration::from_secs(20), "the embed's narration", || async {
+        text_of(c, "[data-testid='embed'] [data-testid='lesson-text']").await
+    })
+    .await
+    .unwrap();
+    assert!(
+        narration.chars().any(|ch| ('가'..='힣').contains(&ch)),
+        "Korean narration: {narration}"
+    );
+    click(c, "play").await;
+    wait_until(
+        Duration::from_secs(60),
+        "the step played to its end",
+        || async { c.find(Locator::Css("[data-testid='play']")).await.ok() },
+    )
+    .await
+    .unwrap();
+    let slider = js(
+        c,
+        "const s = document.querySelector(\"[data-testid='timeline']\");
+         return [Number(s.min), Number(s.max), Number(s.value)];",
+    )
+    .await;
+    assert_eq!(slider[2], slider[1], "stopped at the step's end: {slider}");
+    assert!(
+        slider[0].as_u64() > Some(0),
+        "the slider spans the step only: {slider}"
+    );
+    assert_eq!(
+        text_of(c, "[data-testid='lesson-text']").await.as_deref(),
+        Some(narration.as_str()),
+        "still the step's narration"
+    );
+    c.find(Locator::Css("[data-testid='step']"))
+        .await
+        .unwrap()
+        .send_keys("\u{E014}")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        text_of(c, "[data-testid='lesson-text']").await.as_deref(),
+        Some(narration.as_str()),
+        "→ does not leave a fixed step"
+    );
+}
+
 /// A host page with five embeds, served beside the app: a folder of links to the built files
 /// plus the page (the build itself is left as it is).
 fn five_embeds_site() -> std::path::PathBuf {
@@ -327,6 +511,18 @@ async fn five_embeds_paused_ask_for_no_frames_playing_one_leaves_the_others_idle
     })
     .await
     .unwrap();
+    // A page taller than the window (it can scroll): loading five embeds scrolled it nowhere and
+    // took no focus.
+    let host = js(
+        c,
+        "return [scrollY, document.documentElement.scrollHeight > innerHeight, document.activeElement === document.body]",
+    )
+    .await;
+    assert_eq!(
+        host,
+        serde_json::json!([0, true, true]),
+        "the host page unmoved, its focus its own"
+    );
     count_frames(c).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(frames(c).await, vec![0; 5], "paused, no embed animates");
@@ -420,6 +616,44 @@ async fn a_host_page_drives_an_embed_with_post_message_and_hears_its_steps() {
     let paused = clock().await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(clock().await.unwrap(), paused, "paused by the host");
+    // Step: to the next event, still paused.
+    send("{kafkascope: 'step'}").await;
+    wait_until(
+        Duration::from_secs(5),
+        "a step to the next event",
+        || async { clock().await.filter(|t| *t != paused) },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        js(
+            c,
+            "return !!document.getElementById('acks').contentDocument.querySelector(\"[data-testid='play']\")",
+        )
+        .await,
+        true,
+        "still paused after a step"
+    );
+    // The lesson's previous step: the host hears an earlier step.
+    let last_heard = || async {
+        js(c, "return window.__heard")
+            .await
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()[0]
+            .as_u64()
+            .unwrap()
+    };
+    let was = last_heard().await;
+    assert!(was >= 1, "a step to go back from");
+    send("{kafkascope: 'previous-step'}").await;
+    wait_until(Duration::from_secs(10), "the step before", || async {
+        (last_heard().await == was - 1).then_some(())
+    })
+    .await
+    .unwrap();
+    let paused = clock().await.unwrap();
     // Other messages are ignored.
     send("{kafkascope: 'explode'}").await;
     send("'hello'").await;

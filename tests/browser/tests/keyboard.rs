@@ -43,13 +43,16 @@ async fn tab_to(c: &Client, selector: &str) {
                 c,
                 "const e = document.activeElement;
                  const rect = e.querySelector(':scope > .node > .frame > rect') || e.querySelector(':scope.node > rect');
-                 return rect ? getComputedStyle(rect).strokeWidth : getComputedStyle(e).outlineStyle;",
+                 return rect ? ['node', getComputedStyle(rect).strokeWidth] : ['control', getComputedStyle(e).outlineStyle];",
             )
             .await;
-            assert!(
-                shown != "none" && shown != "1px",
-                "{selector}: the focus is visible ({shown})"
-            );
+            // A scene node shows focus by its frame's accent stroke (4 px; 1.5 px unfocused), a
+            // control by its outline.
+            let visible = match shown[0].as_str() {
+                Some("node") => shown[1] == "4px",
+                _ => shown[1] != "none",
+            };
+            assert!(visible, "{selector}: the focus is visible ({shown})");
             return;
         }
         type_keys(c, TAB).await;
@@ -75,6 +78,20 @@ async fn a_lesson_is_walked_with_the_keyboard_only_including_a_fault_and_a_setti
         let now = position().await;
         (now != first).then_some(())
     })
+    .await
+    .unwrap();
+
+    // Next again, by Space: Space on a focused button presses it (it does not play or pause).
+    let second = position().await;
+    type_keys(c, " ").await;
+    wait_until(
+        Duration::from_secs(20),
+        "the step after, by Space",
+        || async {
+            let now = position().await;
+            (now != second).then_some(())
+        },
+    )
     .await
     .unwrap();
 

@@ -34,22 +34,11 @@ async fn frame(c: &Client) -> serde_json::Value {
     .await
 }
 
-/// The engine's trace hash of the run a link names (what `kafkascope-sim run --link` prints).
+/// The trace hash `kafkascope-sim run --link URL --trace-hash` prints: the headless runner
+/// itself, reading the built-in scenarios from `scenarios/`.
 fn engine_hash(url: &str) -> String {
-    let session = link::parse(url).unwrap_or_else(|p| panic!("{:?}", p.error));
-    let scenario = session
-        .scenario(|name| {
-            std::fs::read_to_string(format!(
-                "{}/../../scenarios/{name}.toml",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .ok()
-            .map(|text| kafkascope_engine::Scenario::from_toml(&text))
-        })
-        .unwrap();
-    kafkascope_engine::run::run_scenario(&scenario, true)
-        .trace_hash
-        .unwrap()
+    let scenarios = format!("{}/../../scenarios", env!("CARGO_MANIFEST_DIR"));
+    kafkascope_browser_tests::sim_trace_hash(&["run", "--link", url, "--scenarios", &scenarios])
 }
 
 async fn share_link(c: &Client) -> (String, String) {
@@ -298,5 +287,14 @@ async fn back_and_forward_move_between_the_readers_steps_not_every_moment() {
         })
         .await
         .unwrap_or_else(|e| panic!("back to {expected}: {e}"));
+    }
+    // And forward again, step by step.
+    for expected in &shown[1..] {
+        js(c, "history.forward(); return null").await;
+        wait_until(Duration::from_secs(10), "the step after", || async {
+            position().await.filter(|p| p == expected)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("forward to {expected}: {e}"));
     }
 }
