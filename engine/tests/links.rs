@@ -119,3 +119,38 @@ fn the_runner_names_what_is_wrong_with_a_bad_link() {
         "{err}"
     );
 }
+
+/// A session as links of this format version write it, built field by field.
+fn golden_session() -> Session {
+    Session {
+        scenario: SessionScenario::Builtin {
+            name: "acks-1-failover-loss".into(),
+            actions: vec![kafkascope_engine::scenario::ScriptedAction {
+                at_ms: 2_345,
+                action: Action::CrashBroker {
+                    broker: NodeId::Broker(3),
+                },
+                by_reader: true,
+            }],
+        },
+        time_us: Some(3_000_000),
+        step: Some(2),
+        lang: Some("ko".into()),
+        speed: Some(2.0),
+        ..Session::builtin("acks-1-failover-loss")
+    }
+}
+
+/// A link as Kafkascope wrote it on 2026-11-28 (format version 1: a built-in scenario, a
+/// reader's crash, the instant, the lesson step, Korean, 2× speed). Releases that keep version 1
+/// must open it as written; when the format changes, this link must still open.
+const GOLDEN_LINK: &str = "https://example.org/kafkascope/?scenario=acks-1-failover-loss&session=1.XY5NDoMgEIX3noKwlsbWduNVmoaMOG2JCAawSWO8ewGVxM5q3vve_MwFIdQJ1GCloQ2Zgw5OO0nlpc5GsDQMGDQF0Tt2Zk-QynzQMmWco-WeAuGl0S4E75tF8oo14PkQ8aW-3soDSJPxgrDg3ry1pkdLD5nNa_aO1X_8yy1ClyLeTpjZsnWPYldLHKReDsin-E9dpUqu8zjGF5NQoF_xYm_oCkfELtJTVSw_";
+
+#[test]
+fn a_link_written_by_an_earlier_release_of_this_version_opens_as_written() {
+    let session = link::parse(GOLDEN_LINK).unwrap_or_else(|p| panic!("{:?}", p.error));
+    assert_eq!(session, golden_session());
+    // And the runner replays it.
+    let hash = cli_hash(GOLDEN_LINK);
+    assert_eq!(hash.len(), 16, "{hash}");
+}

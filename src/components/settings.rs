@@ -167,6 +167,12 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                         </label>
                     }
                 }) }
+                { for f.auto_commit.iter().enumerate().map(|(i, (group, on))| per_entry_check(
+                    format!("enable.auto.commit · {group}"), format!("set-auto-commit-{group}"), *on,
+                    &form, move |s| &mut s.auto_commit[i].1)) }
+                { for f.unique_keys.iter().enumerate().map(|(i, (table, on))| per_entry_check(
+                    crate::i18n::fill(lang, Text::UniqueKeyOf, &[table]), format!("set-unique-key-{table}"), *on,
+                    &form, move |s| &mut s.unique_keys[i].1)) }
                 <label class="check">
                     <input type="checkbox" data-testid="set-unclean" checked={f.unclean_leader_election}
                         onchange={on_unclean} />
@@ -179,5 +185,28 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                     <strong>{ t(lang, Text::SettingsRejected) }</strong>{ " " }{ message.clone() }</p>
             }
         </details>
+    }
+}
+
+/// A checkbox for one group's or one table's setting (`entry` picks it out of the form).
+fn per_entry_check(
+    label: String,
+    testid: String,
+    checked: bool,
+    form: &UseStateHandle<SettingsChange>,
+    entry: impl Fn(&mut SettingsChange) -> &mut bool + 'static,
+) -> Html {
+    let form = form.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let mut next = (*form).clone();
+        *entry(&mut next) = input.checked();
+        form.set(next);
+    });
+    html! {
+        <label class="check">
+            <input type="checkbox" data-testid={testid} {checked} {onchange} />
+            <span>{ label }</span>
+        </label>
     }
 }

@@ -322,6 +322,7 @@ pub enum Text {
     KafkaDefault,
     Database,
     UniqueKeySuffix,
+    UniqueKeyOf,
     DuplicateRow,
     LegendDuplicateRow,
     TableFiguresTitle,
@@ -827,6 +828,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         KafkaDefault => ("Kafka's default", "Kafka 기본값"),
         Database => ("Database", "데이터베이스"),
         UniqueKeySuffix => (" · unique key", " · 고유 키"),
+        // A table's unique key in the settings ({1}: the table).
+        UniqueKeyOf => ("unique key · {1}", "고유 키 · {1}"),
         DuplicateRow => ("×2", "×2"),
         TableFiguresTitle => (
             "The database table, judged from its rows: one row per record is exactly once",

@@ -11,6 +11,7 @@ pub use builtin::{
 };
 
 use crate::i18n::Text;
+use kafkascope_engine::scenario::ConsumerConfig;
 use kafkascope_engine::{Scenario, ScenarioError, Timeline};
 use std::rc::Rc;
 
@@ -191,6 +192,21 @@ pub struct SettingsChange {
     pub unclean_leader_election: bool,
     /// Each consumer group's `isolation.level` (its first member's), in scenario order.
     pub isolation: Vec<(String, kafkascope_engine::scenario::IsolationLevel)>,
+    /// Each consumer group's `enable.auto.commit` (its first member's), in scenario order.
+    pub auto_commit: Vec<(String, bool)>,
+    /// Each database table's unique key on the record's id (`unique_key`), in scenario order:
+    /// the plain table and the one that refuses a second write can be compared.
+    pub unique_keys: Vec<(String, bool)>,
+}
+
+/// Each consumer group's value of a setting, its first member's, in scenario order.
+fn per_group<T>(scenario: &Scenario, value: impl Fn(&ConsumerConfig) -> T) -> Vec<(String, T)> {
+    scenario.consumers.iter().fold(Vec::new(), |mut groups, c| {
+        if !groups.iter().any(|(g, _)| *g == c.group_id) {
+            groups.push((c.group_id.clone(), value(c)));
+        }
+        groups
+    })
 }
 
 impl SettingsChange {
@@ -206,11 +222,13 @@ impl SettingsChange {
             retries: first.map_or(i32::MAX as u32, |p| p.retries),
             enable_idempotence: first.and_then(|p| p.enable_idempotence),
             unclean_leader_election: scenario.first_topic().unclean_leader_election_enable,
-            isolation: scenario.consumers.iter().fold(Vec::new(), |mut groups, c| {
-                if !groups.iter().any(|(g, _)| *g == c.group_id) {
-                    groups.push((c.group_id.clone(), c.isolation_level));
-                }
-                groups
+            isolation: per_group(scenario, |c| c.isolation_level),
+            auto_commit: per_group(scenario, |c| c.enable_auto_commit),
+            unique_keys: scenario.database.as_ref().map_or_else(Vec::new, |db| {
+                db.tables
+                    .iter()
+                    .map(|t| (t.name.clone(), t.unique_key))
+                    .collect()
             }),
         }
     }
@@ -243,6 +261,12 @@ impl SettingsChange {
                 level.name().to_string(),
             ));
         }
+        for (group, on) in &self.auto_commit {
+            settings.push((format!("enable.auto.commit ({group})"), on.to_string()));
+        }
+        for (table, on) in &self.unique_keys {
+            settings.push((format!("unique_key ({table})"), on.to_string()));
+        }
         settings
     }
 
@@ -269,6 +293,16 @@ impl SettingsChange {
         for c in &mut s.consumers {
             if let Some((_, level)) = self.isolation.iter().find(|(g, _)| *g == c.group_id) {
                 c.isolation_level = *level;
+            }
+            if let Some((_, on)) = self.auto_commit.iter().find(|(g, _)| *g == c.group_id) {
+                c.enable_auto_commit = *on;
+            }
+        }
+        if let Some(db) = &mut s.database {
+            for table in &mut db.tables {
+                if let Some((_, on)) = self.unique_keys.iter().find(|(t, _)| *t == table.name) {
+                    table.unique_key = *on;
+                }
             }
         }
         s.validate()?;
@@ -307,6 +341,54 @@ mod tests {
     }
 
     const BUILTIN_IDEMPOTENT: &str = include_str!("../../scenarios/idempotent-producer.toml");
+
+    /// The table's duplicate rows and refused writes at the end of `scenario`'s run.
+    fn table_figures(scenario: &Scenario) -> (u64, u64) {
+        let timeline = Timeline::record(scenario);
+        let table = &timeline.report().tables[0];
+        (table.duplicate_rows, table.refused_writes)
+    }
+
+    #[test]
+    fn the_plain_table_and_the_unique_key_one_are_one_setting_apart() {
+        let plain =
+            Scenario::from_toml(include_str!("../../scenarios/database-duplicate-row.toml"))
+                .unwrap();
+        let mut change = SettingsChange::of(&plain);
+        assert_eq!(change.unique_keys, vec![("payments".to_string(), false)]);
+        change.unique_keys[0].1 = true;
+        let keyed = change.apply(&plain).unwrap();
+        assert!(keyed
+            .reader_settings
+            .contains(&"unique_key (payments): false → true".to_string()));
+        let (plain_dups, plain_refused) = table_figures(&plain);
+        let (keyed_dups, keyed_refused) = table_figures(&keyed);
+        assert!(
+            plain_dups > 0 && plain_refused == 0,
+            "{plain_dups} {plain_refused}"
+        );
+        assert_eq!(keyed_dups, 0, "the unique key refuses the second writes");
+        assert_eq!(
+            keyed_refused, plain_dups,
+            "each one the plain table added twice"
+        );
+    }
+
+    #[test]
+    fn a_groups_auto_commit_is_a_setting() {
+        let base =
+            Scenario::from_toml(include_str!("../../scenarios/consumers-5-commits.toml")).unwrap();
+        let mut change = SettingsChange::of(&base);
+        assert!(!change.auto_commit.is_empty());
+        let (group, was) = change.auto_commit[0].clone();
+        change.auto_commit[0].1 = !was;
+        let changed = change.apply(&base).unwrap();
+        assert!(changed
+            .consumers
+            .iter()
+            .filter(|c| c.group_id == group)
+            .all(|c| c.enable_auto_commit != was));
+    }
 
     #[test]
     fn settings_apply_to_every_producer_and_impossible_ones_name_the_field() {

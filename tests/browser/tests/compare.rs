@@ -2,7 +2,9 @@
 //! side B's settings, as a reader would) shows the acknowledged records lost on the `acks=1`
 //! side and none on the other, at the same instant, with the differing figure marked and the
 //! differing setting named. The figures equal the engine's own report for each configuration.
-//! A broker clicked on one side crashes on both.
+//! A broker clicked on one side crashes on both. The plain table and the unique-key one (a
+//! database setting, not Kafka's) compare the same way: duplicate rows on one side, refused
+//! writes on the other.
 
 use fantoccini::{Client, Locator};
 use kafkascope_browser_tests::{
@@ -49,12 +51,12 @@ async fn differences_named(c: &Client) -> Vec<String> {
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
-    let page = AppSession::open("?scenario=acks-1-failover-loss")
-        .await
-        .unwrap();
-    let c = &page.client;
+/// Side B's settings panel, and its Apply.
+const B_SETTINGS: &str = "[data-testid='compare-b'] [data-testid='settings'] summary";
+const B_APPLY: &str = "[data-testid='compare-b'] [data-testid='settings-apply']";
+
+/// Opens the compare view of the page's scenario at 1280×720.
+async fn enter_compare(c: &Client) {
     set_viewport(c, 1280, 720).await.unwrap();
     click(c, "compare").await;
     c.wait()
@@ -64,6 +66,15 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
         ))
         .await
         .expect("the compare view");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
+    let page = AppSession::open("?scenario=acks-1-failover-loss")
+        .await
+        .unwrap();
+    let c = &page.client;
+    enter_compare(c).await;
     assert_eq!(
         js(
             c,
@@ -75,11 +86,7 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     );
 
     // B: acks=all, through B's own settings panel.
-    click_on(
-        c,
-        "[data-testid='compare-b'] [data-testid='settings'] summary",
-    )
-    .await;
+    click_on(c, B_SETTINGS).await;
     c.find(Locator::Css(
         "[data-testid='compare-b'] [data-testid='set-acks']",
     ))
@@ -88,11 +95,7 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
     .select_by_value("all")
     .await
     .unwrap();
-    click_on(
-        c,
-        "[data-testid='compare-b'] [data-testid='settings-apply']",
-    )
-    .await;
+    click_on(c, B_APPLY).await;
     assert_eq!(differences_named(c).await, ["acks = 1", "acks = all"]);
 
     // The engine's verdict for each configuration, run natively.
@@ -198,4 +201,69 @@ async fn compare_shows_the_acks_1_loss_on_one_side_and_none_on_the_other() {
         .for_element(Locator::Css("[data-testid='lesson-text']"))
         .await
         .expect("back to the lesson");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_shows_the_plain_tables_duplicate_rows_and_none_with_a_unique_key() {
+    let page = AppSession::open("?scenario=database-duplicate-row")
+        .await
+        .unwrap();
+    let c = &page.client;
+    enter_compare(c).await;
+    // B: the payments table with a unique key, through B's own settings panel.
+    click_on(c, B_SETTINGS).await;
+    click_on(
+        c,
+        "[data-testid='compare-b'] [data-testid='set-unique-key-payments']",
+    )
+    .await;
+    click_on(c, B_APPLY).await;
+    assert_eq!(
+        differences_named(c).await,
+        ["unique_key = false", "unique_key = true"],
+        "the table's unique key is the difference"
+    );
+    // The engine's verdict for each table, run natively.
+    let a = Scenario::from_toml(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scenarios/database-duplicate-row.toml"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut b = a.clone();
+    b.database.as_mut().unwrap().tables[0].unique_key = true;
+    let (run_a, run_b) = (Timeline::record(&a), Timeline::record(&b));
+    let (dups_a, dups_b) = (
+        run_a.report().tables[0].duplicate_rows,
+        run_b.report().tables[0].duplicate_rows,
+    );
+    assert!(
+        dups_a > 0 && dups_b == 0,
+        "the engine: {dups_a} and {dups_b}"
+    );
+    seek(c, "s.max").await.unwrap();
+    let (page_a, marked) = wait_until(
+        Duration::from_secs(10),
+        "side A's duplicate rows",
+        || async {
+            let f = figure(c, "a", "duplicate_rows").await;
+            (f.0 > 0).then_some(f)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (page_a, figure(c, "b", "duplicate_rows").await.0),
+        (dups_a, dups_b),
+        "each side is its engine run"
+    );
+    assert!(marked, "the differing figure is marked");
+    assert_eq!(
+        figure(c, "b", "refused_writes").await.0,
+        run_b.report().tables[0].refused_writes,
+        "B's refused writes, as its engine run"
+    );
+    screenshot(c, "compare-unique-key-1280x720.png").await;
 }
