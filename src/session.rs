@@ -121,7 +121,8 @@ fn open(session: Session) -> Opening {
         playing: session.playing,
         layout: session.layout,
         hide_narration: !session.narration,
-        fixed_step: session.fixed_step && session.step.is_some(),
+        // Only an embed holds a step fixed (the full page's address never carries it).
+        fixed_step: session.fixed_step && session.step.is_some() && session.layout == Layout::Embed,
         from_address: true,
         compare: None,
     };

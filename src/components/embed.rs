@@ -144,25 +144,26 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
     let texts = use_node_ref();
     let texts_cut = use_state_eq(|| false);
     let texts_open = use_state_eq(|| false);
-    {
+    let measure = {
         let (texts, texts_cut) = (texts.clone(), texts_cut.clone());
+        move || {
+            if let Some(texts) = texts.cast::<web_sys::Element>() {
+                texts_cut.set(any_cut_short(&texts));
+            }
+        }
+    };
+    {
+        let measure = measure.clone();
         use_effect_with(
-            (narration.clone(), props.report.clone(), *texts_open),
-            move |_| {
-                let measure = move || {
-                    if let Some(texts) = texts.cast::<web_sys::Element>() {
-                        texts_cut.set(any_cut_short(&texts));
-                    }
-                };
-                measure();
-                let listener =
-                    gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                        measure()
-                    });
-                move || drop(listener)
-            },
+            (narration.clone(), props.report.clone(), lang, *texts_open),
+            move |_| measure(),
         );
     }
+    use_effect_with((), move |_| {
+        let listener =
+            gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+        move || drop(listener)
+    });
     let toggle_texts = {
         let texts_open = texts_open.clone();
         Callback::from(move |_: MouseEvent| texts_open.set(!*texts_open))
@@ -185,11 +186,13 @@ pub fn embed_stage(props: &EmbedStageProps) -> Html {
                     zoom={props.model.focus_box()} compact_when_small={true} />
                 <FrameDescription model={props.model.clone()} now={p.time} playing={p.playing} />
             </div>
-            <div class="embed-texts" ref={texts}>
-                if let Some(text) = narration {
-                    <p class="embed-narration" data-testid="lesson-text" aria-live="polite">{ text }</p>
-                }
-                <OutcomeLine report={props.report.clone()} />
+            <div class="embed-texts">
+                <div class="embed-text-column" ref={texts}>
+                    if let Some(text) = narration {
+                        <p class="embed-narration" data-testid="lesson-text" aria-live="polite">{ text }</p>
+                    }
+                    <OutcomeLine report={props.report.clone()} />
+                </div>
                 { for more }
             </div>
             <Controls playback={p.clone()} on_action={props.dispatcher.to_callback()}

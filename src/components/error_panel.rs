@@ -20,6 +20,7 @@ pub fn error_panel(props: &ErrorPanelProps) -> Html {
             <h2>{ t(lang, Text::ScenarioErrorTitle) }</h2>
             <p>{ t(lang, Text::ScenarioErrorHint) }</p>
             <p><strong>{ t(lang, Text::ErrorSource) }</strong>{ " " }<code>{ props.source.clone() }</code></p>
+            <p class="engine-message">{ t(lang, Text::EngineMessage) }</p>
             <pre>{ props.message.clone() }</pre>
         </section>
     }

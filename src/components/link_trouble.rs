@@ -29,6 +29,7 @@ pub fn link_trouble_panel(props: &LinkTroubleProps) -> Html {
         <section class="error-panel link-trouble" role="alert" data-testid="link-trouble">
             <h2>{ t(lang, Text::LinkTroubleTitle) }</h2>
             <p data-testid="link-trouble-headline">{ t(lang, trouble.headline) }</p>
+            <p class="engine-message">{ t(lang, Text::EngineMessage) }</p>
             <pre data-testid="link-trouble-detail">{ trouble.detail.clone() }</pre>
             <p class="link-trouble-actions">
                 if let (Some(name), Some(title)) = (trouble.recover.clone(), title) {

@@ -472,8 +472,9 @@ impl OnScreen {
 }
 
 /// Whether the focused element acts on this key itself, so the page's keys leave it alone: every
-/// key typed into a field, and Space or Enter on a button, a link or a `<summary>` (Space there
-/// presses the button, as it should, rather than playing or pausing).
+/// key typed into a field; Space or Enter on a button, a `<summary>` or a node drawn as a button
+/// (Space there presses it, as it should, rather than playing or pausing); Enter on a link
+/// (which follows it; Space on a link is the page's, as browsers give links no Space).
 fn focus_takes_key(event: &web_sys::KeyboardEvent) -> bool {
     let Some(element) = event
         .target()
@@ -481,10 +482,12 @@ fn focus_takes_key(event: &web_sys::KeyboardEvent) -> bool {
     else {
         return false;
     };
-    let presses = matches!(event.key().as_str(), " " | "Enter");
+    let key = event.key();
+    let presses = matches!(key.as_str(), " " | "Enter");
     match element.tag_name().to_ascii_uppercase().as_str() {
         "INPUT" | "SELECT" | "TEXTAREA" => true,
-        "BUTTON" | "A" | "SUMMARY" => presses,
+        "BUTTON" | "SUMMARY" => presses,
+        "A" => key == "Enter",
         _ => presses && element.get_attribute("role").as_deref() == Some("button"),
     }
 }

@@ -4,6 +4,11 @@
 //! Adding a string means adding a variant and its row in [`t`]; the compiler then refuses any
 //! missing translation, because the match must be exhaustive. [`describe`] tells the engine's
 //! notable events (elections, truncations, rebalances, faults) in either language.
+//!
+//! Korean particles follow the final sound of the word as read: a Latin word or acronym by its
+//! last letter's name, as Korean developers read them (`ack` ends in 케이: `ack를`, `ack는`,
+//! `ack와`; `ISR` ends in 알: `ISR을`), numbers as spoken (`1이`, `2가`); `events::final_sound`
+//! applies the same rule to the names and numbers it fills in.
 
 mod events;
 
@@ -59,6 +64,7 @@ pub enum Text {
     TraceFingerprint,
     TraceFingerprintHint,
     LinkTroubleTitle,
+    EngineMessage,
     EmbedHeading,
     ExportSvg,
     ExportSvgTitle,
@@ -452,6 +458,9 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             "kafkascope-sim run --link '…' --trace-hash도 같은 값을 출력합니다. 링크가 이 실행을 그대로 재현한다는 뜻입니다.",
         ),
         LinkTroubleTitle => ("This link cannot be opened", "이 링크는 열 수 없습니다"),
+        // Over the engine's own message, which names fields and positions as the scenario file
+        // and the link format spell them (in English, like Kafka's own errors).
+        EngineMessage => ("The engine's message:", "엔진 메시지(영문, 필드 이름 그대로):"),
         EmbedHeading => ("Embed in a blog post", "블로그 글에 넣기"),
         ExportSvg => ("Save frame (SVG)", "장면 저장 (SVG)"),
         ExportSvgTitle => (

@@ -93,7 +93,8 @@ const SCROLLING: &str = "return [...document.querySelectorAll('*')].filter(e => 
 
 /// The texts under the scene whose lines do not all show: their box hides more than 6 px (a
 /// line is 16 px or more), as `src/components/embed.rs` defines it.
-const CUT_TEXTS: &str = "return [...document.querySelectorAll('.embed-texts > :not(button)')]
+const CUT_TEXTS: &str =
+    "return [...document.querySelectorAll('.embed-text-column > *, .embed-texts')]
      .filter(e => e.scrollHeight > e.clientHeight + 6).map(e => e.getAttribute('class'));";
 
 /// No part of the frame scrolls; the texts under the scene show whole, or "More" shows them
@@ -385,6 +386,16 @@ async fn the_snippets_options_set_the_embeds_language_narration_and_one_fixed_st
         narration.chars().any(|ch| ('가'..='힣').contains(&ch)),
         "Korean narration: {narration}"
     );
+    // In a small frame the Korean narration is cut short: More shows it whole.
+    set_viewport(c, 480, 270).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        c.find(Locator::Css("[data-testid='embed-more']"))
+            .await
+            .is_ok(),
+        "the narration is cut short at 480×270"
+    );
+    texts_whole_or_more(c, "fixed step at 480x270").await;
     click(c, "play").await;
     wait_until(
         Duration::from_secs(60),

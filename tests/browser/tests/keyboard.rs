@@ -81,19 +81,26 @@ async fn a_lesson_is_walked_with_the_keyboard_only_including_a_fault_and_a_setti
     .await
     .unwrap();
 
-    // Next again, by Space: Space on a focused button presses it (it does not play or pause).
+    // Next again, by Space: Space on a focused button presses it — the lesson stops at the step
+    // after ("Step 3 of 5"), where Space as the page's play would play on through the run.
     let second = position().await;
+    let (at, of) = second
+        .strip_prefix("Step ")
+        .and_then(|rest| rest.split_once(" of "))
+        .and_then(|(i, n)| Some((i.parse::<usize>().ok()?, n.to_string())))
+        .unwrap_or_else(|| panic!("a lesson position: {second}"));
     type_keys(c, " ").await;
     wait_until(
         Duration::from_secs(20),
-        "the step after, by Space",
+        "the step after, by Space, paused",
         || async {
-            let now = position().await;
-            (now != second).then_some(())
+            let paused = c.find(Locator::Css("[data-testid='play']")).await.is_ok();
+            (paused && position().await != second).then_some(())
         },
     )
     .await
     .unwrap();
+    assert_eq!(position().await, format!("Step {} of {of}", at + 1));
 
     // A broker crashed from the scene: Tab to it, Enter.
     let broker = "[data-node='broker-2']";

@@ -54,6 +54,34 @@ async fn share_link(c: &Client) -> (String, String) {
     })
     .await
     .unwrap();
+    // "Copy link" puts that link on the clipboard and says so (clipboard access granted to the
+    // page's origin, as a reader's browser grants it on a click).
+    let origin = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    kafkascope_browser_tests::devtools(
+        c,
+        "Browser.grantPermissions",
+        serde_json::json!({
+            "origin": origin,
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
+        }),
+    )
+    .await
+    .unwrap();
+    click(c, "copy-link").await;
+    wait_until(Duration::from_secs(5), "the link copied", || async {
+        c.find(Locator::Css(".share-panel .copied")).await.ok()
+    })
+    .await
+    .unwrap();
+    let clipboard = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.clipboard.readText().then(done, e => done('refused: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(clipboard, url.as_str(), "the clipboard holds the link");
     let hash = text_of(c, "[data-testid='trace-hash']").await.unwrap();
     screenshot(c, "share-panel.png").await;
     click(c, "share").await;

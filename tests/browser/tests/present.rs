@@ -19,12 +19,53 @@ async fn js(c: &Client, script: &str) -> serde_json::Value {
 
 /// A key press as the page's listener sees it (`key`, `code`), sent to the document.
 async fn press(c: &Client, key: &str, code: &str) {
+    press_with(c, key, code, false).await;
+}
+
+/// The same, with Shift held or not.
+async fn press_with(c: &Client, key: &str, code: &str, shift: bool) {
     c.execute(
-        "document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], code: arguments[1], bubbles: true}))",
-        vec![key.into(), code.into()],
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], code: arguments[1], shiftKey: arguments[2], bubbles: true}))",
+        vec![key.into(), code.into(), shift.into()],
     )
     .await
     .unwrap_or_else(|e| panic!("key {key:?}: {e}"));
+}
+
+/// A key pressed on the keyboard itself (WebDriver actions: trusted input, which the page may
+/// answer with what needs a user's gesture, such as full screen).
+async fn type_key(c: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(actions).await.expect("typing");
+}
+
+/// WCAG's contrast ratio of an element's text colour against the background it sits on (the
+/// first ancestor with an opaque one), from their computed colours.
+async fn text_contrast(c: &Client, selector: &str) -> f64 {
+    js(
+        c,
+        &format!(
+            "const el = document.querySelector(\"{selector}\");
+             const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
+             let bg = el, back = [0, 0, 0, 0];
+             while (bg) {{
+               const c = rgb(getComputedStyle(bg).backgroundColor);
+               if (c.length < 4 || c[3] === 1) {{ back = c; break; }}
+               bg = bg.parentElement;
+             }}
+             if (!bg) back = [255, 255, 255];
+             const lum = ([r, g, b]) => [r, g, b].map(v => {{ v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }})
+               .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+             const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(back)];
+             return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);"
+        ),
+    )
+    .await
+    .as_f64()
+    .unwrap()
 }
 
 async fn position(c: &Client) -> String {
@@ -189,6 +230,51 @@ async fn a_lesson_is_presented_full_screen_with_clicker_keys_and_live_faults() {
             .unwrap(),
         "still presenting"
     );
+    // High contrast: the narration and the outcome line at WCAG's AAA ratio (7:1) or more.
+    for part in [
+        "[data-testid='lesson-text']",
+        "[data-testid='outcome-line'] b",
+    ] {
+        let ratio = text_contrast(c, part).await;
+        assert!(ratio >= 7.0, "{part}: contrast {ratio:.1}:1");
+    }
+    // The side panels, hidden while presenting, open when asked for (the lesson's panels
+    // button) and close again.
+    assert!(c
+        .find(Locator::Css("[data-testid='side-panels']"))
+        .await
+        .is_err());
+    click(c, "panels-toggle").await;
+    wait_until(Duration::from_secs(5), "the side panels", || async {
+        c.find(Locator::Css("[data-testid='side-panels']"))
+            .await
+            .ok()
+    })
+    .await
+    .unwrap();
+    click(c, "panels-toggle").await;
+    wait_until(Duration::from_secs(5), "the side panels hidden", || async {
+        c.find(Locator::Css("[data-testid='side-panels']"))
+            .await
+            .is_err()
+            .then_some(())
+    })
+    .await
+    .unwrap();
+    // F: full screen, and F again leaves it (a real key press: full screen needs one).
+    js(c, "document.activeElement && document.activeElement.blur()").await;
+    type_key(c, 'f').await;
+    wait_until(Duration::from_secs(5), "full screen", || async {
+        (js(c, "return document.fullscreenElement !== null").await == true).then_some(())
+    })
+    .await
+    .unwrap();
+    type_key(c, 'f').await;
+    wait_until(Duration::from_secs(5), "full screen left", || async {
+        (js(c, "return document.fullscreenElement === null").await == true).then_some(())
+    })
+    .await
+    .unwrap();
     // Esc stops presenting: the header is back.
     press(c, "Escape", "Escape").await;
     wait_until(Duration::from_secs(5), "the site header", || async {
@@ -203,6 +289,40 @@ async fn a_lesson_is_presented_full_screen_with_clicker_keys_and_live_faults() {
 }
 
 /// The text of the QR code drawn in the element `selector`: its screenshot, scanned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presenting_shift_and_a_digit_kills_and_restarts_that_consumer() {
+    let query = link::query(&Session {
+        layout: Layout::Present,
+        ..Session::builtin("hello-kafka")
+    });
+    let page = AppSession::open(&format!("?{query}")).await.unwrap();
+    let c = &page.client;
+    set_viewport(c, 1280, 720).await.unwrap();
+    let consumer_up = || async { data_up(c, "[data-node='consumer-1']").await };
+    wait_until(Duration::from_secs(20), "consumer 1", || async {
+        consumer_up().await.filter(|u| u == "true")
+    })
+    .await
+    .unwrap();
+    press_with(c, "!", "Digit1", true).await;
+    wait_until(Duration::from_secs(10), "consumer 1 killed", || async {
+        consumer_up().await.filter(|u| u == "false")
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        broker_up(c, 1).await.as_deref(),
+        Some("true"),
+        "Shift+1 is not broker 1"
+    );
+    press_with(c, "!", "Digit1", true).await;
+    wait_until(Duration::from_secs(10), "consumer 1 restarted", || async {
+        consumer_up().await.filter(|u| u == "true")
+    })
+    .await
+    .unwrap();
+}
+
 async fn scan_qr(c: &Client, selector: &str) -> String {
     let png_bytes = c
         .find(Locator::Css(selector))
