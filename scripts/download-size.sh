@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # size plus a little, so the download cannot grow back while the rest is cut. Lower it with
 # every cut; never raise it without saying why in the commit.
 BUDGET=300000
-CEILING=517000
+CEILING=518500
 
 [ -f dist/index.html ] || { echo "download-size: no dist/index.html; run trunk build --offline --release first" >&2; exit 2; }
 first=$( { echo index.html; grep -oE '\./[A-Za-z0-9_.-]+\.(js|wasm|css|svg|png|ico)' dist/index.html | sed 's|^\./||'; } | sort -u)

@@ -86,3 +86,27 @@ async fn next_message_after(worker: &Worker, message: &JsValue) -> Result<JsValu
         .map(|e| e.data())
         .unwrap_or(JsValue::UNDEFINED))
 }
+
+/// Reads a scenario file a reader picked (`.json` here, anything else as TOML by the worker) and
+/// hands its name and scenario, or what is wrong with it, to `then`.
+pub fn read_scenario_file(
+    file: web_sys::File,
+    then: impl FnOnce(String, Result<Scenario, ScenarioError>) + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        // A file that cannot be read as text is read as empty text, which the parser reports.
+        let text = JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        // JSON is read here; TOML by the worker, started only now.
+        let scenario = if name.ends_with(".json") {
+            Scenario::from_json(&text)
+        } else {
+            read(&text).await
+        };
+        then(name, scenario);
+    });
+}

@@ -58,6 +58,29 @@ fn side_from(scenario: Option<&Rc<Scenario>>, timeline: &Rc<Timeline>) -> Rc<Tim
         .unwrap_or_else(|| without_lesson(timeline))
 }
 
+/// A side's scenario from the file the reader picks: given to `on_apply` without its lesson
+/// steps (they tell one configuration's story), or what is wrong with it shown in `error`.
+fn side_file(
+    on_apply: Callback<Scenario>,
+    error: UseStateHandle<Option<String>>,
+) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        let (on_apply, error) = (on_apply.clone(), error.clone());
+        crate::toml_reader::read_scenario_file(file, move |name, scenario| match scenario {
+            Ok(mut scenario) => {
+                scenario.steps.clear();
+                on_apply.emit(scenario);
+            }
+            Err(e) => error.set(Some(format!("{name}: {e}"))),
+        });
+        input.set_value("");
+    })
+}
+
 #[function_component(CompareView)]
 pub fn compare_view(props: &CompareViewProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::En);
@@ -110,7 +133,14 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                     </ul>
                     // Keyed by the run: applied settings close the panel over the new run.
                 <SettingsPanel key={format!("{:p}", Rc::as_ptr(&**run))}
-                    scenario={Rc::new(run.scenario().clone())} {on_apply} />
+                    scenario={Rc::new(run.scenario().clone())} on_apply={on_apply.clone()} />
+                    // Any other change: this side from a scenario file (the session saved as
+                    // TOML from the share panel, edited), its lesson steps left out.
+                    <label class="open-file" title={t(lang, Text::CompareOpenFileTitle)}>
+                        { t(lang, Text::OpenFile) }
+                        <input type="file" data-testid="compare-open-file" accept=".toml,.json"
+                            onchange={side_file(on_apply, error.clone())} />
+                    </label>
                 </div>
             }
         };

@@ -2,7 +2,6 @@
 
 use crate::i18n::{t, Lang, Text};
 use crate::scenarios::{builtin_names, builtin_titles, chapter_of, ScenarioSource, CHAPTERS};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -31,25 +30,11 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
                 return;
             };
             let on_pick = on_pick.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                // A file that cannot be read as text is loaded as empty text, which the
-                // scenario parser then reports.
-                let text = JsFuture::from(file.text())
-                    .await
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default();
-                // JSON is read here; TOML by the TOML reader worker, started only now.
-                let scenario = if name.ends_with(".json") {
-                    kafkascope_engine::Scenario::from_json(&text)
-                } else {
-                    crate::toml_reader::read(&text).await
-                };
+            crate::toml_reader::read_scenario_file(file, move |name, scenario| {
                 on_pick.emit(ScenarioSource::File {
                     name,
                     scenario: std::rc::Rc::new(scenario),
-                });
+                })
             });
             input.set_value("");
         })

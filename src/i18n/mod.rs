@@ -76,6 +76,7 @@ pub enum Text {
     CompareDiffers,
     CompareSideA,
     CompareSideB,
+    CompareOpenFileTitle,
     FrameJustHappened,
     DownloadToml,
     DownloadTomlTitle,
@@ -484,6 +485,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         CompareDiffers => ("Settings that differ", "다른 설정"),
         CompareSideA => ("A", "A"),
         CompareSideB => ("B", "B"),
+        CompareOpenFileTitle => (
+            "This side from a scenario file: any setting at all (save the session as TOML from Share, edit it, open it here)",
+            "이 쪽을 시나리오 파일로: 어떤 설정이든 바꿀 수 있습니다 (공유에서 세션을 TOML로 저장해 고친 뒤 여기서 여세요)",
+        ),
         FrameJustHappened => ("Just happened:", "방금 일어난 일:"),
         DownloadToml => ("Save scenario (TOML)", "시나리오 저장 (TOML)"),
         DownloadTomlTitle => (

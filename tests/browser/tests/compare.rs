@@ -267,3 +267,44 @@ async fn compare_shows_the_plain_tables_duplicate_rows_and_none_with_a_unique_ke
     );
     screenshot(c, "compare-unique-key-1280x720.png").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_side_opened_from_a_scenario_file_can_differ_in_any_setting() {
+    let page = AppSession::open("?scenario=acks-1-failover-loss")
+        .await
+        .unwrap();
+    let c = &page.client;
+    enter_compare(c).await;
+    // B from a file: the lesson's scenario with fewer records, a setting no panel offers.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/acks-1-failover-loss.toml"
+    ))
+    .unwrap();
+    assert!(text.contains("\nrecords = 6\n"));
+    let changed = text.replace("\nrecords = 6\n", "\nrecords = 4\n");
+    let dir = kafkascope_browser_tests::target_dir().join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("compare-side-b.toml");
+    std::fs::write(&file, &changed).unwrap();
+    c.find(Locator::Css(
+        "[data-testid='compare-b'] [data-testid='compare-open-file']",
+    ))
+    .await
+    .unwrap()
+    .send_keys(file.canonicalize().unwrap().to_str().unwrap())
+    .await
+    .unwrap();
+    assert_eq!(differences_named(c).await, ["records = 6", "records = 4"]);
+    let b = Scenario::from_toml(&changed).unwrap();
+    seek(c, "s.max").await.unwrap();
+    let produced_b = wait_until(Duration::from_secs(10), "side B's run", || async {
+        let f = figure(c, "b", "produced").await;
+        (f.0 == 4).then_some(f)
+    })
+    .await
+    .unwrap();
+    assert_eq!(produced_b.0, Timeline::record(&b).report().produced);
+    assert!(produced_b.1, "the differing figure is marked");
+    assert_eq!(figure(c, "a", "produced").await.0, 6);
+}
