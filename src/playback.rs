@@ -304,7 +304,6 @@ impl Playback {
     }
 
     fn advance(&mut self, wall_ms: f64, others: &[&Timeline]) {
-        let end = self.timeline.end();
         let runs = || std::iter::once(&*self.timeline).chain(others.iter().copied());
         // Heartbeats and metadata updates are housekeeping: they do not hold playback back.
         let idle = runs().all(|run| {
@@ -327,7 +326,8 @@ impl Playback {
                 next = next.min(event);
             }
         }
-        let end = end.min(self.bounds().1);
+        // The run's end, or a fixed step's last instant.
+        let end = self.bounds().1;
         let limit = self.stop_at.unwrap_or(end).min(end);
         self.fast_forwarding = idle && next > self.time;
         self.time = next.min(limit);

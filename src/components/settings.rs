@@ -99,15 +99,6 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             form.set(next);
         })
     };
-    let on_unclean = {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let mut next = (*form).clone();
-            next.unclean_leader_election = input.checked();
-            form.set(next);
-        })
-    };
     let f = &*form;
     let acks_value = match f.acks {
         Acks::None => "0",
@@ -173,11 +164,8 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                 { for f.unique_keys.iter().enumerate().map(|(i, (table, on))| per_entry_check(
                     crate::i18n::fill(lang, Text::UniqueKeyOf, &[table]), format!("set-unique-key-{table}"), *on,
                     &form, move |s| &mut s.unique_keys[i].1)) }
-                <label class="check">
-                    <input type="checkbox" data-testid="set-unclean" checked={f.unclean_leader_election}
-                        onchange={on_unclean} />
-                    <span>{ "unclean.leader.election.enable" }</span>
-                </label>
+                { per_entry_check("unclean.leader.election.enable".to_string(), "set-unclean".to_string(),
+                    f.unclean_leader_election, &form, |s| &mut s.unclean_leader_election) }
                 <button type="submit" class="primary" data-testid="settings-apply">{ t(lang, Text::Apply) }</button>
             </form>
             if let Some(message) = &*error {
@@ -188,7 +176,8 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
     }
 }
 
-/// A checkbox for one group's or one table's setting (`entry` picks it out of the form).
+/// A checkbox for one on/off setting of the form (`entry` picks it out: the topic's, or one
+/// group's or one table's).
 fn per_entry_check(
     label: String,
     testid: String,

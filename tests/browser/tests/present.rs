@@ -68,6 +68,15 @@ async fn text_contrast(c: &Client, selector: &str) -> f64 {
     .unwrap()
 }
 
+/// The built-in scenario `name` opened in the presentation layout, as a link opens it.
+async fn presenting(name: &str) -> AppSession {
+    let query = link::query(&Session {
+        layout: Layout::Present,
+        ..Session::builtin(name)
+    });
+    AppSession::open(&format!("?{query}")).await.unwrap()
+}
+
 async fn position(c: &Client) -> String {
     text_of(c, "[data-testid='lesson-position']")
         .await
@@ -80,11 +89,7 @@ async fn broker_up(c: &Client, n: u32) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lesson_is_presented_full_screen_with_clicker_keys_and_live_faults() {
-    let query = link::query(&Session {
-        layout: Layout::Present,
-        ..Session::builtin("acks-1-failover-loss")
-    });
-    let page = AppSession::open(&format!("?{query}")).await.unwrap();
+    let page = presenting("acks-1-failover-loss").await;
     let c = &page.client;
     for (width, height) in [(1920, 1080), (1280, 720)] {
         set_viewport(c, width, height).await.unwrap();
@@ -288,14 +293,9 @@ async fn a_lesson_is_presented_full_screen_with_clicker_keys_and_live_faults() {
     c.find(Locator::Css(".app.present")).await.unwrap();
 }
 
-/// The text of the QR code drawn in the element `selector`: its screenshot, scanned.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn presenting_shift_and_a_digit_kills_and_restarts_that_consumer() {
-    let query = link::query(&Session {
-        layout: Layout::Present,
-        ..Session::builtin("hello-kafka")
-    });
-    let page = AppSession::open(&format!("?{query}")).await.unwrap();
+    let page = presenting("hello-kafka").await;
     let c = &page.client;
     set_viewport(c, 1280, 720).await.unwrap();
     let consumer_up = || async { data_up(c, "[data-node='consumer-1']").await };
@@ -323,6 +323,7 @@ async fn presenting_shift_and_a_digit_kills_and_restarts_that_consumer() {
     .unwrap();
 }
 
+/// The text of the QR code drawn in the element `selector`: its screenshot, scanned.
 async fn scan_qr(c: &Client, selector: &str) -> String {
     let png_bytes = c
         .find(Locator::Css(selector))
@@ -348,11 +349,7 @@ async fn scan_qr(c: &Client, selector: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_qr_code_opens_the_scene_on_screen() {
-    let query = link::query(&Session {
-        layout: Layout::Present,
-        ..Session::builtin("acks-1-failover-loss")
-    });
-    let page = AppSession::open(&format!("?{query}")).await.unwrap();
+    let page = presenting("acks-1-failover-loss").await;
     let c = &page.client;
     set_viewport(c, 1280, 720).await.unwrap();
     press(c, "PageDown", "PageDown").await;
